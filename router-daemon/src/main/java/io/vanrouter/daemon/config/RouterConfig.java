@@ -1,0 +1,74 @@
+package io.vanrouter.daemon.config;
+
+import io.vanrouter.core.CoreSettings;
+import io.vanrouter.transport.Endpoint;
+import io.vanrouter.transport.RouterMode;
+import io.vanrouter.transport.TransportSettings;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A validated router configuration, as loaded from YAML by {@code ConfigLoader}. Every field has passed validation;
+ * defaults are filled in.
+ *
+ * @param source     the file it came from (null when built in code)
+ * @param routerId   {@code router.id}
+ * @param mode       {@code router.mode}
+ * @param network    {@code router.network}
+ * @param listen     {@code listen[]}
+ * @param peers      {@code peers[]}
+ * @param management {@code management}
+ * @param routing    {@code routing}
+ */
+public record RouterConfig(
+        Path source,
+        String routerId,
+        RouterMode mode,
+        String network,
+        List<Endpoint> listen,
+        List<Endpoint> peers,
+        ManagementConfig management,
+        RoutingConfig routing) {
+
+    public RouterConfig {
+        listen = List.copyOf(listen);
+        peers = List.copyOf(peers);
+    }
+
+    /** {@code management:}; {@code enabled: false} turns the endpoint off. */
+    public record ManagementConfig(boolean enabled, String host, int port) {
+        public static final String HOST_DEFAULT = "127.0.0.1";
+        public static final int PORT_DEFAULT = 9191;
+    }
+
+    /** {@code routing:} timers and limits, all in milliseconds or bytes. */
+    public record RoutingConfig(
+            long helloIntervalMillis,
+            long deadIntervalMillis,
+            long linkStateRefreshMillis,
+            long linkStateMaxAgeMillis,
+            long handshakeTimeoutMillis,
+            long reconnectInitialMillis,
+            long reconnectMaxMillis,
+            int maxFrameBytes) {
+
+        public static RoutingConfig defaults() {
+            return new RoutingConfig(CoreSettings.HELLO_INTERVAL_MILLIS_DEFAULT,
+                    CoreSettings.DEAD_INTERVAL_MILLIS_DEFAULT, CoreSettings.LINK_STATE_REFRESH_MILLIS_DEFAULT,
+                    CoreSettings.LINK_STATE_MAX_AGE_MILLIS_DEFAULT, TransportSettings.HANDSHAKE_TIMEOUT_MILLIS_DEFAULT,
+                    TransportSettings.RECONNECT_INITIAL_MILLIS_DEFAULT, TransportSettings.RECONNECT_MAX_MILLIS_DEFAULT,
+                    TransportSettings.MAX_FRAME_BYTES_DEFAULT);
+        }
+    }
+
+    public CoreSettings coreSettings(long instance) {
+        return new CoreSettings(routerId, instance, routing.helloIntervalMillis(), routing.deadIntervalMillis(),
+                routing.linkStateRefreshMillis(), routing.linkStateMaxAgeMillis());
+    }
+
+    public TransportSettings transportSettings(long instance) {
+        return new TransportSettings(routerId, instance, network, mode, listen, peers,
+                routing.handshakeTimeoutMillis(), routing.maxFrameBytes(), routing.reconnectInitialMillis(),
+                routing.reconnectMaxMillis());
+    }
+}

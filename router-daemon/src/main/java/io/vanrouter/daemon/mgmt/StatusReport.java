@@ -1,0 +1,33 @@
+package io.vanrouter.daemon.mgmt;
+
+import java.util.List;
+
+/**
+ * The management endpoint's answer to {@code GET /status}, and what {@code vanrouter status --json} prints. Field
+ * names are part of the management API: add, never rename.
+ */
+public record StatusReport(
+        String router,
+        String network,
+        String mode,
+        long instance,
+        String version,
+        long uptimeMillis,
+        List<Node> nodes,
+        List<Link> links,
+        List<Address> addresses) {
+
+    /** A router known to this one. {@code nextHop} null and {@code cost} -1 when unreachable. */
+    public record Node(String id, String nextHop, long cost, int hops, boolean reachable, long instance,
+            long linkStateSequence, long linkStateAgeMillis) {
+    }
+
+    /** An inter-router link or configured peer; {@code state} as in the transport, plus hello state. */
+    public record Link(long id, String peer, String state, long cost, String direction, String remote,
+            long ageMillis, long lastHelloAgeMillis, String lastError) {
+    }
+
+    /** An address known to this router (filled by the address issue). */
+    public record Address(String address, String distribution, int localConsumers, List<String> routers) {
+    }
+}

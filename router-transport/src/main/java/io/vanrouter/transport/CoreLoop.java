@@ -1,0 +1,162 @@
+package io.vanrouter.transport;
+
+import io.vanrouter.core.CoreSettings;
+import io.vanrouter.core.RouterCore;
+import io.vanrouter.core.message.ControlMessage;
+import io.vanrouter.core.path.RoutingTable;
+import io.vanrouter.core.port.ControlSender;
+import io.vanrouter.core.status.RouterView;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The core thread: the only thread that touches {@link RouterCore}. Events arrive as commands on a bounded queue;
+ * each cycle drains at most {@link #COMMAND_DRAIN_LIMIT} of them and then ticks the core. Routing tables are
+ * published through one volatile field that event loops read without locks.
+ *
+ * <p>Submit methods: any thread, never block. A full queue drops the command, counts it and logs once per burst.
+ */
+public final class CoreLoop implements CoreEvents, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("vanrouter.core");
+
+    public static final int COMMAND_QUEUE_CAPACITY = 65_536;
+    public static final int COMMAND_DRAIN_LIMIT = 1_024;
+    public static final long TICK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final BlockingQueue<Consumer<RouterCore>> commands = new LinkedBlockingQueue<>(COMMAND_QUEUE_CAPACITY);
+    private final AtomicLong commandsRejected = new AtomicLong();
+    private final AtomicLong commandErrors = new AtomicLong();
+    private final RouterCore core;
+    private final Thread thread;
+    private volatile RoutingTable routingTable;
+    private volatile boolean running = true;
+    private volatile boolean rejectedLogged;
+
+    public CoreLoop(CoreSettings settings, ControlSender sender) {
+        this.routingTable = RoutingTable.empty(settings.routerId());
+        this.core = new RouterCore(settings, System::nanoTime, sender, table -> routingTable = table);
+        this.thread = new Thread(this::run, "vanrouter-core-" + settings.routerId());
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public String routerId() {
+        return core.settings().routerId();
+    }
+
+    /** The newest routing table; any thread, lock-free. */
+    public RoutingTable routingTable() {
+        return routingTable;
+    }
+
+    public long commandsRejected() {
+        return commandsRejected.get();
+    }
+
+    public long commandErrors() {
+        return commandErrors.get();
+    }
+
+    @Override
+    public void submitLinkUp(long linkId, String peerId, long peerInstance, int cost) {
+        submit(core -> core.onLinkUp(linkId, peerId, peerInstance, cost));
+    }
+
+    @Override
+    public void submitLinkDown(long linkId, String reason) {
+        submit(core -> core.onLinkDown(linkId, reason));
+    }
+
+    @Override
+    public void submitMessage(long linkId, ControlMessage message) {
+        submit(core -> core.onMessage(linkId, message));
+    }
+
+    /** A status snapshot built on the core thread. */
+    public CompletableFuture<RouterView> queryView() {
+        CompletableFuture<RouterView> result = new CompletableFuture<>();
+        if (!submit(core -> result.complete(core.view()))) {
+            result.completeExceptionally(new IllegalStateException("core command queue full"));
+        }
+        return result;
+    }
+
+    private boolean submit(Consumer<RouterCore> command) {
+        if (commands.offer(command)) {
+            return true;
+        }
+        commandsRejected.incrementAndGet();
+        if (!rejectedLogged) {
+            rejectedLogged = true;
+            LOG.error("[{}] core command queue full ({} commands): dropping events", routerId(),
+                    COMMAND_QUEUE_CAPACITY);
+        }
+        return false;
+    }
+
+    private void run() {
+        long nextTick = System.nanoTime();
+        while (running) {
+            try {
+                long waitNanos = Math.max(0, nextTick - System.nanoTime());
+                Consumer<RouterCore> command = commands.poll(waitNanos, TimeUnit.NANOSECONDS);
+                int drained = 0;
+                while (command != null) {
+                    execute(command);
+                    if (++drained >= COMMAND_DRAIN_LIMIT) {
+                        break;
+                    }
+                    command = commands.poll();
+                }
+                if (drained > 0) {
+                    rejectedLogged = false;
+                }
+                tickCore();
+                if (System.nanoTime() - nextTick >= 0) {
+                    nextTick = System.nanoTime() + TICK_INTERVAL_NANOS;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void execute(Consumer<RouterCore> command) {
+        try {
+            command.accept(core);
+        } catch (Throwable t) {
+            commandErrors.incrementAndGet();
+            LOG.error("[{}] core command failed; continuing", routerId(), t);
+        }
+    }
+
+    private void tickCore() {
+        try {
+            core.tick();
+        } catch (Throwable t) {
+            commandErrors.incrementAndGet();
+            LOG.error("[{}] core tick failed; continuing", routerId(), t);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
