@@ -1,49 +1,145 @@
 package io.vanrouter.daemon;
 
+import io.vanrouter.core.status.NeighborView;
+import io.vanrouter.core.status.RouterView;
 import io.vanrouter.daemon.config.RouterConfig;
+import io.vanrouter.daemon.mgmt.ManagementServer;
 import io.vanrouter.daemon.mgmt.StatusReport;
+import io.vanrouter.transport.CoreLoop;
+import io.vanrouter.transport.LinkView;
+import io.vanrouter.transport.TransportServer;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root of one router: core thread, transport, management endpoint. Built, started, awaited and
  * closed in reverse order. Several can run in one JVM (the demo, tests).
+ *
+ * <p>Any thread.
  */
 public final class RouterDaemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("vanrouter.daemon");
+
+    private final RouterConfig config;
+    private final long instance;
+    private final long startedMillis;
+    private final TransportServer transport;
+    private final CoreLoop core;
+    private ManagementServer management;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
+    private RouterDaemon(RouterConfig config, long instance) {
+        this.config = config;
+        this.instance = instance;
+        this.startedMillis = System.currentTimeMillis();
+        this.transport = new TransportServer(config.transportSettings(instance));
+        this.core = new CoreLoop(config.coreSettings(instance), transport.controlSender());
+    }
 
     /** Builds and starts a router; throws with a clear message when a port cannot be bound. */
     public static RouterDaemon start(RouterConfig config) throws Exception {
-        throw new UnsupportedOperationException("to be written");
+        RouterDaemon daemon = new RouterDaemon(config, newInstanceId());
+        try {
+            daemon.startAll();
+        } catch (Exception e) {
+            daemon.close();
+            throw e;
+        }
+        return daemon;
+    }
+
+    /**
+     * A boot id that grows across restarts of the same router: wall-clock millis, bumped past the previous value so
+     * two routers started in the same millisecond in one JVM still differ.
+     */
+    private static long newInstanceId() {
+        return InstanceIds.next();
+    }
+
+    private void startAll() throws Exception {
+        core.start();
+        transport.start(core);
+        if (config.management().enabled()) {
+            management = new ManagementServer(config.management().host(), config.management().port(), this::status);
+        }
+        LOG.info("[{}] router started: network {}, instance {}, listening on {}, {} peer(s), management {}",
+                routerId(), config.network(), instance, transport.boundAddresses(), config.peers().size(),
+                management == null ? "disabled" : management.address());
     }
 
     public String routerId() {
-        throw new UnsupportedOperationException("to be written");
+        return config.routerId();
+    }
+
+    public RouterConfig config() {
+        return config;
     }
 
     /** Where the management endpoint listens, or null when it is disabled. */
     public InetSocketAddress managementAddress() {
-        throw new UnsupportedOperationException("to be written");
+        return management == null ? null : management.address();
     }
 
     /** Bound inter-router listener addresses. */
     public List<InetSocketAddress> listenAddresses() {
-        throw new UnsupportedOperationException("to be written");
+        return transport.boundAddresses();
     }
 
     /** A status snapshot, as the management endpoint serves it. */
     public CompletableFuture<StatusReport> status() {
-        throw new UnsupportedOperationException("to be written");
+        return core.queryView().thenApply(view -> report(view, transport.linkViews()));
+    }
+
+    private StatusReport report(RouterView view, List<LinkView> links) {
+        List<StatusReport.Node> nodes = view.nodes().stream()
+                .map(n -> new StatusReport.Node(n.routerId(), n.nextHop(), n.cost(), n.hops(), n.reachable(),
+                        n.instance(), n.linkStateSequence(), n.linkStateAgeMillis()))
+                .toList();
+        Map<Long, NeighborView> neighbors = view.neighbors().stream()
+                .collect(Collectors.toMap(NeighborView::linkId, Function.identity(), (a, b) -> a));
+        List<StatusReport.Link> linkRows = links.stream().map(l -> {
+            NeighborView n = neighbors.get(l.linkId());
+            String state = l.state();
+            if (n != null && "active".equals(state)) {
+                state = "two-way".equals(n.state()) ? "up" : "init";
+            }
+            return new StatusReport.Link(l.linkId(), l.peerId(), state, l.cost(), l.direction(), l.remote(),
+                    l.ageMillis(), n == null ? -1 : n.lastHelloAgeMillis(), l.lastError());
+        }).toList();
+        return new StatusReport(view.routerId(), config.network(), config.mode().name().toLowerCase(), instance,
+                Version.current(), System.currentTimeMillis() - startedMillis, nodes, linkRows, List.of());
     }
 
     /** Blocks until {@link #close()} has finished. */
     public void awaitTermination() throws InterruptedException {
-        throw new UnsupportedOperationException("to be written");
+        terminated.await();
     }
 
     /** Closes links with a reason, stops listeners and the core. Idempotent. */
     @Override
     public void close() {
-        throw new UnsupportedOperationException("to be written");
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("[{}] router shutting down", routerId());
+        try {
+            if (management != null) {
+                management.close();
+            }
+            transport.close();
+            core.close();
+        } finally {
+            terminated.countDown();
+        }
+        LOG.info("[{}] router stopped", routerId());
     }
 }

@@ -1,0 +1,138 @@
+package io.vanrouter.daemon.cli;
+
+import io.vanrouter.daemon.RouterDaemon;
+import io.vanrouter.daemon.config.ConfigException;
+import io.vanrouter.daemon.config.ConfigLoader;
+import io.vanrouter.daemon.config.RouterConfig;
+import io.vanrouter.daemon.mgmt.StatusFormatter;
+import io.vanrouter.daemon.mgmt.StatusReport;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Runs a small network of routers in this JVM from the YAML files of one directory (by default the triangle in
+ * {@code config/demo}), waits until every router reaches every other, prints each one's status, and keeps running
+ * until Ctrl-C.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run a local demo network (three routers in a triangle) and print their status.")
+public final class DemoCommand implements Callable<Integer> {
+    private static final long CONVERGE_TIMEOUT_MILLIS = 20_000;
+    private static final long POLL_MILLIS = 100;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config-dir", description = "Directory of router YAML files (default: ${DEFAULT-VALUE}).",
+            defaultValue = "${sys:vanrouter.home:-.}/config/demo")
+    Path configDir;
+
+    @Option(names = "--once", description = "Print the status of each router and stop, instead of running on.")
+    boolean once;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<RouterConfig> configs;
+        try {
+            configs = loadConfigs(configDir);
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> err.println(p));
+            return 1;
+        }
+        if (configs.isEmpty()) {
+            err.println("no *.yaml router configurations in " + configDir);
+            return 1;
+        }
+        List<RouterDaemon> routers = new ArrayList<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            closeAll(routers);
+            stopped.countDown();
+        }, "vanrouter-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            for (RouterConfig config : configs) {
+                routers.add(RouterDaemon.start(config));
+            }
+            boolean converged = awaitConvergence(routers);
+            for (RouterDaemon router : routers) {
+                StatusReport report = router.status().get(5, TimeUnit.SECONDS);
+                out.println(StatusFormatter.format(report, null));
+            }
+            out.println(converged ? "demo network converged: every router reaches every other one."
+                    : "demo network did not converge in " + CONVERGE_TIMEOUT_MILLIS + " ms; see the tables above.");
+            if (once) {
+                return converged ? 0 : 1;
+            }
+            out.println("Routers are running. In another terminal try:");
+            for (RouterDaemon router : routers) {
+                if (router.managementAddress() != null) {
+                    out.println("  bin/vanrouter status --router 127.0.0.1:" + router.managementAddress().getPort());
+                }
+            }
+            out.println("Press Ctrl-C to stop.");
+            out.flush();
+            stopped.await();
+            return 0;
+        } finally {
+            closeAll(routers);
+            if (once) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+    }
+
+    static List<RouterConfig> loadConfigs(Path dir) throws Exception {
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(dir)) {
+            files = listing.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList();
+        }
+        List<RouterConfig> configs = new ArrayList<>();
+        for (Path file : files) {
+            configs.add(ConfigLoader.load(file));
+        }
+        return configs;
+    }
+
+    private static boolean awaitConvergence(List<RouterDaemon> routers) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONVERGE_TIMEOUT_MILLIS);
+        while (System.nanoTime() < deadline) {
+            if (allReachEachOther(routers)) {
+                return true;
+            }
+            // Polling a local status snapshot; the routers converge on their own threads.
+            Thread.sleep(POLL_MILLIS);
+        }
+        return false;
+    }
+
+    private static boolean allReachEachOther(List<RouterDaemon> routers) throws Exception {
+        for (RouterDaemon router : routers) {
+            StatusReport report = router.status().get(5, TimeUnit.SECONDS);
+            long reachable = report.nodes().stream().filter(StatusReport.Node::reachable).count();
+            if (reachable < routers.size() - 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static synchronized void closeAll(List<RouterDaemon> routers) {
+        for (int i = routers.size() - 1; i >= 0; i--) {
+            routers.get(i).close();
+        }
+    }
+}
