@@ -1,0 +1,138 @@
+package io.vanrouter.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code vanrouter} command line as an operator uses it: the shaded jar and the launcher script. */
+@ExtendWith(DumpOnFailure.class)
+@Timeout(180)
+class CliIT {
+    private static final Duration CONVERGE = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+    private TestNetwork network;
+
+    @BeforeEach
+    void setUp() {
+        network = new TestNetwork(dir);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        network.close();
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    private Result vanrouter(String... args) throws IOException, InterruptedException {
+        return run(RouterProcess.javaCommand(args));
+    }
+
+    private Result run(List<String> command) throws IOException, InterruptedException {
+        Path output = Files.createTempFile(dir, "cli", ".out");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(command + " did not finish: " + Files.readString(output));
+        }
+        return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldRejectInvalidConfigNamingFieldAndLine() throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, """
+                router:
+                  id: site-a
+                  network: demo
+                listen:
+                  - host: 127.0.0.1
+                    port: 70000
+                peers:
+                  - host: 127.0.0.1
+                    port: 55672
+                    cots: 1
+                """);
+
+        Result check = vanrouter("check-config", bad.toString());
+        assertThat(check.exitCode()).isNotZero();
+        assertThat(check.output()).contains("listen[0].port").contains("6").contains("peers[0].cots").contains("10");
+
+        Result run = vanrouter("run", "--config", bad.toString());
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.output()).contains("listen[0].port");
+    }
+
+    @Test
+    void shouldAcceptValidConfig() throws Exception {
+        Path good = dir.resolve("good.yaml");
+        Files.writeString(good, network.yaml("a", "a", "it", List.of("b")));
+
+        Result check = vanrouter("check-config", good.toString());
+        assertThat(check.exitCode()).as(check.output()).isZero();
+        assertThat(check.output()).contains("config OK");
+    }
+
+    @Test
+    void shouldShowStatusAsJsonAndTablesOfARunningRouter() throws Exception {
+        RouterProcess a = network.start("a", "b");
+        network.start("b");
+        await().atMost(CONVERGE).until(() -> a.routeTo("b").equals("b/1"));
+        String router = "127.0.0.1:" + a.managementPort;
+
+        Result json = vanrouter("status", "--router", router, "--json");
+        assertThat(json.exitCode()).as(json.output()).isZero();
+        JsonNode status = new ObjectMapper().readTree(json.output().substring(json.output().indexOf('{')));
+        assertThat(status.path("router").asText()).isEqualTo("a");
+        assertThat(status.path("nodes").get(0).path("id").asText()).isEqualTo("b");
+        assertThat(status.path("nodes").get(0).path("nextHop").asText()).isEqualTo("b");
+        assertThat(status.path("links").get(0).path("peer").asText()).isEqualTo("b");
+        assertThat(status.path("addresses").isArray()).isTrue();
+
+        Result tables = vanrouter("status", "--config", a.config.toString());
+        assertThat(tables.exitCode()).as(tables.output()).isZero();
+        assertThat(tables.output()).contains("Router a").contains("b");
+
+        Result nodes = vanrouter("status", "--router", router, "nodes");
+        assertThat(nodes.exitCode()).isZero();
+    }
+
+    @Test
+    void shouldFailClearlyWhenRouterDoesNotAnswer() throws Exception {
+        int closedPort = FreePorts.next();
+        Result result = vanrouter("status", "--router", "127.0.0.1:" + closedPort);
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("cannot reach").contains(Integer.toString(closedPort));
+    }
+
+    @Test
+    void shouldRunDemoNetworkFromLauncherScript() throws Exception {
+        Path home = Path.of(System.getProperty("vanrouter.home")).toAbsolutePath().normalize();
+        List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/vanrouter").toString(),
+                "demo", "--once"));
+        Result demo = run(command);
+        assertThat(demo.exitCode()).as(demo.output()).isZero();
+        assertThat(demo.output()).contains("Router site-a").contains("Router site-b").contains("Router site-c")
+                .contains("converged");
+    }
+}

@@ -1,0 +1,177 @@
+package io.vanrouter.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One real router process: {@code java -jar vanrouter.jar run --config FILE}, its log in a file, its management
+ * endpoint for status. Stopped with SIGTERM ({@link #stop()}), SIGKILL ({@link #kill()}), or frozen with SIGSTOP.
+ */
+final class RouterProcess implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final String id;
+    final Path config;
+    final Path log;
+    final int managementPort;
+    private Process process;
+
+    private RouterProcess(String id, Path config, Path log, int managementPort) {
+        this.id = id;
+        this.config = config;
+        this.log = log;
+        this.managementPort = managementPort;
+    }
+
+    /** Writes {@code yaml} to {@code dir/id.yaml} and starts a router on it. */
+    static RouterProcess start(Path dir, String id, String yaml, int managementPort) throws IOException {
+        Path config = dir.resolve(id + ".yaml");
+        Files.writeString(config, yaml);
+        RouterProcess router = new RouterProcess(id, config, dir.resolve(id + ".log"), managementPort);
+        router.launch();
+        return router;
+    }
+
+    /** Starts the process again on the same config (a restart after {@link #kill()} or {@link #stop()}). */
+    void restart() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(id + " is still running");
+        }
+        launch();
+    }
+
+    private void launch() throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(javaCommand("run", "--config", config.toString()));
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        process = builder.start();
+    }
+
+    /** The java command line that runs the daemon jar with {@code args}. */
+    static List<String> javaCommand(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx128m");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-ea");
+        command.add("-Dlogback.configurationFile=" + System.getProperty("vanrouter.logback"));
+        command.add("-jar");
+        command.add(System.getProperty("vanrouter.jar"));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGKILL: the kernel closes the sockets, no goodbye is sent. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: orderly shutdown; returns the exit code. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+        return process.exitValue();
+    }
+
+    void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
+    /** The router's {@code GET /status} JSON, or empty while it does not answer. */
+    Optional<JsonNode> status() {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/status"))
+                    .timeout(Duration.ofSeconds(2)).GET().build();
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** This router's route to {@code destination} as "nextHop/cost", or "unreachable"/"unknown". */
+    String routeTo(String destination) {
+        return status().map(s -> {
+            for (JsonNode node : s.path("nodes")) {
+                if (destination.equals(node.path("id").asText())) {
+                    return node.path("reachable").asBoolean()
+                            ? node.path("nextHop").asText() + "/" + node.path("cost").asLong()
+                            : "unreachable";
+                }
+            }
+            return "unknown";
+        }).orElse("no answer");
+    }
+
+    String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            thawQuietly();
+            kill();
+        }
+    }
+
+    private void thawQuietly() {
+        try {
+            signal("CONT");
+        } catch (IOException e) {
+            // Already gone.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return id + "(pid " + (process == null ? "-" : process.pid()) + ")";
+    }
+}
