@@ -1,6 +1,7 @@
 package io.vanrouter.daemon.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
@@ -65,7 +66,7 @@ final class YamlReader {
         int line = at.getLineNr();
         int column = at.getColumnNr();
         if (depth > MAX_DEPTH) {
-            throw new com.fasterxml.jackson.core.JsonParseException(parser, "nested deeper than " + MAX_DEPTH + " levels");
+            throw new JsonParseException(parser, "nested deeper than " + MAX_DEPTH + " levels");
         }
         JsonToken token = parser.currentToken();
         if (token == JsonToken.START_OBJECT) {

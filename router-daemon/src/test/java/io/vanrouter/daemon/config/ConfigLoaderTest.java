@@ -80,7 +80,8 @@ class ConfigLoaderTest {
 
         assertThat(problem).hasToString("peers[2].port (line 13): must be 1..65535, got 70000");
         assertThat(problem.column()).isEqualTo(11);
-        assertThat(problem.format(Path.of("r.yaml"))).isEqualTo("r.yaml:13: peers[2].port: must be 1..65535, got 70000");
+        assertThat(problem.format(Path.of("r.yaml")))
+                .isEqualTo("r.yaml:13: peers[2].port: must be 1..65535, got 70000");
     }
 
     @Test
