@@ -1,0 +1,52 @@
+package io.vanrouter.daemon;
+
+import io.vanrouter.daemon.cli.CheckConfigCommand;
+import io.vanrouter.daemon.cli.ExitCodes;
+import io.vanrouter.daemon.cli.RunCommand;
+import io.vanrouter.daemon.cli.StatusCommand;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code vanrouter} command: picocli root of {@code run}, {@code status} and {@code check-config}. */
+@Command(name = "vanrouter", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        description = "Virtual Application Network router.",
+        subcommands = {RunCommand.class, StatusCommand.class, CheckConfigCommand.class,
+            CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:invalid configuration or the router failed to start",
+            "2:usage error, or the router's management endpoint did not answer"})
+public final class Main implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@link #main} runs it; tests set their own out and err writers on it. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().getErr().println("vanrouter: a command is required");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+
+    /** {@code --version}. */
+    public static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"vanrouter " + Version.current(),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}

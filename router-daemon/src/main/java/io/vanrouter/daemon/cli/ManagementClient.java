@@ -1,0 +1,80 @@
+package io.vanrouter.daemon.cli;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/** Fetches from a router's management endpoint with the JDK HTTP client. One request per instance use; any thread. */
+final class ManagementClient {
+    static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+    /** The endpoint did not answer, or answered with something other than 200. */
+    static final class UnreachableException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UnreachableException(String message) {
+            super(message);
+        }
+    }
+
+    private final String host;
+    private final int port;
+
+    ManagementClient(String host, int port) {
+        this.host = host;
+        this.port = port;
+    }
+
+    /** {@code host:port}, bracketing IPv6 literals. */
+    String display() {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** GETs {@code path} and returns the body of a 200 answer. */
+    String get(String path) throws UnreachableException, InterruptedException {
+        URI uri;
+        try {
+            uri = new URI("http", null, host, port, path, null, null);
+        } catch (URISyntaxException e) {
+            throw new UnreachableException("invalid management address " + display() + ": " + e.getMessage());
+        }
+        HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
+        HttpResponse<String> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UnreachableException("cannot reach vanrouter management at " + display() + ": " + reason(e));
+        }
+        if (response.statusCode() != 200) {
+            throw new UnreachableException("vanrouter management at " + display() + " answered HTTP "
+                    + response.statusCode() + ": " + response.body().strip());
+        }
+        return response.body();
+    }
+
+    /** A short reason: the JDK client often wraps "Connection refused" in exceptions without a message. */
+    private static String reason(IOException e) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return "no connection within " + TIMEOUT.toSeconds() + " s";
+        }
+        if (e instanceof HttpTimeoutException) {
+            return "no answer within " + TIMEOUT.toSeconds() + " s";
+        }
+        boolean connect = false;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+            connect |= t instanceof ConnectException;
+        }
+        return connect ? "Connection refused" : e.getClass().getSimpleName();
+    }
+}

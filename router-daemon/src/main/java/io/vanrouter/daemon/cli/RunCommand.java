@@ -1,0 +1,150 @@
+package io.vanrouter.daemon.cli;
+
+import io.vanrouter.daemon.RouterDaemon;
+import io.vanrouter.daemon.config.ConfigException;
+import io.vanrouter.daemon.config.ConfigLoader;
+import io.vanrouter.daemon.config.RouterConfig;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vanrouter run --config FILE}: loads the configuration, starts the router in the foreground and waits until
+ * it is closed. SIGTERM and SIGINT run a shutdown hook that closes the router in order (links closed with a reason).
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a router in the foreground until SIGTERM or SIGINT (Ctrl-C).")
+public final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger("vanrouter.daemon");
+
+    /** What {@code run} needs of a started router: {@link RouterDaemon} in production, a fake in tests. */
+    public interface RunningRouter {
+        /** Where management listens, or null when it is disabled. */
+        InetSocketAddress managementAddress();
+
+        void awaitTermination() throws InterruptedException;
+
+        void close();
+    }
+
+    /** Starts a router; throws with a clear message when it cannot (e.g. a port in use). */
+    @FunctionalInterface
+    public interface Launcher {
+        RunningRouter start(RouterConfig config) throws Exception;
+    }
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+            description = "the router's YAML configuration")
+    private Path config;
+
+    private final Launcher launcher;
+    private final boolean shutdownHook;
+
+    /** As the {@code vanrouter} command uses it: starts a {@link RouterDaemon}, closes it on SIGTERM/SIGINT. */
+    public RunCommand() {
+        this(RunCommand::startDaemon, true);
+    }
+
+    /** For tests: a launcher of their own, and no JVM shutdown hook when {@code shutdownHook} is false. */
+    public RunCommand(Launcher launcher, boolean shutdownHook) {
+        this.launcher = Objects.requireNonNull(launcher, "launcher");
+        this.shutdownHook = shutdownHook;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        RouterConfig routerConfig;
+        try {
+            routerConfig = ConfigLoader.load(config);
+        } catch (ConfigException e) {
+            CheckConfigCommand.printProblems(err, config, e);
+            return ExitCodes.CONFIG;
+        }
+        RunningRouter router;
+        try {
+            router = launcher.start(routerConfig);
+        } catch (Exception e) {
+            err.println("cannot start router " + routerConfig.routerId() + ": " + describe(e));
+            err.flush();
+            LOG.debug("start failed", e);
+            return ExitCodes.CONFIG;
+        }
+        Thread hook = new Thread(() -> {
+            LOG.info("shutdown requested; closing router {}", routerConfig.routerId());
+            router.close();
+        }, "vanrouter-shutdown");
+        if (shutdownHook) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        out.println("vanrouter " + routerConfig.routerId() + " running; " + managementLine(router));
+        out.flush();
+        try {
+            router.awaitTermination();
+        } finally {
+            removeHook(hook);
+        }
+        return ExitCodes.OK;
+    }
+
+    private void removeHook(Thread hook) {
+        if (!shutdownHook) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is what ended awaitTermination; nothing to remove
+        }
+    }
+
+    private static String managementLine(RunningRouter router) {
+        InetSocketAddress address = router.managementAddress();
+        return address == null ? "management disabled"
+                : "management on " + address.getHostString() + ":" + address.getPort();
+    }
+
+    /** The first message along the cause chain, e.g. "cannot bind ...: Address already in use". */
+    static String describe(Throwable e) {
+        String message = null;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+                break;
+            }
+        }
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    private static RunningRouter startDaemon(RouterConfig config) throws Exception {
+        RouterDaemon daemon = RouterDaemon.start(config);
+        return new RunningRouter() {
+            @Override
+            public InetSocketAddress managementAddress() {
+                return daemon.managementAddress();
+            }
+
+            @Override
+            public void awaitTermination() throws InterruptedException {
+                daemon.awaitTermination();
+            }
+
+            @Override
+            public void close() {
+                daemon.close();
+            }
+        };
+    }
+}

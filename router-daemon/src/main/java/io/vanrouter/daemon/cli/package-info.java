@@ -1,0 +1,2 @@
+/** The {@code vanrouter} subcommands: {@code run}, {@code status} and {@code check-config}. */
+package io.vanrouter.daemon.cli;

@@ -1,0 +1,260 @@
+package io.vanrouter.daemon.config;
+
+import io.vanrouter.daemon.config.RouterConfig.ManagementConfig;
+import io.vanrouter.daemon.config.RouterConfig.RoutingConfig;
+import io.vanrouter.transport.Endpoint;
+import io.vanrouter.transport.RouterMode;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a parsed YAML tree against the configuration schema ({@code docs/configuration.md}) and builds a
+ * {@link RouterConfig}. Every problem is collected; nothing stops at the first one.
+ */
+final class ConfigValidator {
+    static final List<String> TOP_KEYS = List.of("router", "listen", "peers", "management", "routing");
+    static final List<String> ROUTER_KEYS = List.of("id", "mode", "network");
+    static final List<String> ENDPOINT_KEYS = List.of("host", "port", "cost");
+    static final List<String> MANAGEMENT_KEYS = List.of("enabled", "host", "port", "allowRemote");
+    static final List<String> ROUTING_KEYS = List.of("helloIntervalMillis", "deadIntervalMillis",
+            "linkStateRefreshMillis", "linkStateMaxAgeMillis", "handshakeTimeoutMillis", "reconnectInitialMillis",
+            "reconnectMaxMillis", "maxFrameBytes");
+
+    static final String NETWORK_DEFAULT = "default";
+    static final int NAME_BYTES_MAX = 255;
+    static final int LISTEN_MAX = 64;
+    static final int PEERS_MAX = 1_024;
+    /** Longest accepted timer: one day. Anything longer is a typo, not a setting. */
+    static final long MILLIS_MAX = 86_400_000L;
+    static final int FRAME_BYTES_MIN = 4_096;
+    static final int FRAME_BYTES_MAX = 64 << 20;
+
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    private final Problems problems;
+
+    ConfigValidator(Problems problems) {
+        this.problems = problems;
+    }
+
+    /** @return the configuration, or null when a problem was found */
+    RouterConfig validate(YamlNode root, Path source) {
+        Section top = Section.of(root, "", problems);
+        if (top == null) {
+            return null;
+        }
+        top.rejectUnknown(TOP_KEYS);
+        RouterSection router = router(top);
+        EndpointList listen = endpoints(top, "listen", 0, LISTEN_MAX, "listener");
+        EndpointList peers = endpoints(top, "peers", 1, PEERS_MAX, "peer");
+        if (listen.items == 0 && peers.items == 0 && !top.isInvalid("listen") && !top.isInvalid("peers")) {
+            problems.add("", root, "router has neither listen nor peers");
+        }
+        ManagementConfig management = management(top);
+        RoutingConfig routing = routing(top);
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return new RouterConfig(source, router.id, router.mode, router.network, listen.endpoints, peers.endpoints,
+                management, routing);
+    }
+
+    private record RouterSection(String id, RouterMode mode, String network) {
+    }
+
+    private RouterSection router(Section top) {
+        top.requirePresent("router");
+        YamlNode node = top.value("router");
+        Section section = node == null ? null : Section.of(node, "router", problems);
+        if (section == null) {
+            return new RouterSection(null, RouterMode.INTERIOR, NETWORK_DEFAULT);
+        }
+        section.rejectUnknown(ROUTER_KEYS);
+        String id = name(section, "id", true);
+        String network = name(section, "network", false);
+        RouterMode mode = RouterMode.INTERIOR;
+        String modeText = section.string("mode", false);
+        if ("edge".equals(modeText)) {
+            section.problem("mode", "edge mode is not implemented yet");
+        } else if (modeText != null && !"interior".equals(modeText)) {
+            section.problem("mode", "must be one of interior, edge; got '" + modeText + "'");
+        }
+        return new RouterSection(id, mode, network == null ? NETWORK_DEFAULT : network);
+    }
+
+    /** A router id or network name: 1..255 UTF-8 bytes, no whitespace or control characters. */
+    private static String name(Section section, String key, boolean required) {
+        String value = section.string(key, required);
+        if (value == null) {
+            return null;
+        }
+        String rule = nameRule(value);
+        if (rule != null) {
+            section.problem(key, rule);
+            return null;
+        }
+        return value;
+    }
+
+    /** @return what is wrong with a name, or null when it is fine */
+    static String nameRule(String value) {
+        if (value.isEmpty()) {
+            return "must not be empty";
+        }
+        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > NAME_BYTES_MAX) {
+            return "must be at most " + NAME_BYTES_MAX + " UTF-8 bytes, got " + bytes;
+        }
+        boolean bad = value.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c)
+                || Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
+        return bad ? "must not contain whitespace or control characters, got '" + value + "'" : null;
+    }
+
+    private record EndpointList(List<Endpoint> endpoints, int items) {
+    }
+
+    private EndpointList endpoints(Section top, String key, int portMin, int max, String noun) {
+        List<YamlNode> items = top.list(key);
+        if (items == null) {
+            return new EndpointList(List.of(), 0);
+        }
+        if (items.size() > max) {
+            top.problem(key, "at most " + max + " entries, got " + items.size());
+        }
+        List<Endpoint> endpoints = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            String path = key + "[" + i + "]";
+            Section section = Section.of(items.get(i), path, problems);
+            if (section == null) {
+                continue;
+            }
+            section.rejectUnknown(ENDPOINT_KEYS);
+            String host = host(section, "host", true);
+            Long port = section.integer("port", portMin, 65_535, true);
+            Long cost = section.integer("cost", 1, Integer.MAX_VALUE, false);
+            if (host == null || port == null || section.isInvalid("cost")) {
+                continue;
+            }
+            Endpoint endpoint = new Endpoint(host, port.intValue(), cost == null ? Endpoint.COST_DEFAULT
+                    : cost.intValue());
+            String identity = host.toLowerCase(Locale.ROOT) + ":" + port;
+            String first = port == 0 ? null : seen.putIfAbsent(identity, path);
+            if (first != null) {
+                problems.add(path, section.node(), "duplicate " + noun + " " + endpoint + " (same as " + first + ")");
+                continue;
+            }
+            endpoints.add(endpoint);
+        }
+        return new EndpointList(endpoints, items.size());
+    }
+
+    /** A host name or address literal; not resolved here (no DNS while validating). */
+    private static String host(Section section, String key, boolean required) {
+        String value = section.string(key, required);
+        if (value == null) {
+            return null;
+        }
+        if (value.isEmpty()) {
+            section.problem(key, "must not be empty");
+            return null;
+        }
+        if (value.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))
+                || value.length() > 253) {
+            section.problem(key, "is not a valid host name or address: '" + value + "'");
+            return null;
+        }
+        return value;
+    }
+
+    private ManagementConfig management(Section top) {
+        YamlNode node = top.value("management");
+        Section section = node == null ? null : Section.of(node, "management", problems);
+        if (section == null) {
+            return new ManagementConfig(true, ManagementConfig.HOST_DEFAULT, ManagementConfig.PORT_DEFAULT);
+        }
+        section.rejectUnknown(MANAGEMENT_KEYS);
+        Boolean enabled = section.bool("enabled");
+        String host = host(section, "host", false);
+        Long port = section.integer("port", 0, 65_535, false);
+        Boolean allowRemote = section.bool("allowRemote");
+        boolean on = enabled == null || enabled;
+        if (on && host != null && !Boolean.TRUE.equals(allowRemote) && !isLoopback(host)) {
+            section.problem("host", "'" + host + "' is not a loopback address; the management endpoint has no"
+                    + " authentication, so set management.allowRemote: true to serve it there");
+        }
+        return new ManagementConfig(on, host == null ? ManagementConfig.HOST_DEFAULT : host,
+                port == null ? ManagementConfig.PORT_DEFAULT : port.intValue());
+    }
+
+    /** True for localhost and loopback address literals; other names are not resolved and count as remote. */
+    static boolean isLoopback(String host) {
+        if ("localhost".equalsIgnoreCase(host)) {
+            return true;
+        }
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (!IPV4.matcher(literal).matches() && !literal.contains(":")) {
+            return false;
+        }
+        try {
+            // an address literal: getByName parses it without a DNS lookup
+            return InetAddress.getByName(literal).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private RoutingConfig routing(Section top) {
+        RoutingConfig defaults = RoutingConfig.defaults();
+        YamlNode node = top.value("routing");
+        Section s = node == null ? null : Section.of(node, "routing", problems);
+        if (s == null) {
+            return defaults;
+        }
+        s.rejectUnknown(ROUTING_KEYS);
+        long hello = millis(s, "helloIntervalMillis", defaults.helloIntervalMillis());
+        long dead = millis(s, "deadIntervalMillis", defaults.deadIntervalMillis());
+        long refresh = millis(s, "linkStateRefreshMillis", defaults.linkStateRefreshMillis());
+        long maxAge = millis(s, "linkStateMaxAgeMillis", defaults.linkStateMaxAgeMillis());
+        long handshake = millis(s, "handshakeTimeoutMillis", defaults.handshakeTimeoutMillis());
+        long reconnectInitial = millis(s, "reconnectInitialMillis", defaults.reconnectInitialMillis());
+        long reconnectMax = millis(s, "reconnectMaxMillis", defaults.reconnectMaxMillis());
+        Long frame = s.integer("maxFrameBytes", FRAME_BYTES_MIN, FRAME_BYTES_MAX, false);
+        order(s, "helloIntervalMillis", hello, "deadIntervalMillis", dead, true);
+        order(s, "linkStateRefreshMillis", refresh, "linkStateMaxAgeMillis", maxAge, true);
+        order(s, "reconnectInitialMillis", reconnectInitial, "reconnectMaxMillis", reconnectMax, false);
+        return new RoutingConfig(hello, dead, refresh, maxAge, handshake, reconnectInitial, reconnectMax,
+                frame == null ? defaults.maxFrameBytes() : frame.intValue());
+    }
+
+    private static long millis(Section section, String key, long fallback) {
+        Long value = section.integer(key, 1, MILLIS_MAX, false);
+        return value == null ? fallback : value;
+    }
+
+    private static String shown(Section section, String key, long value) {
+        return section.value(key) == null ? "default " + value : Long.toString(value);
+    }
+
+    /** Reports {@code upper} unless it exceeds (strict) or equals {@code lower}; skipped when either is invalid. */
+    private static void order(Section section, String lowerKey, long lower, String upperKey, long upper,
+            boolean strict) {
+        if (section.isInvalid(lowerKey) || section.isInvalid(upperKey)) {
+            return;
+        }
+        if (strict ? upper <= lower : upper < lower) {
+            String key = section.value(upperKey) != null ? upperKey : lowerKey;
+            String relation = strict ? " must exceed " : " must be at least ";
+            section.problem(key, upperKey + " (" + shown(section, upperKey, upper) + ")" + relation + lowerKey + " ("
+                    + shown(section, lowerKey, lower) + ")");
+        }
+    }
+}

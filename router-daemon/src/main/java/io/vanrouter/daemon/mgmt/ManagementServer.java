@@ -1,0 +1,162 @@
+package io.vanrouter.daemon.mgmt;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The management endpoint: plain HTTP on a loopback address (by default), served by the JDK HTTP server on
+ * {@value #THREADS} daemon threads of its own.
+ * <ul>
+ * <li>{@code GET /status}: the {@link StatusReport} as JSON; 503 when it is not ready within the status timeout</li>
+ * <li>{@code GET /healthz}: 200 {@code ok}</li>
+ * <li>another path: 404; another method: 405</li>
+ * </ul>
+ * The status supplier is called on a management thread and must not block: it should submit a query to the core and
+ * return its future. Constructed, started and closed from any thread.
+ */
+public final class ManagementServer implements AutoCloseable {
+    public static final Duration STATUS_TIMEOUT_DEFAULT = Duration.ofSeconds(2);
+    static final int THREADS = 2;
+    private static final int BACKLOG = 16;
+    private static final Logger LOG = LoggerFactory.getLogger("vanrouter.mgmt");
+
+    private final Supplier<CompletableFuture<StatusReport>> status;
+    private final Duration statusTimeout;
+    private final ExecutorService executor;
+    private final HttpServer server;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** Binds {@code host:port} (port 0 picks a free one) and starts serving; status waits at most 2 s. */
+    public ManagementServer(String host, int port, Supplier<CompletableFuture<StatusReport>> status)
+            throws IOException {
+        this(host, port, status, STATUS_TIMEOUT_DEFAULT);
+    }
+
+    /**
+     * Binds {@code host:port} and starts serving.
+     *
+     * @throws IOException with the address in its message when it cannot be bound (e.g. port in use)
+     */
+    public ManagementServer(String host, int port, Supplier<CompletableFuture<StatusReport>> status,
+            Duration statusTimeout) throws IOException {
+        this.status = Objects.requireNonNull(status, "status");
+        this.statusTimeout = Objects.requireNonNull(statusTimeout, "statusTimeout");
+        InetSocketAddress bindTo = new InetSocketAddress(host, port);
+        try {
+            this.server = HttpServer.create(bindTo, BACKLOG);
+        } catch (BindException e) {
+            BindException described = new BindException("cannot bind management endpoint to " + host + ":" + port
+                    + ": " + e.getMessage());
+            described.initCause(e);
+            throw described;
+        } catch (IOException e) {
+            throw new IOException("cannot start management endpoint on " + host + ":" + port + ": " + e, e);
+        }
+        this.executor = Executors.newFixedThreadPool(THREADS, threadFactory());
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+        LOG.info("management endpoint on http://{}:{}/status", address().getHostString(), address().getPort());
+    }
+
+    /** The bound address (with the real port when 0 was asked for). */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** Stops serving at once and releases the port. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            server.stop(0);
+            executor.shutdownNow();
+            LOG.debug("management endpoint closed");
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            boolean known = "/status".equals(path) || "/healthz".equals(path);
+            if (!known) {
+                respond(exchange, 404, "application/json", error("no such resource: " + path));
+            } else if (!"GET".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", "GET");
+                respond(exchange, 405, "application/json", error("method not allowed: "
+                        + exchange.getRequestMethod()));
+            } else if ("/healthz".equals(path)) {
+                respond(exchange, 200, "text/plain; charset=utf-8", "ok\n");
+            } else {
+                serveStatus(exchange);
+            }
+        } catch (IOException e) {
+            LOG.debug("management request failed: {}", e.toString());
+        }
+    }
+
+    private void serveStatus(HttpExchange exchange) throws IOException {
+        StatusReport report;
+        try {
+            report = status.get().get(statusTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("status not ready within {} ms; is the router core stuck?", statusTimeout.toMillis());
+            respond(exchange, 503, "application/json", error("status not available within "
+                    + statusTimeout.toMillis() + " ms"));
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            respond(exchange, 503, "application/json", error("shutting down"));
+            return;
+        } catch (ExecutionException | RuntimeException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            LOG.warn("status failed: {}", cause.toString(), cause);
+            respond(exchange, 500, "application/json", error("status failed: " + cause));
+            return;
+        }
+        respond(exchange, 200, "application/json", StatusJson.write(report));
+    }
+
+    private static String error(String message) {
+        return StatusJson.write(Map.of("error", message));
+    }
+
+    private static void respond(HttpExchange exchange, int code, String contentType, String body)
+            throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static ThreadFactory threadFactory() {
+        AtomicInteger next = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "vanrouter-mgmt-" + next.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,145 @@
+package io.vanrouter.daemon.mgmt;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns a {@link StatusReport} into the human tables of {@code vanrouter status}, like {@code skstat -n} and
+ * {@code -c}. Pure functions; any thread.
+ */
+public final class StatusFormatter {
+
+    /** One table of the status output; the names are the {@code status} view arguments. */
+    public enum View {
+        NODES("Routers"),
+        LINKS("Links"),
+        ADDRESSES("Addresses");
+
+        private final String title;
+
+        View(String title) {
+            this.title = title;
+        }
+
+        public String title() {
+            return title;
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private StatusFormatter() {
+    }
+
+    /** The header line and every table, separated by blank lines. */
+    public static String format(StatusReport report) {
+        StringBuilder sb = new StringBuilder(header(report)).append('\n');
+        for (View view : View.values()) {
+            sb.append('\n').append(format(report, view));
+        }
+        return sb.toString();
+    }
+
+    /** Only the table of {@code view}, under its title. */
+    public static String format(StatusReport report, View view) {
+        String body = switch (view) {
+            case NODES -> nodes(report);
+            case LINKS -> links(report.links());
+            case ADDRESSES -> addresses(report.addresses());
+        };
+        return view.title() + '\n' + body;
+    }
+
+    /** {@code Router site-a  network demo  mode interior  instance 1712  version 0.1.0  up 1m 3s}. */
+    public static String header(StatusReport report) {
+        return "Router " + report.router() + "  network " + report.network() + "  mode " + report.mode()
+                + "  instance " + report.instance() + "  version " + report.version()
+                + "  up " + duration(report.uptimeMillis());
+    }
+
+    private static String nodes(StatusReport report) {
+        List<StatusReport.Node> nodes = list(report.nodes());
+        if (nodes.isEmpty()) {
+            return "  none\n";
+        }
+        TextTable table = new TextTable("ROUTER", "NEXT HOP", "COST", "HOPS", "LS SEQ", "LS AGE");
+        for (StatusReport.Node node : nodes) {
+            boolean self = node.id().equals(report.router());
+            if (self) {
+                table.row(node.id(), "(self)", 0, 0, node.linkStateSequence(), age(node.linkStateAgeMillis()));
+            } else if (!node.reachable()) {
+                table.row(node.id(), "-", "unreachable", "-", node.linkStateSequence(),
+                        age(node.linkStateAgeMillis()));
+            } else {
+                table.row(node.id(), node.nextHop(), node.cost(), node.hops(), node.linkStateSequence(),
+                        age(node.linkStateAgeMillis()));
+            }
+        }
+        return table.render();
+    }
+
+    private static String links(List<StatusReport.Link> given) {
+        List<StatusReport.Link> links = list(given);
+        if (links.isEmpty()) {
+            return "  none\n";
+        }
+        TextTable table = new TextTable("ID", "PEER", "STATE", "DIR", "REMOTE", "COST", "AGE", "LAST HELLO",
+                "LAST ERROR");
+        for (StatusReport.Link link : links) {
+            table.row(link.id(), link.peer(), link.state(), link.direction(), link.remote(), link.cost(),
+                    age(link.ageMillis()), age(link.lastHelloAgeMillis()), link.lastError());
+        }
+        return table.render();
+    }
+
+    private static String addresses(List<StatusReport.Address> given) {
+        List<StatusReport.Address> addresses = list(given);
+        if (addresses.isEmpty()) {
+            return "  none\n";
+        }
+        TextTable table = new TextTable("ADDRESS", "DISTRIBUTION", "LOCAL", "ROUTERS");
+        for (StatusReport.Address address : addresses) {
+            List<String> routers = list(address.routers());
+            table.row(address.address(), address.distribution(), address.localConsumers(),
+                    routers.isEmpty() ? "-" : String.join(",", routers));
+        }
+        return table.render();
+    }
+
+    /** An age in the tables: a duration, or {@code -} when negative (never happened, unknown). */
+    static String age(long millis) {
+        return millis < 0 ? "-" : duration(millis);
+    }
+
+    /**
+     * A humanised duration with at most two units: {@code 250ms}, {@code 3s}, {@code 1m 3s}, {@code 2h 5m},
+     * {@code 3d 4h}. Negative is shown as {@code -}.
+     */
+    public static String duration(long millis) {
+        if (millis < 0) {
+            return "-";
+        }
+        if (millis < 1_000) {
+            return millis + "ms";
+        }
+        long seconds = millis / 1_000;
+        long[] amounts = {seconds / 86_400, seconds / 3_600 % 24, seconds / 60 % 60, seconds % 60};
+        String[] units = {"d", "h", "m", "s"};
+        int first = 0;
+        while (amounts[first] == 0) {
+            first++;
+        }
+        String text = amounts[first] + units[first];
+        if (first < 3 && amounts[first + 1] != 0) {
+            text += " " + amounts[first + 1] + units[first + 1];
+        }
+        return text;
+    }
+
+    private static <T> List<T> list(List<T> maybe) {
+        return maybe == null ? List.of() : maybe;
+    }
+}

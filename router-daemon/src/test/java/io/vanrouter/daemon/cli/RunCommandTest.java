@@ -1,0 +1,90 @@
+package io.vanrouter.daemon.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vanrouter.daemon.config.RouterConfig;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class RunCommandTest {
+    private final List<String> events = new ArrayList<>();
+
+    /** A router that has already been closed, so awaitTermination returns at once. */
+    private RunCommand.RunningRouter stopped(InetSocketAddress management) {
+        return new RunCommand.RunningRouter() {
+            @Override
+            public InetSocketAddress managementAddress() {
+                return management;
+            }
+
+            @Override
+            public void awaitTermination() {
+                events.add("await");
+            }
+
+            @Override
+            public void close() {
+                events.add("close");
+            }
+        };
+    }
+
+    private CliRun run(RunCommand.Launcher launcher, String... args) {
+        return CliRun.run(new CommandLine(new RunCommand(launcher, false)), args);
+    }
+
+    @Test
+    void shouldStartTheConfiguredRouterAndPrintWhereManagementListens() {
+        List<RouterConfig> started = new ArrayList<>();
+        CliRun run = run(config -> {
+            started.add(config);
+            return stopped(new InetSocketAddress("127.0.0.1", 9191));
+        }, "--config", "../config/demo/site-a.yaml");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out().strip()).isEqualTo("vanrouter site-a running; management on 127.0.0.1:9191");
+        assertThat(started).singleElement().extracting(RouterConfig::routerId).isEqualTo("site-a");
+        assertThat(events).containsExactly("await");
+    }
+
+    @Test
+    void shouldSayWhenManagementIsDisabled() {
+        CliRun run = run(config -> stopped(null), "--config", "../config/demo/site-b.yaml");
+
+        assertThat(run.out().strip()).isEqualTo("vanrouter site-b running; management disabled");
+    }
+
+    @Test
+    void shouldExitOneWithTheReasonWhenStartFails() {
+        CliRun run = run(config -> {
+            throw new BindException("cannot bind 127.0.0.1:55671: Address already in use");
+        }, "--config", "../config/demo/site-a.yaml");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip())
+                .isEqualTo("cannot start router site-a: cannot bind 127.0.0.1:55671: Address already in use");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void shouldStartNothingForAnInvalidConfig() {
+        CliRun run = run(config -> {
+            throw new AssertionError("must not start");
+        }, "--config", "src/test/resources/config/bad-edge.yaml");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("bad-edge.yaml:3: router.mode: edge mode is not implemented yet");
+    }
+
+    @Test
+    void shouldRequireConfigOption() {
+        CliRun run = CliRun.vanrouter("run");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--config");
+    }
+}

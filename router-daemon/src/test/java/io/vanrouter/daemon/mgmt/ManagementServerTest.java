@@ -1,0 +1,127 @@
+package io.vanrouter.daemon.mgmt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class ManagementServerTest {
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private ManagementServer server;
+
+    @AfterEach
+    void close() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private HttpResponse<String> send(String method, String path) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + path);
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldServeStatusAsJson() throws Exception {
+        server = new ManagementServer("127.0.0.1", 0, () -> CompletableFuture.completedFuture(SampleStatus.siteA()));
+
+        HttpResponse<String> response = send("GET", "/status");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(StatusJson.read(response.body())).isEqualTo(SampleStatus.siteA());
+        assertThat(StatusJson.tree(response.body()).get("nodes").get(2).get("nextHop").asText()).isEqualTo("site-b");
+    }
+
+    @Test
+    void shouldBindTheAskedAddress() throws Exception {
+        server = new ManagementServer("127.0.0.1", 0, () -> new CompletableFuture<>());
+
+        assertThat(server.address().getAddress().isLoopbackAddress()).isTrue();
+        assertThat(server.address().getPort()).isPositive();
+    }
+
+    @Test
+    void shouldAnswerHealthz() throws Exception {
+        server = new ManagementServer("127.0.0.1", 0, () -> new CompletableFuture<>());
+
+        HttpResponse<String> response = send("GET", "/healthz");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("ok\n");
+    }
+
+    @Test
+    void shouldAnswer404ForUnknownPaths() throws Exception {
+        server = new ManagementServer("127.0.0.1", 0, () -> new CompletableFuture<>());
+
+        HttpResponse<String> response = send("GET", "/nope");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(StatusJson.tree(response.body()).get("error").asText()).contains("/nope");
+    }
+
+    @Test
+    void shouldAnswer405ForOtherMethods() throws Exception {
+        server = new ManagementServer("127.0.0.1", 0, () -> new CompletableFuture<>());
+
+        HttpResponse<String> response = send("POST", "/status");
+
+        assertThat(response.statusCode()).isEqualTo(405);
+        assertThat(response.headers().firstValue("Allow")).hasValue("GET");
+    }
+
+    @Test
+    void shouldAnswer503WhenStatusNeverCompletes() throws Exception {
+        server = new ManagementServer("127.0.0.1", 0, () -> new CompletableFuture<>(), Duration.ofMillis(50));
+
+        HttpResponse<String> response = send("GET", "/status");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(StatusJson.tree(response.body()).get("error").asText())
+                .isEqualTo("status not available within 50 ms");
+    }
+
+    @Test
+    void shouldAnswer500WhenStatusFails() throws Exception {
+        server = new ManagementServer("127.0.0.1", 0,
+                () -> CompletableFuture.failedFuture(new IllegalStateException("core stopped")));
+
+        HttpResponse<String> response = send("GET", "/status");
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.body()).contains("core stopped");
+    }
+
+    @Test
+    void shouldRefuseAPortInUse() throws Exception {
+        server = new ManagementServer("127.0.0.1", 0, () -> new CompletableFuture<>());
+        int port = server.address().getPort();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> new ManagementServer("127.0.0.1", port, () -> new CompletableFuture<>()))
+                .isInstanceOf(java.net.BindException.class)
+                .hasMessageStartingWith("cannot bind management endpoint to 127.0.0.1:" + port);
+    }
+
+    @Test
+    void shouldReleaseThePortOnClose() throws Exception {
+        server = new ManagementServer("127.0.0.1", 0, () -> new CompletableFuture<>());
+        int port = server.address().getPort();
+        server.close();
+        server.close();
+
+        server = new ManagementServer("127.0.0.1", port, () -> new CompletableFuture<>());
+        assertThat(server.address().getPort()).isEqualTo(port);
+    }
+}
