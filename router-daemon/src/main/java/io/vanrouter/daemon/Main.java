@@ -1,6 +1,7 @@
 package io.vanrouter.daemon;
 
 import io.vanrouter.daemon.cli.CheckConfigCommand;
+import io.vanrouter.daemon.cli.DemoCommand;
 import io.vanrouter.daemon.cli.ExitCodes;
 import io.vanrouter.daemon.cli.RunCommand;
 import io.vanrouter.daemon.cli.StatusCommand;
@@ -10,10 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The {@code vanrouter} command: picocli root of {@code run}, {@code status} and {@code check-config}. */
+/** The {@code vanrouter} command: picocli root of {@code run}, {@code status}, {@code check-config} and {@code demo}. */
 @Command(name = "vanrouter", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Virtual Application Network router.",
-        subcommands = {RunCommand.class, StatusCommand.class, CheckConfigCommand.class,
+        subcommands = {RunCommand.class, StatusCommand.class, CheckConfigCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:invalid configuration or the router failed to start",

@@ -49,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             configs = loadConfigs(configDir);
         } catch (ConfigException e) {
-            e.problems().forEach(p -> err.println(p));
+            e.problems().forEach(p -> err.println(p.format(e.source())));
             return 1;
         }
         if (configs.isEmpty()) {
@@ -70,7 +70,7 @@ public final class DemoCommand implements Callable<Integer> {
             boolean converged = awaitConvergence(routers);
             for (RouterDaemon router : routers) {
                 StatusReport report = router.status().get(5, TimeUnit.SECONDS);
-                out.println(StatusFormatter.format(report, null));
+                out.println(StatusFormatter.format(report));
             }
             out.println(converged ? "demo network converged: every router reaches every other one."
                     : "demo network did not converge in " + CONVERGE_TIMEOUT_MILLIS + " ms; see the tables above.");
