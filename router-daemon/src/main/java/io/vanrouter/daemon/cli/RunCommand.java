@@ -88,6 +88,7 @@ public final class RunCommand implements Callable<Integer> {
         }, "vanrouter-shutdown");
         if (shutdownHook) {
             Runtime.getRuntime().addShutdownHook(hook);
+            StopSignals.install(routerConfig.routerId(), router::close);
         }
         out.println("vanrouter " + routerConfig.routerId() + " running; " + managementLine(router));
         out.flush();
