@@ -125,6 +125,7 @@ public final class TransportServer implements AutoCloseable {
         ChannelFuture future = new ServerBootstrap()
                 .group(group)
                 .channel(type)
+                .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)

@@ -42,6 +42,9 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (session.closing()) {
+            if (msg instanceof ReasonFrame reason) {
+                InterRouterLinkHandler.onReasonFrame(session, reason); // the peer refused too: log its reason
+            }
             ReferenceCountUtil.release(msg);
         } else if (msg instanceof ControlMessage message) {
             session.env().core().submitMessage(session.link().linkId(), message);

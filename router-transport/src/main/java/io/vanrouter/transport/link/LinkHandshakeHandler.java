@@ -71,6 +71,9 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (session.closing()) {
+            if (msg instanceof ReasonFrame reason) {
+                InterRouterLinkHandler.onReasonFrame(session, reason); // the peer refused too: log its reason
+            }
             ReferenceCountUtil.release(msg);
         } else if (msg instanceof HandshakeFrame handshake) {
             onHandshake(ctx, handshake);

@@ -2,6 +2,7 @@ package io.vanrouter.transport.link;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vanrouter.transport.LinkView;
@@ -146,7 +147,8 @@ public final class LinkSession {
     }
 
     /**
-     * Tells the peer why (REFUSE during the handshake, CLOSE after it), then closes. Idempotent; owning event loop.
+     * Tells the peer why (REFUSE during the handshake, CLOSE after it), then closes: at once on an embedded channel,
+     * else when the peer closes or after {@link #CLOSE_LINGER_MILLIS}. Idempotent; owning event loop.
      */
     void closeWith(ReasonCode code, String text) {
         if (phase == Phase.CLOSING) {
@@ -162,7 +164,15 @@ public final class LinkSession {
             channel.close();
             return;
         }
-        channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+        // Half-close after the frame: the peer still gets to send its own REFUSE (both ends log a refusal) and
+        // closes when it has read ours; the linger timer bounds a peer that never does.
+        channel.writeAndFlush(frame).addListener(f -> {
+            if (f.isSuccess() && channel instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            } else {
+                channel.close();
+            }
+        });
         ScheduledFuture<?> linger = channel.eventLoop().schedule(() -> channel.close(), CLOSE_LINGER_MILLIS,
                 TimeUnit.MILLISECONDS);
         channel.closeFuture().addListener(f -> linger.cancel(false));
