@@ -1,8 +1,45 @@
 package io.vanrouter.transport;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vanrouter.core.port.ControlSender;
+import io.vanrouter.transport.link.ActiveLink;
+import io.vanrouter.transport.link.LinkEnvironment;
+import io.vanrouter.transport.link.LinkInitializer;
+import io.vanrouter.transport.link.LinkRegistry;
+import io.vanrouter.transport.link.LinkSession;
+import io.vanrouter.transport.link.NettyControlSender;
+import io.vanrouter.transport.link.PeerDialer;
+import io.vanrouter.transport.link.TransportCounters;
+import io.vanrouter.transport.netty.Errors;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns the event loops, inter-router listeners, outgoing peer dialers and the registry of active links.
@@ -14,33 +51,156 @@ import java.util.List;
  * <p>Any thread.
  */
 public final class TransportServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("vanrouter.link");
+
+    /** Pending outbound bytes above which a link stops being writable (the core's senders may check). */
+    public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
+    public static final int IO_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    /** How long {@link #close()} waits for CLOSE frames to drain, then for the event loops to stop. */
+    public static final long SHUTDOWN_TIMEOUT_MILLIS = 3_000;
+
+    private final TransportSettings settings;
+    private final LinkRegistry registry;
+    private final TransportCounters counters = new TransportCounters();
+    private final NettyControlSender sender;
+    private final ChannelGroup channels = new DefaultChannelGroup("links", GlobalEventExecutor.INSTANCE);
+    private final List<Channel> listeners = new ArrayList<>();
+    private final List<PeerDialer> dialers = new ArrayList<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile EventLoopGroup group;
 
     public TransportServer(TransportSettings settings) {
-        throw new UnsupportedOperationException("to be written");
+        this.settings = settings;
+        this.registry = new LinkRegistry(settings.routerId());
+        this.sender = new NettyControlSender(registry, counters);
     }
 
     /** Sends core output on links; valid before {@link #start}. */
     public ControlSender controlSender() {
-        throw new UnsupportedOperationException("to be written");
+        return sender;
+    }
+
+    /** Limits hit and faults seen, for status and tests. */
+    public TransportCounters counters() {
+        return counters;
     }
 
     /** Binds every listener (throws with a clear message if one cannot bind) and starts dialing peers. */
     public void start(CoreEvents core) throws Exception {
-        throw new UnsupportedOperationException("to be written");
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("transport already started");
+        }
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        LOG.info("[{}] inter-router transport uses {}", settings.routerId(), epoll ? "epoll" : "NIO");
+        group = new MultiThreadIoEventLoopGroup(IO_THREADS,
+                new DefaultThreadFactory("vanrouter-" + settings.routerId() + "-io", true), factory);
+        LinkEnvironment env = LinkEnvironment.create(settings, registry, core, counters, channels);
+        try {
+            for (Endpoint endpoint : settings.listen()) {
+                listeners.add(bind(env, endpoint, epoll ? EpollServerSocketChannel.class
+                        : NioServerSocketChannel.class));
+            }
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+        for (Endpoint peer : settings.peers()) {
+            Bootstrap bootstrap = new Bootstrap()
+                    .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.SO_KEEPALIVE, true)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+            PeerDialer dialer = new PeerDialer(env, peer, group.next(), bootstrap);
+            synchronized (dialers) {
+                dialers.add(dialer);
+            }
+            dialer.start();
+        }
+    }
+
+    private Channel bind(LinkEnvironment env, Endpoint endpoint, Class<? extends ServerChannel> type)
+            throws IOException {
+        ChannelFuture future = new ServerBootstrap()
+                .group(group)
+                .channel(type)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(LinkInitializer.inbound(env, endpoint.cost()))
+                .bind(endpoint.host(), endpoint.port())
+                .awaitUninterruptibly();
+        if (!future.isSuccess()) {
+            throw new IOException("cannot listen on " + endpoint + ": " + Errors.describe(future.cause()),
+                    future.cause());
+        }
+        LOG.info("[{}] listening for routers on {}", settings.routerId(),
+                LinkSession.format(future.channel().localAddress()));
+        return future.channel();
     }
 
     /** Actual bound addresses of the listeners, in configuration order (useful with port 0). */
     public List<InetSocketAddress> boundAddresses() {
-        throw new UnsupportedOperationException("to be written");
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        synchronized (listeners) {
+            for (Channel listener : listeners) {
+                addresses.add((InetSocketAddress) listener.localAddress());
+            }
+        }
+        return addresses;
     }
 
-    /** Active links and configured peers without a link. */
+    /** Active links, connections mid-handshake and configured peers without a link. */
     public List<LinkView> linkViews() {
-        throw new UnsupportedOperationException("to be written");
+        long now = System.nanoTime();
+        List<LinkView> views = new ArrayList<>();
+        for (ActiveLink link : registry.activeLinks()) {
+            views.add(link.view(now));
+        }
+        for (LinkSession session : registry.handshakingSessions()) {
+            views.add(session.view(now));
+        }
+        synchronized (dialers) {
+            for (PeerDialer dialer : dialers) {
+                LinkView view = dialer.viewWithoutLink(now);
+                if (view != null) {
+                    views.add(view);
+                }
+            }
+        }
+        views.sort(Comparator.comparing(LinkView::state).thenComparing(LinkView::remote));
+        return views;
     }
 
+    /**
+     * Stops dialers and listeners, sends CLOSE SHUTDOWN on every link (REFUSE on connections mid-handshake), waits
+     * briefly for those frames to drain, then stops the event loops. Idempotent.
+     */
     @Override
     public void close() {
-        throw new UnsupportedOperationException("to be written");
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        synchronized (dialers) {
+            dialers.forEach(PeerDialer::close);
+        }
+        synchronized (listeners) {
+            listeners.forEach(listener -> listener.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS));
+        }
+        for (Channel channel : channels) {
+            LinkSession session = LinkSession.of(channel);
+            if (session != null) {
+                channel.eventLoop().execute(session::shutdown);
+            }
+        }
+        channels.newCloseFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
+        EventLoopGroup loops = group;
+        if (loops != null) {
+            loops.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                    .awaitUninterruptibly(2 * SHUTDOWN_TIMEOUT_MILLIS);
+        }
+        LOG.info("[{}] inter-router transport closed", settings.routerId());
     }
 }

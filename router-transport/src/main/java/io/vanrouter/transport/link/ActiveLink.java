@@ -1,0 +1,29 @@
+package io.vanrouter.transport.link;
+
+import io.netty.channel.Channel;
+import io.vanrouter.transport.LinkView;
+import io.vanrouter.transport.wire.ReasonCode;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A link whose handshake succeeded and which is registered in the {@link LinkRegistry}. Immutable; any thread.
+ *
+ * @param cost agreed cost: the larger of the two ends' configured costs
+ */
+public record ActiveLink(long linkId, String peerId, long peerInstance, int cost, LinkSession session,
+        long upNanos) {
+
+    public Channel channel() {
+        return session.channel();
+    }
+
+    /** Sends CLOSE with the reason, then closes; any thread (hops to the link's event loop). */
+    public void close(ReasonCode reason, String text) {
+        channel().eventLoop().execute(() -> session.closeWith(reason, text));
+    }
+
+    public LinkView view(long nowNanos) {
+        return new LinkView(linkId, peerId, session.direction(), session.remote(), "active", cost,
+                TimeUnit.NANOSECONDS.toMillis(nowNanos - upNanos), null);
+    }
+}

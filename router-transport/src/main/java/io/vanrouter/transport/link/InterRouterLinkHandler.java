@@ -1,0 +1,136 @@
+package io.vanrouter.transport.link;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
+import io.vanrouter.core.message.ControlMessage;
+import io.vanrouter.transport.wire.FrameType;
+import io.vanrouter.transport.wire.HandshakeFrame;
+import io.vanrouter.transport.wire.ReasonCode;
+import io.vanrouter.transport.wire.ReasonFrame;
+import io.vanrouter.transport.wire.WireException;
+import org.slf4j.Logger;
+
+/**
+ * An active inter-router link: passes decoded HELLO and LINK_STATE to the core, handles the peer's CLOSE, closes the
+ * link as a slow link when more than {@link #PENDING_BYTES_MAX} outbound bytes are pending, and reports the link down
+ * to the core exactly once, with the reason.
+ *
+ * <p>One per channel; owning event loop.
+ */
+public final class InterRouterLinkHandler extends ChannelDuplexHandler {
+    /** Outbound bytes a link may have pending before it is closed as a slow link (NATS "slow consumer"). */
+    public static final long PENDING_BYTES_MAX = 8L << 20;
+
+    private static final Logger LOG = LinkHandshakeHandler.LOG;
+
+    private final LinkSession session;
+    private final long pendingBytesMax;
+    private boolean downReported;
+
+    InterRouterLinkHandler(LinkSession session) {
+        this(session, PENDING_BYTES_MAX);
+    }
+
+    InterRouterLinkHandler(LinkSession session, long pendingBytesMax) {
+        this.session = session;
+        this.pendingBytesMax = pendingBytesMax;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (session.closing()) {
+            if (msg instanceof ReasonFrame reason) {
+                InterRouterLinkHandler.onReasonFrame(session, reason); // the peer refused too: log its reason
+            }
+            ReferenceCountUtil.release(msg);
+        } else if (msg instanceof ControlMessage message) {
+            session.env().core().submitMessage(session.link().linkId(), message);
+        } else if (msg instanceof ReasonFrame reason) {
+            onReasonFrame(session, reason);
+        } else if (msg instanceof HandshakeFrame) {
+            fail(ReasonCode.PROTOCOL_ERROR, "HANDSHAKE after the handshake completed");
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** A REFUSE or CLOSE from the peer, in either phase: log it, remember it as the end reason and close. */
+    static void onReasonFrame(LinkSession session, ReasonFrame frame) {
+        String by = session.peerId() == null ? "peer" : session.peerId();
+        if (frame.type() == FrameType.REFUSE) {
+            session.env().counters().refusalReceived();
+            if (frame.reasonCode() == ReasonCode.DUPLICATE_LINK.code()) {
+                LOG.info("{} link {} refused by {}: {}", session.tag(), session.fromOrTo(), by, frame.describe());
+            } else {
+                LOG.warn("{} link {} refused by {}: {}", session.tag(), session.fromOrTo(), by, frame.describe());
+            }
+            session.closeNow(ReasonCode.fromCode(frame.reasonCode()), "refused by " + by + ": " + frame.describe());
+        } else {
+            LOG.debug("{} CLOSE from {}: {}", session.tag(), by, frame.describe());
+            session.closeNow(ReasonCode.fromCode(frame.reasonCode()), "closed by " + by + ": " + frame.describe());
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (session.closing() && msg instanceof ControlMessage) {
+            ReferenceCountUtil.release(msg);
+            promise.trySuccess(); // the link is going; the core learns it from the link-down event
+            return;
+        }
+        ctx.write(msg, promise);
+        ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+        if (buffer != null && buffer.totalPendingWriteBytes() > pendingBytesMax && !session.closing()) {
+            session.env().counters().slowLinkClose();
+            String reason = "slow link (pending " + buffer.totalPendingWriteBytes() + " bytes > " + pendingBytesMax
+                    + ")";
+            LOG.warn("{} closing link: {}", session.tag(), reason);
+            session.closeNow(ReasonCode.SLOW_LINK, ReasonCode.SLOW_LINK.name() + ": " + reason);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        LOG.debug("{} writable: {}", session.tag(), ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof WireException wire) {
+            fail(wire.reason(), wire.getMessage());
+        } else {
+            session.recordEnd(null, "connection lost: " + io.vanrouter.transport.netty.Errors.describe(cause));
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+
+    /** The peer broke the protocol on an active link: log, send CLOSE with the reason, close. */
+    private void fail(ReasonCode reason, String text) {
+        if (session.closing()) {
+            return;
+        }
+        LOG.warn("{} closing link {}: {}: {}", session.tag(), session.fromOrTo(), reason.words(), text);
+        session.closeWith(reason, text);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!downReported) {
+            downReported = true;
+            ActiveLink link = session.link();
+            LinkEnvironment env = session.env();
+            env.registry().remove(link);
+            String reason = session.endReason();
+            env.core().submitLinkDown(link.linkId(), reason);
+            LOG.info("{} link down: {}", session.tag(), reason);
+            if (session.observer() != null) {
+                session.observer().connectionClosed(link.peerId(), session.endCode(), reason);
+            }
+        }
+        ctx.fireChannelInactive();
+    }
+}

@@ -1,0 +1,192 @@
+package io.vanrouter.transport.link;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vanrouter.core.message.ControlMessage;
+import io.vanrouter.transport.RouterMode;
+import io.vanrouter.transport.TransportSettings;
+import io.vanrouter.transport.netty.HandlerNames;
+import io.vanrouter.transport.wire.HandshakeFrame;
+import io.vanrouter.transport.wire.Preamble;
+import io.vanrouter.transport.wire.ReasonCode;
+import io.vanrouter.transport.wire.ReasonFrame;
+import io.vanrouter.transport.wire.WireException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the handshake of one connection: sends this router's preamble and HANDSHAKE as soon as it is connected,
+ * validates the peer's HANDSHAKE, admits the link in the {@link LinkRegistry} and then hands the pipeline over to an
+ * {@link InterRouterLinkHandler}. Every refusal is logged at WARN with router id, address, peer and reason, and sent
+ * to the peer in a REFUSE frame.
+ *
+ * <p>One per channel; owning event loop.
+ */
+public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
+    static final Logger LOG = LoggerFactory.getLogger("vanrouter.link");
+
+    private final LinkSession session;
+    private ScheduledFuture<?> timeout;
+    private boolean started;
+    private boolean handedOver;
+
+    LinkHandshakeHandler(LinkSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            start(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        start(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void start(ChannelHandlerContext ctx) {
+        if (started) {
+            return;
+        }
+        started = true;
+        session.connected();
+        LinkEnvironment env = session.env();
+        TransportSettings settings = env.settings();
+        env.registry().handshakeStarted(session);
+        ctx.write(Preamble.CURRENT);
+        ctx.writeAndFlush(new HandshakeFrame(settings.mode().code(), session.configuredCost(), settings.instance(),
+                settings.routerId(), settings.network()));
+        long millis = settings.handshakeTimeoutMillis();
+        timeout = ctx.executor().schedule(
+                () -> refuse(ReasonCode.HANDSHAKE_TIMEOUT, "no handshake within " + millis + " ms"),
+                millis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (session.closing()) {
+            if (msg instanceof ReasonFrame reason) {
+                InterRouterLinkHandler.onReasonFrame(session, reason); // the peer refused too: log its reason
+            }
+            ReferenceCountUtil.release(msg);
+        } else if (msg instanceof HandshakeFrame handshake) {
+            onHandshake(ctx, handshake);
+        } else if (msg instanceof ReasonFrame reason) {
+            InterRouterLinkHandler.onReasonFrame(session, reason);
+        } else if (msg instanceof ControlMessage) {
+            refuse(ReasonCode.PROTOCOL_ERROR, msg.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT)
+                    + " before handshake");
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void onHandshake(ChannelHandlerContext ctx, HandshakeFrame peer) {
+        TransportSettings settings = session.env().settings();
+        session.peerId(peer.routerId());
+        if (peer.routerId().equals(settings.routerId())) {
+            refuse(ReasonCode.DUPLICATE_ROUTER_ID, "peer uses this router's id");
+            return;
+        }
+        if (!peer.network().equals(settings.network())) {
+            refuse(ReasonCode.NETWORK_MISMATCH,
+                    "peer network '" + peer.network() + "' differs from '" + settings.network() + "'");
+            return;
+        }
+        if (peer.modeCode() != RouterMode.INTERIOR.code()) {
+            refuse(ReasonCode.MODE_NOT_SUPPORTED, "peer mode " + modeName(peer.modeCode())
+                    + " is not supported; this router links interior routers only");
+            return;
+        }
+        int cost = Math.max(session.configuredCost(), peer.cost());
+        LinkRegistry.Admission admission = session.env().registry().admit(session, peer.routerId(),
+                peer.instance(), cost);
+        if (admission.link() == null) {
+            refuse(admission.refusal(), admission.text());
+            return;
+        }
+        activate(ctx, admission);
+    }
+
+    private void activate(ChannelHandlerContext ctx, LinkRegistry.Admission admission) {
+        ActiveLink link = admission.link();
+        LinkEnvironment env = session.env();
+        timeout.cancel(false);
+        handedOver = true;
+        env.registry().handshakeEnded(session);
+        session.activate(link);
+        ctx.pipeline().replace(this, HandlerNames.LINK, new InterRouterLinkHandler(session));
+        env.core().submitLinkUp(link.linkId(), link.peerId(), link.peerInstance(), link.cost());
+        LOG.info("{} link up ({}, {}, cost {})", session.tag(), session.direction(), session.remote(), link.cost());
+        if (session.observer() != null) {
+            session.observer().handshakeCompleted(link.peerId());
+        }
+        ActiveLink displaced = admission.displaced();
+        if (displaced != null) {
+            LOG.info("{} replaces L{} to {}: keeping the connection dialed by the smaller router id",
+                    session.tag(), displaced.linkId(), displaced.peerId());
+            displaced.close(ReasonCode.DUPLICATE_LINK, "replaced by link dialed by "
+                    + (session.outbound() ? env.routerId() : link.peerId()));
+        }
+    }
+
+    private static String modeName(int code) {
+        try {
+            return RouterMode.fromCode(code).name();
+        } catch (IllegalArgumentException e) {
+            return "code " + code;
+        }
+    }
+
+    /** Logs the refusal on this side and sends REFUSE to the peer. */
+    private void refuse(ReasonCode reason, String text) {
+        if (session.closing()) {
+            return;
+        }
+        String peer = session.peerId() == null ? "?" : session.peerId();
+        if (reason == ReasonCode.DUPLICATE_LINK) {
+            LOG.info("{} refused link {} (peer {}): {}: {}", session.tag(), session.fromOrTo(), peer, reason.words(),
+                    text);
+        } else {
+            LOG.warn("{} refused link {} (peer {}): {}: {}", session.tag(), session.fromOrTo(), peer, reason.words(),
+                    text);
+        }
+        session.closeWith(reason, text);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof WireException wire)) {
+            ctx.fireExceptionCaught(cause);
+            return;
+        }
+        if (session.closing()) {
+            return;
+        }
+        if ("bad preamble".equals(wire.getMessage())) {
+            session.env().counters().garbageConnection();
+            LOG.warn("{} garbage on inter-router port {}: bad preamble", session.tag(), session.fromOrTo());
+            session.closeWith(wire.reason(), wire.getMessage());
+            return;
+        }
+        refuse(wire.reason(), wire.getMessage());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        session.env().registry().handshakeEnded(session);
+        if (!handedOver && session.observer() != null) {
+            session.observer().connectionClosed(session.peerId(), session.endCode(), session.endReason());
+        }
+        ctx.fireChannelInactive();
+    }
+}

@@ -1,0 +1,49 @@
+package io.vanrouter.transport.link;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vanrouter.transport.netty.HandlerNames;
+import io.vanrouter.transport.wire.FrameDecoder;
+
+/**
+ * Builds the pipeline of an inter-router connection: flush consolidation, frame decoder and encoder, handshake
+ * handler (replaced by the link handler once the handshake succeeds), exception handler last.
+ *
+ * <p>Sharable: one per listener or dialer; runs on the new channel's event loop.
+ */
+public final class LinkInitializer extends ChannelInitializer<Channel> {
+    /** Flushes batched before one is forced through, while a read or a burst of core writes is in progress. */
+    public static final int FLUSHES_CONSOLIDATED_MAX = 256;
+
+    private final LinkEnvironment env;
+    private final boolean outbound;
+    private final int configuredCost;
+    private final LinkObserver observer;
+
+    LinkInitializer(LinkEnvironment env, boolean outbound, int configuredCost, LinkObserver observer) {
+        this.env = env;
+        this.outbound = outbound;
+        this.configuredCost = configuredCost;
+        this.observer = observer;
+    }
+
+    /** For accepted connections of a listener whose configured cost is {@code configuredCost}. */
+    public static LinkInitializer inbound(LinkEnvironment env, int configuredCost) {
+        return new LinkInitializer(env, false, configuredCost, null);
+    }
+
+    @Override
+    protected void initChannel(Channel channel) {
+        LinkSession session = new LinkSession(env, channel, outbound, configuredCost, observer);
+        channel.attr(LinkSession.KEY).set(session);
+        env.channels().add(channel);
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(FLUSHES_CONSOLIDATED_MAX, true));
+        pipeline.addLast(HandlerNames.FRAME_DECODER, new FrameDecoder(env.settings().maxFrameBytes()));
+        pipeline.addLast(HandlerNames.FRAME_ENCODER, env.encoder());
+        pipeline.addLast(HandlerNames.HANDSHAKE, new LinkHandshakeHandler(session));
+        pipeline.addLast(HandlerNames.EXCEPTIONS, env.exceptionHandler());
+    }
+}

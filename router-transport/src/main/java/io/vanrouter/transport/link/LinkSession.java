@@ -1,0 +1,198 @@
+package io.vanrouter.transport.link;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vanrouter.transport.LinkView;
+import io.vanrouter.transport.wire.FrameType;
+import io.vanrouter.transport.wire.ReasonCode;
+import io.vanrouter.transport.wire.ReasonFrame;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The state of one inter-router connection, shared by its handshake and link handlers: direction, peer, phase and
+ * why it ended. Fields are written on the owning event loop only; those read by views are volatile.
+ */
+public final class LinkSession {
+    /** How long a CLOSE or REFUSE may take to drain before the connection is closed regardless. */
+    public static final long CLOSE_LINGER_MILLIS = 2_000;
+
+    static final AttributeKey<LinkSession> KEY = AttributeKey.valueOf(LinkSession.class, "session");
+
+    enum Phase { HANDSHAKING, ACTIVE, CLOSING }
+
+    private final LinkEnvironment env;
+    private final Channel channel;
+    private final boolean outbound;
+    private final int configuredCost;
+    private final LinkObserver observer;
+    private final long sinceNanos = System.nanoTime();
+    private volatile String remote;
+    private volatile String peerId;
+    private volatile Phase phase = Phase.HANDSHAKING;
+    private ActiveLink link;
+    private ReasonCode endCode;
+    private String endReason;
+
+    LinkSession(LinkEnvironment env, Channel channel, boolean outbound, int configuredCost, LinkObserver observer) {
+        this.env = env;
+        this.channel = channel;
+        this.outbound = outbound;
+        this.configuredCost = configuredCost;
+        this.observer = observer;
+        this.remote = format(channel.remoteAddress());
+    }
+
+    /** The session of a link channel, or null for other channels. */
+    public static LinkSession of(Channel channel) {
+        return channel.attr(KEY).get();
+    }
+
+    /** "127.0.0.1:41234"; the socket address without the leading slash. */
+    public static String format(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getHostString() + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+
+    LinkEnvironment env() {
+        return env;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    boolean outbound() {
+        return outbound;
+    }
+
+    String direction() {
+        return outbound ? "out" : "in";
+    }
+
+    int configuredCost() {
+        return configuredCost;
+    }
+
+    LinkObserver observer() {
+        return observer;
+    }
+
+    String remote() {
+        return remote;
+    }
+
+    /** Refreshes the remote address once the channel is connected. */
+    void connected() {
+        remote = format(channel.remoteAddress());
+    }
+
+    String peerId() {
+        return peerId;
+    }
+
+    void peerId(String id) {
+        this.peerId = id;
+    }
+
+    ActiveLink link() {
+        return link;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    void activate(ActiveLink activeLink) {
+        this.link = activeLink;
+        this.phase = Phase.ACTIVE;
+    }
+
+    /** Log prefix: "[a]" before the handshake, "[a L3 peer=b]" after it. */
+    String tag() {
+        return link == null ? "[" + env.routerId() + "]"
+                : "[" + env.routerId() + " L" + link.linkId() + " peer=" + link.peerId() + "]";
+    }
+
+    /** "from 127.0.0.1:41234" or "to 127.0.0.1:55672". */
+    String fromOrTo() {
+        return (outbound ? "to " : "from ") + remote;
+    }
+
+    ReasonCode endCode() {
+        return endCode;
+    }
+
+    /** Why the connection ended; "connection lost" when no reason was recorded. */
+    String endReason() {
+        return endReason == null ? "connection lost" : endReason;
+    }
+
+    /** Records why the connection ends; the first reason wins. */
+    void recordEnd(ReasonCode code, String reason) {
+        if (endReason == null) {
+            endCode = code;
+            endReason = reason;
+        }
+    }
+
+    boolean closing() {
+        return phase == Phase.CLOSING;
+    }
+
+    /**
+     * Tells the peer why (REFUSE during the handshake, CLOSE after it), then closes: at once on an embedded channel,
+     * else when the peer closes or after {@link #CLOSE_LINGER_MILLIS}. Idempotent; owning event loop.
+     */
+    void closeWith(ReasonCode code, String text) {
+        if (phase == Phase.CLOSING) {
+            return;
+        }
+        ReasonFrame frame = phase == Phase.ACTIVE ? ReasonFrame.close(code, text) : ReasonFrame.refuse(code, text);
+        phase = Phase.CLOSING;
+        recordEnd(code, frame.describe());
+        if (frame.type() == FrameType.REFUSE) {
+            env.counters().refusalSent();
+        }
+        if (!channel.isActive()) {
+            channel.close();
+            return;
+        }
+        // Half-close after the frame: the peer still gets to send its own REFUSE (both ends log a refusal) and
+        // closes when it has read ours; the linger timer bounds a peer that never does.
+        channel.writeAndFlush(frame).addListener(f -> {
+            if (f.isSuccess() && channel instanceof DuplexChannel duplex) {
+                duplex.shutdownOutput().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            } else {
+                channel.close();
+            }
+        });
+        ScheduledFuture<?> linger = channel.eventLoop().schedule(() -> channel.close(), CLOSE_LINGER_MILLIS,
+                TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(f -> linger.cancel(false));
+    }
+
+    /** Closes at once without a frame (the peer is not reading, or not speaking this protocol). */
+    void closeNow(ReasonCode code, String reason) {
+        phase = Phase.CLOSING;
+        recordEnd(code, reason);
+        channel.close();
+    }
+
+    /** Sends CLOSE (or REFUSE) SHUTDOWN and closes; owning event loop. */
+    public void shutdown() {
+        closeWith(ReasonCode.SHUTDOWN, "router shutting down");
+    }
+
+    /** The view of a connection still handshaking. Any thread. */
+    public LinkView view(long nowNanos) {
+        return new LinkView(-1, peerId, direction(), remote, "handshaking", configuredCost,
+                TimeUnit.NANOSECONDS.toMillis(nowNanos - sinceNanos), null);
+    }
+}

@@ -1,0 +1,176 @@
+package io.vanrouter.transport.link;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vanrouter.transport.Endpoint;
+import io.vanrouter.transport.LinkView;
+import io.vanrouter.transport.netty.Errors;
+import io.vanrouter.transport.wire.ReasonCode;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+
+/**
+ * Dials one configured peer forever. Failed attempts back off exponentially from {@code reconnectInitialMillis} to
+ * {@code reconnectMaxMillis} with ±20% jitter; a successful handshake resets the delay. An unreachable peer is logged
+ * at WARN once, then at DEBUG until it answers again (INFO). After a DUPLICATE_LINK refusal the dialer waits until
+ * the link to that router is gone before it dials again.
+ *
+ * <p>All state changes run on the dialer's own event loop, which its connections also use; views read volatile
+ * fields from any thread.
+ */
+public final class PeerDialer implements LinkObserver {
+    /** Jitter applied to every reconnect delay: ±20%. */
+    public static final double JITTER_FRACTION = 0.2;
+    public static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+
+    private static final Logger LOG = LinkHandshakeHandler.LOG;
+
+    private enum State { CONNECTING, HANDSHAKING, ACTIVE, BACKOFF, WAITING_FOR_LINK_DOWN }
+
+    private final LinkEnvironment env;
+    private final Endpoint peer;
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final long initialMillis;
+    private final long maxMillis;
+    private volatile State state = State.BACKOFF;
+    private volatile long stateSinceNanos = System.nanoTime();
+    private volatile String lastError;
+    private volatile String peerId;
+    private volatile boolean closed;
+    private long nextDelayMillis;
+    private boolean unreachableLogged;
+    private ScheduledFuture<?> retry;
+
+    /** {@code bootstrap} must be configured with channel type and options; the dialer sets group and handler. */
+    public PeerDialer(LinkEnvironment env, Endpoint peer, EventLoop loop, Bootstrap bootstrap) {
+        this.env = env;
+        this.peer = peer;
+        this.loop = loop;
+        this.initialMillis = Math.max(1, env.settings().reconnectInitialMillis());
+        this.maxMillis = Math.max(initialMillis, env.settings().reconnectMaxMillis());
+        this.nextDelayMillis = initialMillis;
+        this.bootstrap = bootstrap.group(loop)
+                .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                .handler(new LinkInitializer(env, true, peer.cost(), this));
+    }
+
+    public void start() {
+        loop.execute(this::connect);
+    }
+
+    /** Stops dialing; the current connection, if any, is closed by the server. Any thread. */
+    public void close() {
+        closed = true;
+        loop.execute(() -> {
+            if (retry != null) {
+                retry.cancel(false);
+            }
+        });
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        enter(State.CONNECTING);
+        ChannelFuture future = bootstrap.connect(peer.host(), peer.port());
+        future.addListener(f -> {
+            if (f.isSuccess()) {
+                onConnected();
+            } else {
+                onConnectFailed(f.cause());
+            }
+        });
+    }
+
+    private void onConnected() {
+        enter(State.HANDSHAKING);
+        if (unreachableLogged) {
+            unreachableLogged = false;
+            LOG.info("[{}] peer {} reachable again", env.routerId(), peer);
+        }
+    }
+
+    private void onConnectFailed(Throwable cause) {
+        lastError = Errors.describe(cause);
+        if (!unreachableLogged) {
+            unreachableLogged = true;
+            LOG.warn("[{}] peer {} unreachable: {}; retrying every <= {} ms", env.routerId(), peer, lastError,
+                    maxMillis);
+        } else {
+            LOG.debug("[{}] peer {} still unreachable: {}", env.routerId(), peer, lastError);
+        }
+        scheduleRetry(nextBackoff());
+    }
+
+    @Override
+    public void handshakeCompleted(String id) {
+        peerId = id;
+        lastError = null;
+        nextDelayMillis = initialMillis;
+        enter(State.ACTIVE);
+    }
+
+    @Override
+    public void connectionClosed(String id, ReasonCode reason, String text) {
+        if (id != null) {
+            peerId = id;
+        }
+        lastError = text;
+        if (closed) {
+            return;
+        }
+        if (reason == ReasonCode.DUPLICATE_LINK && id != null) {
+            enter(State.WAITING_FOR_LINK_DOWN);
+            LOG.debug("[{}] peer {} already linked as {}; dialing again once that link is down", env.routerId(),
+                    peer, id);
+            env.registry().whenPeerGone(id, () -> loop.execute(() -> scheduleRetry(jitter(initialMillis))));
+            return;
+        }
+        scheduleRetry(nextBackoff());
+    }
+
+    private void scheduleRetry(long delayMillis) {
+        if (closed) {
+            return;
+        }
+        enter(State.BACKOFF);
+        retry = loop.schedule(this::connect, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private long nextBackoff() {
+        long delay = nextDelayMillis;
+        nextDelayMillis = Math.min(maxMillis, nextDelayMillis * 2);
+        return jitter(delay);
+    }
+
+    /** {@code millis} ± {@link #JITTER_FRACTION}; pure apart from the random draw. */
+    static long jitter(long millis) {
+        double factor = 1 - JITTER_FRACTION + 2 * JITTER_FRACTION * ThreadLocalRandom.current().nextDouble();
+        return Math.max(1, Math.round(millis * factor));
+    }
+
+    private void enter(State next) {
+        state = next;
+        stateSinceNanos = System.nanoTime();
+    }
+
+    /** This peer's view while it has no connection (connecting or backing off), else null. Any thread. */
+    public LinkView viewWithoutLink(long nowNanos) {
+        State current = state;
+        String shown = switch (current) {
+            case CONNECTING -> "connecting";
+            case BACKOFF, WAITING_FOR_LINK_DOWN -> "backoff";
+            case HANDSHAKING, ACTIVE -> null;
+        };
+        if (shown == null) {
+            return null;
+        }
+        return new LinkView(-1, peerId, "out", peer.toString(), shown, peer.cost(),
+                TimeUnit.NANOSECONDS.toMillis(nowNanos - stateSinceNanos), lastError);
+    }
+}

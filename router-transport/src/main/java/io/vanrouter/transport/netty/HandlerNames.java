@@ -1,0 +1,14 @@
+package io.vanrouter.transport.netty;
+
+/** Names of pipeline handlers, so that handlers can be found, replaced and listed in logs. */
+public final class HandlerNames {
+    public static final String FLUSH_CONSOLIDATION = "flushConsolidation";
+    public static final String FRAME_DECODER = "frameDecoder";
+    public static final String FRAME_ENCODER = "frameEncoder";
+    public static final String HANDSHAKE = "handshake";
+    public static final String LINK = "link";
+    public static final String EXCEPTIONS = "exceptions";
+
+    private HandlerNames() {
+    }
+}

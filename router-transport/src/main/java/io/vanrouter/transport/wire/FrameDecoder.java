@@ -1,0 +1,185 @@
+package io.vanrouter.transport.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.vanrouter.core.linkstate.LinkState;
+import io.vanrouter.core.message.Hello;
+import io.vanrouter.core.message.LinkStateUpdate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Checks the peer's preamble, then turns frames into {@link HandshakeFrame}, {@link ReasonFrame}, {@link Hello} and
+ * {@link LinkStateUpdate}. Faults raise a {@link WireException} with the reason to send; after one, every further
+ * byte is discarded. An oversized frame is refused as soon as its length is read, and an unknown optional frame is
+ * skipped as it arrives, so neither is ever buffered.
+ *
+ * <p>One per channel; owning event loop.
+ */
+public final class FrameDecoder extends ByteToMessageDecoder {
+    private enum State { PREAMBLE, HEADER, SKIP, FAILED }
+
+    private static final int HEADER_BYTES = WireLimits.LENGTH_FIELD_BYTES + 1;
+
+    private final int maxFrameBytes;
+    private State state = State.PREAMBLE;
+    private long skipRemaining;
+
+    public FrameDecoder(int maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            decodeAvailable(in, out);
+        } catch (WireException e) {
+            state = State.FAILED;
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+    }
+
+    private void decodeAvailable(ByteBuf in, List<Object> out) {
+        while (in.isReadable()) {
+            switch (state) {
+                case PREAMBLE -> {
+                    if (!readPreamble(in)) {
+                        return;
+                    }
+                }
+                case HEADER -> {
+                    if (!readFrame(in, out)) {
+                        return;
+                    }
+                }
+                case SKIP -> {
+                    int skip = (int) Math.min(skipRemaining, in.readableBytes());
+                    in.skipBytes(skip);
+                    skipRemaining -= skip;
+                    if (skipRemaining == 0) {
+                        state = State.HEADER;
+                    }
+                }
+                case FAILED -> in.skipBytes(in.readableBytes());
+                default -> throw new IllegalStateException("state " + state);
+            }
+        }
+    }
+
+    /** Checks magic bytes as they arrive, so garbage fails fast; returns true once the whole preamble is read. */
+    private boolean readPreamble(ByteBuf in) {
+        int index = in.readerIndex();
+        int available = Math.min(in.readableBytes(), WireLimits.MAGIC.length);
+        for (int i = 0; i < available; i++) {
+            if (in.getByte(index + i) != WireLimits.MAGIC[i]) {
+                throw new WireException(ReasonCode.MALFORMED_FRAME, "bad preamble");
+            }
+        }
+        if (in.readableBytes() < WireLimits.PREAMBLE_BYTES) {
+            return false;
+        }
+        int version = in.getUnsignedShort(index + WireLimits.MAGIC.length);
+        if (version != WireLimits.PROTOCOL_VERSION) {
+            throw new WireException(ReasonCode.UNSUPPORTED_VERSION, "peer speaks protocol version " + version
+                    + "; this router speaks " + WireLimits.PROTOCOL_VERSION);
+        }
+        in.skipBytes(WireLimits.PREAMBLE_BYTES);
+        state = State.HEADER;
+        return true;
+    }
+
+    /** Returns true when a frame was consumed (decoded or skip started), false when more bytes are needed. */
+    private boolean readFrame(ByteBuf in, List<Object> out) {
+        if (in.readableBytes() < WireLimits.LENGTH_FIELD_BYTES) {
+            return false;
+        }
+        int index = in.readerIndex();
+        long length = in.getUnsignedInt(index);
+        if (length > maxFrameBytes) {
+            throw new WireException(ReasonCode.FRAME_TOO_LARGE,
+                    "frame of " + length + " bytes exceeds limit " + maxFrameBytes);
+        }
+        if (length == 0) {
+            throw new WireException(ReasonCode.MALFORMED_FRAME, "malformed frame: length 0 has no type byte");
+        }
+        if (in.readableBytes() < HEADER_BYTES) {
+            return false;
+        }
+        int code = in.getUnsignedByte(index + WireLimits.LENGTH_FIELD_BYTES);
+        FrameType type = FrameType.fromCode(code);
+        if (type == null) {
+            if (code < FrameType.OPTIONAL_CODE_MIN) {
+                throw new WireException(ReasonCode.PROTOCOL_ERROR, String.format("unknown frame type 0x%02x", code));
+            }
+            in.skipBytes(HEADER_BYTES);
+            skipRemaining = length - 1;
+            state = skipRemaining == 0 ? State.HEADER : State.SKIP;
+            return true;
+        }
+        if (in.readableBytes() < WireLimits.LENGTH_FIELD_BYTES + length) {
+            return false;
+        }
+        in.skipBytes(HEADER_BYTES);
+        ByteBuf payload = in.readSlice((int) length - 1);
+        out.add(parse(type, new PayloadReader(payload, type)));
+        return true;
+    }
+
+    private static Object parse(FrameType type, PayloadReader reader) {
+        return switch (type) {
+            case HANDSHAKE -> parseHandshake(reader);
+            case REFUSE, CLOSE -> parseReason(type, reader);
+            case HELLO -> parseHello(reader);
+            case LINK_STATE -> parseLinkState(reader);
+        };
+    }
+
+    private static HandshakeFrame parseHandshake(PayloadReader reader) {
+        int mode = reader.u8("mode");
+        int cost = reader.positiveInt("cost");
+        long instance = reader.u64("instance");
+        String routerId = reader.string("routerId", WireLimits.NAME_BYTES_MAX);
+        String network = reader.string("network", WireLimits.NAME_BYTES_MAX);
+        // Trailing bytes are fields of a later version: ignored on purpose.
+        return new HandshakeFrame(mode, cost, instance, routerId, network);
+    }
+
+    private static ReasonFrame parseReason(FrameType type, PayloadReader reader) {
+        int code = reader.u16("reason");
+        String text = reader.string("text", WireLimits.STRING_BYTES_MAX);
+        reader.expectEnd();
+        return new ReasonFrame(type, code, text);
+    }
+
+    private static Hello parseHello(PayloadReader reader) {
+        String routerId = reader.string("routerId", WireLimits.NAME_BYTES_MAX);
+        long instance = reader.u64("instance");
+        int count = reader.count(reader.u16("seen count"), WireLimits.STRING_BYTES_MIN, "seen count");
+        List<String> seen = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            seen.add(reader.string("seen[" + i + "]", WireLimits.NAME_BYTES_MAX));
+        }
+        reader.expectEnd();
+        return new Hello(routerId, instance, seen);
+    }
+
+    private static LinkStateUpdate parseLinkState(PayloadReader reader) {
+        String routerId = reader.string("routerId", WireLimits.NAME_BYTES_MAX);
+        long instance = reader.u64("instance");
+        long sequence = reader.u64("sequence");
+        int count = reader.count(reader.u32("peer count"), WireLimits.PEER_ENTRY_BYTES_MIN, "peer count");
+        TreeMap<String, Integer> peers = new TreeMap<>();
+        for (int i = 0; i < count; i++) {
+            String peer = reader.string("peers[" + i + "] id", WireLimits.NAME_BYTES_MAX);
+            int cost = reader.positiveInt("peers[" + i + "] cost");
+            if (peers.put(peer, cost) != null) {
+                throw reader.malformed("peer '" + peer + "' listed twice");
+            }
+        }
+        reader.expectEnd();
+        return new LinkStateUpdate(new LinkState(routerId, instance, sequence, peers));
+    }
+}

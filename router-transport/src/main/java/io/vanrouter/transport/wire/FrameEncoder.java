@@ -1,0 +1,115 @@
+package io.vanrouter.transport.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.EncoderException;
+import io.netty.handler.codec.MessageToByteEncoder;
+import io.vanrouter.core.linkstate.LinkState;
+import io.vanrouter.core.message.Hello;
+import io.vanrouter.core.message.LinkStateUpdate;
+import java.util.Map;
+
+/**
+ * Writes {@link Preamble}, {@link HandshakeFrame}, {@link ReasonFrame}, {@link Hello} and {@link LinkStateUpdate} in
+ * wire format version 1. A frame larger than the limit fails the write (the sender's bug, not the peer's).
+ *
+ * <p>Stateless and sharable; runs on the owning event loop.
+ */
+@Sharable
+public final class FrameEncoder extends MessageToByteEncoder<Object> {
+    private final int maxFrameBytes;
+
+    public FrameEncoder(int maxFrameBytes) {
+        super(Object.class);
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    public boolean acceptOutboundMessage(Object msg) {
+        return msg instanceof Preamble || msg instanceof HandshakeFrame || msg instanceof ReasonFrame
+                || msg instanceof Hello || msg instanceof LinkStateUpdate;
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, Object msg, ByteBuf out) {
+        if (msg instanceof Preamble preamble) {
+            out.writeBytes(WireLimits.MAGIC).writeShort(preamble.version());
+            return;
+        }
+        int start = out.writerIndex();
+        out.writeInt(0); // length, patched below
+        if (msg instanceof HandshakeFrame handshake) {
+            writeHandshake(handshake, out);
+        } else if (msg instanceof ReasonFrame reason) {
+            out.writeByte(reason.type().code()).writeShort(reason.reasonCode());
+            writeString(out, truncate(reason.text(), WireLimits.REASON_TEXT_BYTES_MAX), WireLimits.STRING_BYTES_MAX);
+        } else if (msg instanceof Hello hello) {
+            writeHello(hello, out);
+        } else {
+            writeLinkState(((LinkStateUpdate) msg).linkState(), out);
+        }
+        int length = out.writerIndex() - start - WireLimits.LENGTH_FIELD_BYTES;
+        if (length > maxFrameBytes) {
+            throw new EncoderException("frame of " + length + " bytes exceeds limit " + maxFrameBytes);
+        }
+        out.setInt(start, length);
+    }
+
+    private static void writeHandshake(HandshakeFrame handshake, ByteBuf out) {
+        out.writeByte(FrameType.HANDSHAKE.code())
+                .writeByte(handshake.modeCode())
+                .writeInt(handshake.cost())
+                .writeLong(handshake.instance());
+        writeString(out, handshake.routerId(), WireLimits.NAME_BYTES_MAX);
+        writeString(out, handshake.network(), WireLimits.NAME_BYTES_MAX);
+    }
+
+    private static void writeHello(Hello hello, ByteBuf out) {
+        out.writeByte(FrameType.HELLO.code());
+        writeString(out, hello.routerId(), WireLimits.NAME_BYTES_MAX);
+        out.writeLong(hello.instance());
+        if (hello.seen().size() > 0xFFFF) {
+            throw new EncoderException("HELLO lists " + hello.seen().size() + " routers; at most 65535 fit");
+        }
+        out.writeShort(hello.seen().size());
+        for (String seen : hello.seen()) {
+            writeString(out, seen, WireLimits.NAME_BYTES_MAX);
+        }
+    }
+
+    private static void writeLinkState(LinkState state, ByteBuf out) {
+        out.writeByte(FrameType.LINK_STATE.code());
+        writeString(out, state.routerId(), WireLimits.NAME_BYTES_MAX);
+        out.writeLong(state.instance()).writeLong(state.sequence()).writeInt(state.peers().size());
+        for (Map.Entry<String, Integer> peer : state.peers().entrySet()) {
+            writeString(out, peer.getKey(), WireLimits.NAME_BYTES_MAX);
+            out.writeInt(peer.getValue());
+        }
+    }
+
+    private static void writeString(ByteBuf out, String value, int maxBytes) {
+        int bytes = ByteBufUtil.utf8Bytes(value);
+        if (bytes > maxBytes) {
+            throw new EncoderException("string of " + bytes + " bytes exceeds limit " + maxBytes);
+        }
+        out.writeShort(bytes);
+        ByteBufUtil.writeUtf8(out, value);
+    }
+
+    /** Cuts {@code text} to at most {@code maxBytes} UTF-8 bytes without splitting a character. */
+    static String truncate(String text, int maxBytes) {
+        if (ByteBufUtil.utf8Bytes(text) <= maxBytes) {
+            return text;
+        }
+        int end = Math.min(text.length(), maxBytes);
+        while (end > 0 && ByteBufUtil.utf8Bytes(text, 0, end) > maxBytes) {
+            end--;
+        }
+        if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end);
+    }
+}

@@ -1,0 +1,203 @@
+package io.vanrouter.transport.link;
+
+import static io.vanrouter.transport.wire.WireTestSupport.decode;
+import static io.vanrouter.transport.wire.WireTestSupport.drainOutbound;
+import static io.vanrouter.transport.wire.WireTestSupport.encode;
+import static io.vanrouter.transport.wire.WireTestSupport.preamble;
+import static io.vanrouter.transport.wire.WireTestSupport.rawFrame;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.vanrouter.core.message.Hello;
+import io.vanrouter.transport.LogCapture;
+import io.vanrouter.transport.RecordingCore;
+import io.vanrouter.transport.RecordingCore.LinkDown;
+import io.vanrouter.transport.RecordingCore.LinkUp;
+import io.vanrouter.transport.RecordingCore.Message;
+import io.vanrouter.transport.RouterMode;
+import io.vanrouter.transport.TransportSettings;
+import io.vanrouter.transport.netty.HandlerNames;
+import io.vanrouter.transport.wire.FrameType;
+import io.vanrouter.transport.wire.HandshakeFrame;
+import io.vanrouter.transport.wire.Preamble;
+import io.vanrouter.transport.wire.ReasonCode;
+import io.vanrouter.transport.wire.ReasonFrame;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The whole link pipeline of one connection on an EmbeddedChannel; the test plays the peer. */
+class LinkPipelineTest {
+    private static final HandshakeFrame OWN = new HandshakeFrame(0, 2, 11, "a", "demo");
+    private static final HandshakeFrame PEER_B = new HandshakeFrame(0, 5, 22, "b", "demo");
+
+    private final RecordingCore core = new RecordingCore();
+    private final TransportSettings settings = new TransportSettings("a", 11, "demo", RouterMode.INTERIOR,
+            List.of(), List.of(), 1_000, 1024, 100, 5_000);
+    private final LinkEnvironment env = LinkEnvironment.create(settings, new LinkRegistry("a"), core,
+            new TransportCounters(), new DefaultChannelGroup(GlobalEventExecutor.INSTANCE));
+    private final LogCapture log = new LogCapture("vanrouter.link");
+    private final EmbeddedChannel channel = new EmbeddedChannel(LinkInitializer.inbound(env, 2));
+
+    @AfterEach
+    void tearDown() {
+        channel.finishAndReleaseAll();
+        log.close();
+    }
+
+    @Test
+    void shouldSendPreambleAndHandshakeOnConnect() {
+        assertThat(sent()).containsExactly(OWN);
+    }
+
+    @Test
+    void shouldBringLinkUpWithAgreedCostAndPassMessagesToCore() {
+        sent();
+        channel.writeInbound(encode(Preamble.CURRENT, PEER_B));
+        long linkId = core.lastUp().linkId();
+        assertThat(core.ups).containsExactly(new LinkUp(linkId, "b", 22, 5));
+        assertThat(channel.pipeline().get(HandlerNames.LINK)).isInstanceOf(InterRouterLinkHandler.class);
+        assertThat(env.registry().get(linkId)).isNotNull();
+
+        Hello hello = new Hello("b", 22, List.of("a"));
+        channel.writeInbound(encode(hello));
+        assertThat(core.messages).containsExactly(new Message(linkId, hello));
+    }
+
+    @Test
+    void shouldReportLinkDownOnceWithPeersCloseReason() {
+        sent();
+        channel.writeInbound(encode(Preamble.CURRENT, PEER_B, ReasonFrame.close(ReasonCode.SHUTDOWN, "bye")));
+        assertThat(channel.isActive()).isFalse();
+        channel.close();
+        long linkId = core.lastUp().linkId();
+        assertThat(core.downs).containsExactly(new LinkDown(linkId, "closed by b: SHUTDOWN: bye"));
+        assertThat(env.registry().get(linkId)).isNull();
+    }
+
+    @Test
+    void shouldSendCloseWhenCoreClosesLink() {
+        sent();
+        channel.writeInbound(encode(Preamble.CURRENT, PEER_B));
+        long linkId = core.lastUp().linkId();
+        new NettyControlSender(env.registry(), env.counters()).closeLink(linkId, "no hello for 3000 ms");
+        channel.runPendingTasks();
+        assertThat(sent()).containsExactly(ReasonFrame.close(ReasonCode.DEAD_INTERVAL, "no hello for 3000 ms"));
+        assertThat(channel.isActive()).isFalse();
+        assertThat(core.downs).containsExactly(new LinkDown(linkId, "DEAD_INTERVAL: no hello for 3000 ms"));
+    }
+
+    @Test
+    void shouldRefuseGarbagePreambleAndLogIt() {
+        sent();
+        channel.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\n", StandardCharsets.US_ASCII));
+        assertThat(sent()).containsExactly(ReasonFrame.refuse(ReasonCode.MALFORMED_FRAME, "bad preamble"));
+        assertThat(channel.isActive()).isFalse();
+        assertThat(log.messages(Level.WARN)).containsExactly("[a] garbage on inter-router port from embedded: bad preamble");
+        assertThat(core.ups).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseOversizedFrameWithoutBufferingIt() {
+        sent();
+        ByteBuf input = preamble().writeInt(10_000).writeByte(FrameType.HELLO.code()).writeZero(900);
+        channel.writeInbound(input);
+        assertThat(input.refCnt()).as("nothing buffered").isZero();
+        assertThat(sent()).containsExactly(
+                ReasonFrame.refuse(ReasonCode.FRAME_TOO_LARGE, "frame of 10000 bytes exceeds limit 1024"));
+        assertThat(channel.isActive()).isFalse();
+        assertThat(log.messages(Level.WARN)).containsExactly(
+                "[a] refused link from embedded (peer ?): frame too large: frame of 10000 bytes exceeds limit 1024");
+    }
+
+    @Test
+    void shouldCloseActiveLinkOnMalformedFrame() {
+        sent();
+        channel.writeInbound(encode(Preamble.CURRENT, PEER_B));
+        channel.writeInbound(rawFrame(FrameType.HELLO.code(), (byte) 0));
+        assertThat(sent()).containsExactly(ReasonFrame.close(ReasonCode.MALFORMED_FRAME,
+                "malformed HELLO frame: truncated reading routerId length (need 2 bytes, 1 left)"));
+        assertThat(channel.isActive()).isFalse();
+        assertThat(core.downs).hasSize(1);
+    }
+
+    @Test
+    void shouldRefuseHelloBeforeHandshake() {
+        sent();
+        channel.writeInbound(encode(Preamble.CURRENT, new Hello("b", 1, List.of())));
+        assertThat(sent()).containsExactly(ReasonFrame.refuse(ReasonCode.PROTOCOL_ERROR, "HELLO before handshake"));
+        assertThat(core.ups).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseOwnRouterId() {
+        sent();
+        channel.writeInbound(encode(Preamble.CURRENT, new HandshakeFrame(0, 1, 99, "a", "demo")));
+        assertThat(sent()).containsExactly(
+                ReasonFrame.refuse(ReasonCode.DUPLICATE_ROUTER_ID, "peer uses this router's id"));
+        assertThat(log.messages(Level.WARN)).containsExactly(
+                "[a] refused link from embedded (peer a): duplicate router id: peer uses this router's id");
+    }
+
+    @Test
+    void shouldRefuseEdgeMode() {
+        sent();
+        channel.writeInbound(encode(Preamble.CURRENT, new HandshakeFrame(1, 1, 99, "e", "demo")));
+        assertThat(sent()).containsExactly(ReasonFrame.refuse(ReasonCode.MODE_NOT_SUPPORTED,
+                "peer mode EDGE is not supported; this router links interior routers only"));
+    }
+
+    @Test
+    void shouldLogRefusalReceivedFromPeer() {
+        sent();
+        channel.writeInbound(encode(Preamble.CURRENT, PEER_B,
+                ReasonFrame.refuse(ReasonCode.NETWORK_MISMATCH, "peer network 'demo' differs from 'prod'")));
+        assertThat(channel.isActive()).isFalse();
+        assertThat(log.messages(Level.WARN)).contains("[a L" + core.lastUp().linkId()
+                + " peer=b] link from embedded refused by b: NETWORK_MISMATCH: peer network 'demo' differs from 'prod'");
+    }
+
+    @Test
+    void shouldRefuseWhenHandshakeTimesOut() {
+        sent();
+        channel.advanceTimeBy(1_000, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(sent()).containsExactly(
+                ReasonFrame.refuse(ReasonCode.HANDSHAKE_TIMEOUT, "no handshake within 1000 ms"));
+        assertThat(channel.isActive()).isFalse();
+    }
+
+    @Test
+    void shouldCloseSlowLink() {
+        sent();
+        channel.writeInbound(encode(Preamble.CURRENT, PEER_B));
+        LinkSession session = LinkSession.of(channel);
+        channel.pipeline().replace(HandlerNames.LINK, HandlerNames.LINK, new InterRouterLinkHandler(session, 100));
+        for (int i = 0; i < 20 && channel.isActive(); i++) {
+            channel.write(new Hello("a", 11, List.of("b")));
+        }
+        assertThat(channel.isActive()).isFalse();
+        assertThat(env.counters().slowLinkCloses()).isEqualTo(1);
+        assertThat(core.downs).singleElement().satisfies(d -> assertThat(d.reason()).startsWith("SLOW_LINK: slow link"));
+    }
+
+    /** Frames written by this end since the last call, without the preamble. */
+    private List<Object> sent() {
+        ByteBuf bytes = drainOutbound(channel);
+        if (!bytes.isReadable()) {
+            bytes.release();
+            return List.of();
+        }
+        if (bytes.getByte(0) != 'V') {
+            bytes = preamble().writeBytes(bytes);
+        }
+        return decode(bytes);
+    }
+}
