@@ -110,7 +110,7 @@ public final class RouterCore {
                 return;
             }
             UpdateResult result = flooding.onUpdate(linkId, update.linkState(), neighbors.twoWayLinkIds(), now);
-            if (result == UpdateResult.STORED) {
+            if (result == UpdateResult.STORED_CHANGED) {
                 routes.markDirty();
             }
         } else {

@@ -37,6 +37,8 @@ public final class NeighborTable {
     private final long helloIntervalNanos;
     private final long deadIntervalNanos;
     private final Map<Long, Neighbor> links = new TreeMap<>();
+    private Map<String, Adjacency> adjacencyCache; // null when stale; rebuilt on demand
+    private List<Long> twoWayCache;
 
     public NeighborTable(String selfId, long helloIntervalMillis, long deadIntervalMillis) {
         this.selfId = selfId;
@@ -51,12 +53,22 @@ public final class NeighborTable {
         }
         Neighbor neighbor = new Neighbor(linkId, peerId, peerInstance, cost, nowNanos);
         links.put(linkId, neighbor);
+        invalidate();
         return neighbor;
     }
 
     /** Removes a link; returns it, or null if unknown. */
     public Neighbor remove(long linkId) {
-        return links.remove(linkId);
+        Neighbor removed = links.remove(linkId);
+        if (removed != null && removed.twoWay()) {
+            invalidate();
+        }
+        return removed;
+    }
+
+    private void invalidate() {
+        adjacencyCache = null;
+        twoWayCache = null;
     }
 
     public Neighbor get(long linkId) {
@@ -81,6 +93,7 @@ public final class NeighborTable {
         neighbor.heardAt(nowNanos);
         if (!neighbor.twoWay() && hello.seen().contains(selfId)) {
             neighbor.twoWay(true);
+            invalidate();
             return HelloResult.BECAME_TWO_WAY;
         }
         return firstHeard ? HelloResult.FIRST_HEARD : HelloResult.REFRESHED;
@@ -117,8 +130,15 @@ public final class NeighborTable {
         return dead;
     }
 
-    /** Two-way adjacencies by peer id: the cheapest two-way link to each peer, ties by lowest link id. */
+    /** Two-way adjacencies by peer id: the cheapest two-way link to each peer, ties by lowest link id. Read-only. */
     public Map<String, Adjacency> adjacencies() {
+        if (adjacencyCache == null) {
+            adjacencyCache = Collections.unmodifiableMap(buildAdjacencies());
+        }
+        return adjacencyCache;
+    }
+
+    private Map<String, Adjacency> buildAdjacencies() {
         Map<String, Adjacency> result = new TreeMap<>();
         for (Neighbor neighbor : links.values()) { // ascending link id, so strict < keeps the lowest id on ties
             if (!neighbor.twoWay()) {
@@ -132,8 +152,15 @@ public final class NeighborTable {
         return result;
     }
 
-    /** Ids of the two-way links, ascending: where link state is flooded. */
+    /** Ids of the two-way links, ascending: where link state is flooded. Read-only. */
     public List<Long> twoWayLinkIds() {
+        if (twoWayCache == null) {
+            twoWayCache = Collections.unmodifiableList(buildTwoWayLinkIds());
+        }
+        return twoWayCache;
+    }
+
+    private List<Long> buildTwoWayLinkIds() {
         List<Long> ids = new ArrayList<>();
         for (Neighbor neighbor : links.values()) {
             if (neighbor.twoWay()) {

@@ -29,7 +29,16 @@ public final class FloodingEngine {
     private static final Logger LOG = LoggerFactory.getLogger("vanrouter.linkstate");
 
     /** What a received update did. */
-    public enum UpdateResult { STORED, DUPLICATE, ANSWERED_STALE, OWN, MALFORMED }
+    public enum UpdateResult {
+        /** Stored and flooded; its peers differ from the copy it replaced (routes must be recomputed). */
+        STORED_CHANGED,
+        /** Stored and flooded; a refresh with the same peers (routes unaffected). */
+        STORED_REFRESH,
+        DUPLICATE,
+        ANSWERED_STALE,
+        OWN,
+        MALFORMED
+    }
 
     private final String selfId;
     private final long instance;
@@ -103,7 +112,8 @@ public final class FloodingEngine {
             LOG.debug("[{} L{}] link state of {} seq {} instance {} stored, flooding", selfId, fromLink,
                     received.routerId(), received.sequence(), received.instance());
             send(floodLinks, received, fromLink);
-            return UpdateResult.STORED;
+            boolean samePeers = stored != null && stored.peers().equals(received.peers());
+            return samePeers ? UpdateResult.STORED_REFRESH : UpdateResult.STORED_CHANGED;
         }
         if (stored.isNewerThan(received)) {
             LOG.debug("[{} L{}] stale link state of {} seq {}, answering with seq {}", selfId, fromLink,

@@ -23,6 +23,8 @@ public final class LinkStateDatabase {
 
     private final Map<String, Entry> entries = new HashMap<>();
     private final Collection<LinkState> recordsView = new RecordsView();
+    private long oldestNanos; // lower bound of remote receive times, valid when oldestNanosValid
+    private boolean oldestNanosValid;
 
     public LinkState get(String routerId) {
         Entry entry = entries.get(routerId);
@@ -35,6 +37,10 @@ public final class LinkStateDatabase {
 
     public void put(LinkState linkState, long nowNanos) {
         entries.put(linkState.routerId(), new Entry(linkState, nowNanos));
+        if (!oldestNanosValid) {
+            oldestNanos = nowNanos;
+            oldestNanosValid = true;
+        }
     }
 
     public LinkState remove(String routerId) {
@@ -51,14 +57,30 @@ public final class LinkStateDatabase {
         return recordsView;
     }
 
-    /** Ids of records other than {@code selfId} stored at or before {@code nowNanos - maxAgeNanos}. */
+    /**
+     * Ids of records other than {@code selfId} stored at or before {@code nowNanos - maxAgeNanos}. Scans only when the
+     * oldest receive time seen by the last scan could have reached the max age, so calling it every tick is cheap.
+     */
     public List<String> olderThan(long nowNanos, long maxAgeNanos, String selfId) {
+        if (oldestNanosValid && nowNanos - oldestNanos < maxAgeNanos) {
+            return List.of(); // puts only make records younger, so nothing can be old enough yet
+        }
         List<String> old = new ArrayList<>();
+        boolean any = false;
+        long oldest = 0;
         for (Entry entry : entries.values()) {
-            if (!entry.linkState().routerId().equals(selfId) && nowNanos - entry.receivedNanos() >= maxAgeNanos) {
+            if (entry.linkState().routerId().equals(selfId)) {
+                continue;
+            }
+            if (nowNanos - entry.receivedNanos() >= maxAgeNanos) {
                 old.add(entry.linkState().routerId());
+            } else if (!any || entry.receivedNanos() - oldest < 0) {
+                oldest = entry.receivedNanos();
+                any = true;
             }
         }
+        oldestNanos = oldest;
+        oldestNanosValid = any;
         Collections.sort(old);
         return old;
     }
