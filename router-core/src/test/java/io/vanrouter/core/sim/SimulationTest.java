@@ -18,12 +18,13 @@ import org.junit.jupiter.api.TestFactory;
  * equal an all-pairs reference on the true live topology (same tie rule), be loop-free, and unreachables must lie
  * outside the router's connected component.
  *
- * <p>Normal suite: 200 routers, 3 seeds. Replay or longer runs by hand (from the repository root):
+ * <p>Normal suite: 200 routers, 3 seeds. Replay one seed, or make a longer run by hand (from the repository root;
+ * on the shared build machine prefix {@code flock /tmp/vanrouter-mvn.lock}):
  * <pre>
  *   mvn -B -o -q -pl router-core test -Dtest=SimulationTest -Dsim.seed=20261127
  *   mvn -B -o -q -pl router-core test -Dtest=SimulationTest -Dsim.routers=500 -Dsim.runs=20 -Dsim.baseSeed=$RANDOM
  * </pre>
- * ({@code -Dsurefire.failIfNoSpecifiedTests=false} is not needed: the class exists.) See docs/simulation.md.
+ * See docs/simulation.md.
  */
 class SimulationTest {
     private static final long CHAOS_MILLIS = 30_000;
