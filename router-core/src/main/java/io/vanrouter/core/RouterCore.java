@@ -1,11 +1,27 @@
 package io.vanrouter.core;
 
+import io.vanrouter.core.hello.Adjacency;
+import io.vanrouter.core.hello.Neighbor;
+import io.vanrouter.core.hello.NeighborTable;
+import io.vanrouter.core.hello.NeighborTable.HelloResult;
+import io.vanrouter.core.linkstate.FloodingEngine;
+import io.vanrouter.core.linkstate.FloodingEngine.UpdateResult;
+import io.vanrouter.core.linkstate.LinkStateDatabase;
 import io.vanrouter.core.message.ControlMessage;
+import io.vanrouter.core.message.Hello;
+import io.vanrouter.core.message.LinkStateUpdate;
+import io.vanrouter.core.path.PathEngine;
 import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.core.port.ControlSender;
 import io.vanrouter.core.port.RoutingListener;
 import io.vanrouter.core.port.TimeSource;
 import io.vanrouter.core.status.RouterView;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One router's routing engine: neighbours (hello), link-state database and flooding, shortest paths. A pure state
@@ -23,41 +39,161 @@ import io.vanrouter.core.status.RouterView;
  *       changed.</li>
  * </ul>
  *
+ * <p>Besides the hello due at link up and every interval, one extra hello is sent on a link when the first hello
+ * arrives on it, so the peer sees itself listed without waiting a full interval. Bad input (unknown link, malformed
+ * record, mismatched hello) is logged and dropped; it never throws.
+ *
  * <p>Core thread only. Not thread-safe.
  */
 public final class RouterCore {
+    private static final Logger HELLO_LOG = LoggerFactory.getLogger("vanrouter.hello");
+
+    private final CoreSettings settings;
+    private final TimeSource clock;
+    private final ControlSender sender;
+    private final String self;
+    private final NeighborTable neighbors;
+    private final FloodingEngine flooding;
+    private final RouteComputer routes;
 
     public RouterCore(CoreSettings settings, TimeSource clock, ControlSender sender, RoutingListener listener) {
-        throw new UnsupportedOperationException("to be written");
+        this.settings = settings;
+        this.clock = clock;
+        this.sender = sender;
+        this.self = settings.routerId();
+        long now = clock.nanoTime();
+        this.neighbors = new NeighborTable(self, settings.helloIntervalMillis(), settings.deadIntervalMillis());
+        this.flooding = new FloodingEngine(self, settings.instance(), sender, new LinkStateDatabase(),
+                settings.linkStateRefreshMillis(), settings.linkStateMaxAgeMillis(), now);
+        this.routes = new RouteComputer(self, new PathEngine(), listener);
     }
 
     public CoreSettings settings() {
-        throw new UnsupportedOperationException("to be written");
+        return settings;
     }
 
     public void onLinkUp(long linkId, String peerId, long peerInstance, int cost) {
-        throw new UnsupportedOperationException("to be written");
+        if (peerId == null || peerId.isEmpty() || peerId.equals(self) || cost < 1) {
+            HELLO_LOG.warn("[{} L{} peer={}] link up ignored: bad peer id or cost {}", self, linkId, peerId, cost);
+            return;
+        }
+        long now = clock.nanoTime();
+        Neighbor neighbor = neighbors.add(linkId, peerId, peerInstance, cost, now);
+        if (neighbor == null) {
+            HELLO_LOG.warn("[{} L{} peer={}] link up ignored: link id already in use", self, linkId, peerId);
+            return;
+        }
+        HELLO_LOG.info("[{} L{} peer={}] link up (cost {}, instance {})", self, linkId, peerId, cost, peerInstance);
+        if (flooding.onPeerInstance(peerId, peerInstance)) {
+            routes.markDirty();
+        }
+        sendHellos(List.of(neighbor), now);
+        neighbors.takeDueHellos(now); // reschedules this link's next hello one interval later
     }
 
     public void onLinkDown(long linkId, String reason) {
-        throw new UnsupportedOperationException("to be written");
+        Neighbor removed = neighbors.remove(linkId);
+        if (removed == null) {
+            return;
+        }
+        HELLO_LOG.info("[{} L{} peer={}] neighbour lost: {}", self, linkId, removed.peerId(), reason);
+        reconcileAdjacencies(List.of(), clock.nanoTime());
     }
 
     public void onMessage(long linkId, ControlMessage message) {
-        throw new UnsupportedOperationException("to be written");
+        long now = clock.nanoTime();
+        if (message instanceof Hello hello) {
+            onHello(linkId, hello, now);
+        } else if (message instanceof LinkStateUpdate update) {
+            if (neighbors.get(linkId) == null) {
+                HELLO_LOG.debug("[{} L{}] link state update on unknown link dropped", self, linkId);
+                return;
+            }
+            UpdateResult result = flooding.onUpdate(linkId, update.linkState(), neighbors.twoWayLinkIds(), now);
+            if (result == UpdateResult.STORED_CHANGED) {
+                routes.markDirty();
+            }
+        } else {
+            HELLO_LOG.warn("[{} L{}] dropped unexpected control message {}", self, linkId, message);
+        }
+    }
+
+    private void onHello(long linkId, Hello hello, long now) {
+        Neighbor neighbor = neighbors.get(linkId);
+        boolean firstHeard = neighbor != null && !neighbor.heard();
+        HelloResult result = neighbors.onHello(linkId, hello, now);
+        switch (result) {
+            case UNKNOWN_LINK -> HELLO_LOG.debug("[{} L{}] hello on unknown link dropped", self, linkId);
+            case MISMATCH -> HELLO_LOG.warn("[{} L{} peer={}] hello from {} instance {} does not match the link's "
+                    + "handshake (instance {}): protocol confusion, ignored", self, linkId, neighbor.peerId(),
+                    hello.routerId(), hello.instance(), neighbor.peerInstance());
+            case FIRST_HEARD -> sendHellos(List.of(neighbor), now);
+            case BECAME_TWO_WAY -> {
+                HELLO_LOG.info("[{} L{} peer={}] neighbour two-way (cost {})", self, linkId, neighbor.peerId(),
+                        neighbor.cost());
+                if (firstHeard) {
+                    sendHellos(List.of(neighbor), now);
+                }
+                reconcileAdjacencies(List.of(linkId), now);
+            }
+            case REFRESHED -> {
+                // dead timer refreshed; nothing else to do
+            }
+        }
     }
 
     public void tick() {
-        throw new UnsupportedOperationException("to be written");
+        long now = clock.nanoTime();
+        List<Neighbor> dead = neighbors.expired(now);
+        for (Neighbor neighbor : dead) {
+            String reason = "dead interval expired (no hello for " + settings.deadIntervalMillis() + " ms)";
+            neighbors.remove(neighbor.linkId());
+            HELLO_LOG.info("[{} L{} peer={}] neighbour lost: {}", self, neighbor.linkId(), neighbor.peerId(), reason);
+            sender.closeLink(neighbor.linkId(), reason);
+        }
+        if (!dead.isEmpty()) {
+            reconcileAdjacencies(List.of(), now);
+        }
+        sendHellos(neighbors.takeDueHellos(now), now);
+        flooding.refreshIfDue(neighbors.twoWayLinkIds(), now);
+        if (!flooding.age(now).isEmpty()) {
+            routes.markDirty();
+        }
+        routes.recomputeIfDirty(neighbors.adjacencies(), flooding.database().records());
     }
 
     /** The newest routing table (also handed to the listener when it changes). */
     public RoutingTable routingTable() {
-        throw new UnsupportedOperationException("to be written");
+        return routes.current();
     }
 
     /** A snapshot for status; cheap enough to build on demand. */
     public RouterView view() {
-        throw new UnsupportedOperationException("to be written");
+        return StatusViews.build(settings, flooding, neighbors, routes.current(), clock.nanoTime());
+    }
+
+    private void sendHellos(List<Neighbor> links, long now) {
+        for (Neighbor neighbor : links) {
+            sender.send(neighbor.linkId(), new Hello(self, settings.instance(), neighbors.seen(neighbor, now)));
+        }
+    }
+
+    /**
+     * After any neighbour change: re-originates our record if the adjacencies changed (flooding it to the links that
+     * were already two-way), then sends the whole database to links that just became two-way.
+     */
+    private void reconcileAdjacencies(List<Long> newTwoWayLinks, long now) {
+        Map<String, Adjacency> adjacencies = neighbors.adjacencies();
+        Map<String, Integer> peers = new TreeMap<>();
+        adjacencies.forEach((peer, adjacency) -> peers.put(peer, adjacency.cost()));
+        if (!flooding.ownPeersEqual(peers)) {
+            List<Long> floodLinks = new ArrayList<>(neighbors.twoWayLinkIds());
+            floodLinks.removeAll(newTwoWayLinks);
+            flooding.originate(peers, floodLinks, now);
+        }
+        routes.markDirty(); // next-hop links may have changed even when costs did not
+        for (long linkId : newTwoWayLinks) {
+            flooding.resync(linkId);
+        }
     }
 }

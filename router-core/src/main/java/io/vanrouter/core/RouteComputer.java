@@ -1,0 +1,103 @@
+package io.vanrouter.core;
+
+import io.vanrouter.core.hello.Adjacency;
+import io.vanrouter.core.linkstate.LinkState;
+import io.vanrouter.core.path.PathEngine;
+import io.vanrouter.core.path.PathResult;
+import io.vanrouter.core.path.Route;
+import io.vanrouter.core.path.RoutingTable;
+import io.vanrouter.core.port.RoutingListener;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the {@link PathEngine} when routes are dirty and publishes a new {@link RoutingTable} (generation + 1) only when
+ * its content changed, logging each route change (up to {@link #ROUTE_CHANGE_LOG_LIMIT} lines per recompute).
+ *
+ * <p>Core thread only.
+ */
+final class RouteComputer {
+    private static final Logger LOG = LoggerFactory.getLogger("vanrouter.path");
+
+    /** At most this many per-destination lines per recompute; the rest are summarised in one line. */
+    static final int ROUTE_CHANGE_LOG_LIMIT = 20;
+
+    private final String self;
+    private final PathEngine engine;
+    private final RoutingListener listener;
+    private RoutingTable current;
+    private boolean dirty = true;
+
+    RouteComputer(String self, PathEngine engine, RoutingListener listener) {
+        this.self = self;
+        this.engine = engine;
+        this.listener = listener;
+        this.current = RoutingTable.empty(self);
+    }
+
+    void markDirty() {
+        dirty = true;
+    }
+
+    RoutingTable current() {
+        return current;
+    }
+
+    /** Recomputes if anything changed since the last run; returns true if a new table was published. */
+    boolean recomputeIfDirty(Map<String, Adjacency> adjacencies, Collection<LinkState> records) {
+        if (!dirty) {
+            return false;
+        }
+        dirty = false;
+        PathResult result = engine.compute(self, adjacencies, records);
+        RoutingTable candidate = new RoutingTable(self, current.generation() + 1, result.routes(),
+                result.unreachable());
+        if (candidate.routes().equals(current.routes()) && candidate.unreachable().equals(current.unreachable())) {
+            return false;
+        }
+        logChanges(current, candidate);
+        current = candidate;
+        listener.onRoutingTable(candidate);
+        return true;
+    }
+
+    private void logChanges(RoutingTable before, RoutingTable after) {
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
+        TreeSet<String> destinations = new TreeSet<>(before.routes().keySet());
+        destinations.addAll(after.routes().keySet());
+        int logged = 0;
+        int skipped = 0;
+        for (String destination : destinations) {
+            Route was = before.routes().get(destination);
+            Route now = after.routes().get(destination);
+            if (sameHop(was, now)) {
+                continue;
+            }
+            if (logged++ < ROUTE_CHANGE_LOG_LIMIT) {
+                LOG.info("[{}] route to {}: {} -> {}", self, destination, describe(was), describe(now));
+            } else {
+                skipped++;
+            }
+        }
+        if (skipped > 0) {
+            LOG.info("[{}] ... and {} more route changes (generation {})", self, skipped, after.generation());
+        }
+    }
+
+    private static boolean sameHop(Route a, Route b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return Objects.equals(a.nextHop(), b.nextHop()) && a.cost() == b.cost();
+    }
+
+    private static String describe(Route route) {
+        return route == null ? "unreachable" : "via " + route.nextHop() + " cost " + route.cost();
+    }
+}

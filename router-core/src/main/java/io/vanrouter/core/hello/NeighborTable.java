@@ -1,0 +1,172 @@
+package io.vanrouter.core.hello;
+
+import io.vanrouter.core.message.Hello;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Hello state of every inter-router link of one router: which links are two-way (the peer's hello lists us), which
+ * are due a hello, which have been silent for the dead interval, and the resulting adjacencies.
+ *
+ * <p>Several links to one peer may exist transiently (both sides dialled, or a reconnect before the old link closed):
+ * the adjacency uses the cheapest two-way link, ties broken by the lowest link id.
+ *
+ * <p>Pure state: it sends nothing and logs nothing; {@code RouterCore} acts on the results. Core thread only.
+ */
+public final class NeighborTable {
+
+    /** What a received hello did to its link. */
+    public enum HelloResult {
+        /** No such link. */
+        UNKNOWN_LINK,
+        /** Sender id or instance differs from the link's handshake: protocol confusion, ignored. */
+        MISMATCH,
+        /** Dead timer refreshed, nothing else changed. */
+        REFRESHED,
+        /** First hello ever on the link, peer does not list us yet: worth answering at once. */
+        FIRST_HEARD,
+        /** The peer lists us for the first time: the link is now two-way. */
+        BECAME_TWO_WAY
+    }
+
+    private final String selfId;
+    private final long helloIntervalNanos;
+    private final long deadIntervalNanos;
+    private final Map<Long, Neighbor> links = new TreeMap<>();
+    private Map<String, Adjacency> adjacencyCache; // null when stale; rebuilt on demand
+    private List<Long> twoWayCache;
+
+    public NeighborTable(String selfId, long helloIntervalMillis, long deadIntervalMillis) {
+        this.selfId = selfId;
+        this.helloIntervalNanos = helloIntervalMillis * 1_000_000L;
+        this.deadIntervalNanos = deadIntervalMillis * 1_000_000L;
+    }
+
+    /** Registers a link after its handshake; its first hello is due at once. Returns null if the id is taken. */
+    public Neighbor add(long linkId, String peerId, long peerInstance, int cost, long nowNanos) {
+        if (links.containsKey(linkId)) {
+            return null;
+        }
+        Neighbor neighbor = new Neighbor(linkId, peerId, peerInstance, cost, nowNanos);
+        links.put(linkId, neighbor);
+        invalidate();
+        return neighbor;
+    }
+
+    /** Removes a link; returns it, or null if unknown. */
+    public Neighbor remove(long linkId) {
+        Neighbor removed = links.remove(linkId);
+        if (removed != null && removed.twoWay()) {
+            invalidate();
+        }
+        return removed;
+    }
+
+    private void invalidate() {
+        adjacencyCache = null;
+        twoWayCache = null;
+    }
+
+    public Neighbor get(long linkId) {
+        return links.get(linkId);
+    }
+
+    /** Every link, sorted by link id. */
+    public Collection<Neighbor> all() {
+        return Collections.unmodifiableCollection(links.values());
+    }
+
+    /** Applies a hello received on {@code linkId} at {@code nowNanos}. */
+    public HelloResult onHello(long linkId, Hello hello, long nowNanos) {
+        Neighbor neighbor = links.get(linkId);
+        if (neighbor == null) {
+            return HelloResult.UNKNOWN_LINK;
+        }
+        if (!neighbor.peerId().equals(hello.routerId()) || neighbor.peerInstance() != hello.instance()) {
+            return HelloResult.MISMATCH;
+        }
+        boolean firstHeard = !neighbor.heard();
+        neighbor.heardAt(nowNanos);
+        if (!neighbor.twoWay() && hello.seen().contains(selfId)) {
+            neighbor.twoWay(true);
+            invalidate();
+            return HelloResult.BECAME_TWO_WAY;
+        }
+        return firstHeard ? HelloResult.FIRST_HEARD : HelloResult.REFRESHED;
+    }
+
+    /** Router ids heard on this link within the dead interval: the {@code seen} list of our next hello on it. */
+    public List<String> seen(Neighbor neighbor, long nowNanos) {
+        if (neighbor.heard() && nowNanos - neighbor.lastHeardNanos() < deadIntervalNanos) {
+            return List.of(neighbor.peerId());
+        }
+        return List.of();
+    }
+
+    /** Links whose hello is due at {@code nowNanos}; each is rescheduled one interval later. */
+    public List<Neighbor> takeDueHellos(long nowNanos) {
+        List<Neighbor> due = new ArrayList<>();
+        for (Neighbor neighbor : links.values()) {
+            if (nowNanos - neighbor.nextHelloNanos() >= 0) {
+                due.add(neighbor);
+                neighbor.nextHelloNanos(nowNanos + helloIntervalNanos);
+            }
+        }
+        return due;
+    }
+
+    /** Links not heard for the dead interval or longer at {@code nowNanos} (not yet removed). */
+    public List<Neighbor> expired(long nowNanos) {
+        List<Neighbor> dead = new ArrayList<>();
+        for (Neighbor neighbor : links.values()) {
+            if (nowNanos - neighbor.lastHeardNanos() >= deadIntervalNanos) {
+                dead.add(neighbor);
+            }
+        }
+        return dead;
+    }
+
+    /** Two-way adjacencies by peer id: the cheapest two-way link to each peer, ties by lowest link id. Read-only. */
+    public Map<String, Adjacency> adjacencies() {
+        if (adjacencyCache == null) {
+            adjacencyCache = Collections.unmodifiableMap(buildAdjacencies());
+        }
+        return adjacencyCache;
+    }
+
+    private Map<String, Adjacency> buildAdjacencies() {
+        Map<String, Adjacency> result = new TreeMap<>();
+        for (Neighbor neighbor : links.values()) { // ascending link id, so strict < keeps the lowest id on ties
+            if (!neighbor.twoWay()) {
+                continue;
+            }
+            Adjacency current = result.get(neighbor.peerId());
+            if (current == null || neighbor.cost() < current.cost()) {
+                result.put(neighbor.peerId(), new Adjacency(neighbor.peerId(), neighbor.linkId(), neighbor.cost()));
+            }
+        }
+        return result;
+    }
+
+    /** Ids of the two-way links, ascending: where link state is flooded. Read-only. */
+    public List<Long> twoWayLinkIds() {
+        if (twoWayCache == null) {
+            twoWayCache = Collections.unmodifiableList(buildTwoWayLinkIds());
+        }
+        return twoWayCache;
+    }
+
+    private List<Long> buildTwoWayLinkIds() {
+        List<Long> ids = new ArrayList<>();
+        for (Neighbor neighbor : links.values()) {
+            if (neighbor.twoWay()) {
+                ids.add(neighbor.linkId());
+            }
+        }
+        return ids;
+    }
+}

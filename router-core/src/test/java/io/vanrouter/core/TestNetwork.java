@@ -1,0 +1,127 @@
+package io.vanrouter.core;
+
+import io.vanrouter.core.message.ControlMessage;
+import io.vanrouter.core.port.ControlSender;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A tiny in-test message pump: several {@link RouterCore}s on one manual clock, links as pairs of link ids, messages
+ * delivered in FIFO order with no delay. Links closed by a core are taken down on both ends, like a transport would.
+ */
+final class TestNetwork {
+    private record End(String router, long linkId) {
+    }
+
+    private record Delivery(End to, ControlMessage message) {
+    }
+
+    final ManualTimeSource clock = new ManualTimeSource();
+    private final Map<String, RouterCore> routers = new TreeMap<>();
+    private final Map<End, End> links = new HashMap<>();
+    private final Queue<Delivery> queue = new ArrayDeque<>();
+    private final Set<String> silenced = new HashSet<>();
+    private long nextLinkId = 1;
+    private long delivered;
+
+    RouterCore add(String id) {
+        CoreSettings settings = CoreSettings.defaults(id, 1);
+        RouterCore core = new RouterCore(settings, clock, new Sender(id), table -> { });
+        routers.put(id, core);
+        return core;
+    }
+
+    RouterCore router(String id) {
+        return routers.get(id);
+    }
+
+    /** Connects two routers with one link (one id per side) and tells both cores. */
+    void connect(String a, String b, int cost) {
+        End endA = new End(a, nextLinkId++);
+        End endB = new End(b, nextLinkId++);
+        links.put(endA, endB);
+        links.put(endB, endA);
+        routers.get(a).onLinkUp(endA.linkId(), b, routers.get(b).settings().instance(), cost);
+        routers.get(b).onLinkUp(endB.linkId(), a, routers.get(a).settings().instance(), cost);
+    }
+
+    /** Cuts every link between {@code a} and {@code b}; both ends learn at once. */
+    void cut(String a, String b) {
+        for (End end : Map.copyOf(links).keySet()) {
+            End other = links.get(end);
+            if (other != null && end.router().equals(a) && other.router().equals(b)) {
+                takeDown(end, "cut by test");
+            }
+        }
+    }
+
+    /** Drops every message between {@code a} and {@code b} from now on, without taking the link down. */
+    void silence(String a, String b) {
+        silenced.add(a + "|" + b);
+        silenced.add(b + "|" + a);
+    }
+
+    /** Runs the network for {@code millis}, ticking every router every 100 ms and delivering all messages. */
+    void run(long millis) {
+        for (long t = 0; t < millis; t += 100) {
+            clock.advanceMillis(100);
+            pump();
+            routers.values().forEach(RouterCore::tick);
+            pump();
+        }
+    }
+
+    long delivered() {
+        return delivered;
+    }
+
+    private void pump() {
+        while (!queue.isEmpty()) {
+            Delivery delivery = queue.poll();
+            if (links.containsKey(delivery.to())) {
+                delivered++;
+                routers.get(delivery.to().router()).onMessage(delivery.to().linkId(), delivery.message());
+            }
+        }
+    }
+
+    private void takeDown(End end, String reason) {
+        End other = links.remove(end);
+        if (other != null) {
+            links.remove(other);
+            routers.get(end.router()).onLinkDown(end.linkId(), reason);
+            routers.get(other.router()).onLinkDown(other.linkId(), "closed by peer: " + reason);
+        }
+    }
+
+    private final class Sender implements ControlSender {
+        private final String router;
+
+        Sender(String router) {
+            this.router = router;
+        }
+
+        @Override
+        public void send(long linkId, ControlMessage message) {
+            End other = links.get(new End(router, linkId));
+            if (other != null && !silenced.contains(router + "|" + other.router())) {
+                queue.add(new Delivery(other, message));
+            }
+        }
+
+        @Override
+        public void closeLink(long linkId, String reason) {
+            End end = new End(router, linkId);
+            End other = links.remove(end);
+            if (other != null) { // the core already removed its side; tell only the peer
+                links.remove(other);
+                routers.get(other.router()).onLinkDown(other.linkId(), "closed by peer: " + reason);
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.vanrouter.core.hello;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vanrouter.core.hello.NeighborTable.HelloResult;
+import io.vanrouter.core.message.Hello;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The pure hello table with explicit times in milliseconds (hello 1000, dead 3000). */
+class NeighborTableTest {
+    private static final long MS = 1_000_000L;
+
+    private final NeighborTable table = new NeighborTable("a", 1_000, 3_000);
+
+    @Test
+    void shouldBecomeTwoWayOnlyWhenListed() {
+        table.add(1, "b", 5, 1, 0);
+        assertThat(table.onHello(1, new Hello("b", 5, List.of()), 10 * MS)).isEqualTo(HelloResult.FIRST_HEARD);
+        assertThat(table.adjacencies()).isEmpty();
+        assertThat(table.onHello(1, new Hello("b", 5, List.of("a")), 20 * MS))
+                .isEqualTo(HelloResult.BECAME_TWO_WAY);
+        assertThat(table.adjacencies()).containsOnlyKeys("b");
+        assertThat(table.onHello(1, new Hello("b", 5, List.of("a")), 30 * MS)).isEqualTo(HelloResult.REFRESHED);
+    }
+
+    @Test
+    void shouldExpireAtExactlyTheDeadIntervalNotBefore() {
+        table.add(1, "b", 5, 1, 0);
+        table.onHello(1, new Hello("b", 5, List.of("a")), 500 * MS);
+        assertThat(table.expired(3_499 * MS)).isEmpty();
+        assertThat(table.expired(3_500 * MS)).extracting(Neighbor::linkId).containsExactly(1L);
+    }
+
+    @Test
+    void shouldListPeerAsSeenOnlyWithinTheDeadInterval() {
+        Neighbor b = table.add(1, "b", 5, 1, 0);
+        assertThat(table.seen(b, 0)).isEmpty();
+        table.onHello(1, new Hello("b", 5, List.of()), 100 * MS);
+        assertThat(table.seen(b, 3_099 * MS)).containsExactly("b");
+        assertThat(table.seen(b, 3_100 * MS)).isEmpty();
+    }
+
+    @Test
+    void shouldScheduleHellosOneIntervalApart() {
+        table.add(1, "b", 5, 1, 0);
+        assertThat(table.takeDueHellos(0)).hasSize(1);
+        assertThat(table.takeDueHellos(999 * MS)).isEmpty();
+        assertThat(table.takeDueHellos(1_000 * MS)).hasSize(1);
+    }
+
+    @Test
+    void shouldRejectHelloFromAnotherRouterOrInstance() {
+        table.add(1, "b", 5, 1, 0);
+        assertThat(table.onHello(1, new Hello("b", 6, List.of("a")), 0)).isEqualTo(HelloResult.MISMATCH);
+        assertThat(table.onHello(1, new Hello("c", 5, List.of("a")), 0)).isEqualTo(HelloResult.MISMATCH);
+        assertThat(table.onHello(2, new Hello("b", 5, List.of("a")), 0)).isEqualTo(HelloResult.UNKNOWN_LINK);
+        assertThat(table.get(1).heard()).isFalse();
+    }
+
+    @Test
+    void shouldPickCheapestTwoWayLinkWithLowestIdOnTies() {
+        for (long link : new long[] {4, 3, 9}) {
+            table.add(link, "b", 5, link == 9 ? 1 : 2, 0);
+        }
+        table.onHello(4, new Hello("b", 5, List.of("a")), 0);
+        table.onHello(3, new Hello("b", 5, List.of("a")), 0);
+        assertThat(table.adjacencies().get("b")).isEqualTo(new Adjacency("b", 3, 2)); // link 9 (cost 1) not two-way
+
+        table.onHello(9, new Hello("b", 5, List.of("a")), 0);
+        assertThat(table.adjacencies().get("b")).isEqualTo(new Adjacency("b", 9, 1));
+        table.remove(9);
+        assertThat(table.adjacencies().get("b")).isEqualTo(new Adjacency("b", 3, 2));
+        assertThat(table.twoWayLinkIds()).containsExactly(3L, 4L);
+    }
+}
