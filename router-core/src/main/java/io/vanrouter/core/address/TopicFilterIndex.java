@@ -34,7 +34,7 @@ public final class TopicFilterIndex {
 
     private static final String PLUS = "+";
     private static final String HASH = "#";
-    private static final Node EMPTY_NODE = new Node(Map.of(), null);
+    private static final Node EMPTY_NODE = new Node(new HashMap<>(), null);
     private static final TopicFilterIndex EMPTY = new TopicFilterIndex(EMPTY_NODE, 0);
 
     private final Node root;
@@ -95,7 +95,7 @@ public final class TopicFilterIndex {
     private static void descend(Node node, String topic, int start, boolean dollarFirst, Consumer<Match> sink) {
         boolean first = start == 0;
         boolean wildOk = !(first && dollarFirst);
-        Map<String, Node> children = node.children;
+        HashMap<String, Node> children = node.children;
         if (wildOk) {
             Node hash = children.get(HASH);
             if (hash != null && hash.terminal != null) {
@@ -156,13 +156,13 @@ public final class TopicFilterIndex {
         if (newChild == child) {
             return node;
         }
-        Map<String, Node> children = new HashMap<>(node.children);
+        HashMap<String, Node> children = new HashMap<>(node.children);
         if (newChild.isEmpty()) {
             children.remove(levels[i]);
         } else {
             children.put(levels[i], newChild);
         }
-        return new Node(children.isEmpty() ? Map.of() : children, node.terminal);
+        return new Node(children, node.terminal);
     }
 
     private static void walk(Node node, Consumer<Match> sink) {
@@ -174,12 +174,15 @@ public final class TopicFilterIndex {
         }
     }
 
-    /** A trie node; never mutated after construction (its children map is private and never written again). */
+    /**
+     * A trie node; never mutated after construction (its children map is never written again). Always a HashMap,
+     * so the lookup call site stays monomorphic.
+     */
     private static final class Node {
-        final Map<String, Node> children;
+        final HashMap<String, Node> children;
         final Match terminal;
 
-        Node(Map<String, Node> children, Match terminal) {
+        Node(HashMap<String, Node> children, Match terminal) {
             this.children = children;
             this.terminal = terminal;
         }
