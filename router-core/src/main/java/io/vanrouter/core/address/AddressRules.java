@@ -51,7 +51,7 @@ public final class AddressRules {
         return ruleOr(topic, Distribution.MULTICAST);
     }
 
-    /** Distribution inside one shared-subscription group for {@code topic}: CLOSEST if the rule says so, else BALANCED. */
+    /** Distribution inside one shared group for {@code topic}: CLOSEST if the rule says so, else BALANCED. */
     public Distribution forSharedGroup(String topic) {
         return ruleOr(topic, Distribution.BALANCED) == Distribution.CLOSEST ? Distribution.CLOSEST
                 : Distribution.BALANCED;

@@ -54,7 +54,8 @@ public final class AddressSnapshotView {
     /** Consumers of plain address {@code address}; no consumers (and the rule's distribution) if unknown. */
     public AddressRoute route(String address) {
         AddressRoute route = plain.get(address);
-        return route != null ? route : new AddressRoute(address, rules.forAddress(address), 0, Collections.emptySortedMap());
+        return route != null ? route
+                : new AddressRoute(address, rules.forAddress(address), 0, Collections.emptySortedMap());
     }
 
     /** Every plain address with consumers somewhere (for status). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class AddressTableTest {
@@ -213,8 +214,8 @@ class AddressTableTest {
         assertThat(route.localSubscribers()).isEqualTo(1);
         assertThat(route.remoteSubscribers()).containsExactly(Map.entry("R-b", 1));
         assertThat(route.groups()).containsExactly(
-                new GroupRoute("g", "sport/+", Distribution.BALANCED, 1, new java.util.TreeMap<>(Map.of("R-b", 3))),
-                new GroupRoute("h", "#", Distribution.BALANCED, 0, new java.util.TreeMap<>(Map.of("R-b", 1))));
+                new GroupRoute("g", "sport/+", Distribution.BALANCED, 1, new TreeMap<>(Map.of("R-b", 3))),
+                new GroupRoute("h", "#", Distribution.BALANCED, 0, new TreeMap<>(Map.of("R-b", 1))));
     }
 
     @Test

@@ -28,8 +28,10 @@ class AddressTest {
 
     @Test
     void shouldRejectSharedSubscriptionWithoutFilter() {
-        assertThatThrownBy(() -> Address.fromMqttSubscription("$share/g")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Address.fromMqttSubscription("$share//a")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Address.fromMqttSubscription("$share/g"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Address.fromMqttSubscription("$share//a"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

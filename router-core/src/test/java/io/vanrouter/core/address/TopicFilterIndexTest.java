@@ -122,7 +122,8 @@ class TopicFilterIndexTest {
         assertThat(index.size()).isEqualTo(distinct.size());
         for (int i = 0; i < 2000; i++) {
             String topic = randomTopic(random, words);
-            Set<String> expected = distinct.stream().filter(f -> bruteForceMatches(f, topic)).collect(Collectors.toSet());
+            Set<String> expected = distinct.stream().filter(f -> bruteForceMatches(f, topic))
+                    .collect(Collectors.toSet());
             List<Match> got = index.match(topic);
             assertThat(got).as("topic '%s'", topic).hasSize(expected.size());
             assertThat(got.stream().map(Match::filter).collect(Collectors.toSet())).isEqualTo(expected);
