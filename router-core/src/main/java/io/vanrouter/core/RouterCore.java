@@ -1,17 +1,25 @@
 package io.vanrouter.core;
 
+import io.vanrouter.core.address.Address;
+import io.vanrouter.core.address.AddressRules;
+import io.vanrouter.core.address.AddressSnapshotView;
+import io.vanrouter.core.address.AddressTable;
 import io.vanrouter.core.hello.Adjacency;
 import io.vanrouter.core.hello.Neighbor;
-import io.vanrouter.core.hello.NeighborTable;
 import io.vanrouter.core.hello.NeighborTable.HelloResult;
-import io.vanrouter.core.linkstate.FloodingEngine;
+import io.vanrouter.core.hello.NeighborTable;
 import io.vanrouter.core.linkstate.FloodingEngine.UpdateResult;
+import io.vanrouter.core.linkstate.FloodingEngine;
 import io.vanrouter.core.linkstate.LinkStateDatabase;
+import io.vanrouter.core.message.AddressSnapshot;
+import io.vanrouter.core.message.AddressSyncRequest;
+import io.vanrouter.core.message.AddressUpdate;
 import io.vanrouter.core.message.ControlMessage;
 import io.vanrouter.core.message.Hello;
 import io.vanrouter.core.message.LinkStateUpdate;
 import io.vanrouter.core.path.PathEngine;
 import io.vanrouter.core.path.RoutingTable;
+import io.vanrouter.core.port.AddressViewListener;
 import io.vanrouter.core.port.ControlSender;
 import io.vanrouter.core.port.RoutingListener;
 import io.vanrouter.core.port.TimeSource;
@@ -55,8 +63,16 @@ public final class RouterCore {
     private final NeighborTable neighbors;
     private final FloodingEngine flooding;
     private final RouteComputer routes;
+    private final AddressSync addresses;
+    private long routesGenerationSeen = -1;
 
+    /** A core without address rules whose address views go nowhere (routing-only tests). */
     public RouterCore(CoreSettings settings, TimeSource clock, ControlSender sender, RoutingListener listener) {
+        this(settings, AddressRules.none(), clock, sender, listener, AddressViewListener.IGNORE);
+    }
+
+    public RouterCore(CoreSettings settings, AddressRules addressRules, TimeSource clock, ControlSender sender,
+            RoutingListener listener, AddressViewListener addressListener) {
         this.settings = settings;
         this.clock = clock;
         this.sender = sender;
@@ -66,6 +82,9 @@ public final class RouterCore {
         this.flooding = new FloodingEngine(self, settings.instance(), sender, new LinkStateDatabase(),
                 settings.linkStateRefreshMillis(), settings.linkStateMaxAgeMillis(), now);
         this.routes = new RouteComputer(self, new PathEngine(), listener);
+        AddressTable addressTable = new AddressTable(self, settings.instance(), addressRules, clock);
+        this.addresses = new AddressSync(self, addressTable, sender, addressListener);
+        flooding.addressSequenceSource(() -> addressTable.advertiser().sequence());
     }
 
     public CoreSettings settings() {
@@ -113,9 +132,41 @@ public final class RouterCore {
             if (result == UpdateResult.STORED_CHANGED) {
                 routes.markDirty();
             }
+            if (result == UpdateResult.STORED_CHANGED || result == UpdateResult.STORED_REFRESH) {
+                addresses.checkBehind(linkId, update.linkState(), now);
+            }
         } else {
-            HELLO_LOG.warn("[{} L{}] dropped unexpected control message {}", self, linkId, message);
+            onAddressMessage(linkId, message, now);
         }
+    }
+
+    private void onAddressMessage(long linkId, ControlMessage message, long now) {
+        if (neighbors.get(linkId) == null) {
+            HELLO_LOG.debug("[{} L{}] address message on unknown link dropped", self, linkId);
+            return;
+        }
+        if (message instanceof AddressUpdate update) {
+            addresses.onUpdate(linkId, update, neighbors.twoWayLinkIds(), now);
+        } else if (message instanceof AddressSnapshot snapshot) {
+            addresses.onSnapshot(linkId, snapshot, neighbors.twoWayLinkIds(), now);
+        } else if (message instanceof AddressSyncRequest request) {
+            addresses.onSyncRequest(linkId, request);
+        }
+    }
+
+    /** A local consumer (TCP connector, MQTT subscription) of {@code address} appeared; advertised in the next batch. */
+    public void addLocalConsumer(Address address) {
+        addresses.table().localAdd(address);
+    }
+
+    /** A local consumer of {@code address} went away; withdrawn network-wide with its last consumer. */
+    public void removeLocalConsumer(Address address) {
+        addresses.table().localRemove(address);
+    }
+
+    /** The newest address view (also handed to the address listener when it changes). */
+    public AddressSnapshotView addressView() {
+        return addresses.table().view();
     }
 
     private void onHello(long linkId, Hello hello, long now) {
@@ -160,6 +211,12 @@ public final class RouterCore {
             routes.markDirty();
         }
         routes.recomputeIfDirty(neighbors.adjacencies(), flooding.database().records());
+        RoutingTable table = routes.current();
+        if (table.generation() != routesGenerationSeen) {
+            routesGenerationSeen = table.generation();
+            addresses.onRoutingTable(table, flooding.database(), now);
+        }
+        addresses.tick(now, neighbors.twoWayLinkIds());
     }
 
     /** The newest routing table (also handed to the listener when it changes). */
@@ -194,6 +251,7 @@ public final class RouterCore {
         routes.markDirty(); // next-hop links may have changed even when costs did not
         for (long linkId : newTwoWayLinks) {
             flooding.resync(linkId);
+            addresses.resync(linkId);
         }
     }
 }

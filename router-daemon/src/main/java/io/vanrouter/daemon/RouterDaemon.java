@@ -1,5 +1,7 @@
 package io.vanrouter.daemon;
 
+import io.vanrouter.core.address.AddressRoute;
+import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.status.NeighborView;
 import io.vanrouter.core.status.RouterView;
 import io.vanrouter.daemon.config.RouterConfig;
@@ -9,6 +11,8 @@ import io.vanrouter.transport.CoreLoop;
 import io.vanrouter.transport.LinkView;
 import io.vanrouter.transport.TransportServer;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -42,7 +46,7 @@ public final class RouterDaemon implements AutoCloseable {
         this.instance = instance;
         this.startedMillis = System.currentTimeMillis();
         this.transport = new TransportServer(config.transportSettings(instance));
-        this.core = new CoreLoop(config.coreSettings(instance), transport.controlSender());
+        this.core = new CoreLoop(config.coreSettings(instance), config.addressRules(), transport.controlSender());
     }
 
     /** Builds and starts a router; throws with a clear message when a port cannot be bound. */
@@ -116,7 +120,18 @@ public final class RouterDaemon implements AutoCloseable {
                     l.ageMillis(), n == null ? -1 : n.lastHelloAgeMillis(), l.lastError());
         }).toList();
         return new StatusReport(view.routerId(), config.network(), config.mode().name().toLowerCase(), instance,
-                Version.current(), System.currentTimeMillis() - startedMillis, nodes, linkRows, List.of());
+                Version.current(), System.currentTimeMillis() - startedMillis, nodes, linkRows,
+                addresses(core.addressView()));
+    }
+
+    private static List<StatusReport.Address> addresses(AddressSnapshotView view) {
+        List<StatusReport.Address> rows = new ArrayList<>();
+        for (AddressRoute route : view.routes()) {
+            rows.add(new StatusReport.Address(route.address(), route.distribution().name().toLowerCase(),
+                    route.localConsumers(), List.copyOf(route.remoteConsumers().keySet())));
+        }
+        rows.sort(Comparator.comparing(StatusReport.Address::address));
+        return rows;
     }
 
     /** Blocks until {@link #close()} has finished. */

@@ -2,6 +2,9 @@ package io.vanrouter.transport;
 
 import io.vanrouter.core.CoreSettings;
 import io.vanrouter.core.RouterCore;
+import io.vanrouter.core.address.Address;
+import io.vanrouter.core.address.AddressRules;
+import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.message.ControlMessage;
 import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.core.port.ControlSender;
@@ -35,12 +38,19 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
     private final RouterCore core;
     private final Thread thread;
     private volatile RoutingTable routingTable;
+    private volatile AddressSnapshotView addressView;
     private volatile boolean running = true;
     private volatile boolean rejectedLogged;
 
     public CoreLoop(CoreSettings settings, ControlSender sender) {
+        this(settings, AddressRules.none(), sender);
+    }
+
+    public CoreLoop(CoreSettings settings, AddressRules addressRules, ControlSender sender) {
         this.routingTable = RoutingTable.empty(settings.routerId());
-        this.core = new RouterCore(settings, System::nanoTime, sender, table -> routingTable = table);
+        this.addressView = AddressSnapshotView.empty(settings.routerId(), addressRules);
+        this.core = new RouterCore(settings, addressRules, System::nanoTime, sender, table -> routingTable = table,
+                view -> addressView = view);
         this.thread = new Thread(this::run, "vanrouter-core-" + settings.routerId());
         this.thread.setDaemon(true);
     }
@@ -56,6 +66,21 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
     /** The newest routing table; any thread, lock-free. */
     public RoutingTable routingTable() {
         return routingTable;
+    }
+
+    /** The newest address view (which routers consume which addresses); any thread, lock-free. */
+    public AddressSnapshotView addressView() {
+        return addressView;
+    }
+
+    /** A local consumer of {@code address} appeared (a TCP connector, an MQTT subscription). */
+    public void submitAddConsumer(Address address) {
+        submit(core -> core.addLocalConsumer(address));
+    }
+
+    /** A local consumer of {@code address} went away. */
+    public void submitRemoveConsumer(Address address) {
+        submit(core -> core.removeLocalConsumer(address));
     }
 
     public long commandsRejected() {

@@ -1,5 +1,8 @@
 package io.vanrouter.core.address;
 
+import io.vanrouter.core.message.AddressUpdate;
+import io.vanrouter.core.message.AddressSnapshot;
+
 import io.vanrouter.core.port.TimeSource;
 import java.util.ArrayList;
 import java.util.HashMap;

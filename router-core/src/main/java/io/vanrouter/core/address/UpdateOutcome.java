@@ -1,5 +1,7 @@
 package io.vanrouter.core.address;
 
+import io.vanrouter.core.message.AddressSyncRequest;
+
 /** What the caller must do after {@link AddressTable#onUpdate} or {@link AddressTable#onSnapshot}. */
 public enum UpdateOutcome {
     /** Applied: flood the same message on to every other neighbour. */

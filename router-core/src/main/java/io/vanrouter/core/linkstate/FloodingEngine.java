@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,7 @@ public final class FloodingEngine {
     private final long maxAgeNanos;
     private final Set<Long> duplicateInstancesLogged = new HashSet<>();
     private LinkState own;
+    private LongSupplier addressSequence = () -> 0;
     private long nextRefreshNanos;
 
     public FloodingEngine(String selfId, long instance, ControlSender sender, LinkStateDatabase database,
@@ -61,6 +63,11 @@ public final class FloodingEngine {
         this.own = new LinkState(selfId, instance, 0, Map.of());
         database.put(own, nowNanos);
         this.nextRefreshNanos = nowNanos + refreshNanos;
+    }
+
+    /** Where the address sequence carried in our own record comes from; 0 until set. */
+    public void addressSequenceSource(LongSupplier source) {
+        this.addressSequence = source;
     }
 
     public LinkStateDatabase database() {
@@ -78,7 +85,7 @@ public final class FloodingEngine {
 
     /** Stores our record with {@code peers} and the next sequence, and floods it on {@code floodLinks}. */
     public void originate(Map<String, Integer> peers, List<Long> floodLinks, long nowNanos) {
-        own = new LinkState(selfId, instance, own.sequence() + 1, peers);
+        own = new LinkState(selfId, instance, own.sequence() + 1, peers, addressSequence.getAsLong());
         database.put(own, nowNanos);
         nextRefreshNanos = nowNanos + refreshNanos;
         LOG.debug("[{}] originate link state seq {} peers {} to {} links", selfId, own.sequence(), own.peers(),

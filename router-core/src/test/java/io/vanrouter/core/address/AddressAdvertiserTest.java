@@ -1,5 +1,8 @@
 package io.vanrouter.core.address;
 
+import io.vanrouter.core.message.AddressUpdate;
+import io.vanrouter.core.message.AddressSnapshot;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,9 @@
 package io.vanrouter.core.address;
 
+import io.vanrouter.core.message.AddressUpdate;
+import io.vanrouter.core.message.AddressSnapshot;
+import io.vanrouter.core.message.AddressSyncRequest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

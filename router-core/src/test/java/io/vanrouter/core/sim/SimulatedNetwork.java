@@ -1,6 +1,7 @@
 package io.vanrouter.core.sim;
 
 import io.vanrouter.core.CoreSettings;
+import io.vanrouter.core.address.Address;
 import io.vanrouter.core.RouterCore;
 import io.vanrouter.core.message.ControlMessage;
 import io.vanrouter.core.port.ControlSender;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.TreeMap;
 
 /**
@@ -57,6 +59,8 @@ final class SimulatedNetwork {
     private double dropRate;
     private double duplicateRate;
     private long delivered;
+    /** Plain addresses each router has a local consumer for; re-added when a router restarts. */
+    private final Map<Integer, Set<String>> consumers = new HashMap<>();
 
     SimulatedNetwork(long seed, int routers, CoreSettings template) {
         this.random = new Random(seed);
@@ -68,6 +72,7 @@ final class SimulatedNetwork {
         for (int i = 0; i < routers; i++) {
             ids[i] = String.format("r%04d", i);
             instances[i] = 1_000 + random.nextInt(1_000);
+            consumers.computeIfAbsent(i, k -> new TreeSet<>()).add("svc-" + (i % 7));
             cores[i] = newCore(i);
             int router = i;
             schedule(random.nextInt((int) TICK_MILLIS), () -> tickLoop(router));
@@ -151,6 +156,27 @@ final class SimulatedNetwork {
         });
     }
 
+    /** Adds or removes a consumer of one of ten churn addresses at a random running router. */
+    void toggleRandomConsumer() {
+        int router = random.nextInt(ids.length);
+        if (restarting[router]) {
+            return;
+        }
+        String address = "churn-" + random.nextInt(10);
+        Set<String> held = consumers.computeIfAbsent(router, k -> new TreeSet<>());
+        if (held.remove(address)) {
+            cores[router].removeLocalConsumer(Address.plain(address));
+        } else {
+            held.add(address);
+            cores[router].addLocalConsumer(Address.plain(address));
+        }
+    }
+
+    /** The plain addresses router {@code router} consumes (the truth the address views are checked against). */
+    Set<String> consumersOf(int router) {
+        return consumers.getOrDefault(router, Set.of());
+    }
+
     void lossy(double drop, double duplicate) {
         this.dropRate = drop;
         this.duplicateRate = duplicate;
@@ -218,6 +244,7 @@ final class SimulatedNetwork {
         Sender sender = new Sender(router);
         RouterCore core = new RouterCore(settings, clock, sender, table -> { });
         sender.owner = core;
+        consumers.getOrDefault(router, Set.of()).forEach(address -> core.addLocalConsumer(Address.plain(address)));
         return core;
     }
 

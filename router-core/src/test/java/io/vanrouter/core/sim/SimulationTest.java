@@ -3,10 +3,14 @@ package io.vanrouter.core.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vanrouter.core.CoreSettings;
+import io.vanrouter.core.address.AddressRoute;
+import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.path.Route;
 import io.vanrouter.core.path.RoutingTable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -59,6 +63,7 @@ class SimulationTest {
         net.runUntil(net.nowMillis() + quietMillis);
 
         List<String> problems = check(net);
+        problems.addAll(checkAddresses(net));
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
         assertThat(problems)
                 .as("seed %d (replay with -Dsim.seed=%d), %d routers, %d deliveries, %d ms; first problems",
@@ -73,7 +78,9 @@ class SimulationTest {
             net.removeRandomLink();
         } else if (roll < 75) {
             net.addLink(net.random().nextInt(n), net.random().nextInt(n));
-        } else if (roll < 85) {
+        } else if (roll < 80) {
+            net.toggleRandomConsumer();
+        } else if (roll < 88) {
             net.partition(2_000 + net.random().nextInt(6_000));
         } else {
             net.restartRandomRouter(200 + net.random().nextInt(2_000));
@@ -111,6 +118,49 @@ class SimulationTest {
                     problems.add(net.id(s) + ": route to " + dest + " expected " + expected + " but " + actual);
                 } else {
                     checkChain(net, s, d, problems);
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Every router's address view must list, for each plain address, exactly the other routers of its connected
+     * component that consume it, and its own consumer count. Routers outside the component are not checked: their
+     * entries are withdrawn when they become unreachable, and the data path never picks a router without a route.
+     */
+    static List<String> checkAddresses(SimulatedNetwork net) {
+        int n = net.size();
+        ReferenceRoutes reference = new ReferenceRoutes(net.liveCosts());
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            addresses.add("svc-" + i);
+        }
+        for (int i = 0; i < 10; i++) {
+            addresses.add("churn-" + i);
+        }
+        List<String> problems = new ArrayList<>();
+        for (int s = 0; s < n && problems.size() < 20; s++) {
+            AddressSnapshotView view = net.core(s).addressView();
+            for (String address : addresses) {
+                Set<String> expected = new TreeSet<>();
+                Set<String> actual = new TreeSet<>();
+                AddressRoute route = view.route(address);
+                for (int d = 0; d < n; d++) {
+                    if (d == s || reference.nextHop(s, d) < 0) {
+                        continue;
+                    }
+                    if (net.consumersOf(d).contains(address)) {
+                        expected.add(net.id(d));
+                    }
+                    if (route.remoteConsumers().containsKey(net.id(d))) {
+                        actual.add(net.id(d));
+                    }
+                }
+                int expectedLocal = net.consumersOf(s).contains(address) ? 1 : 0;
+                if (!expected.equals(actual) || route.localConsumers() != expectedLocal) {
+                    problems.add(net.id(s) + ": consumers of " + address + " expected " + expected + " local "
+                            + expectedLocal + " but " + actual + " local " + route.localConsumers());
                 }
             }
         }

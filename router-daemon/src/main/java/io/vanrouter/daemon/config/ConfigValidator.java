@@ -1,5 +1,6 @@
 package io.vanrouter.daemon.config;
 
+import io.vanrouter.core.address.AddressRules;
 import io.vanrouter.daemon.config.RouterConfig.ManagementConfig;
 import io.vanrouter.daemon.config.RouterConfig.RoutingConfig;
 import io.vanrouter.transport.Endpoint;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  * {@link RouterConfig}. Every problem is collected; nothing stops at the first one.
  */
 final class ConfigValidator {
-    static final List<String> TOP_KEYS = List.of("router", "listen", "peers", "management", "routing");
+    static final List<String> TOP_KEYS = List.of("router", "listen", "peers", "management", "routing",
+            "addresses");
     static final List<String> ROUTER_KEYS = List.of("id", "mode", "network");
     static final List<String> ENDPOINT_KEYS = List.of("host", "port", "cost");
     static final List<String> MANAGEMENT_KEYS = List.of("enabled", "host", "port", "allowRemote");
@@ -60,11 +62,12 @@ final class ConfigValidator {
         }
         ManagementConfig management = management(top);
         RoutingConfig routing = routing(top);
+        AddressRules addressRules = AddressRulesSection.validate(top, problems);
         if (!problems.isEmpty()) {
             return null;
         }
         return new RouterConfig(source, router.id, router.mode, router.network, listen.endpoints, peers.endpoints,
-                management, routing);
+                management, routing, addressRules);
     }
 
     private record RouterSection(String id, RouterMode mode, String network) {

@@ -1,6 +1,7 @@
 package io.vanrouter.daemon.config;
 
 import io.vanrouter.core.CoreSettings;
+import io.vanrouter.core.address.AddressRules;
 import io.vanrouter.transport.Endpoint;
 import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.TransportSettings;
@@ -19,6 +20,7 @@ import java.util.List;
  * @param peers      {@code peers[]}
  * @param management {@code management}
  * @param routing    {@code routing}
+ * @param addressRules {@code addresses}: distribution rules by prefix or pattern
  */
 public record RouterConfig(
         Path source,
@@ -28,11 +30,19 @@ public record RouterConfig(
         List<Endpoint> listen,
         List<Endpoint> peers,
         ManagementConfig management,
-        RoutingConfig routing) {
+        RoutingConfig routing,
+        AddressRules addressRules) {
 
     public RouterConfig {
         listen = List.copyOf(listen);
         peers = List.copyOf(peers);
+        addressRules = addressRules == null ? AddressRules.none() : addressRules;
+    }
+
+    /** A configuration without address rules. */
+    public RouterConfig(Path source, String routerId, RouterMode mode, String network, List<Endpoint> listen,
+            List<Endpoint> peers, ManagementConfig management, RoutingConfig routing) {
+        this(source, routerId, mode, network, listen, peers, management, routing, AddressRules.none());
     }
 
     /** {@code management:}; {@code enabled: false} turns the endpoint off. */

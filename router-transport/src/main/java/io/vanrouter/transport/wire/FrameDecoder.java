@@ -134,6 +134,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             case REFUSE, CLOSE -> parseReason(type, reader);
             case HELLO -> parseHello(reader);
             case LINK_STATE -> parseLinkState(reader);
+            case ADDRESS_UPDATE -> AddressCodec.parseUpdate(reader);
+            case ADDRESS_SNAPSHOT -> AddressCodec.parseSnapshot(reader);
+            case ADDRESS_SYNC_REQUEST -> AddressCodec.parseSyncRequest(reader);
         };
     }
 
@@ -170,6 +173,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         String routerId = reader.string("routerId", WireLimits.NAME_BYTES_MAX);
         long instance = reader.u64("instance");
         long sequence = reader.u64("sequence");
+        long addressSequence = reader.u64("addressSequence");
         int count = reader.count(reader.u32("peer count"), WireLimits.PEER_ENTRY_BYTES_MIN, "peer count");
         TreeMap<String, Integer> peers = new TreeMap<>();
         for (int i = 0; i < count; i++) {
@@ -180,6 +184,6 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             }
         }
         reader.expectEnd();
-        return new LinkStateUpdate(new LinkState(routerId, instance, sequence, peers));
+        return new LinkStateUpdate(new LinkState(routerId, instance, sequence, peers, addressSequence));
     }
 }

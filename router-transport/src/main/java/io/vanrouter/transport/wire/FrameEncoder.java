@@ -7,6 +7,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.MessageToByteEncoder;
 import io.vanrouter.core.linkstate.LinkState;
+import io.vanrouter.core.message.AddressSnapshot;
+import io.vanrouter.core.message.AddressSyncRequest;
+import io.vanrouter.core.message.AddressUpdate;
+import io.vanrouter.core.message.ControlMessage;
 import io.vanrouter.core.message.Hello;
 import io.vanrouter.core.message.LinkStateUpdate;
 import java.util.Map;
@@ -29,7 +33,7 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
     @Override
     public boolean acceptOutboundMessage(Object msg) {
         return msg instanceof Preamble || msg instanceof HandshakeFrame || msg instanceof ReasonFrame
-                || msg instanceof Hello || msg instanceof LinkStateUpdate;
+                || msg instanceof ControlMessage;
     }
 
     @Override
@@ -47,8 +51,14 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
             writeString(out, truncate(reason.text(), WireLimits.REASON_TEXT_BYTES_MAX), WireLimits.STRING_BYTES_MAX);
         } else if (msg instanceof Hello hello) {
             writeHello(hello, out);
+        } else if (msg instanceof LinkStateUpdate update) {
+            writeLinkState(update.linkState(), out);
+        } else if (msg instanceof AddressUpdate update) {
+            AddressCodec.writeUpdate(update, out);
+        } else if (msg instanceof AddressSnapshot snapshot) {
+            AddressCodec.writeSnapshot(snapshot, out);
         } else {
-            writeLinkState(((LinkStateUpdate) msg).linkState(), out);
+            AddressCodec.writeSyncRequest((AddressSyncRequest) msg, out);
         }
         int length = out.writerIndex() - start - WireLimits.LENGTH_FIELD_BYTES;
         if (length > maxFrameBytes) {
@@ -82,7 +92,8 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
     private static void writeLinkState(LinkState state, ByteBuf out) {
         out.writeByte(FrameType.LINK_STATE.code());
         writeString(out, state.routerId(), WireLimits.NAME_BYTES_MAX);
-        out.writeLong(state.instance()).writeLong(state.sequence()).writeInt(state.peers().size());
+        out.writeLong(state.instance()).writeLong(state.sequence()).writeLong(state.addressSequence())
+                .writeInt(state.peers().size());
         for (Map.Entry<String, Integer> peer : state.peers().entrySet()) {
             writeString(out, peer.getKey(), WireLimits.NAME_BYTES_MAX);
             out.writeInt(peer.getValue());

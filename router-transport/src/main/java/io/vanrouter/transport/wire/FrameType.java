@@ -9,7 +9,10 @@ public enum FrameType {
     REFUSE(0x02),
     CLOSE(0x03),
     HELLO(0x10),
-    LINK_STATE(0x11);
+    LINK_STATE(0x11),
+    ADDRESS_UPDATE(0x12),
+    ADDRESS_SNAPSHOT(0x13),
+    ADDRESS_SYNC_REQUEST(0x14);
 
     /** Unknown frame types at or above this code are skipped rather than refused. */
     public static final int OPTIONAL_CODE_MIN = 0x80;

@@ -11,7 +11,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.vanrouter.core.address.Address;
+import io.vanrouter.core.address.AddressEntry;
 import io.vanrouter.core.linkstate.LinkState;
+import io.vanrouter.core.message.AddressSnapshot;
+import io.vanrouter.core.message.AddressSyncRequest;
+import io.vanrouter.core.message.AddressUpdate;
 import io.vanrouter.core.message.Hello;
 import io.vanrouter.core.message.LinkStateUpdate;
 import java.util.ArrayList;
@@ -27,7 +32,14 @@ class FrameCodecTest {
             new Hello("router-ä", -1L, List.of("b", "c", "")),
             new Hello("a", 0, List.of()),
             new LinkStateUpdate(new LinkState("a", 42, Long.MAX_VALUE, Map.of("b", 1, "c", Integer.MAX_VALUE))),
-            new LinkStateUpdate(new LinkState("z", 1, 0, Map.of())));
+            new LinkStateUpdate(new LinkState("z", 1, 0, Map.of())),
+            new LinkStateUpdate(new LinkState("y", 3, 9, Map.of("x", 2), 17)),
+            new AddressUpdate("a", 42, 7, List.of(new AddressEntry(Address.plain("backend"), 2),
+                    new AddressEntry(Address.sharedFilter("g", "orders/+/eu"), 1)),
+                    List.of(Address.topicFilter("telemetry/#"))),
+            new AddressSnapshot("b", 5, 0, List.of()),
+            new AddressSnapshot("c", 6, 3, List.of(new AddressEntry(Address.plain("db"), 1))),
+            new AddressSyncRequest("a"));
 
     @Test
     void shouldRoundTripEveryFrameType() {
@@ -186,7 +198,7 @@ class FrameCodecTest {
 
     @Test
     void shouldRejectLinkStateCountPastTheEnd() {
-        ByteBuf payload = Unpooled.buffer().writeShort(1).writeByte('a').writeLong(1).writeLong(1)
+        ByteBuf payload = Unpooled.buffer().writeShort(1).writeByte('a').writeLong(1).writeLong(1).writeLong(0)
                 .writeInt(0xFFFFFFFF);
         assertMalformed(rawFrame(FrameType.LINK_STATE.code(), ByteBufUtil.getBytes(payload)),
                 "malformed LINK_STATE frame: peer count 4294967295 needs at least 25769803770 bytes but 0 are left");
@@ -210,9 +222,18 @@ class FrameCodecTest {
     }
 
     @Test
-    void shouldRejectZeroCostInLinkState() {
+    void shouldRejectUnknownAddressKind() {
         ByteBuf payload = Unpooled.buffer().writeShort(1).writeByte('a').writeLong(1).writeLong(1).writeInt(1)
-                .writeShort(1).writeByte('b').writeInt(0);
+                .writeByte(9).writeShort(1).writeByte('x').writeShort(0).writeInt(1).writeInt(0);
+        assertMalformed(rawFrame(FrameType.ADDRESS_UPDATE.code(), ByteBufUtil.getBytes(payload)),
+                "malformed ADDRESS_UPDATE frame: adds[0] has unknown kind 9");
+        payload.release();
+    }
+
+    @Test
+    void shouldRejectZeroCostInLinkState() {
+        ByteBuf payload = Unpooled.buffer().writeShort(1).writeByte('a').writeLong(1).writeLong(1).writeLong(0)
+                .writeInt(1).writeShort(1).writeByte('b').writeInt(0);
         assertMalformed(rawFrame(FrameType.LINK_STATE.code(), ByteBufUtil.getBytes(payload)),
                 "malformed LINK_STATE frame: peers[0] cost 0 out of range 1..2147483647");
         payload.release();

@@ -1,4 +1,6 @@
-package io.vanrouter.core.address;
+package io.vanrouter.core.message;
+
+import io.vanrouter.core.address.AddressEntry;
 
 import java.util.List;
 import java.util.Objects;
@@ -9,7 +11,8 @@ import java.util.Objects;
  * and, for every known origin, to a new neighbour. Replaces the receiver's entries of that origin wholesale when it is
  * newer than what the receiver holds. Immutable; any thread.
  */
-public record AddressSnapshot(String origin, long instance, long sequence, List<AddressEntry> entries) {
+public record AddressSnapshot(String origin, long instance, long sequence, List<AddressEntry> entries)
+        implements ControlMessage {
     public AddressSnapshot {
         Objects.requireNonNull(origin, "origin");
         if (sequence < 0) {
