@@ -127,5 +127,4 @@ final class SocketEnd extends StreamEnd {
     String describe() {
         return "socket " + (channel == null ? "?" : LinkSession.format(channel.remoteAddress()));
     }
-
 }

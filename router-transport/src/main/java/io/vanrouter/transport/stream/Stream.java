@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.vanrouter.transport.wire.StreamFrame;
 import io.vanrouter.transport.wire.StreamResetCode;
+import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -125,9 +126,17 @@ public final class Stream {
         drain(to);
     }
 
-    /** Writes what credit and writability allow, then END if due, then lets the source read more. */
+    /**
+     * Writes what credit and writability allow, then END if due, then lets the source read more. Nothing moves
+     * before the stream is open: bytes that arrive earlier are held (see {@link #abortFrom} for retries).
+     */
     void drain(StreamEnd to) {
         if (state == State.CLOSED || to.released()) {
+            return;
+        }
+        if (state != State.OPEN) {
+            // Epoll reads a half-closed client even with AUTO_READ off (EPOLLRDHUP): hold those bytes here.
+            updateBuffered();
             return;
         }
         while (to.pendingBytes > 0 && to.sendCredit > 0) {
@@ -227,13 +236,8 @@ public final class Stream {
         if (state == State.CLOSED) {
             return;
         }
-        if (state == State.OPENING && from != null && from == b && observer != null) {
-            b.release(false);
-            b = null;
-            a.peer = null;
-            if (observer.openFailed(this, code, text)) {
-                return;
-            }
+        if (state == State.OPENING && from != null && from == b && observer != null && retry(code, text)) {
+            return;
         }
         state = State.CLOSED;
         for (StreamEnd end : new StreamEnd[] {a, b}) {
@@ -251,6 +255,30 @@ public final class Stream {
         if (observer != null) {
             observer.closed(this);
         }
+    }
+
+    /**
+     * The connector side failed before OPENED: drops it and lets the observer attach another one. Bytes (and the
+     * END) that the client sent meanwhile move to the new end, so a retry loses nothing. True when retrying.
+     */
+    private boolean retry(StreamResetCode code, String text) {
+        StreamEnd failed = b;
+        ArrayDeque<ByteBuf> held = new ArrayDeque<>(failed.pending);
+        int heldBytes = failed.pendingBytes;
+        boolean endHeld = failed.endQueued;
+        failed.pending.clear();
+        failed.pendingBytes = 0;
+        failed.release(false);
+        b = null;
+        a.peer = null;
+        if (observer.openFailed(this, code, text) && b != null) {
+            b.pending.addAll(held);
+            b.pendingBytes = heldBytes;
+            b.endQueued = endHeld;
+            return true;
+        }
+        held.forEach(ByteBuf::release);
+        return false;
     }
 
     private void updateBuffered() {
