@@ -285,6 +285,16 @@ public final class StreamRouter implements LinkDataPlane {
         return views;
     }
 
+    /** Outbound bytes queued in the channels of all active links (approximate). Any thread. */
+    public long linkPendingBytes() {
+        long total = 0;
+        for (LinkStreams streams : links.values()) {
+            io.netty.channel.ChannelOutboundBuffer buffer = streams.channel().unsafe().outboundBuffer();
+            total += buffer == null ? 0 : buffer.totalPendingWriteBytes();
+        }
+        return total;
+    }
+
     public int liveStreams() {
         return live.size();
     }
