@@ -47,7 +47,7 @@ final class LinkEnd extends StreamEnd {
     @Override
     void transmit(ByteBuf chunk, int bytes) {
         ChannelFuture future = channel().writeAndFlush(new StreamFrame.Data(id, chunk));
-        future.addListener(f -> stream.execute(() -> stream.onTransmitted(this, bytes, f.isSuccess())));
+        future.addListener(f -> stream.execute(() -> stream.onTransmitted(this, bytes, f)));
     }
 
     @Override

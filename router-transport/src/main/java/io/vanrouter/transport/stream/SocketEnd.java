@@ -48,7 +48,7 @@ final class SocketEnd extends StreamEnd {
 
     @Override
     void transmit(ByteBuf chunk, int bytes) {
-        channel.writeAndFlush(chunk).addListener(f -> stream.onTransmitted(this, bytes, f.isSuccess()));
+        channel.writeAndFlush(chunk).addListener(f -> stream.onTransmitted(this, bytes, f));
     }
 
     @Override

@@ -165,7 +165,14 @@ public final class Stream {
         return !(end instanceof SocketEnd) || end.canTransmit();
     }
 
-    void onTransmitted(StreamEnd to, int bytes, boolean success) {
+    /** Write completion; a failed write is logged (ERROR unless it is a socket error) and otherwise ignored. */
+    void onTransmitted(StreamEnd to, int bytes, io.netty.util.concurrent.Future<?> result) {
+        boolean success = result.isSuccess();
+        if (!success && !(result.cause() instanceof java.io.IOException)
+                && !(result.cause() instanceof java.nio.channels.ClosedChannelException)) {
+            StreamRouter.LOG.error("[{}] stream {}: write of {} bytes to {} failed", router.routerId(), serial, bytes,
+                    to.describe(), result.cause());
+        }
         if (state == State.CLOSED || !success || to.released()) {
             return; // a failed write is followed by the channel's close or the link's down event
         }
