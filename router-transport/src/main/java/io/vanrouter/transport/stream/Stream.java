@@ -111,7 +111,7 @@ public final class Stream {
 
     void onData(StreamEnd from, ByteBuf buf) {
         if (state == State.CLOSED || from.peer == null || from.peer.released()) {
-            buf.release();
+            buf.release(); // closed, or an attempt failed with no other connector left: the client gets a reset
             return;
         }
         int bytes = buf.readableBytes();

@@ -37,7 +37,7 @@ final class ListenerAttempt implements StreamObserver {
         List<ConnectorCandidate> all = listener.directory.candidates(address());
         listener.noteReachable(!all.isEmpty());
         if (all.isEmpty() || !tryNext(stream, all)) {
-            listener.refuse(stream);
+            listener.refuse(client, stream);
         }
     }
 

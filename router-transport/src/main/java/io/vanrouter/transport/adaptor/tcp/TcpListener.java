@@ -88,7 +88,9 @@ final class TcpListener {
         counters.accepted(settings.address());
         ListenerAttempt attempt = new ListenerAttempt(this, client);
         Stream stream = router.acceptSocket(client, settings.address(), attempt);
-        client.eventLoop().execute(() -> attempt.start(stream)); // after registration and channelActive
+        // Attach the connector side now, before the first read: a client that sends and half-closes at once is read
+        // even with AUTO_READ off (EPOLLRDHUP), and its bytes must find an end to wait in.
+        attempt.start(stream);
     }
 
     /** Logs when the "no reachable connector" condition changes. Any thread. */
@@ -107,9 +109,11 @@ final class TcpListener {
         }
     }
 
-    void refuse(Stream stream) {
+    /** Closes the client with RST once it is registered (not from inside its initializer). */
+    void refuse(Channel client, Stream stream) {
         counters.refused(settings.address());
-        stream.abort(StreamResetCode.NO_CONNECTOR, "no reachable connector for '" + settings.address() + "'");
+        client.eventLoop().execute(() -> stream.abort(StreamResetCode.NO_CONNECTOR, "no reachable connector for '"
+                + settings.address() + "'"));
     }
 
     void close() {
