@@ -21,7 +21,13 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.core.port.ControlSender;
+import io.vanrouter.transport.adaptor.tcp.ConnectorDirectory;
+import io.vanrouter.transport.adaptor.tcp.StaticConnectorDirectory;
+import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
+import io.vanrouter.transport.adaptor.tcp.TcpAddressCounters;
+import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
 import io.vanrouter.transport.link.ActiveLink;
 import io.vanrouter.transport.link.LinkEnvironment;
 import io.vanrouter.transport.link.LinkInitializer;
@@ -31,11 +37,15 @@ import io.vanrouter.transport.link.NettyControlSender;
 import io.vanrouter.transport.link.PeerDialer;
 import io.vanrouter.transport.link.TransportCounters;
 import io.vanrouter.transport.netty.Errors;
+import io.vanrouter.transport.stream.StreamRouter;
+import io.vanrouter.transport.stream.StreamView;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -45,8 +55,12 @@ import org.slf4j.LoggerFactory;
  * Owns the event loops, inter-router listeners, outgoing peer dialers and the registry of active links.
  *
  * <p>Wiring: {@code server = new TransportServer(settings)}, then {@code core = new CoreLoop(coreSettings,
- * server.controlSender())}, then {@code server.start(core)}. {@link #close()} sends every peer a CLOSE frame with a
- * reason, so that they reroute at once rather than after their dead interval.
+ * server.controlSender())}, then {@code server.start(core, directory)}. {@link #close()} resets live streams and sends
+ * every peer a CLOSE frame with a reason, so that they reroute at once rather than after their dead interval.
+ *
+ * <p>The data plane ({@link StreamRouter}) and the TCP adaptor ({@link TcpAdaptor}) start with the links: streams
+ * read the routing table from {@link CoreLoop#routingTable()}, lock-free, and listeners pick connectors through the
+ * {@link ConnectorDirectory} given to {@link #start(CoreEvents, ConnectorDirectory)}.
  *
  * <p>Any thread.
  */
@@ -69,6 +83,8 @@ public final class TransportServer implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile EventLoopGroup group;
+    private volatile StreamRouter streams;
+    private volatile TcpAdaptor tcp;
 
     public TransportServer(TransportSettings settings) {
         this.settings = settings;
@@ -86,8 +102,24 @@ public final class TransportServer implements AutoCloseable {
         return counters;
     }
 
-    /** Binds every listener (throws with a clear message if one cannot bind) and starts dialing peers. */
+    /**
+     * Starts with a directory that knows only this router's own connectors (until the address table is wired).
+     */
     public void start(CoreEvents core) throws Exception {
+        Supplier<RoutingTable> routes = routes(core);
+        List<String> self = List.of(settings.routerId());
+        Map<String, List<String>> local = new java.util.HashMap<>();
+        for (TcpConnectorSettings connector : settings.tcpConnectors()) {
+            local.put(connector.address(), self);
+        }
+        start(core, new StaticConnectorDirectory(settings.routerId(), local, routes));
+    }
+
+    /**
+     * Binds every inter-router and TCP listener (throws with a clear message if one cannot bind) and starts dialing
+     * peers. {@code directory} tells TCP listeners which routers have connectors for their address.
+     */
+    public void start(CoreEvents core, ConnectorDirectory directory) throws Exception {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("transport already started");
         }
@@ -96,12 +128,18 @@ public final class TransportServer implements AutoCloseable {
         LOG.info("[{}] inter-router transport uses {}", settings.routerId(), epoll ? "epoll" : "NIO");
         group = new MultiThreadIoEventLoopGroup(IO_THREADS,
                 new DefaultThreadFactory("vanrouter-" + settings.routerId() + "-io", true), factory);
-        LinkEnvironment env = LinkEnvironment.create(settings, registry, core, counters, channels);
+        StreamRouter router = new StreamRouter(settings.routerId(), routes(core));
+        streams = router;
+        LinkEnvironment env = LinkEnvironment.create(settings, registry, core, counters, channels, router);
         try {
             for (Endpoint endpoint : settings.listen()) {
                 listeners.add(bind(env, endpoint, epoll ? EpollServerSocketChannel.class
                         : NioServerSocketChannel.class));
             }
+            TcpAdaptor adaptor = new TcpAdaptor(settings.tcpListeners(), settings.tcpConnectors(), directory, router);
+            tcp = adaptor;
+            adaptor.start(group, epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class,
+                    epoll ? EpollSocketChannel.class : NioSocketChannel.class);
         } catch (Exception e) {
             close();
             throw e;
@@ -118,6 +156,43 @@ public final class TransportServer implements AutoCloseable {
             }
             dialer.start();
         }
+    }
+
+    /** The core's routing table when {@code core} is a {@link CoreLoop}; otherwise an empty one (tests). */
+    private Supplier<RoutingTable> routes(CoreEvents core) {
+        if (core instanceof CoreLoop loop) {
+            return loop::routingTable;
+        }
+        RoutingTable empty = RoutingTable.empty(settings.routerId());
+        return () -> empty;
+    }
+
+    /** Live streams at this router (listener, transit and connector side), oldest first. Any thread. */
+    public List<StreamView> streamViews() {
+        StreamRouter router = streams;
+        return router == null ? List.of() : router.views();
+    }
+
+    /** TCP connection counters per address. Any thread. */
+    public List<TcpAddressCounters> tcpCounters() {
+        TcpAdaptor adaptor = tcp;
+        return adaptor == null ? List.of() : adaptor.counters().views();
+    }
+
+    /** Bound addresses of the TCP listeners, in configuration order (useful with port 0). */
+    public List<InetSocketAddress> tcpListenerAddresses() {
+        TcpAdaptor adaptor = tcp;
+        return adaptor == null ? List.of() : adaptor.listenerAddresses();
+    }
+
+    /** The data plane, for tests and status; null before {@link #start}. */
+    public StreamRouter streamRouter() {
+        return streams;
+    }
+
+    /** The TCP adaptor, for tests and status; null before {@link #start}. */
+    public TcpAdaptor tcpAdaptor() {
+        return tcp;
     }
 
     private Channel bind(LinkEnvironment env, Endpoint endpoint, Class<? extends ServerChannel> type)
@@ -188,6 +263,14 @@ public final class TransportServer implements AutoCloseable {
         }
         synchronized (listeners) {
             listeners.forEach(listener -> listener.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS));
+        }
+        TcpAdaptor adaptor = tcp;
+        if (adaptor != null) {
+            adaptor.close();
+        }
+        StreamRouter router = streams;
+        if (router != null) {
+            router.shutdown();
         }
         for (Channel channel : channels) {
             LinkSession session = LinkSession.of(channel);

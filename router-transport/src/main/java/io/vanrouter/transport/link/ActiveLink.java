@@ -17,6 +17,11 @@ public record ActiveLink(long linkId, String peerId, long peerInstance, int cost
         return session.channel();
     }
 
+    /** True when this router dialed the link: it then opens streams with odd ids, the acceptor with even ids. */
+    public boolean dialed() {
+        return session.outbound();
+    }
+
     /** Sends CLOSE with the reason, then closes; any thread (hops to the link's event loop). */
     public void close(ReasonCode reason, String text) {
         channel().eventLoop().execute(() -> session.closeWith(reason, text));

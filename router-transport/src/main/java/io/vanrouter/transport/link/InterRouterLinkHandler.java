@@ -10,6 +10,7 @@ import io.vanrouter.transport.wire.FrameType;
 import io.vanrouter.transport.wire.HandshakeFrame;
 import io.vanrouter.transport.wire.ReasonCode;
 import io.vanrouter.transport.wire.ReasonFrame;
+import io.vanrouter.transport.wire.StreamFrame;
 import io.vanrouter.transport.wire.WireException;
 import org.slf4j.Logger;
 
@@ -46,6 +47,8 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
                 InterRouterLinkHandler.onReasonFrame(session, reason); // the peer refused too: log its reason
             }
             ReferenceCountUtil.release(msg);
+        } else if (msg instanceof StreamFrame frame) {
+            session.env().dataPlane().frame(session.link(), frame);
         } else if (msg instanceof ControlMessage message) {
             session.env().core().submitMessage(session.link().linkId(), message);
         } else if (msg instanceof ReasonFrame reason) {
@@ -76,7 +79,7 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (session.closing() && msg instanceof ControlMessage) {
+        if (session.closing() && (msg instanceof ControlMessage || msg instanceof StreamFrame)) {
             ReferenceCountUtil.release(msg);
             promise.trySuccess(); // the link is going; the core learns it from the link-down event
             return;
@@ -95,6 +98,9 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         LOG.debug("{} writable: {}", session.tag(), ctx.channel().isWritable());
+        if (ctx.channel().isWritable()) {
+            session.env().dataPlane().writable(session.link());
+        }
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -126,6 +132,7 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
             env.registry().remove(link);
             String reason = session.endReason();
             env.core().submitLinkDown(link.linkId(), reason);
+            env.dataPlane().linkDown(link, reason);
             LOG.info("{} link down: {}", session.tag(), reason);
             if (session.observer() != null) {
                 session.observer().connectionClosed(link.peerId(), session.endCode(), reason);

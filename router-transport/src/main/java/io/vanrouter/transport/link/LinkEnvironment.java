@@ -5,6 +5,7 @@ import io.vanrouter.transport.CoreEvents;
 import io.vanrouter.transport.TransportSettings;
 import io.vanrouter.transport.netty.ExceptionHandler;
 import io.vanrouter.transport.wire.FrameEncoder;
+import io.vanrouter.transport.wire.StreamDataEncoder;
 
 /**
  * What every link handler of one {@code TransportServer} shares. Immutable; its parts are thread-safe.
@@ -18,12 +19,21 @@ public record LinkEnvironment(
         TransportCounters counters,
         ChannelGroup channels,
         FrameEncoder encoder,
-        ExceptionHandler exceptionHandler) {
+        ExceptionHandler exceptionHandler,
+        StreamDataEncoder dataEncoder,
+        LinkDataPlane dataPlane) {
 
+    /** An environment whose links discard stream frames (no data plane). */
     public static LinkEnvironment create(TransportSettings settings, LinkRegistry registry, CoreEvents core,
             TransportCounters counters, ChannelGroup channels) {
+        return create(settings, registry, core, counters, channels, LinkDataPlane.DISCARD);
+    }
+
+    public static LinkEnvironment create(TransportSettings settings, LinkRegistry registry, CoreEvents core,
+            TransportCounters counters, ChannelGroup channels, LinkDataPlane dataPlane) {
         return new LinkEnvironment(settings, registry, core, counters, channels,
-                new FrameEncoder(settings.maxFrameBytes()), new ExceptionHandler(settings.routerId()));
+                new FrameEncoder(settings.maxFrameBytes()), new ExceptionHandler(settings.routerId()),
+                new StreamDataEncoder(), dataPlane);
     }
 
     public String routerId() {

@@ -12,6 +12,7 @@ import io.vanrouter.transport.wire.HandshakeFrame;
 import io.vanrouter.transport.wire.Preamble;
 import io.vanrouter.transport.wire.ReasonCode;
 import io.vanrouter.transport.wire.ReasonFrame;
+import io.vanrouter.transport.wire.StreamFrame;
 import io.vanrouter.transport.wire.WireException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -79,6 +80,9 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
             onHandshake(ctx, handshake);
         } else if (msg instanceof ReasonFrame reason) {
             InterRouterLinkHandler.onReasonFrame(session, reason);
+        } else if (msg instanceof StreamFrame) {
+            ReferenceCountUtil.release(msg);
+            refuse(ReasonCode.PROTOCOL_ERROR, "stream frame before handshake");
         } else if (msg instanceof ControlMessage) {
             refuse(ReasonCode.PROTOCOL_ERROR, msg.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT)
                     + " before handshake");
@@ -121,6 +125,7 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         handedOver = true;
         env.registry().handshakeEnded(session);
         session.activate(link);
+        env.dataPlane().linkUp(link);
         ctx.pipeline().replace(this, HandlerNames.LINK, new InterRouterLinkHandler(session));
         env.core().submitLinkUp(link.linkId(), link.peerId(), link.peerInstance(), link.cost());
         LOG.info("{} link up ({}, {}, cost {})", session.tag(), session.direction(), session.remote(), link.cost());

@@ -5,6 +5,9 @@ public final class HandlerNames {
     public static final String FLUSH_CONSOLIDATION = "flushConsolidation";
     public static final String FRAME_DECODER = "frameDecoder";
     public static final String FRAME_ENCODER = "frameEncoder";
+    public static final String STREAM_DATA_ENCODER = "streamDataEncoder";
+    public static final String FLOW = "flow";
+    public static final String SOCKET_END = "socketEnd";
     public static final String HANDSHAKE = "handshake";
     public static final String LINK = "link";
     public static final String EXCEPTIONS = "exceptions";

@@ -123,9 +123,34 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             return false;
         }
         in.skipBytes(HEADER_BYTES);
+        if (type == FrameType.STREAM_DATA) {
+            out.add(readData(in, (int) length - 1));
+            return true;
+        }
         ByteBuf payload = in.readSlice((int) length - 1);
         out.add(parse(type, new PayloadReader(payload, type)));
         return true;
+    }
+
+    /** STREAM_DATA: the payload is a retained slice of the cumulation, never a copy. */
+    private static StreamFrame.Data readData(ByteBuf in, int bodyBytes) {
+        if (bodyBytes < WireLimits.STREAM_ID_BYTES) {
+            in.skipBytes(bodyBytes);
+            throw new WireException(ReasonCode.MALFORMED_FRAME, "malformed STREAM_DATA frame: truncated reading "
+                    + "stream id (need 4 bytes, " + bodyBytes + " left)");
+        }
+        int payloadBytes = bodyBytes - WireLimits.STREAM_ID_BYTES;
+        if (payloadBytes > WireLimits.STREAM_DATA_BYTES_MAX) {
+            in.skipBytes(bodyBytes);
+            throw new WireException(ReasonCode.MALFORMED_FRAME, "malformed STREAM_DATA frame: payload of "
+                    + payloadBytes + " bytes exceeds limit " + WireLimits.STREAM_DATA_BYTES_MAX);
+        }
+        int streamId = in.readInt();
+        if (streamId == 0) {
+            in.skipBytes(payloadBytes);
+            throw new WireException(ReasonCode.MALFORMED_FRAME, "malformed STREAM_DATA frame: stream id 0");
+        }
+        return new StreamFrame.Data(streamId, in.readRetainedSlice(payloadBytes));
     }
 
     private static Object parse(FrameType type, PayloadReader reader) {
@@ -137,6 +162,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             case ADDRESS_UPDATE -> AddressCodec.parseUpdate(reader);
             case ADDRESS_SNAPSHOT -> AddressCodec.parseSnapshot(reader);
             case ADDRESS_SYNC_REQUEST -> AddressCodec.parseSyncRequest(reader);
+            case STREAM_DATA -> throw new IllegalStateException("STREAM_DATA is read without a PayloadReader");
+            default -> StreamFrameParser.parse(type, reader);
         };
     }
 

@@ -33,7 +33,8 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
     @Override
     public boolean acceptOutboundMessage(Object msg) {
         return msg instanceof Preamble || msg instanceof HandshakeFrame || msg instanceof ReasonFrame
-                || msg instanceof ControlMessage;
+                || msg instanceof ControlMessage
+                || (msg instanceof StreamFrame && !(msg instanceof StreamFrame.Data));
     }
 
     @Override
@@ -57,6 +58,8 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
             AddressCodec.writeUpdate(update, out);
         } else if (msg instanceof AddressSnapshot snapshot) {
             AddressCodec.writeSnapshot(snapshot, out);
+        } else if (msg instanceof StreamFrame frame) {
+            writeStreamFrame(frame, out);
         } else {
             AddressCodec.writeSyncRequest((AddressSyncRequest) msg, out);
         }
@@ -97,6 +100,35 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
         for (Map.Entry<String, Integer> peer : state.peers().entrySet()) {
             writeString(out, peer.getKey(), WireLimits.NAME_BYTES_MAX);
             out.writeInt(peer.getValue());
+        }
+    }
+
+    private static void writeStreamFrame(StreamFrame frame, ByteBuf out) {
+        FrameType type;
+        if (frame instanceof StreamFrame.Open) {
+            type = FrameType.STREAM_OPEN;
+        } else if (frame instanceof StreamFrame.Window) {
+            type = FrameType.STREAM_WINDOW;
+        } else if (frame instanceof StreamFrame.End) {
+            type = FrameType.STREAM_END;
+        } else if (frame instanceof StreamFrame.Reset) {
+            type = FrameType.STREAM_RESET;
+        } else if (frame instanceof StreamFrame.Opened) {
+            type = FrameType.STREAM_OPENED;
+        } else {
+            throw new EncoderException("STREAM_DATA goes through StreamDataEncoder");
+        }
+        out.writeByte(type.code()).writeInt(frame.streamId());
+        if (frame instanceof StreamFrame.Open open) {
+            writeString(out, open.destination(), WireLimits.NAME_BYTES_MAX);
+            writeString(out, open.address(), WireLimits.NAME_BYTES_MAX);
+            writeString(out, open.origin(), WireLimits.NAME_BYTES_MAX);
+            out.writeInt(open.window());
+        } else if (frame instanceof StreamFrame.Window window) {
+            out.writeInt(window.bytes());
+        } else if (frame instanceof StreamFrame.Reset reset) {
+            out.writeShort(reset.reasonCode());
+            writeString(out, truncate(reset.text(), WireLimits.REASON_TEXT_BYTES_MAX), WireLimits.STRING_BYTES_MAX);
         }
     }
 

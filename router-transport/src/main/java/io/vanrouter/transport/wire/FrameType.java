@@ -12,7 +12,19 @@ public enum FrameType {
     LINK_STATE(0x11),
     ADDRESS_UPDATE(0x12),
     ADDRESS_SNAPSHOT(0x13),
-    ADDRESS_SYNC_REQUEST(0x14);
+    ADDRESS_SYNC_REQUEST(0x14),
+    /** Opens a stream along the path to a destination router (data plane, docs/data-plane.md). */
+    STREAM_OPEN(0x20),
+    /** Bytes of one stream direction; payload at most {@link WireLimits#STREAM_DATA_BYTES_MAX}. */
+    STREAM_DATA(0x21),
+    /** Credit: the receiver has passed on this many more bytes of the stream. */
+    STREAM_WINDOW(0x22),
+    /** The sender's direction of the stream is finished (TCP FIN). */
+    STREAM_END(0x23),
+    /** Aborts both directions of the stream. */
+    STREAM_RESET(0x24),
+    /** The connector side reached the real server; the listener side may start reading its client. */
+    STREAM_OPENED(0x25);
 
     /** Unknown frame types at or above this code are skipped rather than refused. */
     public static final int OPTIONAL_CODE_MIN = 0x80;

@@ -48,6 +48,24 @@ final class PayloadReader {
         return (int) value;
     }
 
+    /** A u32 stream id; 0 is reserved and malformed. */
+    int streamId(String field) {
+        long value = u32(field);
+        if (value == 0) {
+            throw malformed(field + " 0 is reserved");
+        }
+        return (int) value;
+    }
+
+    /** A u32 byte count that must fit in a signed int (windows). */
+    int byteCount(String field) {
+        long value = u32(field);
+        if (value > Integer.MAX_VALUE) {
+            throw malformed(field + " " + value + " out of range 0.." + Integer.MAX_VALUE);
+        }
+        return (int) value;
+    }
+
     /** A count of entries of at least {@code entryBytesMin} each, which must fit in what is left. */
     int count(long count, int entryBytesMin, String field) {
         if (count * entryBytesMin > payload.readableBytes()) {

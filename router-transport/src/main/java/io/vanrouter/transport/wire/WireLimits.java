@@ -20,6 +20,11 @@ public final class WireLimits {
     /** Smallest encoding of one string: its u16 length. */
     public static final int STRING_BYTES_MIN = 2;
 
+    /** Largest STREAM_DATA payload a sender writes and a receiver accepts. */
+    public static final int STREAM_DATA_BYTES_MAX = 64 << 10;
+    /** u32 stream id that follows the type byte of every stream frame. */
+    public static final int STREAM_ID_BYTES = 4;
+
     private WireLimits() {
     }
 }

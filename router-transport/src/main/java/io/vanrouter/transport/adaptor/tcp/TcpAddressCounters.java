@@ -1,0 +1,16 @@
+package io.vanrouter.transport.adaptor.tcp;
+
+/**
+ * Connection counts of one address at this router, for status and metrics.
+ *
+ * @param accepted         client connections accepted by this router's listeners
+ * @param opened           of those, connections that reached a server (STREAM_OPENED)
+ * @param refused          closed at once because no connector was reachable
+ * @param failed           every reachable connector was tried and none reached its server, or the stream was lost
+ *                         before it opened
+ * @param served           connections this router's connectors opened to their server
+ * @param serveFailed      connections this router's connectors could not open
+ */
+public record TcpAddressCounters(String address, long accepted, long opened, long refused, long failed, long served,
+        long serveFailed) {
+}

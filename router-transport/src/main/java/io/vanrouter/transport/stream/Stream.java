@@ -1,0 +1,318 @@
+package io.vanrouter.transport.stream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.vanrouter.transport.wire.StreamFrame;
+import io.vanrouter.transport.wire.StreamResetCode;
+import java.util.ArrayDeque;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One stream at this router: end {@code a} toward the listener side (the client socket, or the link the OPEN came
+ * in on) and end {@code b} toward the connector side (a link, or the server socket). Bytes entering through one end
+ * wait in the other end's pending queue until it has credit and is writable, are written in chunks of at most
+ * {@link StreamLimits#DATA_CHUNK_BYTES_MAX}, and on write completion the entering end grants credit upstream or
+ * reads more. END and RESET follow the same paths (docs/data-plane.md).
+ *
+ * <p>Owned by one event loop, {@link #loop}: the loop of the channel the stream entered on. Socket ends always live
+ * on it; link ends may not, and hand their events over with {@link #execute}. Views read volatile fields.
+ */
+public final class Stream {
+    /** This router's part in the stream. */
+    public enum Role { LISTENER, TRANSIT, CONNECTOR }
+
+    private enum State { OPENING, OPEN, CLOSED }
+
+    final StreamRouter router;
+    final EventLoop loop;
+    private final long serial;
+    private final Role role;
+    private final String address;
+    private final String origin;
+    private final long createdNanos = System.nanoTime();
+    private final StreamObserver observer;
+    private volatile String destination;
+    private volatile State state = State.OPENING;
+    private volatile long bytesToConnector;
+    private volatile long bytesToListener;
+    private volatile long bufferedBytes;
+    StreamEnd a;
+    StreamEnd b;
+
+    Stream(StreamRouter router, EventLoop loop, long serial, Role role, String address, String origin,
+            String destination, StreamObserver observer) {
+        this.router = router;
+        this.loop = loop;
+        this.serial = serial;
+        this.role = role;
+        this.address = address;
+        this.origin = origin;
+        this.destination = destination;
+        this.observer = observer;
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public String origin() {
+        return origin;
+    }
+
+    /** The connector side's router (for the listener side: of the current attempt). */
+    public String destination() {
+        return destination;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** Runs {@code task} on the stream's loop: now if already there, else queued. Any thread. */
+    public void execute(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    void ends(StreamEnd listenerSide, StreamEnd connectorSide) {
+        a = listenerSide;
+        b = connectorSide;
+        if (a != null && b != null) {
+            a.peer = b;
+            b.peer = a;
+        }
+    }
+
+    /**
+     * Listener side: attaches a new connector-side end toward {@code dest} (a link toward it, or the local connector)
+     * and starts the attempt. False when there is no route or no local connector: try another destination.
+     */
+    public boolean openToward(String dest) {
+        assert loop.inEventLoop();
+        if (state != State.OPENING) {
+            return false; // the client went away meanwhile
+        }
+        destination = dest;
+        return router.attachConnectorSide(this, dest);
+    }
+
+    /** Aborts the stream from this router: RESET on links, RST on sockets. Any thread. */
+    public void abort(StreamResetCode code, String text) {
+        execute(() -> abortFrom(null, code, text));
+    }
+
+    void onData(StreamEnd from, ByteBuf buf) {
+        if (state == State.CLOSED || from.peer == null || from.peer.released()) {
+            buf.release(); // closed, or an attempt failed with no other connector left: the client gets a reset
+            return;
+        }
+        int bytes = buf.readableBytes();
+        if (from == a) {
+            bytesToConnector += bytes;
+        } else {
+            bytesToListener += bytes;
+        }
+        StreamEnd to = from.peer;
+        to.pending.add(buf);
+        to.pendingBytes += bytes;
+        drain(to);
+    }
+
+    /**
+     * Writes what credit and writability allow, then END if due, then lets the source read more. Nothing moves
+     * before the stream is open: bytes that arrive earlier are held (see {@link #abortFrom} for retries).
+     */
+    void drain(StreamEnd to) {
+        if (state == State.CLOSED || to.released()) {
+            return;
+        }
+        if (state != State.OPEN) {
+            // Epoll reads a half-closed client even with AUTO_READ off (EPOLLRDHUP): hold those bytes here.
+            updateBuffered();
+            return;
+        }
+        while (to.pendingBytes > 0 && to.sendCredit > 0) {
+            if (!to.canTransmit()) {
+                to.awaitWritable();
+                break;
+            }
+            ByteBuf head = to.pending.peek();
+            int bytes = Math.min(Math.min(head.readableBytes(), to.sendCredit), StreamLimits.DATA_CHUNK_BYTES_MAX);
+            ByteBuf chunk = bytes == head.readableBytes() ? to.pending.poll() : head.readRetainedSlice(bytes);
+            to.pendingBytes -= bytes;
+            to.sendCredit -= bytes;
+            to.transmit(chunk, bytes);
+        }
+        if (to.pendingBytes == 0 && to.endQueued && !to.endSent && readyForEnd(to)) {
+            to.endSent = true;
+            to.transmitEnd();
+        }
+        updateBuffered();
+        if (to.peer != null) {
+            to.peer.maybeRead();
+        }
+    }
+
+    private static boolean readyForEnd(StreamEnd end) {
+        return !(end instanceof SocketEnd) || end.canTransmit();
+    }
+
+    /** Write completion; a failed write is logged (ERROR unless it is a socket error) and otherwise ignored. */
+    void onTransmitted(StreamEnd to, int bytes, io.netty.util.concurrent.Future<?> result) {
+        boolean success = result.isSuccess();
+        if (!success && !(result.cause() instanceof java.io.IOException)
+                && !(result.cause() instanceof java.nio.channels.ClosedChannelException)) {
+            StreamRouter.LOG.error("[{}] stream {}: write of {} bytes to {} failed", router.routerId(), serial, bytes,
+                    to.describe(), result.cause());
+        }
+        if (state == State.CLOSED || !success || to.released()) {
+            return; // a failed write is followed by the channel's close or the link's down event
+        }
+        to.onTransmitted(bytes);
+        to.peer.onForwarded(bytes);
+        drain(to);
+    }
+
+    void onInputEnd(StreamEnd from) {
+        if (state == State.CLOSED || from.inputEnded) {
+            return;
+        }
+        from.inputEnded = true;
+        if (from.peer != null) {
+            from.peer.endQueued = true;
+            drain(from.peer);
+        }
+        checkDone();
+    }
+
+    void onEndDone(StreamEnd to) {
+        to.endDone = true;
+        checkDone();
+    }
+
+    private void checkDone() {
+        if (state != State.CLOSED && b != null && a.inputEnded && b.inputEnded && a.endDone && b.endDone) {
+            state = State.CLOSED;
+            a.release(true);
+            b.release(true);
+            router.streamClosed(this, null, null);
+            if (observer != null) {
+                observer.closed(this);
+            }
+        }
+    }
+
+    /** The connector side is reached: OPENED from b's link, or the local server socket connected. */
+    void onOpened(StreamEnd from) {
+        if (state != State.OPENING || from != b) {
+            abortFrom(null, StreamResetCode.PROTOCOL_ERROR, "unexpected STREAM_OPENED");
+            return;
+        }
+        state = State.OPEN;
+        if (a instanceof LinkEnd upstream) {
+            upstream.send(new StreamFrame.Opened(upstream.id));
+        }
+        router.streamOpened(this);
+        if (observer != null) {
+            observer.opened(this);
+        }
+        drain(a);
+        drain(b);
+    }
+
+    /** A socket closed; unless the stream finished normally, that aborts it. */
+    void onSocketClosed(SocketEnd end) {
+        if (state != State.CLOSED && !end.released()) {
+            abortFrom(end, StreamResetCode.ABORTED, end.describe() + " closed");
+        }
+    }
+
+    /**
+     * Aborts both directions. {@code from} is the end that reported the failure (it gets no RESET back), or null.
+     * Before OPENED a failure of the connector side goes to the observer first, which may retry elsewhere.
+     */
+    void abortFrom(StreamEnd from, StreamResetCode code, String text) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (state == State.OPENING && from != null && from == b && observer != null && retry(code, text)) {
+            return;
+        }
+        state = State.CLOSED;
+        for (StreamEnd end : new StreamEnd[] {a, b}) {
+            if (end != null && end != from && !end.released()) {
+                end.abort(code, text);
+            }
+        }
+        if (a != null) {
+            a.release(false);
+        }
+        if (b != null) {
+            b.release(false);
+        }
+        router.streamClosed(this, code, text);
+        if (observer != null) {
+            observer.closed(this);
+        }
+    }
+
+    /**
+     * The connector side failed before OPENED: drops it and lets the observer attach another one. Bytes (and the
+     * END) that the client sent meanwhile move to the new end, so a retry loses nothing. True when retrying.
+     */
+    private boolean retry(StreamResetCode code, String text) {
+        StreamEnd failed = b;
+        ArrayDeque<ByteBuf> held = new ArrayDeque<>(failed.pending);
+        int heldBytes = failed.pendingBytes;
+        boolean endHeld = failed.endQueued;
+        failed.pending.clear();
+        failed.pendingBytes = 0;
+        failed.release(false);
+        b = null;
+        a.peer = null;
+        if (observer.openFailed(this, code, text) && b != null) {
+            b.pending.addAll(held);
+            b.pendingBytes = heldBytes;
+            b.endQueued = endHeld;
+            return true;
+        }
+        held.forEach(ByteBuf::release);
+        return false;
+    }
+
+    private void updateBuffered() {
+        long buffered = 0;
+        for (StreamEnd end : new StreamEnd[] {a, b}) {
+            if (end != null) {
+                buffered += end.pendingBytes;
+                if (end instanceof SocketEnd) {
+                    buffered += StreamLimits.INITIAL_WINDOW_BYTES - end.sendCredit;
+                }
+            }
+        }
+        bufferedBytes = buffered;
+    }
+
+    /** Any thread. */
+    public StreamView view(long nowNanos) {
+        StreamEnd listenerSide = a;
+        StreamEnd connectorSide = b;
+        String ends = (listenerSide == null ? "-" : listenerSide.describe()) + " <-> "
+                + (connectorSide == null ? "-" : connectorSide.describe());
+        return new StreamView(serial, role.name().toLowerCase(Locale.ROOT), address, origin, destination,
+                state.name().toLowerCase(Locale.ROOT), bytesToConnector, bytesToListener, bufferedBytes,
+                TimeUnit.NANOSECONDS.toMillis(nowNanos - createdNanos), ends);
+    }
+
+    long serial() {
+        return serial;
+    }
+}

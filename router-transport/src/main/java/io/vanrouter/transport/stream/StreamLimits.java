@@ -1,0 +1,20 @@
+package io.vanrouter.transport.stream;
+
+import io.vanrouter.transport.wire.WireLimits;
+
+/** Flow-control constants of the data plane (docs/data-plane.md). */
+public final class StreamLimits {
+    /** Credit each end of a hop starts with, per direction; what a router may buffer per stream direction. */
+    public static final int INITIAL_WINDOW_BYTES = 256 << 10;
+    /** Largest window accepted in a peer's STREAM_OPEN; a larger one is reset as a protocol error. */
+    public static final int WINDOW_BYTES_MAX = 1 << 20;
+    /** Bytes passed on before a STREAM_WINDOW is sent upstream (fewer, larger credit frames). */
+    public static final int WINDOW_UPDATE_BYTES_MIN = INITIAL_WINDOW_BYTES / 4;
+    /** Largest STREAM_DATA payload this router writes. */
+    public static final int DATA_CHUNK_BYTES_MAX = WireLimits.STREAM_DATA_BYTES_MAX;
+    /** How long the connector side waits for its server to accept a connection. */
+    public static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+
+    private StreamLimits() {
+    }
+}

@@ -1,0 +1,311 @@
+package io.vanrouter.transport.stream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.vanrouter.core.path.Route;
+import io.vanrouter.core.path.RoutingTable;
+import io.vanrouter.transport.link.ActiveLink;
+import io.vanrouter.transport.link.LinkDataPlane;
+import io.vanrouter.transport.netty.Errors;
+import io.vanrouter.transport.netty.HandlerNames;
+import io.vanrouter.transport.wire.ReasonCode;
+import io.vanrouter.transport.wire.StreamFrame;
+import io.vanrouter.transport.wire.StreamResetCode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data plane of one router: keeps the streams of every active link, routes STREAM_OPEN toward its destination
+ * router (next hop from the routing table, read lock-free), hands it to the local connector at the destination,
+ * passes every other stream frame to its stream's loop, and resets a link's streams when the link goes down.
+ *
+ * <p>{@link LinkDataPlane} calls run on the link's loop; the rest is safe from any thread.
+ */
+public final class StreamRouter implements LinkDataPlane {
+    static final Logger LOG = LoggerFactory.getLogger("vanrouter.stream");
+
+    private final String routerId;
+    private final Supplier<RoutingTable> routes;
+    private final Map<Long, LinkStreams> links = new ConcurrentHashMap<>();
+    private final Set<Stream> live = ConcurrentHashMap.newKeySet();
+    private final AtomicLong serials = new AtomicLong();
+    private final AtomicLong framesForUnknownStreams = new AtomicLong();
+    private final AtomicLong opensWithoutRoute = new AtomicLong();
+    private volatile ServiceConnector connectors = ServiceConnector.NONE;
+
+    public StreamRouter(String routerId, Supplier<RoutingTable> routes) {
+        this.routerId = routerId;
+        this.routes = routes;
+    }
+
+    public String routerId() {
+        return routerId;
+    }
+
+    /** Sets how this router reaches its local servers; before links come up. */
+    public void connectors(ServiceConnector serviceConnector) {
+        this.connectors = serviceConnector;
+    }
+
+    @Override
+    public void linkUp(ActiveLink link) {
+        links.put(link.linkId(), new LinkStreams(link));
+    }
+
+    @Override
+    public void frame(ActiveLink link, StreamFrame frame) {
+        LinkStreams streams = links.get(link.linkId());
+        if (streams == null) {
+            ReferenceCountUtil.release(frame);
+            return;
+        }
+        if (frame instanceof StreamFrame.Open open) {
+            onOpen(streams, open);
+            return;
+        }
+        LinkEnd end = streams.get(frame.streamId());
+        if (end == null) {
+            // Late frames of a stream already reset or finished here: expected, dropped and counted.
+            framesForUnknownStreams.incrementAndGet();
+            ReferenceCountUtil.release(frame);
+            return;
+        }
+        end.stream.execute(() -> end.onFrame(frame));
+    }
+
+    @Override
+    public void writable(ActiveLink link) {
+        LinkStreams streams = links.get(link.linkId());
+        if (streams != null) {
+            streams.wakeWritable();
+        }
+    }
+
+    @Override
+    public void linkDown(ActiveLink link, String reason) {
+        LinkStreams streams = links.remove(link.linkId());
+        if (streams == null) {
+            return;
+        }
+        List<LinkEnd> ends = streams.markDown(reason);
+        if (!ends.isEmpty()) {
+            LOG.info("[{}] resetting {} stream(s) of link L{} to {}: link down", routerId, ends.size(),
+                    link.linkId(), link.peerId());
+        }
+        String text = "link " + routerId + "->" + link.peerId() + " down: " + reason;
+        for (LinkEnd end : ends) {
+            end.stream.execute(() -> end.stream.abortFrom(end, StreamResetCode.LINK_DOWN, text));
+        }
+    }
+
+    private void onOpen(LinkStreams from, StreamFrame.Open open) {
+        int id = open.streamId();
+        if (!from.isPeerId(id) || from.contains(id)) {
+            String why = from.contains(id) ? "STREAM_OPEN reuses live stream id " + Integer.toUnsignedString(id)
+                    : "STREAM_OPEN with stream id " + Integer.toUnsignedString(id) + " of the wrong parity";
+            LOG.warn("[{}] closing link L{} to {}: {}", routerId, from.link.linkId(), from.link.peerId(), why);
+            from.link.close(ReasonCode.PROTOCOL_ERROR, why);
+            return;
+        }
+        if (open.window() == 0 || open.window() > StreamLimits.WINDOW_BYTES_MAX) {
+            resetNew(from, id, StreamResetCode.PROTOCOL_ERROR, "window " + open.window() + " out of range 1.."
+                    + StreamLimits.WINDOW_BYTES_MAX);
+            return;
+        }
+        EventLoop loop = from.channel().eventLoop();
+        if (open.destination().equals(routerId)) {
+            startConnectorSide(from, open, loop);
+        } else {
+            startTransit(from, open, loop);
+        }
+    }
+
+    private void startConnectorSide(LinkStreams from, StreamFrame.Open open, EventLoop loop) {
+        Stream stream = newStream(loop, Stream.Role.CONNECTOR, open.address(), open.origin(), routerId, null);
+        LinkEnd upstream = new LinkEnd(stream, from, open.streamId(), open.window());
+        if (!from.register(upstream)) {
+            return;
+        }
+        SocketEnd server = new SocketEnd(stream);
+        stream.ends(upstream, server);
+        live.add(stream);
+        if (!connect(stream, server)) {
+            stream.abortFrom(null, StreamResetCode.NO_CONNECTOR, "router " + routerId + " has no connector for '"
+                    + open.address() + "'");
+        }
+    }
+
+    private void startTransit(LinkStreams from, StreamFrame.Open open, EventLoop loop) {
+        LinkStreams next = nextHop(open.destination());
+        if (next == null || next == from) {
+            opensWithoutRoute.incrementAndGet();
+            resetNew(from, open.streamId(), StreamResetCode.NO_ROUTE, "router " + routerId + " has no route to "
+                    + open.destination());
+            return;
+        }
+        Stream stream = newStream(loop, Stream.Role.TRANSIT, open.address(), open.origin(), open.destination(),
+                null);
+        LinkEnd upstream = new LinkEnd(stream, from, open.streamId(), open.window());
+        LinkEnd downstream = new LinkEnd(stream, next, next.allocateId(), StreamLimits.INITIAL_WINDOW_BYTES);
+        stream.ends(upstream, downstream);
+        if (!from.register(upstream)) {
+            return;
+        }
+        if (!next.register(downstream)) {
+            from.unregister(upstream);
+            resetNew(from, open.streamId(), StreamResetCode.NO_ROUTE, "next hop toward " + open.destination()
+                    + " went down");
+            return;
+        }
+        live.add(stream);
+        downstream.send(new StreamFrame.Open(downstream.id, open.destination(), open.address(), open.origin(),
+                StreamLimits.INITIAL_WINDOW_BYTES));
+    }
+
+    /**
+     * Listener side: a stream for an accepted client socket, which must be on its channel's loop (called from the
+     * channel's initializer). Nothing is read from the client until the stream is opened.
+     */
+    public Stream acceptSocket(Channel client, String address, StreamObserver observer) {
+        Stream stream = newStream(client.eventLoop(), Stream.Role.LISTENER, address, routerId, null, observer);
+        SocketEnd end = new SocketEnd(stream);
+        end.connected(client);
+        client.pipeline().addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+        client.pipeline().addLast(HandlerNames.SOCKET_END, new SocketEndHandler(end));
+        stream.ends(end, null);
+        live.add(stream);
+        return stream;
+    }
+
+    /** Attaches the connector-side end of a listener stream toward {@code dest}; false if it cannot be reached. */
+    boolean attachConnectorSide(Stream stream, String dest) {
+        if (dest.equals(routerId)) {
+            SocketEnd server = new SocketEnd(stream);
+            stream.ends(stream.a, server);
+            if (connect(stream, server)) {
+                return true;
+            }
+            stream.ends(stream.a, null);
+            stream.a.peer = null;
+            return false;
+        }
+        LinkStreams next = nextHop(dest);
+        if (next == null) {
+            return false;
+        }
+        LinkEnd downstream = new LinkEnd(stream, next, next.allocateId(), StreamLimits.INITIAL_WINDOW_BYTES);
+        if (!next.register(downstream)) {
+            return false;
+        }
+        stream.ends(stream.a, downstream);
+        downstream.send(new StreamFrame.Open(downstream.id, dest, stream.address(), routerId,
+                StreamLimits.INITIAL_WINDOW_BYTES));
+        return true;
+    }
+
+    /** Connects {@code server} to the local connector on the stream's loop; false when there is none. */
+    private boolean connect(Stream stream, SocketEnd server) {
+        ChannelFuture future = connectors.connect(stream.address(), stream.loop, new SocketEndHandler(server));
+        if (future == null) {
+            return false;
+        }
+        server.attach(future.channel());
+        future.addListener(f -> {
+            if (server.released()) {
+                future.channel().close();
+            } else if (f.isSuccess()) {
+                server.connected(future.channel());
+                stream.onOpened(server);
+            } else {
+                stream.abortFrom(server, StreamResetCode.CONNECT_FAILED, "connector for '" + stream.address()
+                        + "' at " + routerId + ": " + Errors.describe(f.cause()));
+            }
+        });
+        return true;
+    }
+
+    private LinkStreams nextHop(String dest) {
+        Optional<Route> route = routes.get().route(dest);
+        if (route.isEmpty()) {
+            return null;
+        }
+        LinkStreams next = links.get(route.get().linkId());
+        return next == null || next.isDown() ? null : next;
+    }
+
+    private static void resetNew(LinkStreams link, int id, StreamResetCode code, String text) {
+        link.channel().writeAndFlush(StreamFrame.Reset.of(id, code, text), link.channel().voidPromise());
+    }
+
+    private Stream newStream(EventLoop loop, Stream.Role role, String address, String origin, String destination,
+            StreamObserver observer) {
+        return new Stream(this, loop, serials.incrementAndGet(), role, address, origin, destination, observer);
+    }
+
+    void streamOpened(Stream stream) {
+        LOG.debug("[{}] stream {} opened ({} '{}' {} -> {})", routerId, stream.serial(), stream.role(),
+                stream.address(), stream.origin(), stream.destination());
+    }
+
+    void streamClosed(Stream stream, StreamResetCode code, String text) {
+        live.remove(stream);
+        if (code != null) {
+            LOG.debug("[{}] stream {} reset: {}: {}", routerId, stream.serial(), code, text);
+        }
+    }
+
+    /** Resets every live stream (router shutting down). Any thread. */
+    public void shutdown() {
+        for (Stream stream : live) {
+            stream.abort(StreamResetCode.SHUTDOWN, "router " + routerId + " shutting down");
+        }
+    }
+
+    /** Live streams, oldest first. Any thread. */
+    public List<StreamView> views() {
+        long now = System.nanoTime();
+        List<StreamView> views = new ArrayList<>();
+        for (Stream stream : live) {
+            views.add(stream.view(now));
+        }
+        views.sort(Comparator.comparingLong(StreamView::serial));
+        return views;
+    }
+
+    /** Outbound bytes queued in the channels of all active links (approximate). Any thread. */
+    public long linkPendingBytes() {
+        long total = 0;
+        for (LinkStreams streams : links.values()) {
+            io.netty.channel.ChannelOutboundBuffer buffer = streams.channel().unsafe().outboundBuffer();
+            total += buffer == null ? 0 : buffer.totalPendingWriteBytes();
+        }
+        return total;
+    }
+
+    public int liveStreams() {
+        return live.size();
+    }
+
+    /** Frames for streams this router no longer knows (late frames after a reset). */
+    public long framesForUnknownStreams() {
+        return framesForUnknownStreams.get();
+    }
+
+    /** STREAM_OPENs reset because this router had no route to their destination. */
+    public long opensWithoutRoute() {
+        return opensWithoutRoute.get();
+    }
+}
