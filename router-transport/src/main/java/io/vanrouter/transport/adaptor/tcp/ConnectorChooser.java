@@ -1,5 +1,6 @@
 package io.vanrouter.transport.adaptor.tcp;
 
+import io.vanrouter.core.address.Distribution;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,9 +22,10 @@ public interface ConnectorChooser {
      */
     ConnectorCandidate choose(List<ConnectorCandidate> candidates, ToIntFunction<String> openStreams);
 
+    /** A chooser for the address's distribution; a TCP connection goes to one connector, so multicast is balanced. */
     static ConnectorChooser of(Distribution distribution) {
         return switch (distribution) {
-            case BALANCED -> new Rotating(c -> 0, true);
+            case BALANCED, MULTICAST -> new Rotating(c -> 0, true);
             case CLOSEST -> new Rotating(c -> c.cost() == 0 ? 0 : 1, false);
         };
     }

@@ -1,5 +1,6 @@
 package io.vanrouter.transport.adaptor.tcp;
 
+import io.vanrouter.core.address.Distribution;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,6 @@ public record TcpListenerSettings(String address, String host, int port, Distrib
     }
 
     public TcpListenerSettings(String address, String host, int port) {
-        this(address, host, port, Distribution.DEFAULT);
+        this(address, host, port, Distribution.BALANCED);
     }
 }

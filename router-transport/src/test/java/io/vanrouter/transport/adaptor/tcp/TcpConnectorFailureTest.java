@@ -5,6 +5,7 @@ import static io.vanrouter.transport.adaptor.tcp.Clients.random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vanrouter.core.address.Distribution;
 import ch.qos.logback.classic.Level;
 import io.vanrouter.transport.LogCapture;
 import io.vanrouter.transport.adaptor.tcp.Routers.Router;
