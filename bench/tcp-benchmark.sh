@@ -86,6 +86,10 @@ if [[ $(cat /proc/sys/net/ipv4/tcp_tw_reuse 2>/dev/null || echo 1) == 0 ]]; then
 fi
 
 # ---------------------------------------------------------------------------------------------------------- setup
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+if (($(cut -d. -f1 /proc/loadavg) >= $(nproc))); then
+    log "warning: load average $load_start on $(nproc) cores: other work will skew the figures"
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-tcpbench.XXXXXX")
 pids=()
 cleanup() {
@@ -409,7 +413,7 @@ results="$work/results.md"
     echo
     echo "- command: bench/tcp-benchmark.sh --seconds $secs --rounds $rounds --paths $paths_arg --hold $hold_n"
     echo "- commit: $(git -C "$repo" rev-parse --short HEAD 2> /dev/null || echo unknown)," \
-        "machine: $(nproc) cores, $(uname -r), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+        "machine: $(nproc) cores, $(uname -r), load average at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- tools: $(iperf3 --version | head -n 1 | cut -d' ' -f1-2), redis-benchmark $(redis-benchmark --version \
         | cut -d' ' -f2), $(nginx -v 2>&1 | cut -d' ' -f3), $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2)," \
         "socat $(socat -V | sed -n 's/^socat version \([^ ]*\).*/\1/p'), $(java -version 2>&1 | head -n 1)"
