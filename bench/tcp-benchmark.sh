@@ -1,0 +1,426 @@
+#!/usr/bin/env bash
+# TCP adaptor benchmark (issue 3, acceptance point 6): one run, paths alternated, medians and ratios.
+#
+# Paths:   direct (client -> server port), socat relay, vanrouter A->B, vanrouter A->B->C.
+# Cases:   iperf3 1 stream, iperf3 8 streams, redis-benchmark PING_MBULK with 1 and 50 clients, wrk against nginx
+#          with 50 connections, new connections per second (redis-benchmark -k 0, 50 clients), router RSS after each
+#          case and peak RSS while 1,000 connections are held open through A->B.
+# Output:  progress on stderr, a Markdown report on stdout and in RESULTS_DIR/results.md, raw numbers per round in
+#          RESULTS_DIR/raw.csv (RESULTS_DIR is a new temp dir, printed at the end; logs and configs are kept there).
+#
+# Usage:   bench/tcp-benchmark.sh [--seconds N] [--rounds N] [--quick] [--paths LIST] [--hold N] [--no-build]
+#   --seconds N   length of each measurement (default 10)
+#   --rounds N    rounds; each round runs every case once on every path, paths in rotated order (default 3)
+#   --quick       smoke run: --seconds 1 --rounds 2 (about 2 minutes with all four paths)
+#   --paths LIST  comma-separated subset of direct,socat,vr-ab,vr-abc (default all)
+#   --hold N      connections held open through A->B for the peak RSS step (default 1000; 0 skips it)
+#   --no-build    use the existing router-daemon/target/vanrouter.jar instead of building it first
+# See docs/benchmarks.md, section "TCP adaptor".
+set -euo pipefail
+
+secs=10
+rounds=3
+hold_n=1000
+build=1
+paths_arg="direct,socat,vr-ab,vr-abc"
+
+die() { echo "tcp-benchmark: $*" >&2; exit 1; }
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-0}"; }
+
+while (($#)); do
+    case "$1" in
+        --seconds) secs=${2:?--seconds needs a value}; shift 2 ;;
+        --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
+        --quick) secs=1; rounds=2; shift ;;
+        --paths) paths_arg=${2:?--paths needs a value}; shift 2 ;;
+        --hold) hold_n=${2:?--hold needs a value}; shift 2 ;;
+        --no-build) build=0; shift ;;
+        -h|--help) usage 0 ;;
+        *) echo "tcp-benchmark: unknown option $1" >&2; usage 2 ;;
+    esac
+done
+[[ $secs =~ ^[1-9][0-9]*$ ]] || die "--seconds must be a positive integer, got '$secs'"
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$rounds'"
+[[ $hold_n =~ ^[0-9]+$ ]] || die "--hold must be a non-negative integer, got '$hold_n'"
+IFS=, read -r -a paths <<< "$paths_arg"
+for p in "${paths[@]}"; do
+    case "$p" in direct|socat|vr-ab|vr-abc) ;; *) die "unknown path '$p' (use direct,socat,vr-ab,vr-abc)" ;; esac
+done
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+helper="$repo/bench/tcp_bench.py"
+jar="$repo/router-daemon/target/vanrouter.jar"
+PATH="$PATH:/usr/sbin:/sbin"
+
+# ---------------------------------------------------------------------------------------------------------- tools
+declare -A pkg_of=([iperf3]=iperf3 [socat]=socat [redis-server]=redis-server [redis-benchmark]=redis-tools
+    [nginx]=nginx-light [wrk]=wrk [python3]=python3 [java]=openjdk-17-jre-headless [flock]=util-linux
+    [setsid]=util-linux [timeout]=coreutils)
+missing=()
+for tool in "${!pkg_of[@]}"; do
+    command -v "$tool" > /dev/null || missing+=("${pkg_of[$tool]}")
+done
+if ((${#missing[@]})); then
+    mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get > /dev/null; then
+        log "installing ${missing[*]}"
+        apt-get update -q > /dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" > /dev/null
+    else
+        die "missing tools; install them first: sudo apt-get install -y ${missing[*]}"
+    fi
+fi
+
+# The real interpreter, not a version-manager shim: it is started several times per measurement.
+python3=$(python3 -c 'import sys; print(sys.executable)')
+python3() { "$python3" "$@"; }
+
+# Enough descriptors for 1,000 held connections (client, redis, routers) on machines where the default is 1024.
+hard=$(ulimit -Hn)
+if [[ $hard == unlimited ]] || ((hard > 65536)); then hard=65536; fi
+if (($(ulimit -n) < hard)); then ulimit -n "$hard"; fi
+(($(ulimit -n) >= 4096)) || log "warning: only $(ulimit -n) file descriptors; the 1,000-connection step may fail"
+if [[ $(cat /proc/sys/net/ipv4/tcp_tw_reuse 2>/dev/null || echo 1) == 0 ]]; then
+    log "warning: net.ipv4.tcp_tw_reuse=0; the new-connections case may run out of ports"
+fi
+
+# ---------------------------------------------------------------------------------------------------------- setup
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+if (($(cut -d. -f1 /proc/loadavg) >= $(nproc))); then
+    log "warning: load average $load_start on $(nproc) cores: other work will skew the figures"
+fi
+work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-tcpbench.XXXXXX")
+pids=()
+cleanup() {
+    local pid
+    for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2> /dev/null || true; done
+    for _ in $(seq 50); do
+        local alive=0
+        for pid in "${pids[@]}"; do kill -0 "$pid" 2> /dev/null && alive=1; done
+        ((alive)) || break
+        sleep 0.1
+    done
+    for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2> /dev/null || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start NAME CMD...: runs CMD in its own session (so socat's and nginx's children go with it), logs to work/NAME.log.
+start() {
+    local name=$1; shift
+    setsid "$@" > "$work/$name.log" 2>&1 < /dev/null &
+    pids+=("$!")
+    last_pid=$!
+}
+
+if ((build)) && [[ " ${paths[*]} " == *" vr-"* ]]; then
+    log "building router-daemon (offline, under the shared Maven lock)"
+    (cd "$repo" && flock /tmp/vanrouter-mvn.lock mvn -B -o -q -DskipTests -pl router-daemon -am package) \
+        > "$work/build.log" 2>&1 || die "build failed, see $work/build.log"
+fi
+
+read -r -a port < <(python3 "$helper" free-ports 18)
+((${#port[@]} == 18)) || die "could not find free ports"
+p_iperf=${port[0]} p_redis=${port[1]} p_http=${port[2]}
+# Front ports per path: iperf3, redis, http.
+declare -A fport=(
+    [direct:iperf]=$p_iperf [direct:redis]=$p_redis [direct:http]=$p_http
+    [socat:iperf]=${port[3]} [socat:redis]=${port[4]} [socat:http]=${port[5]}
+    [vr-ab:iperf]=${port[6]} [vr-ab:redis]=${port[7]} [vr-ab:http]=${port[8]}
+    [vr-abc:iperf]=${port[9]} [vr-abc:redis]=${port[10]} [vr-abc:http]=${port[11]}
+)
+link_a=${port[12]} link_b=${port[13]} link_c=${port[14]}
+mgmt_a=${port[15]} mgmt_b=${port[16]} mgmt_c=${port[17]}
+
+start_iperf() { start iperf3-server iperf3 -s -B 127.0.0.1 -p "$p_iperf"; iperf_pid=$last_pid; }
+start_iperf
+start redis-server redis-server --port "$p_redis" --bind 127.0.0.1 --save '' --appendonly no --protected-mode no \
+    --dir "$work" --maxclients 10000
+mkdir -p "$work/www" "$work/nginx-tmp"
+head -c 1024 /dev/zero | tr '\0' 'x' > "$work/www/index.html"
+{
+    if [[ $(id -u) -eq 0 ]]; then echo "user root;"; fi
+    cat << EOF
+daemon off;
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $work/nginx-tmp/body;
+    proxy_temp_path $work/nginx-tmp/proxy;
+    fastcgi_temp_path $work/nginx-tmp/fastcgi;
+    uwsgi_temp_path $work/nginx-tmp/uwsgi;
+    scgi_temp_path $work/nginx-tmp/scgi;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$p_http;
+        root $work/www;
+    }
+}
+EOF
+} > "$work/nginx.conf"
+start nginx nginx -p "$work" -c "$work/nginx.conf" -e "$work/nginx-error.log"
+
+for svc in iperf redis http; do
+    if [[ " ${paths[*]} " == *" socat "* ]]; then
+        start "socat-$svc" socat "TCP-LISTEN:${fport[socat:$svc]},fork,reuseaddr,backlog=1024" \
+            "TCP:127.0.0.1:${fport[direct:$svc]}"
+    fi
+done
+
+# Routers: A peers B, B peers C. A has the listeners of both paths; B the connectors of *-ab, C those of *-abc.
+tcp_section() { # tcp_section KIND(listeners|connectors) PATH...
+    local kind=$1 path svc; shift
+    echo "tcp:"
+    echo "  $kind:"
+    for path in "$@"; do
+        for svc in iperf redis http; do
+            local p=${fport[$path:$svc]}
+            if [[ $kind == connectors ]]; then p=${fport[direct:$svc]}; fi
+            printf '    - address: bench-%s-%s\n      host: 127.0.0.1\n      port: %s\n' "$svc" "${path#vr-}" "$p"
+        done
+    done
+}
+router_conf() { # router_conf ID LISTEN_PORT MGMT_PORT PEER_PORT|-
+    printf 'router:\n  id: %s\n  network: tcpbench\nlisten:\n  - host: 127.0.0.1\n    port: %s\n' "$1" "$2"
+    if [[ $4 != - ]]; then printf 'peers:\n  - host: 127.0.0.1\n    port: %s\n' "$4"; fi
+    printf 'management:\n  host: 127.0.0.1\n  port: %s\n' "$3"
+}
+{ router_conf a "$link_a" "$mgmt_a" "$link_b"; tcp_section listeners vr-ab vr-abc; } > "$work/router-a.yaml"
+{ router_conf b "$link_b" "$mgmt_b" "$link_c"; tcp_section connectors vr-ab; } > "$work/router-b.yaml"
+{ router_conf c "$link_c" "$mgmt_c" -; tcp_section connectors vr-abc; } > "$work/router-c.yaml"
+
+declare -A unavailable=() router_pid=()
+vr_wanted=0
+if [[ " ${paths[*]} " == *" vr-"* ]]; then vr_wanted=1; fi
+if ((vr_wanted)); then
+    [[ -f $jar ]] || die "no $jar (run without --no-build)"
+    read -r -a java_opts <<< "${VANROUTER_JAVA_OPTS:--Xmx256m -XX:MaxDirectMemorySize=256m}"
+    for r in c b a; do
+        start "router-$r" java "${java_opts[@]}" -jar "$jar" run --config "$work/router-$r.yaml"
+        router_pid[$r]=$last_pid
+    done
+fi
+
+sleep 0.5
+python3 "$helper" probe "$p_redis" 10 || die "redis-server did not answer, see $work/redis-server.log"
+
+router_reason() { # why the vanrouter paths are unavailable: a dead router's last log line, or the given text
+    local r
+    for r in a b c; do
+        if ! kill -0 "${router_pid[$r]}" 2> /dev/null; then
+            echo "router $r exited: $(grep -v '^\s*$' "$work/router-$r.log" | tail -n 1)"
+            return
+        fi
+    done
+    echo "$1"
+}
+if ((vr_wanted)); then
+    log "waiting for routes A<->B<->C"
+    reason="routes not ready after 30 s"
+    for _ in $(seq 30); do
+        reason=$(router_reason "")
+        if [[ -n $reason ]]; then break; fi
+        if err=$(python3 "$helper" wait-routes "$mgmt_a" 1 b c 2>&1 && python3 "$helper" wait-routes "$mgmt_c" 1 a b 2>&1)
+        then
+            reason=""
+            break
+        fi
+        reason="routes not ready after 30 s: $err"
+    done
+    if [[ -n $reason ]]; then unavailable[vr-ab]=$reason unavailable[vr-abc]=$reason; fi
+    for path in vr-ab vr-abc; do
+        if [[ -n ${unavailable[$path]:-} ]]; then continue; fi
+        if ! err=$(python3 "$helper" probe "${fport[$path:redis]}" 15 2>&1); then
+            unavailable[$path]=$(router_reason "$err")
+        fi
+    done
+    for path in vr-ab vr-abc; do
+        if [[ -n ${unavailable[$path]:-} ]]; then log "vanrouter path unavailable: $path: ${unavailable[$path]}"; fi
+    done
+fi
+
+# ---------------------------------------------------------------------------------------------------------- cases
+csv="$work/raw.csv"
+echo "round,path,case,metric,value,note" > "$csv"
+row() { # row ROUND PATH CASE METRIC VALUE [NOTE]
+    local note=${6:-}
+    note=${note//,/;}
+    note=${note//$'\n'/ }
+    echo "$1,$2,$3,$4,$5,${note:0:300}" >> "$csv"
+}
+
+declare -A redis_n=()
+out="$work/out"
+
+# redis_cmd PATH CASE N: the redis-benchmark command line of a case.
+redis_cmd() {
+    local clients=50 keep=1
+    if [[ $2 == redis1 ]]; then clients=1; fi
+    if [[ $2 == newconn50 ]]; then keep=0; fi
+    echo redis-benchmark -h 127.0.0.1 -p "${fport[$1:redis]}" -c "$clients" -k "$keep" -n "$3" -t ping_mbulk \
+        --csv --precision 3
+}
+
+# calibrate PATH CASE: a short redis-benchmark run gives the request count that lasts about $secs seconds.
+calibrate() {
+    local path=$1 case=$2 probe_n=2000 rps cmd
+    if [[ $case == redis50 ]]; then probe_n=10000; fi
+    if [[ $case == newconn50 ]]; then probe_n=500; fi
+    read -r -a cmd <<< "$(redis_cmd "$path" "$case" "$probe_n")"
+    if ! timeout 60 "${cmd[@]}" > "$out" 2> "$out.err" || ! rps=$(python3 "$helper" parse-redis "$out" 2>&1); then
+        log "calibration of $case on $path failed: $(head -c 300 "$out.err")"
+        return 0
+    fi
+    rps=${rps%% *}
+    local n=$((${rps%%.*} * secs))
+    if ((n < 200)); then n=200; fi
+    redis_n[$path:$case]=$n
+}
+
+# run_tool CASE PATH: one measurement; sets res to the parsed figures ("gbps" or "rps p50 p99") and returns 0, or
+# sets res to the reason and returns 1. Runs in the main shell (it may restart the iperf3 server).
+run_tool() {
+    local case=$1 path=$2 guard=$((secs * 3 + 20)) cmd
+    case "$case" in
+        iperf1|iperf8)
+            local par=1
+            if [[ $case == iperf8 ]]; then par=8; fi
+            if timeout "$guard" iperf3 -c 127.0.0.1 -p "${fport[$path:iperf]}" -t "$secs" -P "$par" -J \
+                --connect-timeout 3000 > "$out" 2> "$out.err"; then
+                res=$(python3 "$helper" parse-iperf "$out" 2>&1) && return 0
+                return 1
+            fi
+            res=$(python3 "$helper" parse-iperf "$out" 2>&1 || head -c 300 "$out.err")
+            res="iperf3 failed or timed out: $res"
+            # A failed test can leave the iperf3 server busy: start a fresh one.
+            kill -TERM -- "-$iperf_pid" 2> /dev/null || true
+            sleep 0.3
+            start_iperf
+            sleep 0.3
+            return 1 ;;
+        redis1|redis50|newconn50)
+            if [[ -z ${redis_n[$path:$case]:-} ]]; then calibrate "$path" "$case"; fi
+            read -r -a cmd <<< "$(redis_cmd "$path" "$case" "${redis_n[$path:$case]:-10000}")"
+            if timeout "$guard" "${cmd[@]}" > "$out" 2> "$out.err"; then
+                res=$(python3 "$helper" parse-redis "$out" 2>&1) && return 0
+                return 1
+            fi
+            res="redis-benchmark failed or timed out: $(head -c 300 "$out.err")"
+            return 1 ;;
+        wrk50)
+            if timeout "$guard" wrk -t 2 -c 50 -d "${secs}s" --timeout 5s --latency \
+                "http://127.0.0.1:${fport[$path:http]}/index.html" > "$out" 2> "$out.err"; then
+                res=$(python3 "$helper" parse-wrk "$out" 2>&1) && return 0
+                return 1
+            fi
+            res="wrk failed or timed out: $(head -c 300 "$out.err")"
+            return 1 ;;
+    esac
+}
+
+routers_of() { if [[ $1 == vr-ab ]]; then echo "a b"; else echo "a b c"; fi; }
+
+# measure ROUND PATH CASE: one measurement, recorded in the CSV.
+measure() {
+    local round=$1 path=$2 case=$3 r rss rps p50 p99
+    if [[ $path == vr-* ]]; then
+        if [[ -z ${unavailable[$path]:-} ]]; then
+            for r in $(routers_of "$path"); do
+                if ! kill -0 "${router_pid[$r]}" 2> /dev/null; then unavailable[$path]=$(router_reason ""); fi
+            done
+        fi
+        if [[ -n ${unavailable[$path]:-} ]]; then
+            row "$round" "$path" "$case" all NA "vanrouter path unavailable: ${unavailable[$path]}"
+            return 0
+        fi
+    fi
+    if run_tool "$case" "$path"; then
+        if [[ $case == iperf* ]]; then
+            row "$round" "$path" "$case" gbps "$res"
+            log "round $round $case $path: $res Gbit/s"
+        else
+            read -r rps p50 p99 <<< "$res"
+            row "$round" "$path" "$case" rps "$rps"
+            row "$round" "$path" "$case" p50_ms "$p50"
+            row "$round" "$path" "$case" p99_ms "$p99"
+            log "round $round $case $path: $rps/s p50 $p50 ms p99 $p99 ms"
+        fi
+    else
+        row "$round" "$path" "$case" all NA "$res"
+        log "round $round $case $path: FAILED: $res"
+    fi
+    if [[ $path == vr-* ]]; then
+        for r in $(routers_of "$path"); do
+            if rss=$(python3 "$helper" rss "${router_pid[$r]}" 2> /dev/null); then
+                row "$round" "$path" "$case" "rss_${r}_mib" "$rss"
+            fi
+        done
+    fi
+}
+
+cases=(iperf1 iperf8 redis1 redis50 wrk50 newconn50)
+
+# Warm-up, not recorded: JIT of the routers, connection pools, and the redis request counts (calibration).
+log "warm-up and calibration (not recorded)"
+saved_secs=$secs
+secs=1
+for path in "${paths[@]}"; do
+    if [[ -n ${unavailable[$path]:-} ]]; then continue; fi
+    for case in iperf1 wrk50; do run_tool "$case" "$path" || log "warm-up $case $path failed: $res"; done
+done
+secs=$saved_secs
+for path in "${paths[@]}"; do
+    if [[ -n ${unavailable[$path]:-} ]]; then continue; fi
+    for case in redis1 redis50 newconn50; do calibrate "$path" "$case"; done
+done
+
+for ((round = 1; round <= rounds; round++)); do
+    for ci in "${!cases[@]}"; do
+        case=${cases[$ci]}
+        np=${#paths[@]}
+        for ((k = 0; k < np; k++)); do
+            measure "$round" "${paths[$(((round - 1 + ci + k) % np))]}" "$case"
+        done
+    done
+done
+
+if ((hold_n > 0)) && [[ " ${paths[*]} " == *" vr-ab "* ]]; then
+    if [[ -z ${unavailable[vr-ab]:-} ]]; then
+        log "holding $hold_n connections through A->B"
+        if res=$(python3 "$helper" hold "${fport[vr-ab:redis]}" "$hold_n" 3 "${router_pid[a]}" "${router_pid[b]}" 2>&1); then
+            ok=$(sed -n 's/^ok=//p' <<< "$res")
+            row hold vr-ab hold1000 ok "$ok"
+            row hold vr-ab hold1000 peak_a_mib "$(sed -n 's/^peak_rss_mib_0=//p' <<< "$res")"
+            row hold vr-ab hold1000 peak_b_mib "$(sed -n 's/^peak_rss_mib_1=//p' <<< "$res")"
+            log "hold: $(tr '\n' ' ' <<< "$res")"
+        else
+            row hold vr-ab hold1000 all NA "$res"
+            log "hold failed: $res"
+        fi
+    else
+        row hold vr-ab hold1000 all NA "vanrouter path unavailable: ${unavailable[vr-ab]}"
+    fi
+fi
+
+# ---------------------------------------------------------------------------------------------------------- report
+results="$work/results.md"
+{
+    echo "# vanrouter TCP benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "- command: bench/tcp-benchmark.sh --seconds $secs --rounds $rounds --paths $paths_arg --hold $hold_n"
+    echo "- commit: $(git -C "$repo" rev-parse --short HEAD 2> /dev/null || echo unknown)," \
+        "machine: $(nproc) cores, $(uname -r), load average at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- tools: $(iperf3 --version | head -n 1 | cut -d' ' -f1-2), redis-benchmark $(redis-benchmark --version \
+        | cut -d' ' -f2), $(nginx -v 2>&1 | cut -d' ' -f3), $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2)," \
+        "socat $(socat -V | sed -n 's/^socat version \([^ ]*\).*/\1/p'), $(java -version 2>&1 | head -n 1)"
+    echo
+} > "$results"
+cat "$results"
+python3 "$helper" report "$csv" "$results" "$rounds" "$secs"
+echo
+echo "results: $results"
+echo "raw per-round numbers: $csv"

@@ -1,0 +1,372 @@
+#!/usr/bin/env python3
+"""Helpers for bench/tcp-benchmark.sh: free ports, probes, output parsing, the 1,000-connection hold, the report.
+
+Subcommands (all print to stdout; errors go to stderr with exit status 1):
+  free-ports N                     N distinct free TCP ports on 127.0.0.1, below the ephemeral range
+  wait-routes MGMT_PORT SECS ID..  wait until the router's GET /status lists every ID as reachable
+  probe PORT SECS                  Redis PING through 127.0.0.1:PORT until +PONG (retrying) or SECS pass
+  parse-iperf FILE                 iperf3 -J output -> "gbps"
+  parse-redis FILE                 redis-benchmark --csv output -> "rps p50_ms p99_ms"
+  parse-wrk FILE                   wrk --latency output -> "rps p50_ms p99_ms"
+  rss PID                          VmRSS of PID in MiB (one decimal)
+  hold PORT N SECS PID...          open N connections to 127.0.0.1:PORT, PING/PONG on each, keep them all open for
+                                   SECS while sampling VmRSS of PIDs; prints "ok=N" and "peak_rss_mib_<i>=X" lines
+  report CSV OUT.md ROUNDS SECS    medians, ratios and targets as Markdown (stdout and OUT.md)
+"""
+import csv
+import json
+import os
+import random
+import re
+import selectors
+import socket
+import statistics
+import sys
+import time
+import urllib.request
+
+PING = b"*1\r\n$4\r\nPING\r\n"
+
+
+def die(msg):
+    print(msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def free_ports(n):
+    # Ports below net.ipv4.ip_local_port_range: an outgoing connection can never take them (a router dialling a peer
+    # that is not listening yet can otherwise connect to itself on loopback).
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low = int(f.read().split()[0])
+    except OSError:
+        low = 32768
+    hi = max(low - 1, 11000)
+    held, ports = [], []
+    candidates = list(range(10000, hi))
+    random.shuffle(candidates)
+    for p in candidates:
+        if len(ports) == n:
+            break
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", p))
+        except OSError:
+            s.close()
+            continue
+        held.append(s)
+        ports.append(p)
+    for s in held:
+        s.close()
+    if len(ports) < n:
+        die(f"only {len(ports)} free ports found")
+    print(" ".join(map(str, ports)))
+
+
+def wait_routes(mgmt_port, secs, ids):
+    deadline = time.time() + float(secs)
+    last = "no answer"
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{mgmt_port}/status", timeout=2) as r:
+                st = json.load(r)
+            reach = {n.get("id") for n in st.get("nodes", []) if n.get("reachable")}
+            missing = [i for i in ids if i not in reach]
+            if not missing:
+                return
+            last = "not reachable yet: " + ", ".join(missing)
+        except Exception as e:  # noqa: BLE001 - any failure means "not yet"
+            last = str(e)
+        time.sleep(0.2)
+    die(f"routes not ready after {secs} s ({last})")
+
+
+def ping_once(port, timeout):
+    with socket.create_connection(("127.0.0.1", int(port)), timeout=timeout) as s:
+        s.settimeout(timeout)
+        s.sendall(PING)
+        buf = b""
+        while not buf.endswith(b"\r\n"):
+            chunk = s.recv(64)
+            if not chunk:
+                raise OSError("closed without a reply")
+            buf += chunk
+        if buf != b"+PONG\r\n":
+            raise OSError(f"unexpected reply {buf!r}")
+
+
+def probe(port, secs):
+    deadline = time.time() + float(secs)
+    last = "timeout"
+    while time.time() < deadline:
+        try:
+            ping_once(port, max(0.5, min(2.0, deadline - time.time())))
+            return
+        except OSError as e:
+            last = str(e) or type(e).__name__
+        time.sleep(0.25)
+    die(f"no PONG through port {port} within {secs} s ({last})")
+
+
+def parse_iperf(path):
+    with open(path) as f:
+        d = json.load(f)
+    if "error" in d:
+        die("iperf3: " + d["error"])
+    bps = d["end"]["sum_received"]["bits_per_second"]
+    print(f"{bps / 1e9:.3f}")
+
+
+def parse_redis(path):
+    with open(path) as f:
+        rows = list(csv.DictReader(line for line in f if line.startswith('"')))
+    if not rows:
+        die("redis-benchmark: no CSV result line")
+    r = rows[-1]
+    print(f"{float(r['rps']):.1f} {float(r['p50_latency_ms']):.3f} {float(r['p99_latency_ms']):.3f}")
+
+
+def wrk_ms(value):
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
+    if not m:
+        die(f"wrk: cannot read latency {value!r}")
+    return float(m.group(1)) * {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}[m.group(2)]
+
+
+def parse_wrk(path):
+    with open(path) as f:
+        text = f.read()
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", text, re.M)
+    p50 = re.search(r"^\s+50%\s+(\S+)", text, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", text, re.M)
+    if not (rps and p50 and p99):
+        die("wrk: no Requests/sec or latency distribution in output")
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    if errors:
+        die(f"wrk: {errors.group(1)} non-2xx/3xx responses")
+    print(f"{float(rps.group(1)):.1f} {wrk_ms(p50.group(1)):.3f} {wrk_ms(p99.group(1)):.3f}")
+
+
+def rss_mib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return None
+
+
+def hold(port, n, secs, pids):
+    n = int(n)
+    peaks = [0.0] * len(pids)
+
+    def sample():
+        for i, p in enumerate(pids):
+            v = rss_mib(p)
+            if v is not None:
+                peaks[i] = max(peaks[i], v)
+
+    socks = []
+    deadline = time.time() + 60
+    try:
+        # Open in batches so the listener backlog is never the limit, then PING on every connection (so each one is
+        # carried end to end, not only accepted by router A), then PING them all again while all are open.
+        for _ in range(n):
+            s = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
+            s.setblocking(False)
+            socks.append(s)
+            if len(socks) % 100 == 0:
+                sample()
+        for rnd in range(2):
+            sel = selectors.DefaultSelector()
+            pending = {}
+            for s in socks:
+                s.sendall(PING)
+                pending[s] = b""
+                sel.register(s, selectors.EVENT_READ)
+            while pending:
+                if time.time() > deadline:
+                    die(f"hold: {len(pending)} of {n} connections gave no PONG in round {rnd + 1}")
+                for key, _ in sel.select(timeout=0.5):
+                    s = key.fileobj
+                    data = s.recv(64)
+                    if not data:
+                        die("hold: a connection was closed by the far end")
+                    pending[s] += data
+                    if pending[s].endswith(b"\r\n"):
+                        if pending[s] != b"+PONG\r\n":
+                            die(f"hold: unexpected reply {pending[s]!r}")
+                        del pending[s]
+                        sel.unregister(s)
+                sample()
+            sel.close()
+        end = time.time() + float(secs)
+        while time.time() < end:
+            sample()
+            time.sleep(0.1)
+        sample()
+    except OSError as e:
+        die(f"hold: {e} after {len(socks)} connections")
+    finally:
+        for s in socks:
+            s.close()
+    print(f"ok={len(socks)}")
+    for i, v in enumerate(peaks):
+        print(f"peak_rss_mib_{i}={v:.1f}")
+
+
+# ---------------------------------------------------------------------------------------------------- report
+
+PATHS = [("direct", "direct"), ("socat", "socat"), ("vr-ab", "vanrouter A→B"), ("vr-abc", "vanrouter A→B→C")]
+# (case, metric, label, higher_is_better, format)
+METRICS = [
+    ("iperf1", "gbps", "iperf3 1 stream (Gbit/s)", True, "{:.2f}"),
+    ("iperf8", "gbps", "iperf3 8 streams (Gbit/s)", True, "{:.2f}"),
+    ("redis1", "rps", "redis PING 1 client (req/s)", True, "{:,.0f}"),
+    ("redis1", "p50_ms", "redis PING 1 client p50 (ms)", False, "{:.3f}"),
+    ("redis1", "p99_ms", "redis PING 1 client p99 (ms)", False, "{:.3f}"),
+    ("redis50", "rps", "redis PING 50 clients (req/s)", True, "{:,.0f}"),
+    ("redis50", "p50_ms", "redis PING 50 clients p50 (ms)", False, "{:.3f}"),
+    ("redis50", "p99_ms", "redis PING 50 clients p99 (ms)", False, "{:.3f}"),
+    ("wrk50", "rps", "wrk nginx 50 conns (req/s)", True, "{:,.0f}"),
+    ("wrk50", "p50_ms", "wrk nginx 50 conns p50 (ms)", False, "{:.3f}"),
+    ("wrk50", "p99_ms", "wrk nginx 50 conns p99 (ms)", False, "{:.3f}"),
+    ("newconn50", "rps", "new connections/s (50 clients, -k 0)", True, "{:,.0f}"),
+    ("newconn50", "p99_ms", "new connection + PING p99 (ms)", False, "{:.3f}"),
+]
+# skupper-router 3.0.1, two routers, from issue 3: value and ratio to socat on the same machine.
+ANCHORS = {
+    ("iperf1", "gbps"): "1.67 (0.38)",
+    ("redis1", "rps"): "2,119 (0.21)",
+    ("redis1", "p50_ms"): "0.42",
+    ("redis1", "p99_ms"): "1.7",
+    ("redis50", "rps"): "14,530 (0.93)",
+    ("wrk50", "rps"): "12,907 (0.80)",
+    ("newconn50", "rps"): "613 (0.56)",
+}
+# Targets for vanrouter A→B, as ratios to socat from the same run.
+TARGETS = [
+    ("iperf1", "gbps", 0.75, "single-stream throughput ≥ 0.75 × socat"),
+    ("newconn50", "rps", 1.10, "new connections/s ≥ 1.1 × socat"),
+    ("redis1", "rps", 0.32, "1-client req/s ≥ 0.32 × socat"),
+    ("redis50", "rps", 0.93, "50-client req/s ≥ 0.93 × socat"),
+]
+
+
+def report(csv_path, out_path, rounds, secs):
+    values, notes = {}, {}
+    with open(csv_path) as f:
+        for row in csv.DictReader(f):
+            key = (row["path"], row["case"], row["metric"])
+            if row["value"] in ("", "NA"):
+                if row.get("note"):
+                    notes.setdefault((row["path"], row["case"]), row["note"])
+                continue
+            values.setdefault(key, []).append(float(row["value"]))
+
+    def med(path, case, metric):
+        v = values.get((path, case, metric))
+        return statistics.median(v) if v else None
+
+    def fmt(v, f):
+        return "n/a" if v is None else f.format(v)
+
+    def ratio(a, b):
+        return None if a is None or b in (None, 0) else a / b
+
+    out = []
+    out.append(f"## TCP benchmark results ({rounds} rounds, {secs} s per case, medians of the rounds)\n")
+    out.append("Ratios are the vanrouter figure divided by socat's or direct's from the same run (for latencies a ratio "
+               "above 1 is worse). skupper-router anchor from issue 3 (ratio to socat in brackets).\n")
+    head = ["metric", "direct", "socat", "A→B", "A→B / socat", "A→B / direct", "A→B→C", "A→B→C / socat",
+            "A→B→C / direct", "skupper anchor"]
+    out.append("| " + " | ".join(head) + " |")
+    out.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 2) + ["---"]) + "|")
+    for case, metric, label, _, f in METRICS:
+        d, s = med("direct", case, metric), med("socat", case, metric)
+        ab, abc = med("vr-ab", case, metric), med("vr-abc", case, metric)
+        cells = [label, fmt(d, f), fmt(s, f), fmt(ab, f), fmt(ratio(ab, s), "{:.2f}"), fmt(ratio(ab, d), "{:.2f}"),
+                 fmt(abc, f), fmt(ratio(abc, s), "{:.2f}"), fmt(ratio(abc, d), "{:.2f}"),
+                 ANCHORS.get((case, metric), "")]
+        out.append("| " + " | ".join(cells) + " |")
+
+    # Router memory: the largest VmRSS seen after any case, per router, and the 1,000-connection hold.
+    out.append("")
+    rss_lines = []
+    for path, label in PATHS[2:]:
+        per_router = {}
+        for (p, case, metric), v in values.items():
+            if p == path and metric.startswith("rss_") and case != "hold1000":
+                per_router.setdefault(metric[4:-4], []).extend(v)
+        if per_router:
+            rss_lines.append(f"- {label}: RSS after the cases, max over cases and rounds: " + ", ".join(
+                f"router {r.upper()} {max(v):.0f} MiB" for r, v in sorted(per_router.items())))
+    ok = med("vr-ab", "hold1000", "ok")
+    hold_peaks = {m[5:-4]: med("vr-ab", "hold1000", m) for (p, c, m) in values if p == "vr-ab" and c == "hold1000"
+                  and m.startswith("peak_")}
+    if hold_peaks:
+        rss_lines.append(f"- vanrouter A→B holding {ok:.0f} open connections: peak RSS " + ", ".join(
+            f"router {r.upper()} {v:.0f} MiB" for r, v in sorted(hold_peaks.items())))
+    out.extend(rss_lines or ["- router RSS: n/a (no vanrouter case ran)"])
+
+    # Targets.
+    out.append("")
+    out.append("Targets for vanrouter A→B (issue 3):")
+    for case, metric, want, text in TARGETS:
+        r = ratio(med("vr-ab", case, metric), med("socat", case, metric))
+        verdict = "n/a" if r is None else ("PASS" if r >= want else "FAIL")
+        out.append(f"- {text}: {fmt(r, '{:.2f}')} → {verdict}")
+    p99 = med("vr-ab", "redis1", "p99_ms")
+    verdict = "n/a" if p99 is None else ("PASS" if p99 <= 1.7 else "FAIL")
+    out.append(f"- 1-client p99 no worse than skupper-router's 1.7 ms: {fmt(p99, '{:.3f}')} ms → {verdict}")
+    peak = max(hold_peaks.values()) if hold_peaks else None
+    verdict = "n/a" if peak is None or not ok or ok < 1000 else ("PASS" if peak < 200 else "FAIL")
+    out.append(f"- RSS < 200 MiB per router at 1,000 open connections: {fmt(peak, '{:.0f}')} MiB → {verdict}")
+
+    if notes:
+        out.append("")
+        out.append("Cases that did not run or failed (first reason):")
+        by_note = {}
+        for (path, case), note in sorted(notes.items()):
+            by_note.setdefault((path, note), []).append(case)
+        for (path, note), cases in by_note.items():
+            out.append(f"- {path} {', '.join(cases)}: {note}")
+    text = "\n".join(out) + "\n"
+    with open(out_path, "a") as f:
+        f.write(text)
+    sys.stdout.write(text)
+
+
+def main(argv):
+    if len(argv) < 2:
+        die(__doc__)
+    cmd, args = argv[1], argv[2:]
+    if cmd == "free-ports":
+        free_ports(int(args[0]))
+    elif cmd == "wait-routes":
+        wait_routes(args[0], args[1], args[2:])
+    elif cmd == "probe":
+        probe(args[0], args[1])
+    elif cmd == "parse-iperf":
+        parse_iperf(args[0])
+    elif cmd == "parse-redis":
+        parse_redis(args[0])
+    elif cmd == "parse-wrk":
+        parse_wrk(args[0])
+    elif cmd == "rss":
+        v = rss_mib(args[0])
+        if v is None:
+            die(f"no process {args[0]}")
+        print(f"{v:.1f}")
+    elif cmd == "hold":
+        hold(args[0], args[1], args[2], args[3:])
+    elif cmd == "report":
+        report(args[0], args[1], args[2], args[3])
+    else:
+        die(f"unknown subcommand {cmd}\n{__doc__}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)
