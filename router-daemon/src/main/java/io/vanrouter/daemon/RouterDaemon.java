@@ -1,5 +1,6 @@
 package io.vanrouter.daemon;
 
+import io.vanrouter.core.address.Address;
 import io.vanrouter.core.address.AddressRoute;
 import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.status.NeighborView;
@@ -10,6 +11,8 @@ import io.vanrouter.daemon.mgmt.StatusReport;
 import io.vanrouter.transport.CoreLoop;
 import io.vanrouter.transport.LinkView;
 import io.vanrouter.transport.TransportServer;
+import io.vanrouter.transport.adaptor.tcp.AddressTableDirectory;
+import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -71,7 +74,10 @@ public final class RouterDaemon implements AutoCloseable {
 
     private void startAll() throws Exception {
         core.start();
-        transport.start(core);
+        transport.start(core, new AddressTableDirectory(core));
+        for (TcpConnectorSettings connector : config.tcpConnectors()) {
+            core.submitAddConsumer(Address.plain(connector.address()));
+        }
         if (config.management().enabled()) {
             management = new ManagementServer(config.management().host(), config.management().port(), this::status);
         }
@@ -98,6 +104,11 @@ public final class RouterDaemon implements AutoCloseable {
         return transport.boundAddresses();
     }
 
+    /** Bound TCP adaptor listener addresses, in configuration order (useful with port 0). */
+    public List<InetSocketAddress> tcpListenerAddresses() {
+        return transport.tcpListenerAddresses();
+    }
+
     /** A status snapshot, as the management endpoint serves it. */
     public CompletableFuture<StatusReport> status() {
         return core.queryView().thenApply(view -> report(view, transport.linkViews()));
@@ -121,7 +132,7 @@ public final class RouterDaemon implements AutoCloseable {
         }).toList();
         return new StatusReport(view.routerId(), config.network(), config.mode().name().toLowerCase(), instance,
                 Version.current(), System.currentTimeMillis() - startedMillis, nodes, linkRows,
-                addresses(core.addressView()));
+                addresses(core.addressView()), connections(), tcpCounters());
     }
 
     private static List<StatusReport.Address> addresses(AddressSnapshotView view) {
@@ -132,6 +143,21 @@ public final class RouterDaemon implements AutoCloseable {
         }
         rows.sort(Comparator.comparing(StatusReport.Address::address));
         return rows;
+    }
+
+    private List<StatusReport.Connection> connections() {
+        return transport.streamViews().stream()
+                .map(v -> new StatusReport.Connection(v.serial(), v.role(), v.address(), v.origin(), v.destination(),
+                        v.state(), v.bytesToConnector(), v.bytesToListener(), v.bufferedBytes(), v.ageMillis(),
+                        v.ends()))
+                .toList();
+    }
+
+    private List<StatusReport.TcpCounters> tcpCounters() {
+        return transport.tcpCounters().stream()
+                .map(c -> new StatusReport.TcpCounters(c.address(), c.accepted(), c.opened(), c.refused(),
+                        c.failed(), c.served(), c.serveFailed()))
+                .toList();
     }
 
     /** Blocks until {@link #close()} has finished. */

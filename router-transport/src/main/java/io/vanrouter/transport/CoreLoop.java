@@ -9,8 +9,10 @@ import io.vanrouter.core.message.ControlMessage;
 import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.core.port.ControlSender;
 import io.vanrouter.core.status.RouterView;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,6 +43,7 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
     private volatile AddressSnapshotView addressView;
     private volatile boolean running = true;
     private volatile boolean rejectedLogged;
+    private final List<Runnable> forwardingListeners = new CopyOnWriteArrayList<>();
 
     public CoreLoop(CoreSettings settings, ControlSender sender) {
         this(settings, AddressRules.none(), sender);
@@ -49,8 +52,13 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
     public CoreLoop(CoreSettings settings, AddressRules addressRules, ControlSender sender) {
         this.routingTable = RoutingTable.empty(settings.routerId());
         this.addressView = AddressSnapshotView.empty(settings.routerId(), addressRules);
-        this.core = new RouterCore(settings, addressRules, System::nanoTime, sender, table -> routingTable = table,
-                view -> addressView = view);
+        this.core = new RouterCore(settings, addressRules, System::nanoTime, sender, table -> {
+            routingTable = table;
+            notifyForwardingChange();
+        }, view -> {
+            addressView = view;
+            notifyForwardingChange();
+        });
         this.thread = new Thread(this::run, "vanrouter-core-" + settings.routerId());
         this.thread.setDaemon(true);
     }
@@ -71,6 +79,25 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
     /** The newest address view (which routers consume which addresses); any thread, lock-free. */
     public AddressSnapshotView addressView() {
         return addressView;
+    }
+
+    /**
+     * Runs {@code listener} on the core thread after every new routing table or address view; it must be brief and
+     * must not block. Returns a handle that removes it.
+     */
+    public AutoCloseable onForwardingChange(Runnable listener) {
+        forwardingListeners.add(listener);
+        return () -> forwardingListeners.remove(listener);
+    }
+
+    private void notifyForwardingChange() {
+        for (Runnable listener : forwardingListeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.error("[{}] forwarding-change listener failed; continuing", routerId(), e);
+            }
+        }
     }
 
     /** A local consumer of {@code address} appeared (a TCP connector, an MQTT subscription). */

@@ -22,11 +22,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vanrouter status [--config FILE | --router HOST:PORT] [--json] [nodes|links|addresses]}: asks a router's
+ * {@code vanrouter status [--config FILE | --router HOST:PORT] [--json] [nodes|links|addresses|connections]}: asks a
+ * router's
  * management endpoint for its status and prints tables like {@code skstat}, or the JSON as served.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show a running router's routers, links and addresses.")
+        description = "Show a running router's routers, links, addresses and TCP connections.")
 public final class StatusCommand implements Callable<Integer> {
 
     @Spec

@@ -5,6 +5,8 @@ import io.vanrouter.core.address.AddressRules;
 import io.vanrouter.transport.Endpoint;
 import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.TransportSettings;
+import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
+import io.vanrouter.transport.adaptor.tcp.TcpListenerSettings;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -21,6 +23,8 @@ import java.util.List;
  * @param management {@code management}
  * @param routing    {@code routing}
  * @param addressRules {@code addresses}: distribution rules by prefix or pattern
+ * @param tcpListeners  {@code tcp.listeners}
+ * @param tcpConnectors {@code tcp.connectors}
  */
 public record RouterConfig(
         Path source,
@@ -31,18 +35,23 @@ public record RouterConfig(
         List<Endpoint> peers,
         ManagementConfig management,
         RoutingConfig routing,
-        AddressRules addressRules) {
+        AddressRules addressRules,
+        List<TcpListenerSettings> tcpListeners,
+        List<TcpConnectorSettings> tcpConnectors) {
 
     public RouterConfig {
         listen = List.copyOf(listen);
         peers = List.copyOf(peers);
         addressRules = addressRules == null ? AddressRules.none() : addressRules;
+        tcpListeners = List.copyOf(tcpListeners);
+        tcpConnectors = List.copyOf(tcpConnectors);
     }
 
-    /** A configuration without address rules. */
+    /** A configuration without address rules or TCP adaptor. */
     public RouterConfig(Path source, String routerId, RouterMode mode, String network, List<Endpoint> listen,
             List<Endpoint> peers, ManagementConfig management, RoutingConfig routing) {
-        this(source, routerId, mode, network, listen, peers, management, routing, AddressRules.none());
+        this(source, routerId, mode, network, listen, peers, management, routing, AddressRules.none(), List.of(),
+                List.of());
     }
 
     /** {@code management:}; {@code enabled: false} turns the endpoint off. */
@@ -79,6 +88,6 @@ public record RouterConfig(
     public TransportSettings transportSettings(long instance) {
         return new TransportSettings(routerId, instance, network, mode, listen, peers,
                 routing.handshakeTimeoutMillis(), routing.maxFrameBytes(), routing.reconnectInitialMillis(),
-                routing.reconnectMaxMillis());
+                routing.reconnectMaxMillis(), tcpListeners, tcpConnectors);
     }
 }

@@ -13,7 +13,8 @@ public final class StatusFormatter {
     public enum View {
         NODES("Routers"),
         LINKS("Links"),
-        ADDRESSES("Addresses");
+        ADDRESSES("Addresses"),
+        CONNECTIONS("Connections");
 
         private final String title;
 
@@ -49,6 +50,7 @@ public final class StatusFormatter {
             case NODES -> nodes(report);
             case LINKS -> links(report.links());
             case ADDRESSES -> addresses(report.addresses());
+            case CONNECTIONS -> ConnectionTables.format(report);
         };
         return view.title() + '\n' + body;
     }

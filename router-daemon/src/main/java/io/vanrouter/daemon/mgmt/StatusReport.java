@@ -15,7 +15,20 @@ public record StatusReport(
         long uptimeMillis,
         List<Node> nodes,
         List<Link> links,
-        List<Address> addresses) {
+        List<Address> addresses,
+        List<Connection> connections,
+        List<TcpCounters> tcp) {
+
+    public StatusReport {
+        connections = connections == null ? List.of() : List.copyOf(connections);
+        tcp = tcp == null ? List.of() : List.copyOf(tcp);
+    }
+
+    /** A report without TCP adaptor state. */
+    public StatusReport(String router, String network, String mode, long instance, String version, long uptimeMillis,
+            List<Node> nodes, List<Link> links, List<Address> addresses) {
+        this(router, network, mode, instance, version, uptimeMillis, nodes, links, addresses, List.of(), List.of());
+    }
 
     /** A router known to this one. {@code nextHop} null and {@code cost} -1 when unreachable. */
     public record Node(String id, String nextHop, long cost, int hops, boolean reachable, long instance,
@@ -27,7 +40,20 @@ public record StatusReport(
             long ageMillis, long lastHelloAgeMillis, String lastError) {
     }
 
-    /** An address known to this router (filled by the address issue). */
+    /**
+     * A live TCP stream at this router: {@code role} listener, transit or connector; bytes toward the connector side
+     * and back; bytes this router holds for it.
+     */
+    public record Connection(long id, String role, String address, String origin, String destination, String state,
+            long bytesToConnector, long bytesToListener, long bufferedBytes, long ageMillis, String ends) {
+    }
+
+    /** TCP adaptor counters of one address at this router. */
+    public record TcpCounters(String address, long accepted, long opened, long refused, long failed, long served,
+            long serveFailed) {
+    }
+
+    /** An address known to this router: where its consumers are. */
     public record Address(String address, String distribution, int localConsumers, List<String> routers) {
     }
 }

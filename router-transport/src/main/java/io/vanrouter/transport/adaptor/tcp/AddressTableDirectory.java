@@ -1,0 +1,48 @@
+package io.vanrouter.transport.adaptor.tcp;
+
+import io.vanrouter.core.address.AddressRoute;
+import io.vanrouter.core.address.AddressSnapshotView;
+import io.vanrouter.core.path.Route;
+import io.vanrouter.core.path.RoutingTable;
+import io.vanrouter.transport.CoreLoop;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The connectors of an address as the network advertises them: the core's address view (which routers have a
+ * consumer of the plain address) joined with the routing table (only reachable routers, with their path cost). This
+ * router counts at cost 0 when it has a connector of its own.
+ *
+ * <p>Any thread: reads the core's published snapshots, never blocks.
+ */
+public final class AddressTableDirectory implements ConnectorDirectory {
+    private final CoreLoop core;
+
+    public AddressTableDirectory(CoreLoop core) {
+        this.core = core;
+    }
+
+    @Override
+    public List<ConnectorCandidate> candidates(String address) {
+        AddressSnapshotView view = core.addressView();
+        RoutingTable routes = core.routingTable();
+        AddressRoute route = view.route(address);
+        List<ConnectorCandidate> candidates = new ArrayList<>(route.remoteConsumers().size() + 1);
+        if (route.localConsumers() > 0) {
+            candidates.add(new ConnectorCandidate(view.self(), 0));
+        }
+        for (Map.Entry<String, Integer> remote : route.remoteConsumers().entrySet()) {
+            Route path = routes.routes().get(remote.getKey());
+            if (path != null) {
+                candidates.add(new ConnectorCandidate(remote.getKey(), path.cost()));
+            }
+        }
+        return candidates;
+    }
+
+    @Override
+    public AutoCloseable subscribe(Runnable onChange) {
+        return core.onForwardingChange(onChange);
+    }
+}
