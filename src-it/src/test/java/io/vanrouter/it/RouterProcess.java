@@ -144,6 +144,20 @@ final class RouterProcess implements AutoCloseable {
         }).orElse("no answer");
     }
 
+    /** Resident set size of the process in KiB, from /proc (Linux). */
+    long rssKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+            throw new IllegalStateException("no VmRSS for " + this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     String logText() {
         try {
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";

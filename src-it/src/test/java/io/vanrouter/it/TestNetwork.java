@@ -56,9 +56,17 @@ final class TestNetwork implements AutoCloseable {
         return startAs(id, id, "it", peers);
     }
 
+    /** Starts router {@code id} with extra top-level YAML (e.g. a {@code tcp:} section) appended to its config. */
+    RouterProcess startWith(String id, String extraYaml, String... peers) throws IOException {
+        return launch(id, yaml(id, id, "it", List.of(peers)) + extraYaml);
+    }
+
     /** Starts a router whose config key is {@code id} but whose router id and network are given. */
     RouterProcess startAs(String id, String routerId, String network, String... peers) throws IOException {
-        String yaml = yaml(id, routerId, network, List.of(peers));
+        return launch(id, yaml(id, routerId, network, List.of(peers)));
+    }
+
+    private RouterProcess launch(String id, String yaml) throws IOException {
         int management = Integer.parseInt(yaml.replaceAll("(?s).*management:\\n  host: 127.0.0.1\\n  port: (\\d+).*",
                 "$1"));
         RouterProcess router = RouterProcess.start(dir, id, yaml, management);

@@ -1,0 +1,83 @@
+package io.vanrouter.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BiConsumer;
+
+/** Plain TCP servers for the adaptor tests: a thread per connection, closed with the test. */
+final class Servers {
+    private Servers() {
+    }
+
+    /** Answers each connection with one line naming itself, then echoes until the client half-closes. */
+    static ServerSocket greeting(String name) throws IOException {
+        return start(name, (in, out) -> {
+            try {
+                out.write((name + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                in.transferTo(out);
+            } catch (IOException e) {
+                // client went away
+            }
+        });
+    }
+
+    /** Echoes every byte; closes its side once the client half-closes and everything is written back. */
+    static ServerSocket echo() throws IOException {
+        return start("echo", (in, out) -> {
+            try {
+                in.transferTo(out);
+            } catch (IOException e) {
+                // client went away
+            }
+        });
+    }
+
+    /** Writes {@code bytes} of a repeating pattern to every connection as fast as the connection takes them. */
+    static ServerSocket source(long bytes) throws IOException {
+        return start("source", (in, out) -> {
+            byte[] chunk = new byte[64 * 1024];
+            for (int i = 0; i < chunk.length; i++) {
+                chunk[i] = (byte) i;
+            }
+            try {
+                for (long left = bytes; left > 0; left -= chunk.length) {
+                    out.write(chunk, 0, (int) Math.min(chunk.length, left));
+                }
+            } catch (IOException e) {
+                // client went away
+            }
+        });
+    }
+
+    private static ServerSocket start(String name, BiConsumer<InputStream, OutputStream> handler) throws IOException {
+        ServerSocket server = new ServerSocket(0, 1_024, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket socket = server.accept();
+                    Thread worker = new Thread(() -> {
+                        try (socket; InputStream in = socket.getInputStream();
+                                OutputStream out = socket.getOutputStream()) {
+                            handler.accept(in, out);
+                        } catch (IOException e) {
+                            // connection reset
+                        }
+                    }, name + "-conn");
+                    worker.setDaemon(true);
+                    worker.start();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }, name + "-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return server;
+    }
+}
