@@ -198,7 +198,7 @@ vr_wanted=0
 if [[ " ${paths[*]} " == *" vr-"* ]]; then vr_wanted=1; fi
 if ((vr_wanted)); then
     [[ -f $jar ]] || die "no $jar (run without --no-build)"
-    read -r -a java_opts <<< "${VANROUTER_JAVA_OPTS:--Xmx256m -XX:MaxDirectMemorySize=256m}"
+    read -r -a java_opts <<< "${VANROUTER_JAVA_OPTS:-$(grep -v '^#' "$repo/config/jvm.options" | tr '\n' ' ')}"
     for r in c b a; do
         start "router-$r" java "${java_opts[@]}" -jar "$jar" run --config "$work/router-$r.yaml"
         router_pid[$r]=$last_pid
@@ -259,7 +259,7 @@ out="$work/out"
 # redis_cmd PATH CASE N: the redis-benchmark command line of a case.
 redis_cmd() {
     local clients=50 keep=1
-    if [[ $2 == redis1 ]]; then clients=1; fi
+    if [[ $2 == redis1 || $2 == redis1bulk ]]; then clients=1; fi
     if [[ $2 == newconn50 ]]; then keep=0; fi
     echo redis-benchmark -h 127.0.0.1 -p "${fport[$1:redis]}" -c "$clients" -k "$keep" -n "$3" -t ping_mbulk \
         --csv --precision 3
@@ -302,6 +302,22 @@ run_tool() {
             start_iperf
             sleep 0.3
             return 1 ;;
+        redis1bulk)
+            # Small requests while a bulk transfer shares the same path: does one stream starve the others?
+            local bulk_pid status=0
+            timeout "$guard" iperf3 -c 127.0.0.1 -p "${fport[$path:iperf]}" -t "$((secs + 2))" -P 1 \
+                --connect-timeout 3000 > "$out.bulk" 2>&1 &
+            bulk_pid=$!
+            sleep 1
+            read -r -a cmd <<< "$(redis_cmd "$path" redis1 "${redis_n[$path:redis1]:-10000}")"
+            if timeout "$guard" "${cmd[@]}" > "$out" 2> "$out.err"; then
+                res=$(python3 "$helper" parse-redis "$out" 2>&1) || status=1
+            else
+                res="redis-benchmark under bulk failed or timed out: $(head -c 300 "$out.err")"
+                status=1
+            fi
+            wait "$bulk_pid" || true
+            return $status ;;
         redis1|redis50|newconn50)
             if [[ -z ${redis_n[$path:$case]:-} ]]; then calibrate "$path" "$case"; fi
             read -r -a cmd <<< "$(redis_cmd "$path" "$case" "${redis_n[$path:$case]:-10000}")"
@@ -362,7 +378,7 @@ measure() {
     fi
 }
 
-cases=(iperf1 iperf8 redis1 redis50 wrk50 newconn50)
+cases=(iperf1 iperf8 redis1 redis1bulk redis50 wrk50 newconn50)
 
 # Warm-up, not recorded: JIT of the routers, connection pools, and the redis request counts (calibration).
 log "warm-up and calibration (not recorded)"
