@@ -79,12 +79,23 @@ public final class PeerDialer implements LinkObserver {
         enter(State.CONNECTING);
         ChannelFuture future = bootstrap.connect(peer.host(), peer.port());
         future.addListener(f -> {
-            if (f.isSuccess()) {
+            if (f.isSuccess() && isSelfConnect(future.channel())) {
+                // TCP simultaneous open: dialling a port in the ephemeral range that nobody listens on can hand us
+                // that very port as our local port. Drop it before it blocks the peer from binding its listener.
+                future.channel().close();
+                onConnectFailed(new java.net.ConnectException("connected to itself (peer port " + peer.port()
+                        + " is in the ephemeral port range and nobody listens on it)"));
+            } else if (f.isSuccess()) {
                 onConnected();
             } else {
                 onConnectFailed(f.cause());
             }
         });
+    }
+
+    private static boolean isSelfConnect(io.netty.channel.Channel channel) {
+        java.net.SocketAddress local = channel.localAddress();
+        return local != null && local.equals(channel.remoteAddress());
     }
 
     private void onConnected() {
