@@ -21,6 +21,9 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.vanrouter.core.address.AddressRules;
+import io.vanrouter.core.address.AddressSnapshotView;
+import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.core.port.ControlSender;
 import io.vanrouter.transport.link.ActiveLink;
 import io.vanrouter.transport.link.LinkEnvironment;
@@ -30,6 +33,7 @@ import io.vanrouter.transport.link.LinkSession;
 import io.vanrouter.transport.link.NettyControlSender;
 import io.vanrouter.transport.link.PeerDialer;
 import io.vanrouter.transport.link.TransportCounters;
+import io.vanrouter.transport.message.MessageRouter;
 import io.vanrouter.transport.netty.Errors;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -69,6 +73,7 @@ public final class TransportServer implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile EventLoopGroup group;
+    private volatile MessageRouter messages;
 
     public TransportServer(TransportSettings settings) {
         this.settings = settings;
@@ -96,7 +101,10 @@ public final class TransportServer implements AutoCloseable {
         LOG.info("[{}] inter-router transport uses {}", settings.routerId(), epoll ? "epoll" : "NIO");
         group = new MultiThreadIoEventLoopGroup(IO_THREADS,
                 new DefaultThreadFactory("vanrouter-" + settings.routerId() + "-io", true), factory);
-        LinkEnvironment env = LinkEnvironment.create(settings, registry, core, counters, channels);
+        MessageRouter router = messageRouter(core);
+        router.start(group.next());
+        messages = router;
+        LinkEnvironment env = LinkEnvironment.create(settings, registry, core, counters, channels, router);
         try {
             for (Endpoint endpoint : settings.listen()) {
                 listeners.add(bind(env, endpoint, epoll ? EpollServerSocketChannel.class
@@ -118,6 +126,27 @@ public final class TransportServer implements AutoCloseable {
             }
             dialer.start();
         }
+    }
+
+    /** The message plane reads the core's routing table and address view (empty ones when not a CoreLoop). */
+    private MessageRouter messageRouter(CoreEvents core) {
+        if (core instanceof CoreLoop loop) {
+            return new MessageRouter(settings.routerId(), settings.instance(), loop::routingTable, loop::addressView,
+                    registry);
+        }
+        RoutingTable routes = RoutingTable.empty(settings.routerId());
+        AddressSnapshotView view = AddressSnapshotView.empty(settings.routerId(), AddressRules.none());
+        return new MessageRouter(settings.routerId(), settings.instance(), () -> routes, () -> view, registry);
+    }
+
+    /** The message plane (MESSAGE frames); null before {@link #start}. */
+    public MessageRouter messageRouter() {
+        return messages;
+    }
+
+    /** The event loops of links (and of adaptors that share them); null before {@link #start}. */
+    public EventLoopGroup eventLoops() {
+        return group;
     }
 
     private Channel bind(LinkEnvironment env, Endpoint endpoint, Class<? extends ServerChannel> type)
@@ -196,6 +225,10 @@ public final class TransportServer implements AutoCloseable {
             }
         }
         channels.newCloseFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
+        MessageRouter router = messages;
+        if (router != null) {
+            router.close();
+        }
         EventLoopGroup loops = group;
         if (loops != null) {
             loops.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.vanrouter.core.message.ControlMessage;
+import io.vanrouter.transport.message.MessageAck;
+import io.vanrouter.transport.message.MessageFrame;
 import io.vanrouter.transport.wire.FrameType;
 import io.vanrouter.transport.wire.HandshakeFrame;
 import io.vanrouter.transport.wire.ReasonCode;
@@ -46,6 +48,8 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
                 InterRouterLinkHandler.onReasonFrame(session, reason); // the peer refused too: log its reason
             }
             ReferenceCountUtil.release(msg);
+        } else if (msg instanceof MessageFrame || msg instanceof MessageAck) {
+            session.env().messages().onLinkMessage(session.link(), msg);
         } else if (msg instanceof ControlMessage message) {
             session.env().core().submitMessage(session.link().linkId(), message);
         } else if (msg instanceof ReasonFrame reason) {
@@ -76,7 +80,8 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (session.closing() && msg instanceof ControlMessage) {
+        if (session.closing() && (msg instanceof ControlMessage || msg instanceof MessageFrame
+                || msg instanceof MessageAck)) {
             ReferenceCountUtil.release(msg);
             promise.trySuccess(); // the link is going; the core learns it from the link-down event
             return;
@@ -95,6 +100,9 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         LOG.debug("{} writable: {}", session.tag(), ctx.channel().isWritable());
+        if (ctx.channel().isWritable()) {
+            session.env().messages().onLinkWritable(session.link());
+        }
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -126,6 +134,7 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
             env.registry().remove(link);
             String reason = session.endReason();
             env.core().submitLinkDown(link.linkId(), reason);
+            env.messages().onLinkDown(link);
             LOG.info("{} link down: {}", session.tag(), reason);
             if (session.observer() != null) {
                 session.observer().connectionClosed(link.peerId(), session.endCode(), reason);

@@ -43,6 +43,7 @@ public final class LinkInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(FLUSHES_CONSOLIDATED_MAX, true));
         pipeline.addLast(HandlerNames.FRAME_DECODER, new FrameDecoder(env.settings().maxFrameBytes()));
         pipeline.addLast(HandlerNames.FRAME_ENCODER, env.encoder());
+        pipeline.addLast(HandlerNames.MESSAGE_ENCODER, env.messageEncoder());
         pipeline.addLast(HandlerNames.HANDSHAKE, new LinkHandshakeHandler(session));
         pipeline.addLast(HandlerNames.EXCEPTIONS, env.exceptionHandler());
     }

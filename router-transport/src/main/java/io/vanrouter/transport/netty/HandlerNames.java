@@ -5,6 +5,7 @@ public final class HandlerNames {
     public static final String FLUSH_CONSOLIDATION = "flushConsolidation";
     public static final String FRAME_DECODER = "frameDecoder";
     public static final String FRAME_ENCODER = "frameEncoder";
+    public static final String MESSAGE_ENCODER = "messageEncoder";
     public static final String HANDSHAKE = "handshake";
     public static final String LINK = "link";
     public static final String EXCEPTIONS = "exceptions";

@@ -123,6 +123,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             return false;
         }
         in.skipBytes(HEADER_BYTES);
+        if (type == FrameType.MESSAGE) {
+            out.add(MessageCodec.readMessage(in, (int) length - 1)); // payload: retained slice, no copy
+            return true;
+        }
         ByteBuf payload = in.readSlice((int) length - 1);
         out.add(parse(type, new PayloadReader(payload, type)));
         return true;
@@ -137,6 +141,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             case ADDRESS_UPDATE -> AddressCodec.parseUpdate(reader);
             case ADDRESS_SNAPSHOT -> AddressCodec.parseSnapshot(reader);
             case ADDRESS_SYNC_REQUEST -> AddressCodec.parseSyncRequest(reader);
+            case MESSAGE_ACK -> MessageCodec.parseAck(reader);
+            case MESSAGE -> throw new IllegalStateException("MESSAGE is read without a PayloadReader");
         };
     }
 

@@ -12,7 +12,9 @@ public enum FrameType {
     LINK_STATE(0x11),
     ADDRESS_UPDATE(0x12),
     ADDRESS_SNAPSHOT(0x13),
-    ADDRESS_SYNC_REQUEST(0x14);
+    ADDRESS_SYNC_REQUEST(0x14),
+    MESSAGE(0x30),
+    MESSAGE_ACK(0x31);
 
     /** Unknown frame types at or above this code are skipped rather than refused. */
     public static final int OPTIONAL_CODE_MIN = 0x80;
