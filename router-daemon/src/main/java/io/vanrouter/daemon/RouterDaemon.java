@@ -1,7 +1,9 @@
 package io.vanrouter.daemon;
 
 import io.vanrouter.core.address.AddressRoute;
+import io.vanrouter.core.address.AddressKind;
 import io.vanrouter.core.address.AddressSnapshotView;
+import io.vanrouter.core.address.TopicRoute;
 import io.vanrouter.core.status.NeighborView;
 import io.vanrouter.core.status.RouterView;
 import io.vanrouter.daemon.config.RouterConfig;
@@ -10,6 +12,8 @@ import io.vanrouter.daemon.mgmt.StatusReport;
 import io.vanrouter.transport.CoreLoop;
 import io.vanrouter.transport.LinkView;
 import io.vanrouter.transport.TransportServer;
+import io.vanrouter.transport.adaptor.mqtt.MqttAdaptor;
+import io.vanrouter.transport.message.MessageRouter;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,6 +42,7 @@ public final class RouterDaemon implements AutoCloseable {
     private final TransportServer transport;
     private final CoreLoop core;
     private ManagementServer management;
+    private volatile MqttAdaptor mqtt;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -72,6 +77,12 @@ public final class RouterDaemon implements AutoCloseable {
     private void startAll() throws Exception {
         core.start();
         transport.start(core);
+        if (config.mqtt() != null) {
+            MqttAdaptor adaptor = new MqttAdaptor(config.mqtt().settings(), transport.messageRouter(),
+                    core::submitAddConsumer, core::submitRemoveConsumer);
+            mqtt = adaptor;
+            adaptor.start(transport.eventLoops(), transport.serverChannelType());
+        }
         if (config.management().enabled()) {
             management = new ManagementServer(config.management().host(), config.management().port(), this::status);
         }
@@ -91,6 +102,12 @@ public final class RouterDaemon implements AutoCloseable {
     /** Where the management endpoint listens, or null when it is disabled. */
     public InetSocketAddress managementAddress() {
         return management == null ? null : management.address();
+    }
+
+    /** Where the MQTT listener is bound, or null when there is none. */
+    public InetSocketAddress mqttAddress() {
+        MqttAdaptor adaptor = mqtt;
+        return adaptor == null ? null : adaptor.boundAddress();
     }
 
     /** Bound inter-router listener addresses. */
@@ -121,7 +138,16 @@ public final class RouterDaemon implements AutoCloseable {
         }).toList();
         return new StatusReport(view.routerId(), config.network(), config.mode().name().toLowerCase(), instance,
                 Version.current(), System.currentTimeMillis() - startedMillis, nodes, linkRows,
-                addresses(core.addressView()));
+                addresses(core.addressView()), topics());
+    }
+
+    private List<StatusReport.Topic> topics() {
+        MessageRouter router = transport.messageRouter();
+        if (router == null) {
+            return List.of();
+        }
+        return router.counters().topics().stream()
+                .map(t -> new StatusReport.Topic(t.topic(), t.in(), t.out(), t.dropped())).toList();
     }
 
     private static List<StatusReport.Address> addresses(AddressSnapshotView view) {
@@ -130,6 +156,13 @@ public final class RouterDaemon implements AutoCloseable {
             rows.add(new StatusReport.Address(route.address(), route.distribution().name().toLowerCase(),
                     route.localConsumers(), List.copyOf(route.remoteConsumers().keySet())));
         }
+        view.localConsumers().forEach((address, count) -> {
+            if (address.kind() == AddressKind.TOPIC_FILTER) {
+                TopicRoute route = view.routeTopic(address.name());
+                rows.add(new StatusReport.Address(address.toString(), address.isShared() ? "shared"
+                        : "multicast", count, List.copyOf(route.remoteSubscribers().keySet())));
+            }
+        });
         rows.sort(Comparator.comparing(StatusReport.Address::address));
         return rows;
     }
@@ -149,6 +182,10 @@ public final class RouterDaemon implements AutoCloseable {
         try {
             if (management != null) {
                 management.close();
+            }
+            MqttAdaptor adaptor = mqtt;
+            if (adaptor != null) {
+                adaptor.close();
             }
             transport.close();
             core.close();

@@ -144,6 +144,11 @@ public final class TransportServer implements AutoCloseable {
         return messages;
     }
 
+    /** The server channel class adaptors should bind with (epoll when available). */
+    public Class<? extends ServerChannel> serverChannelType() {
+        return Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
     /** The event loops of links (and of adaptors that share them); null before {@link #start}. */
     public EventLoopGroup eventLoops() {
         return group;

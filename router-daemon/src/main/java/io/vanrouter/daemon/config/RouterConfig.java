@@ -5,6 +5,7 @@ import io.vanrouter.core.address.AddressRules;
 import io.vanrouter.transport.Endpoint;
 import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.TransportSettings;
+import io.vanrouter.transport.adaptor.mqtt.MqttSettings;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -21,6 +22,7 @@ import java.util.List;
  * @param management {@code management}
  * @param routing    {@code routing}
  * @param addressRules {@code addresses}: distribution rules by prefix or pattern
+ * @param mqtt       {@code mqtt}: the MQTT listener, or null
  */
 public record RouterConfig(
         Path source,
@@ -31,7 +33,8 @@ public record RouterConfig(
         List<Endpoint> peers,
         ManagementConfig management,
         RoutingConfig routing,
-        AddressRules addressRules) {
+        AddressRules addressRules,
+        MqttConfig mqtt) {
 
     public RouterConfig {
         listen = List.copyOf(listen);
@@ -42,7 +45,21 @@ public record RouterConfig(
     /** A configuration without address rules. */
     public RouterConfig(Path source, String routerId, RouterMode mode, String network, List<Endpoint> listen,
             List<Endpoint> peers, ManagementConfig management, RoutingConfig routing) {
-        this(source, routerId, mode, network, listen, peers, management, routing, AddressRules.none());
+        this(source, routerId, mode, network, listen, peers, management, routing, AddressRules.none(), null);
+    }
+
+    /** A configuration without an MQTT listener. */
+    public RouterConfig(Path source, String routerId, RouterMode mode, String network, List<Endpoint> listen,
+            List<Endpoint> peers, ManagementConfig management, RoutingConfig routing, AddressRules addressRules) {
+        this(source, routerId, mode, network, listen, peers, management, routing, addressRules, null);
+    }
+
+    /** {@code mqtt:} the MQTT listener, or null when there is none. */
+    public record MqttConfig(String host, int port, int maxMessageBytes) {
+        public MqttSettings settings() {
+            return new MqttSettings(host, port, maxMessageBytes, MqttSettings.RECEIVE_MAXIMUM_DEFAULT,
+                    MqttSettings.CONNECT_TIMEOUT_MILLIS_DEFAULT);
+        }
     }
 
     /** {@code management:}; {@code enabled: false} turns the endpoint off. */

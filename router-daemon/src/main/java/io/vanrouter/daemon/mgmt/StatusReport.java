@@ -15,7 +15,18 @@ public record StatusReport(
         long uptimeMillis,
         List<Node> nodes,
         List<Link> links,
-        List<Address> addresses) {
+        List<Address> addresses,
+        List<Topic> topics) {
+
+    /** A report without message counters. */
+    public StatusReport(String router, String network, String mode, long instance, String version, long uptimeMillis,
+            List<Node> nodes, List<Link> links, List<Address> addresses) {
+        this(router, network, mode, instance, version, uptimeMillis, nodes, links, addresses, List.of());
+    }
+
+    /** Messages of one topic at this router: received (from clients or links), copies sent on, dropped. */
+    public record Topic(String topic, long messagesIn, long messagesOut, long dropped) {
+    }
 
     /** A router known to this one. {@code nextHop} null and {@code cost} -1 when unreachable. */
     public record Node(String id, String nextHop, long cost, int hops, boolean reachable, long instance,
