@@ -53,9 +53,13 @@ public final class MulticastTrees {
         return tree;
     }
 
-    /** Same topology (ignoring sequences): the trees would not change. */
+    /** Same topology (ignoring sequences), or neither has any edge: the trees would not change. */
     public boolean sameTopology(MulticastTrees other) {
-        return topology.equals(other.topology);
+        return topology.equals(other.topology) || !hasEdges() && !other.hasEdges();
+    }
+
+    private boolean hasEdges() {
+        return topology.values().stream().anyMatch(peers -> !peers.isEmpty());
     }
 
     @Override
