@@ -155,7 +155,7 @@ final class AnycastTracker {
             p.tried.add(lost);
         }
         p.destination = null;
-        Optional<GroupRoute> group = router.addressView().routeTopic(p.topic).groups().stream()
+        Optional<GroupRoute> group = router.route(p.topic).groups().stream()
                 .filter(g -> key(g).equals(p.groupKey)).findFirst();
         if (group.isEmpty()) {
             return; // no member anywhere right now: the sweep retries until GIVE_UP_NANOS

@@ -53,6 +53,17 @@ public final class MessageRouter implements LinkMessageSink {
     private volatile LocalDelivery local = LocalDelivery.NONE;
     private volatile MulticastPlanner planner;
     private volatile ScheduledFuture<?> sweep;
+    private volatile RouteCache routeCache = new RouteCache(-1);
+
+    /** Topic routes of one address-view generation; dropped as a whole when the view changes or it is full. */
+    private record RouteCache(long generation, Map<String, TopicRoute> routes) {
+        RouteCache(long generation) {
+            this(generation, new ConcurrentHashMap<>());
+        }
+    }
+
+    /** Topics whose route is cached per address-view generation (matching is not redone per message). */
+    static final int ROUTE_CACHE_MAX = 10_000;
 
     public MessageRouter(String self, long instance, Supplier<RoutingTable> routes,
             Supplier<AddressSnapshotView> addresses, LinkRegistry links) {
@@ -104,10 +115,6 @@ public final class MessageRouter implements LinkMessageSink {
         return routes.get();
     }
 
-    AddressSnapshotView addressView() {
-        return addresses.get();
-    }
-
     public long nextMessageId() {
         return ids.incrementAndGet();
     }
@@ -121,7 +128,7 @@ public final class MessageRouter implements LinkMessageSink {
         PublishCompletion completion = new PublishCompletion(onDone);
         try {
             counters.in(frame.topic());
-            TopicRoute route = addresses.get().routeTopic(frame.topic());
+            TopicRoute route = route(frame.topic());
             RoutingTable table = routes.get();
             int copies = multicast(frame, route, table, false, blockers);
             copies += local.deliverMulticast(frame, blockers);
@@ -146,7 +153,7 @@ public final class MessageRouter implements LinkMessageSink {
         try {
             counters.in(frame.topic());
             if (frame.isMulticast()) {
-                TopicRoute route = addresses.get().routeTopic(frame.topic());
+                TopicRoute route = route(frame.topic());
                 int copies = multicast(frame, route, routes.get(), true, null);
                 copies += local.deliverMulticast(frame, null);
                 counters.out(frame.topic(), copies);
@@ -164,6 +171,22 @@ public final class MessageRouter implements LinkMessageSink {
         } finally {
             frame.release();
         }
+    }
+
+    /** The receivers of {@code topic} in the current address view, cached per view generation. */
+    TopicRoute route(String topic) {
+        AddressSnapshotView view = addresses.get();
+        RouteCache cache = routeCache;
+        if (cache.generation() != view.generation() || cache.routes().size() >= ROUTE_CACHE_MAX) {
+            cache = new RouteCache(view.generation());
+            routeCache = cache;
+        }
+        TopicRoute route = cache.routes().get(topic);
+        if (route == null) {
+            route = view.routeTopic(topic);
+            cache.routes().put(topic, route);
+        }
+        return route;
     }
 
     private void deliverGroupHere(MessageFrame frame) {

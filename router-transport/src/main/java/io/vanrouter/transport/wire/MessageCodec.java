@@ -67,7 +67,7 @@ public final class MessageCodec {
         return out;
     }
 
-    /** Reads a MESSAGE body of {@code bodyBytes} (after the type byte); the payload is a retained slice of {@code in}. */
+    /** Reads a MESSAGE body of {@code bodyBytes} (after the type byte); the payload: a retained slice of {@code in}. */
     static MessageFrame readMessage(ByteBuf in, int bodyBytes) {
         ByteBuf body = in.readSlice(bodyBytes);
         PayloadReader reader = new PayloadReader(body, FrameType.MESSAGE);
