@@ -2,6 +2,7 @@ package io.vanrouter.core;
 
 import io.vanrouter.core.hello.Adjacency;
 import io.vanrouter.core.linkstate.LinkState;
+import io.vanrouter.core.path.MulticastTrees;
 import io.vanrouter.core.path.PathEngine;
 import io.vanrouter.core.path.PathResult;
 import io.vanrouter.core.path.Route;
@@ -54,9 +55,11 @@ final class RouteComputer {
         }
         dirty = false;
         PathResult result = engine.compute(self, adjacencies, records);
+        MulticastTrees trees = MulticastTrees.of(records);
         RoutingTable candidate = new RoutingTable(self, current.generation() + 1, result.routes(),
-                result.unreachable());
-        if (candidate.routes().equals(current.routes()) && candidate.unreachable().equals(current.unreachable())) {
+                result.unreachable(), trees);
+        if (candidate.routes().equals(current.routes()) && candidate.unreachable().equals(current.unreachable())
+                && trees.sameTopology(current.trees())) {
             return false;
         }
         logChanges(current, candidate);

@@ -2,7 +2,9 @@ package io.vanrouter.daemon;
 
 import io.vanrouter.core.address.Address;
 import io.vanrouter.core.address.AddressRoute;
+import io.vanrouter.core.address.AddressKind;
 import io.vanrouter.core.address.AddressSnapshotView;
+import io.vanrouter.core.address.TopicRoute;
 import io.vanrouter.core.status.NeighborView;
 import io.vanrouter.core.status.RouterView;
 import io.vanrouter.daemon.config.RouterConfig;
@@ -13,6 +15,8 @@ import io.vanrouter.transport.LinkView;
 import io.vanrouter.transport.TransportServer;
 import io.vanrouter.transport.adaptor.tcp.AddressTableDirectory;
 import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
+import io.vanrouter.transport.adaptor.mqtt.MqttAdaptor;
+import io.vanrouter.transport.message.MessageRouter;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,6 +45,7 @@ public final class RouterDaemon implements AutoCloseable {
     private final TransportServer transport;
     private final CoreLoop core;
     private ManagementServer management;
+    private volatile MqttAdaptor mqtt;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -78,6 +83,12 @@ public final class RouterDaemon implements AutoCloseable {
         for (TcpConnectorSettings connector : config.tcpConnectors()) {
             core.submitAddConsumer(Address.plain(connector.address()));
         }
+        if (config.mqtt() != null) {
+            MqttAdaptor adaptor = new MqttAdaptor(config.mqtt().settings(), transport.messageRouter(),
+                    core::submitAddConsumer, core::submitRemoveConsumer);
+            mqtt = adaptor;
+            adaptor.start(transport.eventLoops(), transport.serverChannelType());
+        }
         if (config.management().enabled()) {
             management = new ManagementServer(config.management().host(), config.management().port(), this::status);
         }
@@ -97,6 +108,12 @@ public final class RouterDaemon implements AutoCloseable {
     /** Where the management endpoint listens, or null when it is disabled. */
     public InetSocketAddress managementAddress() {
         return management == null ? null : management.address();
+    }
+
+    /** Where the MQTT listener is bound, or null when there is none. */
+    public InetSocketAddress mqttAddress() {
+        MqttAdaptor adaptor = mqtt;
+        return adaptor == null ? null : adaptor.boundAddress();
     }
 
     /** Bound inter-router listener addresses. */
@@ -132,7 +149,16 @@ public final class RouterDaemon implements AutoCloseable {
         }).toList();
         return new StatusReport(view.routerId(), config.network(), config.mode().name().toLowerCase(), instance,
                 Version.current(), System.currentTimeMillis() - startedMillis, nodes, linkRows,
-                addresses(core.addressView()), connections(), tcpCounters());
+                addresses(core.addressView()), topics(), connections(), tcpCounters());
+    }
+
+    private List<StatusReport.Topic> topics() {
+        MessageRouter router = transport.messageRouter();
+        if (router == null) {
+            return List.of();
+        }
+        return router.counters().topics().stream()
+                .map(t -> new StatusReport.Topic(t.topic(), t.in(), t.out(), t.dropped())).toList();
     }
 
     private static List<StatusReport.Address> addresses(AddressSnapshotView view) {
@@ -141,6 +167,13 @@ public final class RouterDaemon implements AutoCloseable {
             rows.add(new StatusReport.Address(route.address(), route.distribution().name().toLowerCase(),
                     route.localConsumers(), List.copyOf(route.remoteConsumers().keySet())));
         }
+        view.localConsumers().forEach((address, count) -> {
+            if (address.kind() == AddressKind.TOPIC_FILTER) {
+                TopicRoute route = view.routeTopic(address.name());
+                rows.add(new StatusReport.Address(address.toString(), address.isShared() ? "shared"
+                        : "multicast", count, List.copyOf(route.remoteSubscribers().keySet())));
+            }
+        });
         rows.sort(Comparator.comparing(StatusReport.Address::address));
         return rows;
     }
@@ -175,6 +208,10 @@ public final class RouterDaemon implements AutoCloseable {
         try {
             if (management != null) {
                 management.close();
+            }
+            MqttAdaptor adaptor = mqtt;
+            if (adaptor != null) {
+                adaptor.close();
             }
             transport.close();
             core.close();

@@ -46,7 +46,7 @@ class TcpOverAddressesTest {
         RoutingConfig routing = new RoutingConfig(200, 600, 20_000, 60_000, 5_000, 50, 500, 1 << 20);
         RouterConfig config = new RouterConfig(null, id, RouterMode.INTERIOR, "test",
                 List.of(new Endpoint("127.0.0.1", 0, 1)), peers, new ManagementConfig(false, "127.0.0.1", 0),
-                routing, AddressRules.none(), listeners, connectors);
+                routing, AddressRules.none(), null, listeners, connectors);
         RouterDaemon router = RouterDaemon.start(config);
         resources.add(router);
         return router;

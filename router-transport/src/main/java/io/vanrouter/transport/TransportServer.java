@@ -21,6 +21,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.vanrouter.core.address.AddressRules;
+import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.core.port.ControlSender;
 import io.vanrouter.transport.adaptor.tcp.ConnectorDirectory;
@@ -36,6 +38,7 @@ import io.vanrouter.transport.link.LinkSession;
 import io.vanrouter.transport.link.NettyControlSender;
 import io.vanrouter.transport.link.PeerDialer;
 import io.vanrouter.transport.link.TransportCounters;
+import io.vanrouter.transport.message.MessageRouter;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.stream.StreamRouter;
 import io.vanrouter.transport.stream.StreamView;
@@ -85,6 +88,7 @@ public final class TransportServer implements AutoCloseable {
     private volatile EventLoopGroup group;
     private volatile StreamRouter streams;
     private volatile TcpAdaptor tcp;
+    private volatile MessageRouter messages;
 
     public TransportServer(TransportSettings settings) {
         this.settings = settings;
@@ -128,15 +132,20 @@ public final class TransportServer implements AutoCloseable {
         LOG.info("[{}] inter-router transport uses {}", settings.routerId(), epoll ? "epoll" : "NIO");
         group = new MultiThreadIoEventLoopGroup(IO_THREADS,
                 new DefaultThreadFactory("vanrouter-" + settings.routerId() + "-io", true), factory);
-        StreamRouter router = new StreamRouter(settings.routerId(), routes(core));
-        streams = router;
-        LinkEnvironment env = LinkEnvironment.create(settings, registry, core, counters, channels, router);
+        StreamRouter streamRouter = new StreamRouter(settings.routerId(), routes(core));
+        streams = streamRouter;
+        MessageRouter messageRouter = messageRouter(core);
+        messageRouter.start(group.next());
+        messages = messageRouter;
+        LinkEnvironment env = LinkEnvironment.create(settings, registry, core, counters, channels, streamRouter,
+                messageRouter);
         try {
             for (Endpoint endpoint : settings.listen()) {
                 listeners.add(bind(env, endpoint, epoll ? EpollServerSocketChannel.class
                         : NioServerSocketChannel.class));
             }
-            TcpAdaptor adaptor = new TcpAdaptor(settings.tcpListeners(), settings.tcpConnectors(), directory, router);
+            TcpAdaptor adaptor = new TcpAdaptor(settings.tcpListeners(), settings.tcpConnectors(), directory,
+                    streamRouter);
             tcp = adaptor;
             adaptor.start(group, epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class,
                     epoll ? EpollSocketChannel.class : NioSocketChannel.class);
@@ -193,6 +202,32 @@ public final class TransportServer implements AutoCloseable {
     /** The TCP adaptor, for tests and status; null before {@link #start}. */
     public TcpAdaptor tcpAdaptor() {
         return tcp;
+    }
+
+    /** The message plane reads the core's routing table and address view (empty ones when not a CoreLoop). */
+    private MessageRouter messageRouter(CoreEvents core) {
+        if (core instanceof CoreLoop loop) {
+            return new MessageRouter(settings.routerId(), settings.instance(), loop::routingTable, loop::addressView,
+                    registry);
+        }
+        RoutingTable routes = RoutingTable.empty(settings.routerId());
+        AddressSnapshotView view = AddressSnapshotView.empty(settings.routerId(), AddressRules.none());
+        return new MessageRouter(settings.routerId(), settings.instance(), () -> routes, () -> view, registry);
+    }
+
+    /** The message plane (MESSAGE frames); null before {@link #start}. */
+    public MessageRouter messageRouter() {
+        return messages;
+    }
+
+    /** The server channel class adaptors should bind with (epoll when available). */
+    public Class<? extends ServerChannel> serverChannelType() {
+        return Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    /** The event loops of links (and of adaptors that share them); null before {@link #start}. */
+    public EventLoopGroup eventLoops() {
+        return group;
     }
 
     private Channel bind(LinkEnvironment env, Endpoint endpoint, Class<? extends ServerChannel> type)
@@ -279,6 +314,10 @@ public final class TransportServer implements AutoCloseable {
             }
         }
         channels.newCloseFuture().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
+        MessageRouter messageRouter = messages;
+        if (messageRouter != null) {
+            messageRouter.close();
+        }
         EventLoopGroup loops = group;
         if (loops != null) {
             loops.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)

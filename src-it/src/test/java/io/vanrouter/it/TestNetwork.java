@@ -22,6 +22,8 @@ final class TestNetwork implements AutoCloseable {
     private final Path dir;
     private final Map<String, RouterProcess> routers = new LinkedHashMap<>();
     private final Map<String, Integer> listenPorts = new LinkedHashMap<>();
+    private final Map<String, Integer> mqttPorts = new LinkedHashMap<>();
+    private boolean mqtt;
 
     TestNetwork(Path dir) {
         this.dir = dir;
@@ -30,6 +32,16 @@ final class TestNetwork implements AutoCloseable {
     /** Reserves an inter-router port for router {@code id}, so peers can name it before it starts. */
     int listenPort(String id) {
         return listenPorts.computeIfAbsent(id, k -> FreePorts.next());
+    }
+
+    /** Routers started from now on also listen for MQTT clients ({@link #mqttUri}). */
+    void enableMqtt() {
+        mqtt = true;
+    }
+
+    /** The MQTT listener of router {@code id}, as a Paho server URI. */
+    String mqttUri(String id) {
+        return "tcp://127.0.0.1:" + mqttPorts.computeIfAbsent(id, k -> FreePorts.next());
     }
 
     /** A router config with the given peers ("id" or "id:cost") in network {@code network}. */
@@ -49,6 +61,10 @@ final class TestNetwork implements AutoCloseable {
         y.append("management:\n  host: 127.0.0.1\n  port: ").append(FreePorts.next()).append('\n');
         y.append("routing:\n  helloIntervalMillis: 1000\n  deadIntervalMillis: 3000\n");
         y.append("  reconnectInitialMillis: 100\n  reconnectMaxMillis: 1000\n");
+        if (mqtt) {
+            y.append("mqtt:\n  listen:\n    host: 127.0.0.1\n    port: ")
+                    .append(mqttPorts.computeIfAbsent(id, k -> FreePorts.next())).append('\n');
+        }
         return y.toString();
     }
 

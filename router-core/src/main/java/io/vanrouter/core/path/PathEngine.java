@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -245,5 +246,50 @@ public final class PathEngine {
             }
         }
         return new PathResult(routes, unreachable);
+    }
+
+    /**
+     * The shortest-path tree rooted at {@code root} over link-state records only (router id to listed peers), with
+     * the edge rules of {@link #compute}: U-V is usable when U lists V and V lists U or V has no record; its cost is
+     * the larger listing. Among equal-cost parents the smaller router id wins, so every router holding the same
+     * records builds the same tree. Returns child to parent; the root and unreachable routers have no entry.
+     */
+    public static Map<String, String> tree(String root, Map<String, Map<String, Integer>> topology) {
+        Map<String, Long> dist = new HashMap<>();
+        Map<String, String> parent = new HashMap<>();
+        Set<String> settled = new HashSet<>();
+        record Item(long dist, String id) {
+        }
+        PriorityQueue<Item> queue = new PriorityQueue<>((a, b) -> a.dist() != b.dist()
+                ? Long.compare(a.dist(), b.dist()) : a.id().compareTo(b.id()));
+        dist.put(root, 0L);
+        queue.add(new Item(0, root));
+        while (!queue.isEmpty()) {
+            Item item = queue.poll();
+            String u = item.id();
+            if (!settled.add(u)) {
+                continue;
+            }
+            Map<String, Integer> peers = topology.getOrDefault(u, Map.of());
+            for (Map.Entry<String, Integer> peer : peers.entrySet()) {
+                String v = peer.getKey();
+                if (settled.contains(v)) {
+                    continue;
+                }
+                Map<String, Integer> back = topology.get(v);
+                Integer backCost = back == null ? peer.getValue() : back.get(u);
+                if (backCost == null) {
+                    continue; // one-sided listing: not an edge
+                }
+                long nd = item.dist() + Math.max(peer.getValue(), backCost);
+                Long known = dist.get(v);
+                if (known == null || nd < known || nd == known && u.compareTo(parent.get(v)) < 0) {
+                    dist.put(v, nd);
+                    parent.put(v, u);
+                    queue.add(new Item(nd, v));
+                }
+            }
+        }
+        return Map.copyOf(parent);
     }
 }

@@ -18,9 +18,17 @@ public final class RoutingTable {
     private final long generation;
     private final SortedMap<String, Route> routes;
     private final SortedSet<String> unreachable;
+    private final MulticastTrees trees;
 
     public RoutingTable(String self, long generation, Map<String, Route> routes, Set<String> unreachable) {
+        this(self, generation, routes, unreachable, MulticastTrees.empty());
+    }
+
+    /** A table that also carries the topology its routes came from, for multicast trees rooted anywhere. */
+    public RoutingTable(String self, long generation, Map<String, Route> routes, Set<String> unreachable,
+            MulticastTrees trees) {
         this.self = self;
+        this.trees = trees;
         this.generation = generation;
         this.routes = Collections.unmodifiableSortedMap(new TreeMap<>(routes));
         this.unreachable = Collections.unmodifiableSortedSet(new TreeSet<>(unreachable));
@@ -46,6 +54,11 @@ public final class RoutingTable {
     /** Routers known from link state (or named by a neighbour) that no path reaches. */
     public SortedSet<String> unreachable() {
         return unreachable;
+    }
+
+    /** The topology of this generation and its shortest-path trees from any root (multicast). */
+    public MulticastTrees trees() {
+        return trees;
     }
 
     public Optional<Route> route(String destination) {

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 final class ConfigValidator {
     static final List<String> TOP_KEYS = List.of("router", "listen", "peers", "management", "routing",
-            "addresses", "tcp");
+            "addresses", "mqtt", "tcp");
     static final List<String> ROUTER_KEYS = List.of("id", "mode", "network");
     static final List<String> ENDPOINT_KEYS = List.of("host", "port", "cost");
     static final List<String> MANAGEMENT_KEYS = List.of("enabled", "host", "port", "allowRemote");
@@ -64,11 +64,12 @@ final class ConfigValidator {
         RoutingConfig routing = routing(top);
         AddressRules addressRules = AddressRulesSection.validate(top, problems);
         TcpSection.Tcp tcp = TcpSection.validate(top, addressRules, problems);
+        RouterConfig.MqttConfig mqtt = MqttSection.validate(top, problems);
         if (!problems.isEmpty()) {
             return null;
         }
         return new RouterConfig(source, router.id, router.mode, router.network, listen.endpoints, peers.endpoints,
-                management, routing, addressRules, tcp.listeners(), tcp.connectors());
+                management, routing, addressRules, mqtt, tcp.listeners(), tcp.connectors());
     }
 
     private record RouterSection(String id, RouterMode mode, String network) {
@@ -162,7 +163,7 @@ final class ConfigValidator {
     }
 
     /** A host name or address literal; not resolved here (no DNS while validating). */
-    private static String host(Section section, String key, boolean required) {
+    static String host(Section section, String key, boolean required) {
         String value = section.string(key, required);
         if (value == null) {
             return null;

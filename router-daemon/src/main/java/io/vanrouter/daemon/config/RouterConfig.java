@@ -7,6 +7,7 @@ import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.TransportSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpListenerSettings;
+import io.vanrouter.transport.adaptor.mqtt.MqttSettings;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -23,6 +24,7 @@ import java.util.List;
  * @param management {@code management}
  * @param routing    {@code routing}
  * @param addressRules {@code addresses}: distribution rules by prefix or pattern
+ * @param mqtt       {@code mqtt}: the MQTT listener, or null
  * @param tcpListeners  {@code tcp.listeners}
  * @param tcpConnectors {@code tcp.connectors}
  */
@@ -36,6 +38,7 @@ public record RouterConfig(
         ManagementConfig management,
         RoutingConfig routing,
         AddressRules addressRules,
+        MqttConfig mqtt,
         List<TcpListenerSettings> tcpListeners,
         List<TcpConnectorSettings> tcpConnectors) {
 
@@ -50,8 +53,23 @@ public record RouterConfig(
     /** A configuration without address rules or TCP adaptor. */
     public RouterConfig(Path source, String routerId, RouterMode mode, String network, List<Endpoint> listen,
             List<Endpoint> peers, ManagementConfig management, RoutingConfig routing) {
-        this(source, routerId, mode, network, listen, peers, management, routing, AddressRules.none(), List.of(),
+        this(source, routerId, mode, network, listen, peers, management, routing, AddressRules.none(), null,
+                List.of(), List.of());
+    }
+
+    /** A configuration without an MQTT listener or TCP adaptor. */
+    public RouterConfig(Path source, String routerId, RouterMode mode, String network, List<Endpoint> listen,
+            List<Endpoint> peers, ManagementConfig management, RoutingConfig routing, AddressRules addressRules) {
+        this(source, routerId, mode, network, listen, peers, management, routing, addressRules, null, List.of(),
                 List.of());
+    }
+
+    /** {@code mqtt:} the MQTT listener, or null when there is none. */
+    public record MqttConfig(String host, int port, int maxMessageBytes) {
+        public MqttSettings settings() {
+            return new MqttSettings(host, port, maxMessageBytes, MqttSettings.RECEIVE_MAXIMUM_DEFAULT,
+                    MqttSettings.CONNECT_TIMEOUT_MILLIS_DEFAULT);
+        }
     }
 
     /** {@code management:}; {@code enabled: false} turns the endpoint off. */

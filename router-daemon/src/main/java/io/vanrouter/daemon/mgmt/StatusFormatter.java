@@ -49,7 +49,7 @@ public final class StatusFormatter {
         String body = switch (view) {
             case NODES -> nodes(report);
             case LINKS -> links(report.links());
-            case ADDRESSES -> addresses(report.addresses());
+            case ADDRESSES -> addresses(report.addresses()) + topics(report.topics());
             case CONNECTIONS -> ConnectionTables.format(report);
         };
         return view.title() + '\n' + body;
@@ -109,6 +109,18 @@ public final class StatusFormatter {
                     routers.isEmpty() ? "-" : String.join(",", routers));
         }
         return table.render();
+    }
+
+    private static String topics(List<StatusReport.Topic> given) {
+        List<StatusReport.Topic> topics = list(given);
+        if (topics.isEmpty()) {
+            return "";
+        }
+        TextTable table = new TextTable("TOPIC", "IN", "OUT", "DROPPED");
+        for (StatusReport.Topic topic : topics) {
+            table.row(topic.topic(), topic.messagesIn(), topic.messagesOut(), topic.dropped());
+        }
+        return "\n" + table.render();
     }
 
     /** An age in the tables: a duration, or {@code -} when negative (never happened, unknown). */

@@ -16,18 +16,25 @@ public record StatusReport(
         List<Node> nodes,
         List<Link> links,
         List<Address> addresses,
+        List<Topic> topics,
         List<Connection> connections,
         List<TcpCounters> tcp) {
 
     public StatusReport {
+        topics = topics == null ? List.of() : List.copyOf(topics);
         connections = connections == null ? List.of() : List.copyOf(connections);
         tcp = tcp == null ? List.of() : List.copyOf(tcp);
     }
 
-    /** A report without TCP adaptor state. */
+    /** A report without adaptor state (message counters, TCP connections). */
     public StatusReport(String router, String network, String mode, long instance, String version, long uptimeMillis,
             List<Node> nodes, List<Link> links, List<Address> addresses) {
-        this(router, network, mode, instance, version, uptimeMillis, nodes, links, addresses, List.of(), List.of());
+        this(router, network, mode, instance, version, uptimeMillis, nodes, links, addresses, List.of(), List.of(),
+                List.of());
+    }
+
+    /** Messages of one topic at this router: received (from clients or links), copies sent on, dropped. */
+    public record Topic(String topic, long messagesIn, long messagesOut, long dropped) {
     }
 
     /** A router known to this one. {@code nextHop} null and {@code cost} -1 when unreachable. */

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.vanrouter.core.message.ControlMessage;
+import io.vanrouter.transport.message.MessageAck;
+import io.vanrouter.transport.message.MessageFrame;
 import io.vanrouter.transport.wire.FrameType;
 import io.vanrouter.transport.wire.HandshakeFrame;
 import io.vanrouter.transport.wire.ReasonCode;
@@ -49,6 +51,8 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
             ReferenceCountUtil.release(msg);
         } else if (msg instanceof StreamFrame frame) {
             session.env().dataPlane().frame(session.link(), frame);
+        } else if (msg instanceof MessageFrame || msg instanceof MessageAck) {
+            session.env().messages().onLinkMessage(session.link(), msg);
         } else if (msg instanceof ControlMessage message) {
             session.env().core().submitMessage(session.link().linkId(), message);
         } else if (msg instanceof ReasonFrame reason) {
@@ -79,7 +83,8 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (session.closing() && (msg instanceof ControlMessage || msg instanceof StreamFrame)) {
+        if (session.closing() && (msg instanceof ControlMessage || msg instanceof StreamFrame
+                || msg instanceof MessageFrame || msg instanceof MessageAck)) {
             ReferenceCountUtil.release(msg);
             promise.trySuccess(); // the link is going; the core learns it from the link-down event
             return;
@@ -100,6 +105,7 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
         LOG.debug("{} writable: {}", session.tag(), ctx.channel().isWritable());
         if (ctx.channel().isWritable()) {
             session.env().dataPlane().writable(session.link());
+            session.env().messages().onLinkWritable(session.link());
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -133,6 +139,7 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
             String reason = session.endReason();
             env.core().submitLinkDown(link.linkId(), reason);
             env.dataPlane().linkDown(link, reason);
+            env.messages().onLinkDown(link);
             LOG.info("{} link down: {}", session.tag(), reason);
             if (session.observer() != null) {
                 session.observer().connectionClosed(link.peerId(), session.endCode(), reason);

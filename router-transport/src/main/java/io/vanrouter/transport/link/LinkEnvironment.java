@@ -5,12 +5,15 @@ import io.vanrouter.transport.CoreEvents;
 import io.vanrouter.transport.TransportSettings;
 import io.vanrouter.transport.netty.ExceptionHandler;
 import io.vanrouter.transport.wire.FrameEncoder;
+import io.vanrouter.transport.wire.MessageEncoder;
 import io.vanrouter.transport.wire.StreamDataEncoder;
 
 /**
  * What every link handler of one {@code TransportServer} shares. Immutable; its parts are thread-safe.
  *
- * @param channels every inter-router connection, for orderly shutdown
+ * @param channels  every inter-router connection, for orderly shutdown
+ * @param dataPlane receives stream frames (TCP adaptor)
+ * @param messages  receives MESSAGE and MESSAGE_ACK frames (MQTT and other message adaptors)
  */
 public record LinkEnvironment(
         TransportSettings settings,
@@ -21,19 +24,21 @@ public record LinkEnvironment(
         FrameEncoder encoder,
         ExceptionHandler exceptionHandler,
         StreamDataEncoder dataEncoder,
-        LinkDataPlane dataPlane) {
+        LinkDataPlane dataPlane,
+        MessageEncoder messageEncoder,
+        LinkMessageSink messages) {
 
-    /** An environment whose links discard stream frames (no data plane). */
+    /** An environment whose links discard stream and message frames (control plane only). */
     public static LinkEnvironment create(TransportSettings settings, LinkRegistry registry, CoreEvents core,
             TransportCounters counters, ChannelGroup channels) {
-        return create(settings, registry, core, counters, channels, LinkDataPlane.DISCARD);
+        return create(settings, registry, core, counters, channels, LinkDataPlane.DISCARD, LinkMessageSink.DISCARD);
     }
 
     public static LinkEnvironment create(TransportSettings settings, LinkRegistry registry, CoreEvents core,
-            TransportCounters counters, ChannelGroup channels, LinkDataPlane dataPlane) {
+            TransportCounters counters, ChannelGroup channels, LinkDataPlane dataPlane, LinkMessageSink messages) {
         return new LinkEnvironment(settings, registry, core, counters, channels,
                 new FrameEncoder(settings.maxFrameBytes()), new ExceptionHandler(settings.routerId()),
-                new StreamDataEncoder(), dataPlane);
+                new StreamDataEncoder(), dataPlane, new MessageEncoder(settings.maxFrameBytes()), messages);
     }
 
     public String routerId() {

@@ -32,6 +32,7 @@ public final class LinkRegistry {
     private final String routerId;
     private final AtomicLong nextLinkId = new AtomicLong(1);
     private final Map<Long, ActiveLink> byId = new ConcurrentHashMap<>();
+    private final Map<String, ActiveLink> activeByPeer = new ConcurrentHashMap<>(); // lock-free reads, data plane
     private final Set<LinkSession> handshaking = ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
     private final Map<String, ActiveLink> byPeer = new HashMap<>(); // guarded by lock
@@ -44,6 +45,11 @@ public final class LinkRegistry {
     /** The active link with this id, or null. */
     public ActiveLink get(long linkId) {
         return byId.get(linkId);
+    }
+
+    /** The current link to neighbour {@code peerId}, or null; lock-free (the data plane's next hops). */
+    public ActiveLink toPeer(String peerId) {
+        return activeByPeer.get(peerId);
     }
 
     public Collection<ActiveLink> activeLinks() {
@@ -84,6 +90,7 @@ public final class LinkRegistry {
             ActiveLink link = new ActiveLink(nextLinkId.getAndIncrement(), peerId, peerInstance, cost, session,
                     System.nanoTime());
             byPeer.put(peerId, link);
+            activeByPeer.put(peerId, link);
             byId.put(link.linkId(), link);
             return new Admission(link, displaced, null, null);
         }
@@ -96,6 +103,7 @@ public final class LinkRegistry {
             byId.remove(link.linkId());
             if (byPeer.get(link.peerId()) == link) {
                 byPeer.remove(link.peerId());
+                activeByPeer.remove(link.peerId(), link);
                 List<Runnable> waiting = peerGoneWatchers.remove(link.peerId());
                 watchers = waiting == null ? List.of() : waiting;
             }

@@ -124,7 +124,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
         in.skipBytes(HEADER_BYTES);
         if (type == FrameType.STREAM_DATA) {
-            out.add(readData(in, (int) length - 1));
+            out.add(readData(in, (int) length - 1)); // payload: retained slice, no copy
+            return true;
+        }
+        if (type == FrameType.MESSAGE) {
+            out.add(MessageCodec.readMessage(in, (int) length - 1)); // payload: retained slice, no copy
             return true;
         }
         ByteBuf payload = in.readSlice((int) length - 1);
@@ -163,6 +167,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             case ADDRESS_SNAPSHOT -> AddressCodec.parseSnapshot(reader);
             case ADDRESS_SYNC_REQUEST -> AddressCodec.parseSyncRequest(reader);
             case STREAM_DATA -> throw new IllegalStateException("STREAM_DATA is read without a PayloadReader");
+            case MESSAGE_ACK -> MessageCodec.parseAck(reader);
+            case MESSAGE -> throw new IllegalStateException("MESSAGE is read without a PayloadReader");
             default -> StreamFrameParser.parse(type, reader);
         };
     }

@@ -24,7 +24,10 @@ public enum FrameType {
     /** Aborts both directions of the stream. */
     STREAM_RESET(0x24),
     /** The connector side reached the real server; the listener side may start reading its client. */
-    STREAM_OPENED(0x25);
+    STREAM_OPENED(0x25),
+    /** An application message (MQTT publish) routed by topic: multicast along a tree or anycast to one router. */
+    MESSAGE(0x30),
+    MESSAGE_ACK(0x31);
 
     /** Unknown frame types at or above this code are skipped rather than refused. */
     public static final int OPTIONAL_CODE_MIN = 0x80;

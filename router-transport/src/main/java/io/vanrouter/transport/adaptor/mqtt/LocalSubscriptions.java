@@ -1,0 +1,138 @@
+package io.vanrouter.transport.adaptor.mqtt;
+
+import io.vanrouter.core.address.Address;
+import io.vanrouter.core.address.TopicFilterIndex;
+import io.vanrouter.core.address.TopicFilterIndex.Subscriber;
+import io.vanrouter.transport.message.Blocker;
+import io.vanrouter.transport.message.LocalDelivery;
+import io.vanrouter.transport.message.MessageFrame;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * This router's MQTT subscriptions: a persistent topic-filter trie keyed by session (replaced under a lock on each
+ * change, read without locks), and the sessions. Tells the core when a filter gains its first or loses its last local
+ * subscriber, so that interest is advertised and withdrawn network-wide. Delivers to local subscribers for the message
+ * plane. Any thread.
+ */
+final class LocalSubscriptions implements LocalDelivery {
+    private final Consumer<Address> addConsumer;
+    private final Consumer<Address> removeConsumer;
+    private final Map<String, MqttSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> rotation = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    private volatile TopicFilterIndex index = TopicFilterIndex.empty();
+
+    LocalSubscriptions(Consumer<Address> addConsumer, Consumer<Address> removeConsumer) {
+        this.addConsumer = addConsumer;
+        this.removeConsumer = removeConsumer;
+    }
+
+    void register(MqttSession session) {
+        sessions.put(session.key, session);
+    }
+
+    /** Withdraws every subscription of {@code session} and forgets it. */
+    void unregister(MqttSession session) {
+        for (String subscription : List.copyOf(session.subscriptions().keySet())) {
+            unsubscribe(session, subscription);
+        }
+        sessions.remove(session.key, session);
+    }
+
+    /** Adds or updates (QoS) one subscription; {@code subscription} is the SUBSCRIBE string. */
+    void subscribe(MqttSession session, String subscription, Address address, int qos) {
+        if (session.subscriptions().put(subscription, qos) != null) {
+            return; // same filter again: only the QoS changes
+        }
+        synchronized (lock) {
+            index = index.with(address.name(), new Subscriber(session.key, address.group()), 1);
+        }
+        addConsumer.accept(address);
+    }
+
+    /** @return false when the session had no such subscription */
+    boolean unsubscribe(MqttSession session, String subscription) {
+        if (session.subscriptions().remove(subscription) == null) {
+            return false;
+        }
+        Address address = Address.fromMqttSubscription(subscription);
+        synchronized (lock) {
+            index = index.with(address.name(), new Subscriber(session.key, address.group()), 0);
+        }
+        removeConsumer.accept(address);
+        return true;
+    }
+
+    @Override
+    public int deliverMulticast(MessageFrame frame, List<Blocker> blockers) {
+        Map<MqttSession, Integer> targets = new HashMap<>();
+        index.match(frame.topic(), match -> match.subscribers().keySet().forEach(subscriber -> {
+            if (subscriber.group() == null) {
+                MqttSession session = sessions.get(subscriber.router());
+                Integer qos = session == null ? null : session.subscriptions().get(match.filter());
+                if (qos != null) {
+                    targets.merge(session, qos, Math::max);
+                }
+            }
+        }));
+        int delivered = 0;
+        for (Map.Entry<MqttSession, Integer> target : targets.entrySet()) {
+            int qos = Math.min(frame.qos(), target.getValue());
+            if (target.getKey().deliver(frame.retainedDuplicate(), qos, null, blockers)) {
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+
+    @Override
+    public boolean deliverToGroup(String groupKey, MessageFrame frame, Settlement settlement,
+            List<Blocker> blockers) {
+        List<MqttSession> members = members(groupKey);
+        if (members.isEmpty()) {
+            return false;
+        }
+        long start = rotation.computeIfAbsent(groupKey, k -> new AtomicLong()).getAndIncrement();
+        MqttSession chosen = null;
+        for (int i = 0; i < members.size() && chosen == null; i++) {
+            MqttSession candidate = members.get((int) Math.floorMod(start + i, (long) members.size()));
+            if (candidate.canTake()) {
+                chosen = candidate;
+            }
+        }
+        if (chosen == null) {
+            chosen = members.get((int) Math.floorMod(start, (long) members.size())); // all busy: it queues
+        }
+        Integer granted = chosen.subscriptions().get("$share/" + groupKey);
+        int qos = Math.min(frame.qos(), granted == null ? 0 : granted);
+        return chosen.deliver(frame.retainedDuplicate(), qos, settlement, blockers);
+    }
+
+    @Override
+    public boolean hasGroupMember(String groupKey) {
+        return !members(groupKey).isEmpty();
+    }
+
+    private List<MqttSession> members(String groupKey) {
+        int slash = groupKey.indexOf('/');
+        String group = groupKey.substring(0, slash);
+        String filter = groupKey.substring(slash + 1);
+        List<MqttSession> members = new ArrayList<>(2);
+        index.subscribersOf(filter).keySet().forEach(subscriber -> {
+            if (group.equals(subscriber.group())) {
+                MqttSession session = sessions.get(subscriber.router());
+                if (session != null) {
+                    members.add(session);
+                }
+            }
+        });
+        members.sort((a, b) -> a.key.compareTo(b.key));
+        return members;
+    }
+}

@@ -1,0 +1,298 @@
+package io.vanrouter.transport.adaptor.mqtt;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttReasonCodes;
+import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.vanrouter.transport.message.Blocker;
+import io.vanrouter.transport.message.MessageFrame;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One MQTT client connection: CONNECT, SUBSCRIBE/UNSUBSCRIBE, PUBLISH in (QoS 0/1; QoS 2 from 3.1.1 clients is
+ * carried as QoS 1), PUBACK, PINGREQ, DISCONNECT, the will, keep-alive (1.5 x the client's interval) and bad input.
+ * A protocol fault disconnects this client only, with the MQTT 5 reason code and one log line.
+ *
+ * <p>One per channel; owning event loop.
+ */
+final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
+    private final MqttAdaptor adaptor;
+    private final String key;
+    private MqttSession session;
+    private MqttVersion version = MqttVersion.MQTT_3_1_1;
+    private String clientId = "?";
+    private Will will;
+    private boolean cleanDisconnect;
+    private boolean failed;
+    private int pauses;
+    private final AtomicInteger inboundUnacked = new AtomicInteger();
+
+    private record Will(String topic, byte[] payload, int qos) {
+    }
+
+    MqttConnectionHandler(MqttAdaptor adaptor, String key) {
+        this.adaptor = adaptor;
+        this.key = key;
+    }
+
+    private boolean v5() {
+        return version == MqttVersion.MQTT_5;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof MqttMessage m) || failed) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (m.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(msg);
+            badPacket(ctx, m.decoderResult().cause());
+            return;
+        }
+        MqttMessageType type = m.fixedHeader().messageType();
+        if (session == null && type != MqttMessageType.CONNECT) {
+            ReferenceCountUtil.release(msg);
+            fail(ctx, MqttReasonCodes.Disconnect.PROTOCOL_ERROR, type + " before CONNECT");
+            return;
+        }
+        switch (type) {
+            case CONNECT -> onConnect(ctx, (MqttConnectMessage) m);
+            case PUBLISH -> onPublish(ctx, (MqttPublishMessage) m);
+            case PUBACK -> session.onPubAck(((MqttMessageIdVariableHeader) m.variableHeader()).messageId());
+            case PUBREL -> ctx.writeAndFlush(MqttReplies.reply(MqttMessageType.PUBCOMP,
+                    ((MqttMessageIdVariableHeader) m.variableHeader()).messageId()), ctx.voidPromise());
+            case SUBSCRIBE -> MqttSubscriptions.onSubscribe(ctx, adaptor, session, m, v5());
+            case UNSUBSCRIBE -> MqttSubscriptions.onUnsubscribe(ctx, adaptor, session, m, v5());
+            case PINGREQ -> ctx.writeAndFlush(MqttReplies.pingResp(), ctx.voidPromise());
+            case DISCONNECT -> onDisconnect(ctx, m);
+            default -> {
+                ReferenceCountUtil.release(msg);
+                fail(ctx, MqttReasonCodes.Disconnect.PROTOCOL_ERROR, "unexpected " + type);
+            }
+        }
+    }
+
+    private void onConnect(ChannelHandlerContext ctx, MqttConnectMessage connect) {
+        if (session != null) {
+            fail(ctx, MqttReasonCodes.Disconnect.PROTOCOL_ERROR, "second CONNECT");
+            return;
+        }
+        var header = connect.variableHeader();
+        version = MqttVersion.fromProtocolNameAndLevel(header.name(), (byte) header.version());
+        String requested = connect.payload().clientIdentifier();
+        String assigned = null;
+        if (requested == null || requested.isEmpty()) {
+            if (!v5() && !header.isCleanSession()) {
+                refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED,
+                        "empty client id without clean session");
+                return;
+            }
+            assigned = adaptor.assignClientId();
+            requested = assigned;
+        }
+        clientId = requested;
+        if (header.isWillFlag()) {
+            if (header.isWillRetain() && v5()) {
+                refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_RETAIN_NOT_SUPPORTED, "retained will");
+                return;
+            }
+            will = new Will(connect.payload().willTopic(), connect.payload().willMessageInBytes(),
+                    Math.min(1, header.willQos()));
+        }
+        if (!header.isCleanSession()) {
+            MqttAdaptor.LOG.debug("[{}] client {} asked for a persistent session: this router keeps none, "
+                    + "connected as a clean session", adaptor.routerId(), clientId);
+        }
+        int receiveMaximum = MqttSession.INFLIGHT_MAX_V3;
+        boolean expiryRequested = false;
+        if (v5()) {
+            MqttProperties props = header.properties();
+            var receive = props.getProperty(MqttProperties.RECEIVE_MAXIMUM);
+            receiveMaximum = receive == null ? 65_535 : (Integer) receive.value();
+            var expiry = props.getProperty(MqttProperties.SESSION_EXPIRY_INTERVAL);
+            expiryRequested = expiry != null && ((Integer) expiry.value()) != 0;
+        }
+        session = new MqttSession(key, clientId, ctx.channel(), receiveMaximum, adaptor.counters());
+        adaptor.subscriptions().register(session);
+        adaptor.context(this, ctx);
+        adaptor.connected(clientId, this);
+        int keepAlive = header.keepAliveTimeSeconds();
+        long idleMillis = keepAlive == 0 ? 0 : keepAlive * 1_500L;
+        ctx.pipeline().replace(MqttAdaptor.IDLE, MqttAdaptor.IDLE,
+                new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
+        adaptor.counters().connections.incrementAndGet();
+        ctx.writeAndFlush(MqttReplies.connAccepted(v5(), adaptor.settings(), v5() ? assigned : null,
+                expiryRequested));
+        MqttAdaptor.LOG.debug("[{}] client {} connected from {} ({})", adaptor.routerId(), clientId,
+                ctx.channel().remoteAddress(), version);
+    }
+
+    private void onPublish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
+        var fixed = publish.fixedHeader();
+        int qos = fixed.qosLevel().value();
+        if (fixed.isRetain() && v5()) {
+            publish.release();
+            fail(ctx, MqttReasonCodes.Disconnect.RETAIN_NOT_SUPPORTED, "retained PUBLISH (retain available: 0)");
+            return;
+        }
+        if (qos > 1 && v5()) {
+            publish.release();
+            fail(ctx, MqttReasonCodes.Disconnect.QOS_NOT_SUPPORTED, "QoS 2 PUBLISH (maximum QoS: 1)");
+            return;
+        }
+        String topic = publish.variableHeader().topicName();
+        if (topic == null || topic.isEmpty()) {
+            publish.release();
+            fail(ctx, MqttReasonCodes.Disconnect.TOPIC_ALIAS_INVALID, "empty topic (topic aliases not supported)");
+            return;
+        }
+        int packetId = publish.variableHeader().packetId();
+        if (qos > 0 && inboundUnacked.incrementAndGet() > adaptor.settings().receiveMaximum() && v5()) {
+            publish.release();
+            fail(ctx, MqttReasonCodes.Disconnect.RECEIVE_MAXIMUM_EXCEEDED, "more than "
+                    + adaptor.settings().receiveMaximum() + " unacknowledged QoS 1 publishes");
+            return;
+        }
+        adaptor.counters().publishesIn.incrementAndGet();
+        MessageFrame frame = new MessageFrame(Math.min(qos, 1), false, MessageFrame.HOPS_INITIAL,
+                adaptor.routerId(), adaptor.router().nextMessageId(), topic, "", "", publish.payload());
+        Runnable onDone = qos == 0 ? null : () -> ctx.executor().execute(() -> {
+            inboundUnacked.decrementAndGet();
+            ctx.writeAndFlush(qos == 1 ? MqttReplies.pubAck(packetId)
+                    : MqttReplies.reply(MqttMessageType.PUBREC, packetId), ctx.voidPromise());
+        });
+        List<Blocker> blockers = new ArrayList<>(0);
+        adaptor.router().publish(frame, onDone, blockers);
+        if (!blockers.isEmpty()) {
+            pause(ctx, blockers);
+        }
+    }
+
+    /** Stops reading this publisher until everything it just fed is clear again. */
+    private void pause(ChannelHandlerContext ctx, List<Blocker> blockers) {
+        adaptor.counters().publisherPauses.incrementAndGet();
+        pauses++;
+        ctx.channel().config().setAutoRead(false);
+        AtomicInteger left = new AtomicInteger(blockers.size());
+        for (Blocker blocker : blockers) {
+            blocker.whenClear(() -> {
+                if (left.decrementAndGet() == 0) {
+                    ctx.executor().execute(() -> {
+                        if (--pauses == 0) {
+                            ctx.channel().config().setAutoRead(true);
+                        }
+                    });
+                }
+            });
+        }
+    }
+
+    private void onDisconnect(ChannelHandlerContext ctx, MqttMessage m) {
+        boolean withWill = m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader reason
+                && reason.reasonCode() == MqttReasonCodes.Disconnect.DISCONNECT_WITH_WILL_MESSAGE.byteValue();
+        cleanDisconnect = !withWill;
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            if (session == null) {
+                MqttAdaptor.LOG.info("[{}] MQTT connection from {} sent no CONNECT in {} ms: closing",
+                        adaptor.routerId(), ctx.channel().remoteAddress(), adaptor.settings().connectTimeoutMillis());
+                ctx.close();
+                return;
+            }
+            adaptor.counters().keepAliveTimeouts.incrementAndGet();
+            fail(ctx, MqttReasonCodes.Disconnect.KEEP_ALIVE_TIMEOUT, "nothing received for 1.5 x keep-alive");
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (session != null && ctx.channel().isWritable()) {
+            session.drain();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (session != null) {
+            adaptor.subscriptions().unregister(session);
+            session.close();
+            adaptor.disconnected(clientId, this);
+            if (!cleanDisconnect && will != null) {
+                adaptor.counters().willsSent.incrementAndGet();
+                adaptor.router().publish(new MessageFrame(will.qos(), false, MessageFrame.HOPS_INITIAL,
+                        adaptor.routerId(), adaptor.router().nextMessageId(), will.topic(), "", "",
+                        Unpooled.wrappedBuffer(will.payload())), null, null);
+            }
+        }
+        ctx.fireChannelInactive();
+    }
+
+    /** Another connection took this client id over (MQTT: the older one is disconnected). */
+    void takenOver(ChannelHandlerContext ctx) {
+        fail(ctx, MqttReasonCodes.Disconnect.SESSION_TAKEN_OVER, "client id taken over by a new connection");
+    }
+
+    private void badPacket(ChannelHandlerContext ctx, Throwable cause) {
+        adaptor.counters().badPackets.incrementAndGet();
+        if (cause instanceof MqttUnacceptableProtocolVersionException) {
+            refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
+                    "unacceptable protocol name or version: " + cause.getMessage());
+        } else if (cause instanceof MqttIdentifierRejectedException) {
+            refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, cause.getMessage());
+        } else if (cause instanceof TooLongFrameException) {
+            fail(ctx, MqttReasonCodes.Disconnect.PACKET_TOO_LARGE, cause.getMessage());
+        } else {
+            fail(ctx, MqttReasonCodes.Disconnect.MALFORMED_PACKET, String.valueOf(cause.getMessage()));
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, MqttConnectReturnCode code, String why) {
+        failed = true;
+        adaptor.counters().refused.incrementAndGet();
+        MqttAdaptor.LOG.warn("[{}] MQTT client {} from {} refused: {} ({})", adaptor.routerId(), clientId,
+                ctx.channel().remoteAddress(), why, code);
+        ctx.writeAndFlush(MqttReplies.connRefused(code)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Disconnects this client: MQTT 5 gets a DISCONNECT with the reason first; 3.1.1 clients are just closed. */
+    void fail(ChannelHandlerContext ctx, MqttReasonCodes.Disconnect reason, String why) {
+        if (failed) {
+            return;
+        }
+        failed = true;
+        MqttAdaptor.LOG.warn("[{}] MQTT client {} from {}: {}: disconnecting ({} 0x{})", adaptor.routerId(), clientId,
+                ctx.channel().remoteAddress(), why, reason, Integer.toHexString(reason.byteValue() & 0xFF));
+        if (v5() && session != null) {
+            ctx.writeAndFlush(MqttReplies.disconnect(reason.byteValue())).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.vanrouter.transport.message;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of the message plane, total and per topic (for {@code status addresses}). Per-topic rows are kept for at
+ * most {@link #TOPICS_MAX} topics; later topics are counted under {@link #OTHER_TOPICS}. Any thread.
+ */
+public final class MessageCounters {
+    public static final int TOPICS_MAX = 10_000;
+    public static final String OTHER_TOPICS = "(other topics)";
+
+    /** Why a message (or a copy) was dropped. */
+    public enum Drop { HOP_LIMIT, NO_ROUTE, NO_LINK, QUEUE_FULL, NO_MEMBER, GAVE_UP }
+
+    /** One topic's counts; {@code in}: messages received (clients or links), {@code out}: copies sent on. */
+    public record TopicCounts(String topic, long in, long out, long dropped) {
+    }
+
+    private static final class Row {
+        final LongAdder in = new LongAdder();
+        final LongAdder out = new LongAdder();
+        final LongAdder dropped = new LongAdder();
+    }
+
+    private final Map<String, Row> topics = new ConcurrentHashMap<>();
+    private final Map<Drop, AtomicLong> drops = new ConcurrentHashMap<>();
+    private final AtomicLong resent = new AtomicLong();
+    private final AtomicLong acksReceived = new AtomicLong();
+
+    private Row row(String topic) {
+        Row row = topics.get(topic);
+        if (row != null) {
+            return row;
+        }
+        if (topics.size() >= TOPICS_MAX) {
+            return topics.computeIfAbsent(OTHER_TOPICS, k -> new Row());
+        }
+        return topics.computeIfAbsent(topic, k -> new Row());
+    }
+
+    public void in(String topic) {
+        row(topic).in.increment();
+    }
+
+    public void out(String topic, int copies) {
+        if (copies > 0) {
+            row(topic).out.add(copies);
+        }
+    }
+
+    public void drop(String topic, Drop why) {
+        row(topic).dropped.increment();
+        drops.computeIfAbsent(why, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    void countResend() {
+        resent.incrementAndGet();
+    }
+
+    void ackReceived() {
+        acksReceived.incrementAndGet();
+    }
+
+    public long drops(Drop why) {
+        AtomicLong count = drops.get(why);
+        return count == null ? 0 : count.get();
+    }
+
+    public long totalDrops() {
+        return drops.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    /** Anycast copies sent again (DUP) after their member or its router was lost. */
+    public long resent() {
+        return resent.get();
+    }
+
+    public long acksReceived() {
+        return acksReceived.get();
+    }
+
+    public List<TopicCounts> topics() {
+        List<TopicCounts> rows = new ArrayList<>();
+        topics.forEach((topic, row) -> rows.add(new TopicCounts(topic, row.in.sum(), row.out.sum(),
+                row.dropped.sum())));
+        rows.sort((a, b) -> a.topic().compareTo(b.topic()));
+        return rows;
+    }
+}

@@ -1,0 +1,299 @@
+package io.vanrouter.transport.message;
+
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vanrouter.core.address.AddressSnapshotView;
+import io.vanrouter.core.address.GroupRoute;
+import io.vanrouter.core.address.MulticastPlanner;
+import io.vanrouter.core.address.TopicRoute;
+import io.vanrouter.core.path.Route;
+import io.vanrouter.core.path.RoutingTable;
+import io.vanrouter.transport.link.ActiveLink;
+import io.vanrouter.transport.link.LinkMessageSink;
+import io.vanrouter.transport.link.LinkRegistry;
+import io.vanrouter.transport.message.MessageCounters.Drop;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes MESSAGE frames: from local publishers (ingress) and from links (transit or destination).
+ * <ul>
+ *   <li>Multicast (non-shared subscribers): one copy to each child of this router in the ingress router's
+ *       shortest-path tree whose subtree holds a router with matching subscribers ({@link MulticastPlanner}), plus
+ *       local subscribers. Copies share the payload.</li>
+ *   <li>Anycast (shared groups): the ingress picks one member per matching group and sends one copy toward its router
+ *       ({@link AnycastTracker}); the destination answers with MESSAGE_ACK, routed back hop by hop.</li>
+ * </ul>
+ * Reads the routing table and address view through lock-free suppliers. Any thread: publishers' and links' event
+ * loops call it concurrently.
+ */
+public final class MessageRouter implements LinkMessageSink {
+    static final Logger LOG = LoggerFactory.getLogger("vanrouter.message");
+    /** How often pending anycast copies are checked for a lost destination. */
+    public static final long SWEEP_INTERVAL_MILLIS = 100;
+
+    private final String self;
+    private final Supplier<RoutingTable> routes;
+    private final Supplier<AddressSnapshotView> addresses;
+    private final LinkRegistry links;
+    private final MessageCounters counters = new MessageCounters();
+    private final AtomicLong ids;
+    private final AnycastTracker anycast;
+    private final Map<Long, Queue<Runnable>> linkWaiters = new ConcurrentHashMap<>();
+    private volatile LocalDelivery local = LocalDelivery.NONE;
+    private volatile MulticastPlanner planner;
+    private volatile ScheduledFuture<?> sweep;
+    private volatile RouteCache routeCache = new RouteCache(-1);
+
+    /** Topic routes of one address-view generation; dropped as a whole when the view changes or it is full. */
+    private record RouteCache(long generation, Map<String, TopicRoute> routes) {
+        RouteCache(long generation) {
+            this(generation, new ConcurrentHashMap<>());
+        }
+    }
+
+    /** Topics whose route is cached per address-view generation (matching is not redone per message). */
+    static final int ROUTE_CACHE_MAX = 10_000;
+
+    public MessageRouter(String self, long instance, Supplier<RoutingTable> routes,
+            Supplier<AddressSnapshotView> addresses, LinkRegistry links) {
+        this.self = self;
+        this.routes = routes;
+        this.addresses = addresses;
+        this.links = links;
+        this.ids = new AtomicLong((instance & 0xFFFF_FFFFL) << 24); // distinct ranges across restarts
+        this.anycast = new AnycastTracker(this);
+    }
+
+    /** Starts the periodic check of pending anycast copies on {@code executor}. */
+    public void start(EventExecutor executor) {
+        sweep = executor.scheduleAtFixedRate(() -> anycast.sweep(System.nanoTime()), SWEEP_INTERVAL_MILLIS,
+                SWEEP_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the sweep and releases what is pending. */
+    public void close() {
+        ScheduledFuture<?> task = sweep;
+        if (task != null) {
+            task.cancel(false);
+        }
+        anycast.close();
+    }
+
+    public void localDelivery(LocalDelivery delivery) {
+        this.local = delivery;
+    }
+
+    public String self() {
+        return self;
+    }
+
+    public MessageCounters counters() {
+        return counters;
+    }
+
+    /** Anycast copies waiting for their MESSAGE_ACK (for status and tests). */
+    public int pendingAnycast() {
+        return anycast.pendingCount();
+    }
+
+    LocalDelivery local() {
+        return local;
+    }
+
+    RoutingTable routingTable() {
+        return routes.get();
+    }
+
+    public long nextMessageId() {
+        return ids.incrementAndGet();
+    }
+
+    /**
+     * A message from a local client: takes ownership of {@code frame}. {@code onDone} (QoS 1 only, may be null) runs
+     * once the promise of docs/mqtt.md holds: copies handed to every next-hop link and local subscriber, and every
+     * shared group's member has acknowledged. {@code blockers} collects what the publisher should wait for.
+     */
+    public void publish(MessageFrame frame, Runnable onDone, List<Blocker> blockers) {
+        PublishCompletion completion = new PublishCompletion(onDone);
+        try {
+            counters.in(frame.topic());
+            TopicRoute route = route(frame.topic());
+            RoutingTable table = routes.get();
+            int copies = multicast(frame, route, table, false, blockers);
+            copies += local.deliverMulticast(frame, blockers);
+            for (GroupRoute group : route.groups()) {
+                anycast.send(frame, group, table, frame.qos() > 0 ? completion : null, blockers);
+                copies++;
+            }
+            counters.out(frame.topic(), copies);
+        } finally {
+            frame.release();
+            completion.done();
+        }
+    }
+
+    @Override
+    public void onLinkMessage(ActiveLink link, Object message) {
+        if (message instanceof MessageAck ack) {
+            sendAck(ack.ingress(), ack.messageId(), ack.accepted());
+            return;
+        }
+        MessageFrame frame = (MessageFrame) message;
+        try {
+            counters.in(frame.topic());
+            if (frame.isMulticast()) {
+                TopicRoute route = route(frame.topic());
+                int copies = multicast(frame, route, routes.get(), true, null);
+                copies += local.deliverMulticast(frame, null);
+                counters.out(frame.topic(), copies);
+            } else if (frame.destination().equals(self)) {
+                deliverGroupHere(frame);
+            } else if (frame.hopsLeft() <= 1) {
+                counters.drop(frame.topic(), Drop.HOP_LIMIT);
+                sendAck(frame.ingress(), frame.messageId(), false);
+            } else if (!sendTo(frame.destination(), frame.nextHop(), routes.get(), null)) {
+                counters.drop(frame.topic(), Drop.NO_ROUTE);
+                sendAck(frame.ingress(), frame.messageId(), false);
+            } else {
+                counters.out(frame.topic(), 1);
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** The receivers of {@code topic} in the current address view, cached per view generation. */
+    TopicRoute route(String topic) {
+        AddressSnapshotView view = addresses.get();
+        RouteCache cache = routeCache;
+        if (cache.generation() != view.generation() || cache.routes().size() >= ROUTE_CACHE_MAX) {
+            cache = new RouteCache(view.generation());
+            routeCache = cache;
+        }
+        TopicRoute route = cache.routes().get(topic);
+        if (route == null) {
+            route = view.routeTopic(topic);
+            cache.routes().put(topic, route);
+        }
+        return route;
+    }
+
+    private void deliverGroupHere(MessageFrame frame) {
+        String ingress = frame.ingress();
+        long id = frame.messageId();
+        boolean taken = local.deliverToGroup(frame.group(), frame, accepted -> sendAck(ingress, id, accepted), null);
+        if (taken) {
+            counters.out(frame.topic(), 1);
+        } else {
+            sendAck(ingress, id, false); // the member left: the ingress picks another
+        }
+    }
+
+    /** Multicast copies to the tree children below this router; returns how many were sent. */
+    private int multicast(MessageFrame frame, TopicRoute route, RoutingTable table, boolean transit,
+            List<Blocker> blockers) {
+        Set<String> destinations = route.remoteSubscribers().keySet();
+        if (destinations.isEmpty()) {
+            return 0;
+        }
+        Set<String> hops = planner(table).nextHops(frame.ingress(), destinations);
+        if (hops.isEmpty()) {
+            return 0;
+        }
+        if (transit && frame.hopsLeft() <= 1) {
+            counters.drop(frame.topic(), Drop.HOP_LIMIT);
+            return 0;
+        }
+        int sent = 0;
+        for (String hop : hops) {
+            ActiveLink link = links.toPeer(hop);
+            if (link == null) {
+                counters.drop(frame.topic(), Drop.NO_LINK);
+                continue;
+            }
+            write(link, transit ? frame.nextHop() : frame.retainedDuplicate(), blockers);
+            sent++;
+        }
+        return sent;
+    }
+
+    private MulticastPlanner planner(RoutingTable table) {
+        MulticastPlanner current = planner;
+        if (current == null || current.treeGeneration() != table.generation()) {
+            current = new MulticastPlanner(self, table.generation(), table.trees()::tree);
+            planner = current;
+        }
+        return current;
+    }
+
+    /** Sends {@code frame} (ownership taken) toward router {@code destination}; false if there is no route. */
+    boolean sendTo(String destination, MessageFrame frame, RoutingTable table, List<Blocker> blockers) {
+        Route route = table.routes().get(destination);
+        ActiveLink link = route == null ? null : links.get(route.linkId());
+        if (link == null) {
+            frame.release();
+            return false;
+        }
+        write(link, frame, blockers);
+        return true;
+    }
+
+    /** Routes an ACK toward {@code ingress}, or settles it here when this router is the ingress. */
+    void sendAck(String ingress, long messageId, boolean accepted) {
+        if (ingress.equals(self)) {
+            counters.ackReceived();
+            anycast.onAck(messageId, accepted);
+            return;
+        }
+        Route route = routes.get().routes().get(ingress);
+        ActiveLink link = route == null ? null : links.get(route.linkId());
+        if (link != null) {
+            link.channel().writeAndFlush(new MessageAck(ingress, messageId, accepted), link.channel().voidPromise());
+        }
+    }
+
+    private void write(ActiveLink link, Object message, List<Blocker> blockers) {
+        if (!link.channel().isActive()) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        link.channel().writeAndFlush(message, link.channel().voidPromise());
+        if (blockers != null && !link.channel().isWritable()) {
+            blockers.add(resume -> whenWritable(link, resume));
+        }
+    }
+
+    private void whenWritable(ActiveLink link, Runnable resume) {
+        linkWaiters.computeIfAbsent(link.linkId(), k -> new ConcurrentLinkedQueue<>()).add(resume);
+        if (link.channel().isWritable() || !link.channel().isActive()) {
+            onLinkWritable(link);
+        }
+    }
+
+    @Override
+    public void onLinkWritable(ActiveLink link) {
+        Queue<Runnable> waiters = linkWaiters.get(link.linkId());
+        if (waiters != null) {
+            for (Runnable resume = waiters.poll(); resume != null; resume = waiters.poll()) {
+                resume.run();
+            }
+        }
+    }
+
+    @Override
+    public void onLinkDown(ActiveLink link) {
+        onLinkWritable(link);
+        linkWaiters.remove(link.linkId());
+    }
+}

@@ -1,0 +1,111 @@
+package io.vanrouter.transport.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.handler.codec.EncoderException;
+import io.vanrouter.core.address.Address;
+import io.vanrouter.transport.message.MessageAck;
+import io.vanrouter.transport.message.MessageFrame;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * MESSAGE (0x30) and MESSAGE_ACK (0x31); see docs/protocol.md. A MESSAGE payload is read as a retained slice of the
+ * decoder's buffer and written as a component of a composite buffer: the bytes are never copied.
+ *
+ * <p>Stateless; event loops.
+ */
+public final class MessageCodec {
+    /** Flag bits of MESSAGE: bits 0-1 the QoS (0 or 1), bit 3 DUP. */
+    static final int FLAG_QOS_MASK = 0x03;
+    static final int FLAG_DUP = 0x08;
+    /** Longest topic: what MQTT can carry. */
+    public static final int TOPIC_BYTES_MAX = 0xFFFF;
+    /** Longest group field ({@code G/F}). */
+    public static final int GROUP_BYTES_MAX = Address.GROUP_BYTES_MAX + 1 + Address.NAME_BYTES_MAX;
+
+    private MessageCodec() {
+    }
+
+    /** Length prefix, type and header of a MESSAGE, then the payload as a second component. */
+    static ByteBuf encodeMessage(ByteBufAllocator alloc, MessageFrame frame, int maxFrameBytes) {
+        ByteBuf header = alloc.buffer(64 + frame.topic().length());
+        try {
+            header.writeInt(0);
+            header.writeByte(FrameType.MESSAGE.code());
+            header.writeByte((frame.qos() & FLAG_QOS_MASK) | (frame.dup() ? FLAG_DUP : 0));
+            header.writeByte(frame.hopsLeft());
+            writeString(header, frame.ingress(), WireLimits.NAME_BYTES_MAX);
+            header.writeLong(frame.messageId());
+            writeString(header, frame.topic(), TOPIC_BYTES_MAX);
+            writeString(header, frame.destination(), WireLimits.NAME_BYTES_MAX);
+            writeString(header, frame.group(), GROUP_BYTES_MAX);
+            int length = header.readableBytes() - WireLimits.LENGTH_FIELD_BYTES + frame.content().readableBytes();
+            if (length > maxFrameBytes) {
+                throw new EncoderException("MESSAGE of " + length + " bytes exceeds limit " + maxFrameBytes);
+            }
+            header.setInt(0, length);
+        } catch (RuntimeException e) {
+            header.release();
+            throw e;
+        }
+        CompositeByteBuf out = alloc.compositeBuffer(2);
+        out.addComponent(true, header);
+        out.addComponent(true, frame.content().retain());
+        return out;
+    }
+
+    static ByteBuf encodeAck(ByteBufAllocator alloc, MessageAck ack) {
+        ByteBuf out = alloc.buffer(32);
+        out.writeInt(0);
+        out.writeByte(FrameType.MESSAGE_ACK.code());
+        writeString(out, ack.ingress(), WireLimits.NAME_BYTES_MAX);
+        out.writeLong(ack.messageId());
+        out.writeByte(ack.outcomeCode());
+        out.setInt(0, out.readableBytes() - WireLimits.LENGTH_FIELD_BYTES);
+        return out;
+    }
+
+    /** Reads a MESSAGE body of {@code bodyBytes} (after the type byte); the payload: a retained slice of {@code in}. */
+    static MessageFrame readMessage(ByteBuf in, int bodyBytes) {
+        ByteBuf body = in.readSlice(bodyBytes);
+        PayloadReader reader = new PayloadReader(body, FrameType.MESSAGE);
+        int flags = reader.u8("flags");
+        int qos = flags & FLAG_QOS_MASK;
+        if (qos > 1 || (flags & ~(FLAG_QOS_MASK | FLAG_DUP)) != 0) {
+            throw reader.malformed("flags 0x" + Integer.toHexString(flags) + " (QoS " + qos + ")");
+        }
+        int hops = reader.u8("hops left");
+        String ingress = reader.string("ingress", WireLimits.NAME_BYTES_MAX);
+        long id = reader.u64("message id");
+        String topic = reader.string("topic", TOPIC_BYTES_MAX);
+        String destination = reader.string("destination", WireLimits.NAME_BYTES_MAX);
+        String group = reader.string("group", GROUP_BYTES_MAX);
+        if (ingress.isEmpty() || topic.isEmpty()) {
+            throw reader.malformed("empty ingress or topic");
+        }
+        return new MessageFrame(qos, (flags & FLAG_DUP) != 0, hops, ingress, id, topic, destination, group,
+                body.readRetainedSlice(body.readableBytes()));
+    }
+
+    static MessageAck parseAck(PayloadReader reader) {
+        String ingress = reader.string("ingress", WireLimits.NAME_BYTES_MAX);
+        long id = reader.u64("message id");
+        int outcome = reader.u8("outcome");
+        if (outcome != MessageAck.OUTCOME_ACCEPTED && outcome != MessageAck.OUTCOME_RELEASED) {
+            throw reader.malformed("unknown outcome " + outcome);
+        }
+        reader.expectEnd();
+        return new MessageAck(ingress, id, outcome == MessageAck.OUTCOME_ACCEPTED);
+    }
+
+    private static void writeString(ByteBuf out, String value, int maxBytes) {
+        int bytes = ByteBufUtil.utf8Bytes(value);
+        if (bytes > maxBytes) {
+            throw new EncoderException("string of " + bytes + " bytes exceeds limit " + maxBytes);
+        }
+        out.writeShort(bytes);
+        out.writeCharSequence(value, StandardCharsets.UTF_8);
+    }
+}

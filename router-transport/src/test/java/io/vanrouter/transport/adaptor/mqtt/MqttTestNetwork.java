@@ -1,0 +1,123 @@
+package io.vanrouter.transport.adaptor.mqtt;
+
+import static org.awaitility.Awaitility.await;
+
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.vanrouter.core.CoreSettings;
+import io.vanrouter.core.address.AddressRules;
+import io.vanrouter.core.address.TopicRoute;
+import io.vanrouter.transport.CoreLoop;
+import io.vanrouter.transport.Endpoint;
+import io.vanrouter.transport.RouterMode;
+import io.vanrouter.transport.TransportServer;
+import io.vanrouter.transport.TransportSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Real routers on 127.0.0.1 in one JVM (transport, core thread, MQTT adaptor each), for MQTT tests. */
+final class MqttTestNetwork implements AutoCloseable {
+    static final Duration CONVERGE = Duration.ofSeconds(20);
+    private static final AtomicLong INSTANCES = new AtomicLong(System.currentTimeMillis());
+
+    record Node(String id, TransportServer server, CoreLoop core, MqttAdaptor mqtt) {
+        int linkPort() {
+            return server.boundAddresses().get(0).getPort();
+        }
+
+        String uri() {
+            return "tcp://127.0.0.1:" + mqtt.boundAddress().getPort();
+        }
+
+        TopicRoute route(String topic) {
+            return core.addressView().routeTopic(topic);
+        }
+    }
+
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final AddressRules rules;
+
+    MqttTestNetwork() {
+        this(AddressRules.none());
+    }
+
+    MqttTestNetwork(AddressRules rules) {
+        this.rules = rules;
+    }
+
+    /** Starts router {@code id} dialing the already started routers {@code peers}. */
+    Node start(String id, String... peers) throws Exception {
+        long instance = INSTANCES.incrementAndGet();
+        List<Endpoint> dial = new ArrayList<>();
+        for (String peer : peers) {
+            dial.add(new Endpoint("127.0.0.1", nodes.get(peer).linkPort(), 1));
+        }
+        TransportSettings settings = new TransportSettings(id, instance, "mqtt-test", RouterMode.INTERIOR,
+                List.of(new Endpoint("127.0.0.1", 0, 1)), dial, 5_000, TransportSettings.MAX_FRAME_BYTES_DEFAULT,
+                50, 500);
+        TransportServer server = new TransportServer(settings);
+        CoreLoop core = new CoreLoop(CoreSettings.defaults(id, instance).withHello(500, 5_000), rules,
+                server.controlSender());
+        core.start();
+        server.start(core);
+        MqttAdaptor mqtt = new MqttAdaptor(MqttSettings.defaults("127.0.0.1", 0), server.messageRouter(),
+                core::submitAddConsumer, core::submitRemoveConsumer);
+        mqtt.start(server.eventLoops(), Epoll.isAvailable() ? EpollServerSocketChannel.class
+                : NioServerSocketChannel.class);
+        Node node = new Node(id, server, core, mqtt);
+        nodes.put(id, node);
+        return node;
+    }
+
+    Node node(String id) {
+        return nodes.get(id);
+    }
+
+    /** Square a-b-c-d-a with the diagonal a-c. */
+    void squareWithDiagonal() throws Exception {
+        start("a");
+        start("b", "a");
+        start("c", "b", "a");
+        start("d", "c", "a");
+        awaitFullMesh();
+    }
+
+    void awaitFullMesh() {
+        await().atMost(CONVERGE).until(() -> nodes.values().stream()
+                .allMatch(n -> n.core().routingTable().routes().size() == nodes.size() - 1));
+    }
+
+    /** Waits until router {@code at} sees non-shared subscribers of {@code topic} on exactly these routers. */
+    void awaitSubscribers(String at, String topic, Set<String> remoteRouters) {
+        await().atMost(CONVERGE).until(() -> node(at).route(topic).remoteSubscribers().keySet().equals(remoteRouters));
+    }
+
+    /** Waits until router {@code at} sees members of shared group {@code group} on exactly these remote routers. */
+    void awaitGroup(String at, String topic, String group, Set<String> remoteRouters) {
+        await().atMost(CONVERGE).until(() -> node(at).route(topic).groups().stream()
+                .anyMatch(g -> g.group().equals(group) && g.remoteMembers().keySet().equals(remoteRouters)));
+    }
+
+    /** Stops one router the hard way (no MQTT goodbye, CLOSE to its peers). */
+    void stop(String id) {
+        Node node = nodes.remove(id);
+        if (node != null) {
+            node.mqtt().close();
+            node.server().close();
+            node.core().close();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (String id : List.copyOf(nodes.keySet())) {
+            stop(id);
+        }
+    }
+}
