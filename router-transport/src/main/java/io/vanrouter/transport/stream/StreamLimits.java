@@ -1,5 +1,7 @@
 package io.vanrouter.transport.stream;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.vanrouter.transport.wire.WireLimits;
 
 /** Flow-control constants of the data plane (docs/data-plane.md). */
@@ -16,5 +18,18 @@ public final class StreamLimits {
     public static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     private StreamLimits() {
+    }
+
+    /** Largest single read from a TCP socket; one DATA frame carries at most this. */
+    public static final int SOCKET_READ_BYTES_MAX = 64 << 10;
+
+    /**
+     * Reads on TCP sockets: adaptive buffer sizes up to {@link #SOCKET_READ_BYTES_MAX}, and one buffer per
+     * {@code read()} call, so a socket never reads past its stream's credit (Netty's default reads up to 16 buffers
+     * per call, which let a router hold about 1 MiB for one stream).
+     */
+    public static RecvByteBufAllocator socketReadAllocator() {
+        return new AdaptiveRecvByteBufAllocator(512, 16 << 10, SOCKET_READ_BYTES_MAX)
+                .maxMessagesPerRead(1);
     }
 }

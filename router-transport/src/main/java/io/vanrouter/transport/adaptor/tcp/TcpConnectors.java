@@ -40,6 +40,7 @@ final class TcpConnectors implements ServiceConnector {
         this.template = new Bootstrap()
                 .channel(socketType)
                 .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, StreamLimits.socketReadAllocator())
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, StreamLimits.CONNECT_TIMEOUT_MILLIS);

@@ -11,6 +11,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.vanrouter.transport.link.LinkSession;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.stream.Stream;
+import io.vanrouter.transport.stream.StreamLimits;
 import io.vanrouter.transport.stream.StreamRouter;
 import io.vanrouter.transport.wire.StreamResetCode;
 import java.io.IOException;
@@ -56,6 +57,7 @@ final class TcpListener {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, StreamLimits.socketReadAllocator())
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {
