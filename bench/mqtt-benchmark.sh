@@ -1,0 +1,331 @@
+#!/usr/bin/env bash
+# MQTT benchmark (issue 4, acceptance point 6): vanrouter against bridged mosquitto, one run, systems alternated.
+#
+# Scenarios (100-byte payloads, MQTT 3.1.1, one publisher, the same load generator for all):
+#   ceiling      QoS 0, publisher and subscriber on one mosquitto: the generator's (and this machine's) ceiling
+#   mosq-ab      QoS 0, publisher -> mosquitto A -> bridge -> mosquitto B -> subscriber
+#   vr-ab        QoS 0, publisher -> router A -> router B -> subscriber
+#   mosq-fan3    QoS 0, publisher on mosquitto A, bridged to B, C, D (star), one subscriber on each of B, C, D
+#   vr-fan3      QoS 0, publisher on router A, linked to B, C, D (star), one subscriber on each of B, C, D
+#   ceiling-q1, mosq-ab-q1, vr-ab-q1   the same with QoS 1 (publisher and subscriptions), at most --inflight unacked
+# Output:  progress on stderr, a Markdown report on stdout and in RESULTS_DIR/results.md, every run's figures in
+#          RESULTS_DIR/raw.csv (RESULTS_DIR is a new temp dir, printed at the end; configs and logs are kept there).
+#
+# Usage:   flock /tmp/vanrouter-bench.lock bench/mqtt-benchmark.sh [options]
+#   --seconds N     measured seconds per run (default 10), after --warmup seconds of load that are not recorded
+#   --warmup N      seconds of load before each measurement (default 2)
+#   --rounds N      rounds; each runs every scenario once, mosquitto first in odd rounds, vanrouter first in even
+#                   rounds (default 3)
+#   --quick         smoke run: --seconds 3 --warmup 1 --rounds 1
+#   --window N      QoS 0: the publisher stays at most N messages ahead of its slowest subscriber (default 2000)
+#   --window-q1 N   the same for QoS 1 (default 500: mosquitto drops QoS 1 messages to a client past its default
+#                   queue, 1,000 + 20 in flight, and lost a few hundred per run with a window of 1,000)
+#   --inflight N    QoS 1: at most N unacknowledged PUBLISHes (default 100)
+#   --scenarios L   comma-separated subset of the scenarios above (default all)
+#   --no-build      use the existing jar, test classes and classpath instead of building them first
+# Must run as root when mosquitto is missing (it is installed with apt-get). See docs/benchmarks.md, section "MQTT".
+set -euo pipefail
+
+secs=10
+warmup=2
+rounds=3
+window=2000
+window_q1=500
+inflight=100
+build=1
+all_scenarios="ceiling,mosq-ab,vr-ab,mosq-fan3,vr-fan3,ceiling-q1,mosq-ab-q1,vr-ab-q1"
+scen_arg=$all_scenarios
+
+die() { echo "mqtt-benchmark: $*" >&2; exit 1; }
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-0}"; }
+
+while (($#)); do
+    case "$1" in
+        --seconds) secs=${2:?--seconds needs a value}; shift 2 ;;
+        --warmup) warmup=${2:?--warmup needs a value}; shift 2 ;;
+        --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
+        --quick) secs=3; warmup=1; rounds=1; shift ;;
+        --window) window=${2:?--window needs a value}; shift 2 ;;
+        --window-q1) window_q1=${2:?--window-q1 needs a value}; shift 2 ;;
+        --inflight) inflight=${2:?--inflight needs a value}; shift 2 ;;
+        --scenarios) scen_arg=${2:?--scenarios needs a value}; shift 2 ;;
+        --no-build) build=0; shift ;;
+        -h|--help) usage 0 ;;
+        *) echo "mqtt-benchmark: unknown option $1" >&2; usage 2 ;;
+    esac
+done
+for v in secs rounds window window_q1 inflight; do
+    [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--$v must be a positive integer, got '${!v}'"
+done
+[[ $warmup =~ ^[0-9]+$ ]] || die "--warmup must be a non-negative integer, got '$warmup'"
+IFS=, read -r -a scenarios <<< "$scen_arg"
+for s in "${scenarios[@]}"; do
+    [[ ,$all_scenarios, == *,$s,* ]] || die "unknown scenario '$s' (use $all_scenarios)"
+done
+want() { [[ " ${scenarios[*]} " == *" $1 "* ]]; }
+want_any() { local s; for s in "${scenarios[@]}"; do [[ $s == $1 ]] && return 0; done; return 1; }
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+helper="$repo/bench/tcp_bench.py"
+report_py="$repo/bench/mqtt_report.py"
+jar="$repo/router-daemon/target/vanrouter.jar"
+cpfile="$repo/router-transport/target/bench-classpath.txt"
+PATH="$PATH:/usr/sbin:/sbin"
+
+# ---------------------------------------------------------------------------------------------------------- tools
+mosquitto=$(command -v mosquitto || true)
+if [[ -z $mosquitto ]]; then
+    if [[ $(id -u) -ne 0 ]]; then
+        die "mosquitto is not installed and this is not root: run as root (the script installs it with" \
+            "apt-get install -y mosquitto) or install it first: sudo apt-get install -y mosquitto"
+    fi
+    command -v apt-get > /dev/null || die "mosquitto is missing and there is no apt-get to install it"
+    log "installing mosquitto"
+    apt-get update -q > /dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q mosquitto > /dev/null
+    mosquitto=$(command -v mosquitto) || die "apt-get install mosquitto did not provide a mosquitto binary"
+fi
+for tool in java python3 flock setsid timeout; do
+    command -v "$tool" > /dev/null || die "missing tool: $tool"
+done
+python3=$(python3 -c 'import sys; print(sys.executable)')
+python3() { "$python3" "$@"; }
+
+# ---------------------------------------------------------------------------------------------------------- setup
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+if (($(cut -d. -f1 /proc/loadavg) >= $(nproc))); then
+    log "warning: load average $load_start on $(nproc) cores: other work will skew the figures"
+fi
+work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-mqttbench.XXXXXX")
+pids=()
+cleanup() {
+    local pid
+    for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2> /dev/null || true; done
+    for _ in $(seq 50); do
+        local alive=0
+        for pid in "${pids[@]}"; do kill -0 "$pid" 2> /dev/null && alive=1; done
+        ((alive)) || break
+        sleep 0.1
+    done
+    for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2> /dev/null || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start NAME CMD...: runs CMD in its own session, logs to work/NAME.log; its pid in last_pid.
+start() {
+    local name=$1; shift
+    setsid "$@" > "$work/$name.log" 2>&1 < /dev/null &
+    pids+=("$!")
+    last_pid=$!
+}
+
+if ((build)); then
+    log "building router-daemon and the load generator (offline, under the shared Maven lock)"
+    (cd "$repo" && flock /tmp/vanrouter-mvn.lock mvn -B -o -q -DskipTests -pl router-daemon,router-transport -am \
+        package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test) \
+        > "$work/build.log" 2>&1 || die "build failed, see $work/build.log"
+fi
+[[ -f $jar ]] || die "no $jar (run without --no-build)"
+[[ -f $cpfile && -f $repo/router-transport/target/test-classes/io/vanrouter/bench/MqttLoad.class ]] \
+    || die "no load generator build in router-transport/target (run without --no-build)"
+gen_cp="$repo/router-transport/target/test-classes:$(cat "$cpfile")"
+read -r -a gen_opts <<< "${MQTTLOAD_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC}"
+read -r -a java_opts <<< "${VANROUTER_JAVA_OPTS:-$(grep -v '^#' "$repo/config/jvm.options" | tr '\n' ' ')}"
+
+read -r -a port < <(python3 "$helper" free-ports 19)
+((${#port[@]} == 19)) || die "could not find free ports"
+# mosquitto: m1 (ceiling), ma-mb (A->B), fa hub with fb, fc, fd (fan-out).
+declare -A mport=([m1]=${port[0]} [ma]=${port[1]} [mb]=${port[2]} [fa]=${port[3]} [fb]=${port[4]} [fc]=${port[5]}
+    [fd]=${port[6]})
+# vanrouter a (hub), b, c, d: inter-router link port, management port, MQTT port.
+declare -A link_port=([a]=${port[7]} [b]=${port[8]} [c]=${port[9]} [d]=${port[10]})
+declare -A mgmt_port=([a]=${port[11]} [b]=${port[12]} [c]=${port[13]} [d]=${port[14]})
+declare -A mqtt_port=([a]=${port[15]} [b]=${port[16]} [c]=${port[17]} [d]=${port[18]})
+
+# mosquitto_conf NAME BRIDGE_TO...: a broker on its port; a bridge to each named broker (q0/# at QoS 0, q1/# at 1).
+mosquitto_conf() {
+    local name=$1 to; shift
+    cat << EOF
+# mosquitto $name, generated by bench/mqtt-benchmark.sh
+per_listener_settings false
+allow_anonymous true
+persistence false
+log_dest stdout
+log_type error
+log_type warning
+log_type notice
+listener ${mport[$name]} 127.0.0.1
+EOF
+    for to in "$@"; do
+        cat << EOF
+
+connection bridge-$name-$to
+address 127.0.0.1:${mport[$to]}
+topic q0/# both 0
+topic q1/# both 1
+bridge_protocol_version mqttv311
+cleansession true
+notifications false
+start_type automatic
+restart_timeout 1
+EOF
+    done
+}
+declare -A bridges=([m1]="" [ma]="mb" [mb]="" [fa]="fb fc fd" [fb]="" [fc]="" [fd]="")
+declare -A mosq_pid=()
+need_mosq=()
+want_any "ceiling*" && need_mosq+=(m1)
+want_any "mosq-ab*" && need_mosq+=(mb ma)
+want mosq-fan3 && need_mosq+=(fb fc fd fa)
+for m in "${need_mosq[@]}"; do
+    # shellcheck disable=SC2086
+    mosquitto_conf "$m" ${bridges[$m]} > "$work/mosquitto-$m.conf"
+    start "mosquitto-$m" "$mosquitto" -c "$work/mosquitto-$m.conf"
+    mosq_pid[$m]=$last_pid
+done
+
+router_conf() { # router_conf ID: a, the hub, listens; b, c and d dial it.
+    printf 'router:\n  id: %s\n  network: mqttbench\nlisten:\n  - host: 127.0.0.1\n    port: %s\n' "$1" \
+        "${link_port[$1]}"
+    if [[ $1 != a ]]; then printf 'peers:\n  - host: 127.0.0.1\n    port: %s\n' "${link_port[a]}"; fi
+    printf 'management:\n  host: 127.0.0.1\n  port: %s\n' "${mgmt_port[$1]}"
+    printf 'mqtt:\n  listen: {host: 127.0.0.1, port: %s}\n' "${mqtt_port[$1]}"
+}
+declare -A router_pid=()
+vr_routers=()
+want_any "vr-ab*" && vr_routers=(a b)
+want vr-fan3 && vr_routers=(a b c d)
+for r in "${vr_routers[@]}"; do
+    router_conf "$r" > "$work/router-$r.yaml"
+    start "router-$r" java "${java_opts[@]}" -jar "$jar" run --config "$work/router-$r.yaml"
+    router_pid[$r]=$last_pid
+done
+
+sleep 0.5
+for m in "${need_mosq[@]}"; do
+    kill -0 "${mosq_pid[$m]}" 2> /dev/null || die "mosquitto $m exited: $(tail -n 3 "$work/mosquitto-$m.log")"
+done
+vr_unavailable=""
+if ((${#vr_routers[@]})); then
+    others=("${vr_routers[@]:1}")
+    log "waiting for routes from router a to ${others[*]}"
+    if ! err=$(python3 "$helper" wait-routes "${mgmt_port[a]}" 30 "${others[@]}" 2>&1); then
+        vr_unavailable="$err"
+        for r in "${vr_routers[@]}"; do
+            if ! kill -0 "${router_pid[$r]}" 2> /dev/null; then
+                vr_unavailable="router $r exited: $(grep -v '^\s*$' "$work/router-$r.log" | tail -n 1)"
+            fi
+        done
+        log "vanrouter scenarios unavailable: $vr_unavailable"
+    fi
+fi
+
+# ---------------------------------------------------------------------------------------------------------- runs
+csv="$work/raw.csv"
+echo "round,scenario,metric,value,note" > "$csv"
+row() { # row ROUND SCENARIO METRIC VALUE [NOTE]
+    local note=${5:-}
+    note=${note//,/;}
+    note=${note//$'\n'/ }
+    echo "$1,$2,$3,$4,${note:0:300}" >> "$csv"
+}
+clk=$(getconf CLK_TCK)
+cpu_ticks() { # total utime+stime of the given pids, in clock ticks
+    local pid sum=0 f
+    for pid in "$@"; do
+        if read -r -a f < <(sed 's/^.*) //' "/proc/$pid/stat" 2> /dev/null); then
+            sum=$((sum + f[11] + f[12]))
+        fi
+    done
+    echo "$sum"
+}
+
+# measure ROUND SCENARIO: one run of the load generator; figures (and the CPU of the system's processes) in the CSV.
+measure() {
+    local round=$1 sc=$2 qos=0 win=$window pub subs procs=() r m
+    if [[ $sc == *-q1 ]]; then qos=1 win=$window_q1; fi
+    case "${sc%-q1}" in
+        ceiling) pub=${mport[m1]}; subs="127.0.0.1:${mport[m1]}"; procs=("${mosq_pid[m1]}") ;;
+        mosq-ab) pub=${mport[ma]}; subs="127.0.0.1:${mport[mb]}"; procs=("${mosq_pid[ma]}" "${mosq_pid[mb]}") ;;
+        vr-ab) pub=${mqtt_port[a]}; subs="127.0.0.1:${mqtt_port[b]}"; procs=("${router_pid[a]:-}" "${router_pid[b]:-}") ;;
+        mosq-fan3) pub=${mport[fa]}; subs="127.0.0.1:${mport[fb]},127.0.0.1:${mport[fc]},127.0.0.1:${mport[fd]}"
+            for m in fa fb fc fd; do procs+=("${mosq_pid[$m]}"); done ;;
+        vr-fan3) pub=${mqtt_port[a]}
+            subs="127.0.0.1:${mqtt_port[b]},127.0.0.1:${mqtt_port[c]},127.0.0.1:${mqtt_port[d]}"
+            for r in a b c d; do procs+=("${router_pid[$r]}"); done ;;
+    esac
+    if [[ $sc == vr-* && -n $vr_unavailable ]]; then
+        row "$round" "$sc" all NA "vanrouter unavailable: $vr_unavailable"
+        return 0
+    fi
+    local out="$work/run-$round-$sc.out" cpu0 cpu1 t0 t1
+    cpu0=$(cpu_ticks "${procs[@]}")
+    t0=$(date +%s%N)
+    if timeout $((warmup + secs + 90)) java "${gen_opts[@]}" -cp "$gen_cp" io.vanrouter.bench.MqttLoad \
+        --pub "127.0.0.1:$pub" --sub "$subs" --topic "q$qos/bench/$sc/$round" --qos "$qos" --size 100 \
+        --seconds "$secs" --warmup "$warmup" --window "$win" --inflight "$inflight" > "$out" 2> "$out.err"; then
+        cpu1=$(cpu_ticks "${procs[@]}")
+        t1=$(date +%s%N)
+        local line kv
+        line=$(grep '^result ' "$out" | tail -n 1)
+        for kv in ${line#result }; do
+            row "$round" "$sc" "${kv%%=*}" "${kv#*=}"
+        done
+        local sent
+        sent=$(sed -n 's/.* sent=\([0-9]*\).*/\1/p' <<< "$line")
+        if ((sent > 0)); then
+            # CPU of the brokers/routers of this scenario over the whole run (probe, warm-up, measurement, drain),
+            # per published message, and as cores busy over the run.
+            row "$round" "$sc" cpu_us_per_msg "$(python3 -c "print(round(($cpu1-$cpu0)/$clk*1e6/$sent, 2))")"
+            row "$round" "$sc" cpu_cores "$(python3 -c "print(round(($cpu1-$cpu0)/$clk/(($t1-$t0)/1e9), 2))")"
+        fi
+        log "round $round $sc: $(sed 's/^result //; s/ rate_subs=[^ ]*//; s/ p90_us=[^ ]*//; s/ probe_ms=.*//' <<< "$line")"
+    else
+        local why
+        why=$(tail -n 3 "$out.err" | tr '\n' ' ')
+        row "$round" "$sc" all NA "load generator failed: ${why:-timeout}"
+        log "round $round $sc: FAILED: ${why:-timeout}"
+    fi
+    for r in "${vr_routers[@]}"; do
+        if [[ $sc == vr-* ]] && ! kill -0 "${router_pid[$r]}" 2> /dev/null; then
+            vr_unavailable="router $r exited: $(grep -v '^\s*$' "$work/router-$r.log" | tail -n 1)"
+            log "vanrouter scenarios unavailable from now on: $vr_unavailable"
+        fi
+    done
+}
+
+# Pairs measured back to back; mosquitto first in odd rounds, vanrouter first in even rounds.
+groups=("ceiling" "mosq-ab vr-ab" "mosq-fan3 vr-fan3" "ceiling-q1" "mosq-ab-q1 vr-ab-q1")
+for ((round = 1; round <= rounds; round++)); do
+    for g in "${groups[@]}"; do
+        read -r -a members <<< "$g"
+        if ((round % 2 == 0)); then
+            members=($(printf '%s\n' "${members[@]}" | tac))
+        fi
+        for sc in "${members[@]}"; do
+            if want "$sc"; then measure "$round" "$sc"; fi
+        done
+    done
+done
+
+# ---------------------------------------------------------------------------------------------------------- report
+results="$work/results.md"
+{
+    echo "# vanrouter MQTT benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "- command: bench/mqtt-benchmark.sh --seconds $secs --warmup $warmup --rounds $rounds --window $window" \
+        "--window-q1 $window_q1 --inflight $inflight --scenarios $scen_arg"
+    echo "- commit: $(git -C "$repo" rev-parse --short HEAD 2> /dev/null || echo unknown)," \
+        "machine: $(nproc) cores, $(uname -r), load average at the start $load_start, at the end" \
+        "$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- $("$mosquitto" -h 2>&1 | head -n 1), $(java -version 2>&1 | head -n 1), routers:" \
+        "java ${java_opts[*]}, load generator: java ${gen_opts[*]} (MqttLoad, Netty MQTT codec)"
+    echo
+} > "$results"
+python3 "$report_py" "$csv" "$rounds" >> "$results"
+cat "$results"
+echo
+echo "results: $results"
+echo "raw per-run numbers: $csv"

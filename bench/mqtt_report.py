@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Report of bench/mqtt-benchmark.sh: medians over rounds, vanrouter/mosquitto ratios, the issue's goals (Markdown).
+
+Usage: mqtt_report.py RAW.csv ROUNDS   (RAW.csv: round,scenario,metric,value,note as written by the script)
+"""
+import csv
+import statistics
+import sys
+
+SCENARIOS = [
+    # scenario, case label, system label
+    ("ceiling", "ceiling, QoS 0", "one mosquitto (publisher and subscriber on it)"),
+    ("mosq-ab", "A→B, QoS 0", "mosquitto A ⇢ bridge ⇢ mosquitto B"),
+    ("vr-ab", "A→B, QoS 0", "vanrouter A → B"),
+    ("mosq-fan3", "fan-out ×3, QoS 0", "mosquitto A bridged to B, C, D"),
+    ("vr-fan3", "fan-out ×3, QoS 0", "vanrouter A linked to B, C, D"),
+    ("ceiling-q1", "ceiling, QoS 1", "one mosquitto"),
+    ("mosq-ab-q1", "A→B, QoS 1", "mosquitto A ⇢ bridge ⇢ mosquitto B"),
+    ("vr-ab-q1", "A→B, QoS 1", "vanrouter A → B"),
+]
+PAIRS = {"vr-ab": "mosq-ab", "vr-fan3": "mosq-fan3", "vr-ab-q1": "mosq-ab-q1"}
+ANCHORS = {
+    "vr-ab": "skupper-router 32,900 (acked); NATS 619,000",
+    "vr-fan3": "skupper-router 17,600; NATS 369,000 per receiver",
+    "vr-ab-q1": "skupper-router 32,900 (acked)",
+}
+
+
+def main(argv):
+    if len(argv) != 3:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    values, notes = {}, {}
+    with open(argv[1], newline="") as f:
+        for r in csv.DictReader(f):
+            if r["value"] == "NA":
+                notes.setdefault(r["scenario"], []).append(f"round {r['round']}: {r['note']}")
+                continue
+            try:
+                v = float(r["value"])
+            except ValueError:
+                continue
+            values.setdefault((r["scenario"], r["metric"]), []).append(v)
+
+    def med(sc, metric):
+        vs = values.get((sc, metric))
+        return statistics.median(vs) if vs else None
+
+    def num(v, digits=0):
+        if v is None:
+            return "–"
+        return f"{v:,.{digits}f}"
+
+    def ms(us):
+        return "–" if us is None else f"{us / 1000:.2f}"
+
+    def ratio(a, b):
+        return "–" if a is None or b in (None, 0) else f"{a / b:.2f}"
+
+    present = [s for s in SCENARIOS if (s[0], "rate_avg") in values or s[0] in notes]
+    print(f"Medians of {argv[2]} round(s). Rates are messages/s received per subscriber in the measured window "
+          "(fan-out: mean of the 3 subscribers, slowest in brackets); QoS 1 also the publisher's PUBACKs/s. "
+          "Latency is publish to receipt, one clock. CPU: brokers/routers of the scenario, µs per published "
+          "message over the whole run (probe, warm-up and drain included); generator CPU: the load generator's "
+          "process during the load, per published message.")
+    print()
+    print("| case | system | msgs/s per subscriber | p50 ms | p99 ms | lost | reordered | CPU µs/msg | generator CPU µs/msg "
+          "| rate vs mosquitto | p99 vs mosquitto | anchors (issue) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for sc, case, system in present:
+        rate, rmin, acked = med(sc, "rate_avg"), med(sc, "rate_min"), med(sc, "acked_rate")
+        cell = num(rate)
+        if "fan3" in sc and rmin is not None:
+            cell += f" ({num(rmin)})"
+        if sc.endswith("-q1") and acked is not None:
+            cell += f"; acked {num(acked)}"
+        if rate is None:
+            cell = "failed"
+        lost = values.get((sc, "lost"))
+        reord = values.get((sc, "reordered"))
+        other = PAIRS.get(sc)
+        print(f"| {case} | {system} | {cell} | {ms(med(sc, 'p50_us'))} | {ms(med(sc, 'p99_us'))} "
+              f"| {num(sum(lost)) if lost else '–'} | {num(sum(reord)) if reord else '–'} "
+              f"| {num(med(sc, 'cpu_us_per_msg'), 1)} | {num(med(sc, 'gen_cpu_us_per_msg'), 1)} "
+              f"| {ratio(rate, med(other, 'rate_avg')) if other else ''} "
+              f"| {ratio(med(sc, 'p99_us'), med(other, 'p99_us')) if other else ''} | {ANCHORS.get(sc, '')} |")
+    print()
+    print("Lost: messages published but never received (summed over rounds and subscribers; QoS 0 may drop, "
+          "mosquitto also drops QoS 1 past its queue limits).")
+    print()
+
+    def verdict(ok):
+        return "–" if ok is None else ("PASS" if ok else "FAIL")
+
+    vr, mq = med("vr-ab", "rate_avg"), med("mosq-ab", "rate_avg")
+    vr99, mq99 = med("vr-ab", "p99_us"), med("mosq-ab", "p99_us")
+    q1 = med("vr-ab-q1", "rate_avg")
+    ceil = med("ceiling", "rate_avg")
+    print("Goals (issue 4, point 6):")
+    print()
+    print(f"- QoS 0 through two vanrouters ≥ 165,000 msg/s (5 × skupper-router's 32,900): {num(vr)} → "
+          f"{verdict(None if vr is None else vr >= 165_000)}")
+    print(f"- above bridged mosquitto: {ratio(vr, mq)} × → {verdict(None if vr is None or mq is None else vr > mq)}")
+    print(f"- lower p99 than bridged mosquitto: {ms(vr99)} ms vs {ms(mq99)} ms → "
+          f"{verdict(None if vr99 is None or mq99 is None else vr99 < mq99)}")
+    print(f"- QoS 1 through two vanrouters ≥ 65,800 msg/s (2 × skupper-router): {num(q1)} → "
+          f"{verdict(None if q1 is None else q1 >= 65_800)}")
+    if ceil:
+        print(f"- load generator ceiling (one mosquitto, QoS 0): {num(ceil)} msg/s; vanrouter A→B reached "
+              f"{ratio(vr, ceil)} of it. A result close to the ceiling is bounded by the generator and the machine, "
+              "not the router.")
+    for sc, lines in notes.items():
+        print()
+        print(f"Failures in {sc}:")
+        for line in lines:
+            print(f"- {line}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)
