@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  *       of both ends' configured costs). The core sends its first hello on the link at once.</li>
  *   <li>{@link #onLinkDown} when the connection closed for any reason; the neighbour is removed at once.</li>
  *   <li>{@link #onMessage} for each decoded control record received on a link.</li>
+ *   <li>{@link #onLinkActivity} at most every hello interval / 4 per link while any frames arrive on it.</li>
  *   <li>{@link #tick} regularly (every 50-100 ms, and after each batch of events): sends due hellos, expires
  *       neighbours past the dead interval, refreshes and ages link state, and recomputes routes when anything
  *       changed.</li>
@@ -152,6 +153,14 @@ public final class RouterCore {
         } else if (message instanceof AddressSyncRequest request) {
             addresses.onSyncRequest(linkId, request);
         }
+    }
+
+    /**
+     * Frames arrived on {@code linkId} since the last report: the neighbour is alive even when its hellos wait behind
+     * data on the same connection. Restarts the dead timer of a two-way link; ignored otherwise.
+     */
+    public void onLinkActivity(long linkId) {
+        neighbors.onActivity(linkId, clock.nanoTime());
     }
 
     /** A local consumer (TCP connector, MQTT subscription) of {@code address} appeared; advertised in the next batch. */
