@@ -206,7 +206,7 @@ public final class RouterCore {
         long now = clock.nanoTime();
         List<Neighbor> dead = neighbors.expired(now);
         for (Neighbor neighbor : dead) {
-            String reason = "dead interval expired (no hello for " + settings.deadIntervalMillis() + " ms)";
+            String reason = "dead interval expired (nothing heard for " + settings.deadIntervalMillis() + " ms)";
             neighbors.remove(neighbor.linkId());
             HELLO_LOG.info("[{} L{} peer={}] neighbour lost: {}", self, neighbor.linkId(), neighbor.peerId(), reason);
             sender.closeLink(neighbor.linkId(), reason);

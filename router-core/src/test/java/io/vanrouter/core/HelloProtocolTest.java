@@ -74,7 +74,7 @@ class HelloProtocolTest {
         clock.advanceMillis(1);
         core.tick();
         assertThat(sender.closed).containsExactly(
-                new RecordingControlSender.Closed(LINK, "dead interval expired (no hello for 3000 ms)"));
+                new RecordingControlSender.Closed(LINK, "dead interval expired (nothing heard for 3000 ms)"));
         assertThat(core.routingTable().routes()).isEmpty();
         assertThat(core.view().neighbors()).isEmpty();
     }

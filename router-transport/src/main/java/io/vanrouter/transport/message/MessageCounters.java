@@ -15,8 +15,11 @@ public final class MessageCounters {
     public static final int TOPICS_MAX = 10_000;
     public static final String OTHER_TOPICS = "(other topics)";
 
-    /** Why a message (or a copy) was dropped. */
-    public enum Drop { HOP_LIMIT, NO_ROUTE, NO_LINK, QUEUE_FULL, NO_MEMBER, GAVE_UP }
+    /**
+     * Why a message (or a copy) was dropped. {@code LINK_CONGESTED}: a transit copy refused by a next-hop link above
+     * its limit ({@code MessageRouter#transitAccepts}).
+     */
+    public enum Drop { HOP_LIMIT, NO_ROUTE, NO_LINK, QUEUE_FULL, NO_MEMBER, GAVE_UP, LINK_CONGESTED }
 
     /** One topic's counts; {@code in}: messages received (clients or links), {@code out}: copies sent on. */
     public record TopicCounts(String topic, long in, long out, long dropped) {
