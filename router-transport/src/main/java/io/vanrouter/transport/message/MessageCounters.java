@@ -33,6 +33,7 @@ public final class MessageCounters {
 
     private final Map<String, Row> topics = new ConcurrentHashMap<>();
     private final Map<Drop, AtomicLong> drops = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> copiesToPeer = new ConcurrentHashMap<>();
     private final AtomicLong resent = new AtomicLong();
     private final AtomicLong acksReceived = new AtomicLong();
 
@@ -60,6 +61,17 @@ public final class MessageCounters {
     public void drop(String topic, Drop why) {
         row(topic).dropped.increment();
         drops.computeIfAbsent(why, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** One MESSAGE frame written to the link to {@code peerId} (one key per neighbour router). */
+    void copyToPeer(String peerId) {
+        copiesToPeer.computeIfAbsent(peerId, k -> new LongAdder()).increment();
+    }
+
+    /** MESSAGE frames written to the link to neighbour {@code peerId} since start (all topics). */
+    public long copiesToPeer(String peerId) {
+        LongAdder count = copiesToPeer.get(peerId);
+        return count == null ? 0 : count.sum();
     }
 
     void countResend() {

@@ -315,6 +315,7 @@ public final class MessageRouter implements LinkMessageSink {
             ReferenceCountUtil.release(message);
             return;
         }
+        counters.copyToPeer(link.peerId());
         link.channel().writeAndFlush(message, link.channel().voidPromise());
         if (blockers != null && !link.channel().isWritable()) {
             blockers.add(resume -> whenWritable(link, resume));
