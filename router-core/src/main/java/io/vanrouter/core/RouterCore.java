@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  *       of both ends' configured costs). The core sends its first hello on the link at once.</li>
  *   <li>{@link #onLinkDown} when the connection closed for any reason; the neighbour is removed at once.</li>
  *   <li>{@link #onMessage} for each decoded control record received on a link.</li>
+ *   <li>{@link #onLinkActivity} at most every hello interval / 4 per link while any frames arrive on it.</li>
  *   <li>{@link #tick} regularly (every 50-100 ms, and after each batch of events): sends due hellos, expires
  *       neighbours past the dead interval, refreshes and ages link state, and recomputes routes when anything
  *       changed.</li>
@@ -154,6 +155,14 @@ public final class RouterCore {
         }
     }
 
+    /**
+     * Frames arrived on {@code linkId} since the last report: the neighbour is alive even when its hellos wait behind
+     * data on the same connection. Restarts the dead timer of a two-way link; ignored otherwise.
+     */
+    public void onLinkActivity(long linkId) {
+        neighbors.onActivity(linkId, clock.nanoTime());
+    }
+
     /** A local consumer (TCP connector, MQTT subscription) of {@code address} appeared; advertised in the next batch. */
     public void addLocalConsumer(Address address) {
         addresses.table().localAdd(address);
@@ -197,7 +206,7 @@ public final class RouterCore {
         long now = clock.nanoTime();
         List<Neighbor> dead = neighbors.expired(now);
         for (Neighbor neighbor : dead) {
-            String reason = "dead interval expired (no hello for " + settings.deadIntervalMillis() + " ms)";
+            String reason = "dead interval expired (nothing heard for " + settings.deadIntervalMillis() + " ms)";
             neighbors.remove(neighbor.linkId());
             HELLO_LOG.info("[{} L{} peer={}] neighbour lost: {}", self, neighbor.linkId(), neighbor.peerId(), reason);
             sender.closeLink(neighbor.linkId(), reason);

@@ -42,7 +42,7 @@ final class StatusViews {
         for (Neighbor neighbor : neighbors.all()) {
             links.add(new NeighborView(neighbor.linkId(), neighbor.peerId(), neighbor.cost(),
                     neighbor.twoWay() ? "two-way" : "init",
-                    neighbor.heard() ? (nowNanos - neighbor.lastHeardNanos()) / 1_000_000L : -1));
+                    neighbor.heard() ? (nowNanos - neighbor.lastHelloNanos()) / 1_000_000L : -1));
         }
         return new RouterView(self, settings.instance(), flooding.own().sequence(), nodes, links);
     }

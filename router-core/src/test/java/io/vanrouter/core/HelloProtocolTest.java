@@ -74,7 +74,7 @@ class HelloProtocolTest {
         clock.advanceMillis(1);
         core.tick();
         assertThat(sender.closed).containsExactly(
-                new RecordingControlSender.Closed(LINK, "dead interval expired (no hello for 3000 ms)"));
+                new RecordingControlSender.Closed(LINK, "dead interval expired (nothing heard for 3000 ms)"));
         assertThat(core.routingTable().routes()).isEmpty();
         assertThat(core.view().neighbors()).isEmpty();
     }
@@ -97,6 +97,53 @@ class HelloProtocolTest {
         }
         assertThat(sender.closed).isEmpty();
         assertThat(core.view().neighbors().get(0).lastHelloAgeMillis()).isZero();
+    }
+
+    @Test
+    void shouldKeepTwoWayNeighbourAliveOnActivityWithoutHellos() {
+        twoWay(LINK, "b", 1); // last hello at t=0
+        for (int i = 0; i < 40; i++) { // 10 s of data (activity every 250 ms), hellos stuck behind it
+            clock.advanceMillis(250);
+            core.onLinkActivity(LINK);
+            core.tick();
+        }
+        assertThat(sender.closed).isEmpty();
+        assertThat(core.routingTable().route("b")).isPresent();
+        assertThat(core.view().neighbors().get(0).lastHelloAgeMillis()).as("status still shows the hello age")
+                .isEqualTo(10_000);
+        assertThat(sender.hellosOn(LINK)).last().extracting(Hello::seen).isEqualTo(List.of("b"));
+
+        clock.advanceMillis(2_999); // the data stops too
+        core.tick();
+        assertThat(sender.closed).isEmpty();
+        clock.advanceMillis(1);
+        core.tick();
+        assertThat(sender.closed).extracting(RecordingControlSender.Closed::linkId).containsExactly(LINK);
+    }
+
+    @Test
+    void shouldNotMakeALinkTwoWayOrKeepItAliveByActivityAlone() {
+        core.onLinkUp(LINK, "b", 20, 1);
+        core.onMessage(LINK, new Hello("b", 20, List.of())); // heard at t=0, but b does not list us yet
+        for (int i = 0; i < 11; i++) {
+            clock.advanceMillis(250);
+            core.onLinkActivity(LINK);
+            core.tick();
+        }
+        assertThat(core.view().neighbors()).extracting(NeighborView::state).containsExactly("init");
+        assertThat(core.routingTable().routes()).isEmpty();
+
+        clock.advanceMillis(250); // t = 3000: dead interval since the last hello, activity notwithstanding
+        core.onLinkActivity(LINK);
+        core.tick();
+        assertThat(sender.closed).extracting(RecordingControlSender.Closed::linkId).containsExactly(LINK);
+    }
+
+    @Test
+    void shouldIgnoreActivityOnUnknownLink() {
+        core.onLinkActivity(99);
+        core.tick();
+        assertThat(core.view().neighbors()).isEmpty();
     }
 
     @Test

@@ -133,6 +133,16 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
         submit(core -> core.onMessage(linkId, message));
     }
 
+    @Override
+    public void submitLinkActivity(long linkId) {
+        submit(core -> core.onLinkActivity(linkId));
+    }
+
+    @Override
+    public long linkActivityIntervalNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(core.settings().helloIntervalMillis()) / 4;
+    }
+
     /** A status snapshot built on the core thread. */
     public CompletableFuture<RouterView> queryView() {
         CompletableFuture<RouterView> result = new CompletableFuture<>();

@@ -262,6 +262,11 @@ public final class TransportServer implements AutoCloseable {
         return addresses;
     }
 
+    /** The active link to {@code peerId}, or null (for tests and status). */
+    public ActiveLink activeLink(String peerId) {
+        return registry.toPeer(peerId);
+    }
+
     /** Active links, connections mid-handshake and configured peers without a link. */
     public List<LinkView> linkViews() {
         long now = System.nanoTime();

@@ -18,6 +18,7 @@ public final class RecordingCore implements CoreEvents {
     public final List<LinkUp> ups = new CopyOnWriteArrayList<>();
     public final List<LinkDown> downs = new CopyOnWriteArrayList<>();
     public final List<Message> messages = new CopyOnWriteArrayList<>();
+    public final List<Long> activity = new CopyOnWriteArrayList<>();
 
     @Override
     public void submitLinkUp(long linkId, String peerId, long peerInstance, int cost) {
@@ -32,6 +33,11 @@ public final class RecordingCore implements CoreEvents {
     @Override
     public void submitMessage(long linkId, ControlMessage message) {
         messages.add(new Message(linkId, message));
+    }
+
+    @Override
+    public void submitLinkActivity(long linkId) {
+        activity.add(linkId);
     }
 
     /** Links reported up and not yet down. */

@@ -81,7 +81,8 @@ class RouterNetworkIT {
 
         b.freeze();
         await().atMost(AFTER_SILENCE).pollInterval(Duration.ofMillis(50)).until(() -> a.routeTo("c").equals("c/10"));
-        assertThat(a.logText()).contains("dead interval");
+        // c's dead timer may fire first (its new link state already moves a's route): a's own follows within it
+        await().atMost(AFTER_SILENCE).until(() -> a.logText().contains("dead interval"));
 
         b.thaw();
         await().atMost(CONVERGE).until(() -> a.routeTo("c").equals("b/2"));

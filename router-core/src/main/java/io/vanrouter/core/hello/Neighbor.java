@@ -1,8 +1,10 @@
 package io.vanrouter.core.hello;
 
 /**
- * Hello state of one inter-router link. {@code lastHeardNanos} is the time of the last hello accepted on the link, or
- * the link-up time before the first one ({@code heard} tells which), so that a silent link also expires.
+ * Hello state of one inter-router link. {@code lastHeardNanos} is the time the peer was last proven alive on the link:
+ * the last hello accepted, or (once two-way) the last activity report (any frame received), or the link-up time before
+ * the first hello ({@code heard} tells which), so that a silent link also expires. {@code lastHelloNanos} is the last
+ * hello alone, for status.
  *
  * <p>Core thread only; owned by {@link NeighborTable}.
  */
@@ -14,6 +16,7 @@ public final class Neighbor {
     private boolean twoWay;
     private boolean heard;
     private long lastHeardNanos;
+    private long lastHelloNanos;
     private long nextHelloNanos;
 
     Neighbor(long linkId, String peerId, long peerInstance, int cost, long nowNanos) {
@@ -54,6 +57,11 @@ public final class Neighbor {
         return lastHeardNanos;
     }
 
+    /** Time of the last hello accepted on this link; meaningful only when {@link #heard()}. */
+    public long lastHelloNanos() {
+        return lastHelloNanos;
+    }
+
     long nextHelloNanos() {
         return nextHelloNanos;
     }
@@ -64,7 +72,15 @@ public final class Neighbor {
 
     void heardAt(long nowNanos) {
         heard = true;
-        lastHeardNanos = nowNanos;
+        lastHelloNanos = nowNanos;
+        aliveAt(nowNanos);
+    }
+
+    /** The peer proved alive at {@code nowNanos}: restarts the dead timer (never moves it back). */
+    void aliveAt(long nowNanos) {
+        if (nowNanos - lastHeardNanos > 0) {
+            lastHeardNanos = nowNanos;
+        }
     }
 
     void twoWay(boolean value) {

@@ -99,6 +99,20 @@ public final class NeighborTable {
         return firstHeard ? HelloResult.FIRST_HEARD : HelloResult.REFRESHED;
     }
 
+    /**
+     * Frames arrived on {@code linkId} (reported by the transport at most every hello interval / 4): the peer is alive
+     * even if its hellos are queued behind data. Refreshes the dead timer of a two-way link only; a link that is not
+     * two-way yet must prove itself by hellos. Returns true if the timer was refreshed.
+     */
+    public boolean onActivity(long linkId, long nowNanos) {
+        Neighbor neighbor = links.get(linkId);
+        if (neighbor == null || !neighbor.twoWay()) {
+            return false;
+        }
+        neighbor.aliveAt(nowNanos);
+        return true;
+    }
+
     /** Router ids heard on this link within the dead interval: the {@code seen} list of our next hello on it. */
     public List<String> seen(Neighbor neighbor, long nowNanos) {
         if (neighbor.heard() && nowNanos - neighbor.lastHeardNanos() < deadIntervalNanos) {

@@ -33,6 +33,22 @@ class NeighborTableTest {
     }
 
     @Test
+    void shouldRefreshDeadTimerOnActivityOnlyWhenTwoWay() {
+        table.add(1, "b", 5, 1, 0);
+        assertThat(table.onActivity(1, 1_000 * MS)).as("not two-way yet").isFalse();
+        assertThat(table.expired(3_000 * MS)).hasSize(1);
+
+        table.onHello(1, new Hello("b", 5, List.of("a")), 2_000 * MS);
+        assertThat(table.onActivity(1, 4_000 * MS)).isTrue();
+        assertThat(table.expired(6_999 * MS)).isEmpty();
+        assertThat(table.expired(7_000 * MS)).hasSize(1);
+        assertThat(table.get(1).lastHelloNanos()).isEqualTo(2_000 * MS);
+        assertThat(table.onActivity(1, 3_000 * MS)).as("late report never moves the timer back").isTrue();
+        assertThat(table.expired(6_999 * MS)).isEmpty();
+        assertThat(table.onActivity(2, 0)).as("unknown link").isFalse();
+    }
+
+    @Test
     void shouldListPeerAsSeenOnlyWithinTheDeadInterval() {
         Neighbor b = table.add(1, "b", 5, 1, 0);
         assertThat(table.seen(b, 0)).isEmpty();

@@ -21,6 +21,11 @@ import org.slf4j.Logger;
  * link as a slow link when more than {@link #PENDING_BYTES_MAX} outbound bytes are pending, and reports the link down
  * to the core exactly once, with the reason.
  *
+ * <p>Liveness: a peer's hellos can wait behind megabytes of data on the same connection, so any read on the link
+ * proves the neighbour alive. After a read the handler tells the core ({@link io.vanrouter.transport.CoreEvents#submitLinkActivity})
+ * at most once per {@link io.vanrouter.transport.CoreEvents#linkActivityIntervalNanos()}: one timestamp per link and
+ * one clock read per read batch (not per frame).
+ *
  * <p>One per channel; owning event loop.
  */
 public final class InterRouterLinkHandler extends ChannelDuplexHandler {
@@ -31,6 +36,8 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
 
     private final LinkSession session;
     private final long pendingBytesMax;
+    private final long activityIntervalNanos;
+    private long activityReportedNanos;
     private boolean downReported;
 
     InterRouterLinkHandler(LinkSession session) {
@@ -40,6 +47,24 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
     InterRouterLinkHandler(LinkSession session, long pendingBytesMax) {
         this.session = session;
         this.pendingBytesMax = pendingBytesMax;
+        this.activityIntervalNanos = session.env().core().linkActivityIntervalNanos();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        activityReportedNanos = ctx.executor().ticker().nanoTime(); // link up counts as the first proof
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!session.closing()) {
+            long now = ctx.executor().ticker().nanoTime();
+            if (now - activityReportedNanos >= activityIntervalNanos) {
+                activityReportedNanos = now;
+                session.env().core().submitLinkActivity(session.link().linkId());
+            }
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override

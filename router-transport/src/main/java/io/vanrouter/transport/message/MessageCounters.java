@@ -15,8 +15,11 @@ public final class MessageCounters {
     public static final int TOPICS_MAX = 10_000;
     public static final String OTHER_TOPICS = "(other topics)";
 
-    /** Why a message (or a copy) was dropped. */
-    public enum Drop { HOP_LIMIT, NO_ROUTE, NO_LINK, QUEUE_FULL, NO_MEMBER, GAVE_UP }
+    /**
+     * Why a message (or a copy) was dropped. {@code LINK_CONGESTED}: a transit copy refused by a next-hop link above
+     * its limit ({@code MessageRouter#transitAccepts}).
+     */
+    public enum Drop { HOP_LIMIT, NO_ROUTE, NO_LINK, QUEUE_FULL, NO_MEMBER, GAVE_UP, LINK_CONGESTED }
 
     /** One topic's counts; {@code in}: messages received (clients or links), {@code out}: copies sent on. */
     public record TopicCounts(String topic, long in, long out, long dropped) {
@@ -30,6 +33,7 @@ public final class MessageCounters {
 
     private final Map<String, Row> topics = new ConcurrentHashMap<>();
     private final Map<Drop, AtomicLong> drops = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> copiesToPeer = new ConcurrentHashMap<>();
     private final AtomicLong resent = new AtomicLong();
     private final AtomicLong acksReceived = new AtomicLong();
 
@@ -57,6 +61,17 @@ public final class MessageCounters {
     public void drop(String topic, Drop why) {
         row(topic).dropped.increment();
         drops.computeIfAbsent(why, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** One MESSAGE frame written to the link to {@code peerId} (one key per neighbour router). */
+    void copyToPeer(String peerId) {
+        copiesToPeer.computeIfAbsent(peerId, k -> new LongAdder()).increment();
+    }
+
+    /** MESSAGE frames written to the link to neighbour {@code peerId} since start (all topics). */
+    public long copiesToPeer(String peerId) {
+        LongAdder count = copiesToPeer.get(peerId);
+        return count == null ? 0 : count.sum();
     }
 
     void countResend() {

@@ -1,5 +1,7 @@
 package io.vanrouter.transport.message;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -10,6 +12,7 @@ import io.vanrouter.core.address.TopicRoute;
 import io.vanrouter.core.path.Route;
 import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.transport.link.ActiveLink;
+import io.vanrouter.transport.link.InterRouterLinkHandler;
 import io.vanrouter.transport.link.LinkMessageSink;
 import io.vanrouter.transport.link.LinkRegistry;
 import io.vanrouter.transport.message.MessageCounters.Drop;
@@ -34,7 +37,14 @@ import org.slf4j.LoggerFactory;
  *   <li>Anycast (shared groups): the ingress picks one member per matching group and sends one copy toward its router
  *       ({@link AnycastTracker}); the destination answers with MESSAGE_ACK, routed back hop by hop.</li>
  * </ul>
- * Reads the routing table and address view through lock-free suppliers. Any thread: publishers' and links' event
+ * Outbound bytes per link are bounded so that control frames (HELLO, LINK_STATE) never wait behind unbounded data:
+ * copies from local publishers are always written and pause their publisher while the link is not writable
+ * (back-pressure, {@link Blocker}); transit copies (arriving on a link) are refused by {@link #transitAccepts}: QoS 0
+ * and anycast copies while the next-hop link is not writable (above its high-water mark), multicast QoS 1 copies
+ * above {@link #TRANSIT_QOS1_PENDING_BYTES_MAX}. A refused copy is counted ({@code LINK_CONGESTED}); an anycast one is
+ * answered RELEASED so that the ingress chooses again (QoS 1: another member or, after the sweep, the same one; DUP).
+ *
+ * <p>Reads the routing table and address view through lock-free suppliers. Any thread: publishers' and links' event
  * loops call it concurrently.
  */
 public final class MessageRouter implements LinkMessageSink {
@@ -61,6 +71,12 @@ public final class MessageRouter implements LinkMessageSink {
             this(generation, new ConcurrentHashMap<>());
         }
     }
+
+    /**
+     * Pending outbound bytes of a link above which transit multicast QoS 1 copies are refused too: half the slow-link limit, so
+     * a congested link drops copies rather than being closed (which would lose everything queued on it).
+     */
+    public static final long TRANSIT_QOS1_PENDING_BYTES_MAX = InterRouterLinkHandler.PENDING_BYTES_MAX / 2;
 
     /** Topics whose route is cached per address-view generation (matching is not redone per message). */
     static final int ROUTE_CACHE_MAX = 10_000;
@@ -162,15 +178,42 @@ public final class MessageRouter implements LinkMessageSink {
             } else if (frame.hopsLeft() <= 1) {
                 counters.drop(frame.topic(), Drop.HOP_LIMIT);
                 sendAck(frame.ingress(), frame.messageId(), false);
-            } else if (!sendTo(frame.destination(), frame.nextHop(), routes.get(), null)) {
-                counters.drop(frame.topic(), Drop.NO_ROUTE);
-                sendAck(frame.ingress(), frame.messageId(), false);
             } else {
-                counters.out(frame.topic(), 1);
+                forwardAnycast(frame);
             }
         } finally {
             frame.release();
         }
+    }
+
+    /** A transit anycast copy toward its destination router; refused (RELEASED) without a route or room. */
+    private void forwardAnycast(MessageFrame frame) {
+        Route route = routes.get().routes().get(frame.destination());
+        ActiveLink link = route == null ? null : links.get(route.linkId());
+        Drop refused = link == null ? Drop.NO_ROUTE : transitAccepts(link, frame) ? null : Drop.LINK_CONGESTED;
+        if (refused != null) {
+            counters.drop(frame.topic(), refused);
+            sendAck(frame.ingress(), frame.messageId(), false);
+            return;
+        }
+        write(link, frame.nextHop(), null);
+        counters.out(frame.topic(), 1);
+    }
+
+    /** Whether {@code link} takes one more transit copy like {@code frame} now (see the class comment). */
+    static boolean transitAccepts(ActiveLink link, MessageFrame frame) {
+        Channel channel = link.channel();
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return transitAccepts(frame.isMulticast() && frame.qos() > 0, channel.isWritable(),
+                buffer == null ? 0 : buffer.totalPendingWriteBytes());
+    }
+
+    /**
+     * The rule alone: a copy that may be refused without breaking a promise (QoS 0, or anycast, which the ingress
+     * sends again) needs a writable link; a multicast QoS 1 copy at most {@link #TRANSIT_QOS1_PENDING_BYTES_MAX}.
+     */
+    static boolean transitAccepts(boolean multicastQos1, boolean writable, long pendingBytes) {
+        return multicastQos1 ? pendingBytes <= TRANSIT_QOS1_PENDING_BYTES_MAX : writable;
     }
 
     /** The receivers of {@code topic} in the current address view, cached per view generation. */
@@ -222,6 +265,10 @@ public final class MessageRouter implements LinkMessageSink {
                 counters.drop(frame.topic(), Drop.NO_LINK);
                 continue;
             }
+            if (transit && !transitAccepts(link, frame)) {
+                counters.drop(frame.topic(), Drop.LINK_CONGESTED);
+                continue;
+            }
             write(link, transit ? frame.nextHop() : frame.retainedDuplicate(), blockers);
             sent++;
         }
@@ -268,6 +315,7 @@ public final class MessageRouter implements LinkMessageSink {
             ReferenceCountUtil.release(message);
             return;
         }
+        counters.copyToPeer(link.peerId());
         link.channel().writeAndFlush(message, link.channel().voidPromise());
         if (blockers != null && !link.channel().isWritable()) {
             blockers.add(resume -> whenWritable(link, resume));

@@ -12,10 +12,16 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +77,72 @@ class MqttSharedSubscriptionTest {
         for (Received member : members) {
             assertThat(member.count()).as("every member gets a share").isGreaterThan(messages / 20);
         }
+    }
+
+    /** A member whose client stops reading: its callback blocks (Paho then reads no more and sends no PUBACK). */
+    private static final class Stalled extends Received {
+        final CountDownLatch resume = new CountDownLatch(1);
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            super.messageArrived(topic, message);
+            try {
+                resume.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Test
+    void shouldGiveAMemberThatStopsReadingMarkedlyFewerAndLoseNoQos1Message() throws Exception {
+        network = new MqttTestNetwork();
+        network.squareWithDiagonal();
+        Received onA = paho.subscribe(network.node("a").uri(), "member-a", "$share/g/work/#", 1);
+        Received onB = paho.subscribe(network.node("b").uri(), "member-b", "$share/g/work/#", 1);
+        Stalled onC = new Stalled();
+        paho.connect(network.node("c").uri(), "member-c", onC).subscribe("$share/g/work/#", 1);
+        network.awaitGroup("d", "work/1", "g", Set.of("a", "b", "c"));
+        MqttAsyncClient publisher = new MqttAsyncClient(network.node("d").uri(), "pub-d", new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        int window = 100; // the publisher's QoS 1 in-flight window: balancing works from the members' PUBACKs
+        options.setMaxInflight(window);
+        publisher.connect(options).waitForCompletion(10_000);
+        Semaphore permits = new Semaphore(window);
+        IMqttActionListener release = new IMqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+                permits.release();
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable cause) {
+                permits.release();
+            }
+        };
+        int messages = 3_000;
+        List<IMqttDeliveryToken> tokens = new ArrayList<>();
+        for (int i = 0; i < messages; i++) {
+            assertThat(permits.tryAcquire(30, TimeUnit.SECONDS)).as("window slot for message " + i).isTrue();
+            tokens.add(publisher.publish("work/1", PahoClients.payload("d", i), 1, false, null, release));
+        }
+        var ingress = network.node("d");
+        await().atMost(DELIVERY).until(() -> ingress.mqtt().counters().publishesIn() == messages
+                && onA.count() + onB.count() + ingress.server().messageRouter().pendingAnycast() == messages);
+        int heldByC = ingress.server().messageRouter().pendingAnycast();
+
+        onC.resume.countDown(); // c reads again: what it was given arrives, late
+        await().atMost(DELIVERY).until(() -> tokens.stream().allMatch(IMqttDeliveryToken::isComplete));
+        Set<String> distinct = new HashSet<>();
+        List.of(onA, onB, onC).forEach(m -> distinct.addAll(m.payloads));
+        assertThat(distinct).as("every QoS 1 message reached a member").hasSize(messages);
+        double othersAverage = (onA.count() + onB.count()) / 2.0;
+        System.out.printf("stalled member: a=%d b=%d c=%d (held by c while stalled: %d)%n", onA.count(),
+                onB.count(), onC.count(), heldByC);
+        assertThat((double) onC.count()).as("the stalled member gets markedly fewer").isLessThan(othersAverage / 3);
+        assertThat(heldByC).as("at most the publisher's window waits on it").isLessThanOrEqualTo(window);
+        publisher.disconnect().waitForCompletion(5_000);
+        publisher.close();
     }
 
     @Test

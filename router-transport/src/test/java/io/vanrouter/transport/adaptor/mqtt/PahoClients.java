@@ -19,7 +19,7 @@ final class PahoClients implements AutoCloseable {
     private final List<MqttClient> clients = new ArrayList<>();
 
     /** A subscriber's log: messages in arrival order. */
-    static final class Received implements MqttCallback {
+    static class Received implements MqttCallback {
         final List<String> payloads = new CopyOnWriteArrayList<>();
         final Map<String, Integer> dups = new ConcurrentHashMap<>();
         volatile boolean lost;

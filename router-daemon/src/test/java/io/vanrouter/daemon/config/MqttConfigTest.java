@@ -1,0 +1,62 @@
+package io.vanrouter.daemon.config;
+
+import static io.vanrouter.daemon.config.ConfigLoaderTest.FIXTURES;
+import static io.vanrouter.daemon.config.ConfigLoaderTest.problemsOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.vanrouter.daemon.config.RouterConfig.MqttConfig;
+import io.vanrouter.transport.adaptor.mqtt.MqttSettings;
+import org.junit.jupiter.api.Test;
+
+/** The {@code mqtt:} section: good and bad fixtures under src/test/resources/config. */
+class MqttConfigTest {
+
+    @Test
+    void shouldLoadTheMqttListenerAndMessageLimit() throws Exception {
+        RouterConfig config = ConfigLoader.load(FIXTURES.resolve("mqtt.yaml"));
+
+        assertThat(config.mqtt()).isEqualTo(new MqttConfig("0.0.0.0", 1883, 65_536));
+        MqttSettings settings = config.mqtt().settings();
+        assertThat(settings.maxMessageBytes()).isEqualTo(65_536);
+        assertThat(settings.receiveMaximum()).isEqualTo(MqttSettings.RECEIVE_MAXIMUM_DEFAULT);
+        assertThat(settings.connectTimeoutMillis()).isEqualTo(MqttSettings.CONNECT_TIMEOUT_MILLIS_DEFAULT);
+    }
+
+    @Test
+    void shouldDefaultTheMessageLimitAndAcceptPortZero() throws Exception {
+        RouterConfig config = ConfigLoader.load(FIXTURES.resolve("mqtt-defaults.yaml"));
+
+        assertThat(config.mqtt()).isEqualTo(new MqttConfig("127.0.0.1", 0, MqttSettings.MAX_MESSAGE_BYTES_DEFAULT));
+    }
+
+    @Test
+    void shouldHaveNoMqttListenerWithoutTheSection() throws Exception {
+        assertThat(ConfigLoader.load(FIXTURES.resolve("minimal.yaml")).mqtt()).isNull();
+    }
+
+    @Test
+    void shouldReportEveryBadMqttValueAndUnknownKeyWithPathAndLine() {
+        assertThat(problemsOf("bad-mqtt.yaml")).extracting(ConfigProblem::path, ConfigProblem::line,
+                ConfigProblem::message).containsExactly(
+                        tuple("mqtt.listen.port", 9, "must be 0..65535, got 70000"),
+                        tuple("mqtt.listen.tls", 10, "unknown key 'tls'; known keys: host, port"),
+                        tuple("mqtt.maxMessageBytes", 11, "must be 1024..16777216, got 512"),
+                        tuple("mqtt.retain", 12, "unknown key 'retain'; known keys: listen, maxMessageBytes"));
+    }
+
+    @Test
+    void shouldRequireTheListenerAndAnIntegerLimit() {
+        assertThat(problemsOf("bad-mqtt-no-listen.yaml")).extracting(ConfigProblem::path, ConfigProblem::line,
+                ConfigProblem::message).containsExactly(
+                        tuple("mqtt.listen", 7, "is required"),
+                        tuple("mqtt.maxMessageBytes", 7, "must be an integer, got the string \"32MiB\""));
+    }
+
+    @Test
+    void shouldRejectAListenerThatIsNotAMapping() {
+        assertThat(problemsOf("bad-mqtt-types.yaml")).extracting(ConfigProblem::path, ConfigProblem::line,
+                ConfigProblem::message).containsExactly(
+                tuple("mqtt.listen", 7, "must be a mapping, got a list"));
+    }
+}
