@@ -38,11 +38,11 @@ class RepositoryConfigFilesTest {
         RouterConfig c = ConfigLoader.load(CONFIG_DIR.resolve("demo/site-c.yaml"));
 
         assertThat(List.of(a.network(), b.network(), c.network())).containsOnly("demo");
-        assertThat(a.listen()).containsExactly(new Endpoint("127.0.0.1", 55671, 1));
-        assertThat(b.listen()).containsExactly(new Endpoint("127.0.0.1", 55672, 1));
-        assertThat(c.listen()).containsExactly(new Endpoint("127.0.0.1", 55673, 1));
-        assertThat(a.peers()).containsExactly(new Endpoint("127.0.0.1", 55672, 1), new Endpoint("127.0.0.1", 55673, 5));
-        assertThat(b.peers()).containsExactly(new Endpoint("127.0.0.1", 55673, 1));
+        assertThat(a.listen()).containsExactly(new Endpoint("127.0.0.1", 25671, 1));
+        assertThat(b.listen()).containsExactly(new Endpoint("127.0.0.1", 25672, 1));
+        assertThat(c.listen()).containsExactly(new Endpoint("127.0.0.1", 25673, 1));
+        assertThat(a.peers()).containsExactly(new Endpoint("127.0.0.1", 25672, 1), new Endpoint("127.0.0.1", 25673, 5));
+        assertThat(b.peers()).containsExactly(new Endpoint("127.0.0.1", 25673, 1));
         assertThat(c.peers()).isEmpty();
         assertThat(List.of(a.management().port(), b.management().port(), c.management().port()))
                 .containsExactly(9191, 9192, 9193);
