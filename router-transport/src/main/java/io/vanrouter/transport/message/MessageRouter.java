@@ -22,7 +22,9 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -60,6 +62,7 @@ public final class MessageRouter implements LinkMessageSink {
     private final AtomicLong ids;
     private final AnycastTracker anycast;
     private final Map<Long, Queue<Runnable>> linkWaiters = new ConcurrentHashMap<>();
+    private final Map<Long, Outbox> outboxes = new ConcurrentHashMap<>();
     private volatile LocalDelivery local = LocalDelivery.NONE;
     private volatile MulticastPlanner planner;
     private volatile ScheduledFuture<?> sweep;
@@ -200,12 +203,17 @@ public final class MessageRouter implements LinkMessageSink {
         counters.out(frame.topic(), 1);
     }
 
-    /** Whether {@code link} takes one more transit copy like {@code frame} now (see the class comment). */
-    static boolean transitAccepts(ActiveLink link, MessageFrame frame) {
+    /**
+     * Whether {@code link} takes one more transit copy like {@code frame} now (see the class comment); copies in its
+     * {@link Outbox} count as pending.
+     */
+    boolean transitAccepts(ActiveLink link, MessageFrame frame) {
         Channel channel = link.channel();
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-        return transitAccepts(frame.isMulticast() && frame.qos() > 0, channel.isWritable(),
-                buffer == null ? 0 : buffer.totalPendingWriteBytes());
+        Outbox outbox = outboxes.get(link.linkId());
+        long handedOver = outbox == null ? 0 : outbox.bytes.get();
+        return transitAccepts(frame.isMulticast() && frame.qos() > 0, writable(link),
+                (buffer == null ? 0 : buffer.totalPendingWriteBytes()) + handedOver);
     }
 
     /**
@@ -306,7 +314,7 @@ public final class MessageRouter implements LinkMessageSink {
         Route route = routes.get().routes().get(ingress);
         ActiveLink link = route == null ? null : links.get(route.linkId());
         if (link != null) {
-            link.channel().writeAndFlush(new MessageAck(ingress, messageId, accepted), link.channel().voidPromise());
+            outbox(link).add(new MessageAck(ingress, messageId, accepted));
         }
     }
 
@@ -316,16 +324,98 @@ public final class MessageRouter implements LinkMessageSink {
             return;
         }
         counters.copyToPeer(link.peerId());
-        link.channel().writeAndFlush(message, link.channel().voidPromise());
-        if (blockers != null && !link.channel().isWritable()) {
+        outbox(link).add(message);
+        if (blockers != null && !writable(link)) {
             blockers.add(resume -> whenWritable(link, resume));
         }
     }
 
+    private Outbox outbox(ActiveLink link) {
+        Outbox outbox = outboxes.get(link.linkId());
+        return outbox != null ? outbox : outboxes.computeIfAbsent(link.linkId(), k -> new Outbox(link));
+    }
+
+    /** The channel is writable and what is handed over to it, not yet written, is below its high-water mark. */
+    private boolean writable(ActiveLink link) {
+        Channel channel = link.channel();
+        if (!channel.isWritable()) {
+            return false;
+        }
+        Outbox outbox = outboxes.get(link.linkId());
+        return outbox == null || outbox.bytes.get() < channel.config().getWriteBufferHighWaterMark();
+    }
+
     private void whenWritable(ActiveLink link, Runnable resume) {
         linkWaiters.computeIfAbsent(link.linkId(), k -> new ConcurrentLinkedQueue<>()).add(resume);
-        if (link.channel().isWritable() || !link.channel().isActive()) {
+        if (writable(link) || !link.channel().isActive()) {
             onLinkWritable(link);
+        }
+    }
+
+    /**
+     * Frames for one link from any thread (publishers' and other links' event loops). Instead of one
+     * {@code writeAndFlush} task per frame on the link's loop, frames are queued here and one task writes all that
+     * arrived before it runs, in order, and flushes once. Their bytes count toward the link's back-pressure until
+     * they are written.
+     */
+    private final class Outbox implements Runnable {
+        private final ActiveLink link;
+        private final Queue<Object> frames = new ConcurrentLinkedQueue<>();
+        private final AtomicLong bytes = new AtomicLong();
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+
+        Outbox(ActiveLink link) {
+            this.link = link;
+        }
+
+        void add(Object frame) {
+            bytes.addAndGet(size(frame));
+            frames.add(frame);
+            if (scheduled.compareAndSet(false, true)) {
+                try {
+                    link.channel().eventLoop().execute(this);
+                } catch (RejectedExecutionException e) {
+                    scheduled.set(false);
+                    releaseAll();
+                }
+            }
+        }
+
+        @Override
+        public void run() {
+            scheduled.set(false);
+            Channel channel = link.channel();
+            if (!channel.isActive()) {
+                outboxes.remove(link.linkId(), this);
+                releaseAll();
+                onLinkWritable(link);
+                return;
+            }
+            boolean wrote = false;
+            for (Object frame = frames.poll(); frame != null; frame = frames.poll()) {
+                bytes.addAndGet(-size(frame));
+                channel.write(frame, channel.voidPromise());
+                wrote = true;
+            }
+            if (wrote) {
+                channel.flush();
+            }
+            if (writable(link)) {
+                onLinkWritable(link);
+            }
+        }
+
+        private void releaseAll() {
+            for (Object frame = frames.poll(); frame != null; frame = frames.poll()) {
+                bytes.addAndGet(-size(frame));
+                ReferenceCountUtil.release(frame);
+            }
+        }
+
+        private static long size(Object frame) {
+            return frame instanceof MessageFrame message
+                    ? message.content().readableBytes() + message.topic().length() + 64L
+                    : 32L;
         }
     }
 
@@ -341,6 +431,14 @@ public final class MessageRouter implements LinkMessageSink {
 
     @Override
     public void onLinkDown(ActiveLink link) {
+        Outbox outbox = outboxes.remove(link.linkId());
+        if (outbox != null) {
+            try {
+                link.channel().eventLoop().execute(outbox); // releases what is left (the channel is inactive)
+            } catch (RejectedExecutionException e) {
+                outbox.releaseAll();
+            }
+        }
         onLinkWritable(link);
         linkWaiters.remove(link.linkId());
     }

@@ -27,6 +27,22 @@ final class LocalSubscriptions implements LocalDelivery {
     private final Map<String, AtomicLong> rotation = new ConcurrentHashMap<>();
     private final Object lock = new Object();
     private volatile TopicFilterIndex index = TopicFilterIndex.empty();
+    /** Bumped after every change of the index, a granted QoS or the sessions: invalidates {@link #targetCache}. */
+    private final AtomicLong generation = new AtomicLong();
+    private volatile TargetCache targetCache = new TargetCache(-1);
+
+    /** Topics to the non-shared subscribers they reach (session and granted QoS), of one generation. */
+    private record TargetCache(long generation, Map<String, Target[]> targets) {
+        TargetCache(long generation) {
+            this(generation, new ConcurrentHashMap<>());
+        }
+    }
+
+    private record Target(MqttSession session, int qos) {
+    }
+
+    /** Topics whose targets are cached per generation (matching is not redone per message). */
+    static final int TARGET_CACHE_MAX = 10_000;
 
     LocalSubscriptions(Consumer<Address> addConsumer, Consumer<Address> removeConsumer) {
         this.addConsumer = addConsumer;
@@ -35,6 +51,7 @@ final class LocalSubscriptions implements LocalDelivery {
 
     void register(MqttSession session) {
         sessions.put(session.key, session);
+        generation.incrementAndGet();
     }
 
     /** Withdraws every subscription of {@code session} and forgets it. */
@@ -43,16 +60,19 @@ final class LocalSubscriptions implements LocalDelivery {
             unsubscribe(session, subscription);
         }
         sessions.remove(session.key, session);
+        generation.incrementAndGet();
     }
 
     /** Adds or updates (QoS) one subscription; {@code subscription} is the SUBSCRIBE string. */
     void subscribe(MqttSession session, String subscription, Address address, int qos) {
         if (session.subscriptions().put(subscription, qos) != null) {
+            generation.incrementAndGet();
             return; // same filter again: only the QoS changes
         }
         synchronized (lock) {
             index = index.with(address.name(), new Subscriber(session.key, address.group()), 1);
         }
+        generation.incrementAndGet();
         addConsumer.accept(address);
     }
 
@@ -65,14 +85,42 @@ final class LocalSubscriptions implements LocalDelivery {
         synchronized (lock) {
             index = index.with(address.name(), new Subscriber(session.key, address.group()), 0);
         }
+        generation.incrementAndGet();
         removeConsumer.accept(address);
         return true;
     }
 
     @Override
     public int deliverMulticast(MessageFrame frame, List<Blocker> blockers) {
+        int delivered = 0;
+        for (Target target : targets(frame.topic())) {
+            int qos = Math.min(frame.qos(), target.qos());
+            if (target.session().deliver(frame.retainedDuplicate(), qos, null, blockers)) {
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+
+    /** The non-shared subscribers {@code topic} reaches, cached per generation. */
+    private Target[] targets(String topic) {
+        long current = generation.get();
+        TargetCache cache = targetCache;
+        if (cache.generation() != current || cache.targets().size() >= TARGET_CACHE_MAX) {
+            cache = new TargetCache(current);
+            targetCache = cache;
+        }
+        Target[] targets = cache.targets().get(topic);
+        if (targets == null) {
+            targets = match(topic);
+            cache.targets().put(topic, targets);
+        }
+        return targets;
+    }
+
+    private Target[] match(String topic) {
         Map<MqttSession, Integer> targets = new HashMap<>();
-        index.match(frame.topic(), match -> match.subscribers().keySet().forEach(subscriber -> {
+        index.match(topic, match -> match.subscribers().keySet().forEach(subscriber -> {
             if (subscriber.group() == null) {
                 MqttSession session = sessions.get(subscriber.router());
                 Integer qos = session == null ? null : session.subscriptions().get(match.filter());
@@ -81,14 +129,7 @@ final class LocalSubscriptions implements LocalDelivery {
                 }
             }
         }));
-        int delivered = 0;
-        for (Map.Entry<MqttSession, Integer> target : targets.entrySet()) {
-            int qos = Math.min(frame.qos(), target.getValue());
-            if (target.getKey().deliver(frame.retainedDuplicate(), qos, null, blockers)) {
-                delivered++;
-            }
-        }
-        return delivered;
+        return targets.entrySet().stream().map(e -> new Target(e.getKey(), e.getValue())).toArray(Target[]::new);
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -57,6 +58,10 @@ final class MqttSession {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicInteger queuedMessages = new AtomicInteger();
     private final Queue<Runnable> waiters = new ConcurrentLinkedQueue<>();
+    /** Deliveries handed over by {@link #deliver} (any thread), moved to {@link #queue} by {@link #service}. */
+    private final Queue<Outgoing> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean serviceScheduled = new AtomicBoolean();
+    private final Runnable serviceTask = this::service;
     private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
     private final IntObjectHashMap<Settlement> inflight = new IntObjectHashMap<>();
     private int nextPacketId = 1;
@@ -104,29 +109,43 @@ final class MqttSession {
         if (blockers != null && total > QUEUE_BYTES_HIGH && !slow) {
             blockers.add(this::whenClear);
         }
-        Outgoing out = new Outgoing(frame, qos, settlement == null ? NO_SETTLEMENT : settlement, bytes);
-        if (channel.eventLoop().inEventLoop()) {
-            enqueue(out);
-        } else {
-            try {
-                channel.eventLoop().execute(() -> enqueue(out));
-            } catch (RejectedExecutionException e) {
-                discard(out);
-            }
-        }
+        inbox.add(new Outgoing(frame, qos, settlement == null ? NO_SETTLEMENT : settlement, bytes));
+        scheduleService();
         return true;
     }
 
-    private void enqueue(Outgoing out) {
-        if (closed) {
-            discard(out);
+    /**
+     * One task per batch, not per message: deliveries that arrive before it runs (the rest of the delivering read
+     * batch, on any thread) are written together and flushed once.
+     */
+    private void scheduleService() {
+        if (!serviceScheduled.compareAndSet(false, true)) {
             return;
         }
-        queue.add(out);
+        try {
+            channel.eventLoop().execute(serviceTask);
+        } catch (RejectedExecutionException e) {
+            serviceScheduled.set(false);
+            for (Outgoing out = inbox.poll(); out != null; out = inbox.poll()) {
+                discard(out);
+            }
+        }
+    }
+
+    /** Moves the inbox to the queue, writes what the channel and window allow, flushes once; owning loop. */
+    private void service() {
+        serviceScheduled.set(false);
+        for (Outgoing out = inbox.poll(); out != null; out = inbox.poll()) {
+            if (closed) {
+                discard(out);
+            } else {
+                queue.add(out);
+            }
+        }
         drain();
     }
 
-    /** Writes queued messages while the channel is writable and the in-flight window allows; owning loop. */
+    /** Writes queued messages while the channel is writable and the in-flight window allows; flushes; owning loop. */
     void drain() {
         boolean wrote = false;
         while (!closed && channel.isWritable() && !queue.isEmpty()) {
@@ -180,7 +199,9 @@ final class MqttSession {
         Settlement settlement = inflight.remove(packetId);
         if (settlement != null) {
             settlement.settled(true);
-            drain();
+            if (!queue.isEmpty()) {
+                scheduleService(); // one drain and flush for all PUBACKs of the read batch
+            }
         }
     }
 
@@ -222,6 +243,9 @@ final class MqttSession {
         closed = true;
         for (Outgoing out = queue.poll(); out != null; out = queue.poll()) {
             discard(out);
+        }
+        for (Outgoing out = inbox.poll(); out != null; out = inbox.poll()) {
+            discard(out); // later arrivals: deliver refuses them, or the scheduled service discards them
         }
         List<Settlement> unacknowledged = List.copyOf(inflight.values());
         inflight.clear();
