@@ -73,6 +73,7 @@ class LinkPipelineTest {
 
     @Test
     void shouldReportActivityAtMostOncePerQuarterHelloInterval() {
+        channel.freezeTime(); // only advanceTimeBy moves the clock; a slow CI thread must not add real time
         sent();
         channel.writeInbound(encode(Preamble.CURRENT, PEER_B));
         long linkId = core.lastUp().linkId();
