@@ -1,8 +1,6 @@
 package io.vanrouter.transport.wire;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.handler.codec.EncoderException;
 import io.vanrouter.core.address.Address;
 import io.vanrouter.core.address.AddressEntry;
 import io.vanrouter.core.address.AddressKind;
@@ -29,7 +27,7 @@ final class AddressCodec {
 
     static void writeUpdate(AddressUpdate update, ByteBuf out) {
         out.writeByte(FrameType.ADDRESS_UPDATE.code());
-        writeString(out, update.routerId(), WireLimits.NAME_BYTES_MAX);
+        WireStrings.write(out, update.routerId(), WireLimits.NAME_BYTES_MAX);
         out.writeLong(update.instance()).writeLong(update.sequence());
         writeEntries(update.adds(), out);
         out.writeInt(update.removes().size());
@@ -40,14 +38,14 @@ final class AddressCodec {
 
     static void writeSnapshot(AddressSnapshot snapshot, ByteBuf out) {
         out.writeByte(FrameType.ADDRESS_SNAPSHOT.code());
-        writeString(out, snapshot.origin(), WireLimits.NAME_BYTES_MAX);
+        WireStrings.write(out, snapshot.origin(), WireLimits.NAME_BYTES_MAX);
         out.writeLong(snapshot.instance()).writeLong(snapshot.sequence());
         writeEntries(snapshot.entries(), out);
     }
 
     static void writeSyncRequest(AddressSyncRequest request, ByteBuf out) {
         out.writeByte(FrameType.ADDRESS_SYNC_REQUEST.code());
-        writeString(out, request.origin(), WireLimits.NAME_BYTES_MAX);
+        WireStrings.write(out, request.origin(), WireLimits.NAME_BYTES_MAX);
     }
 
     static AddressUpdate parseUpdate(PayloadReader reader) {
@@ -92,8 +90,8 @@ final class AddressCodec {
 
     private static void writeAddress(Address address, ByteBuf out) {
         out.writeByte(address.kind().code());
-        writeString(out, address.name(), Address.NAME_BYTES_MAX);
-        writeString(out, address.group() == null ? "" : address.group(), Address.GROUP_BYTES_MAX);
+        WireStrings.write(out, address.name(), Address.NAME_BYTES_MAX);
+        WireStrings.write(out, address.group() == null ? "" : address.group(), Address.GROUP_BYTES_MAX);
     }
 
     private static List<AddressEntry> parseEntries(PayloadReader reader, String field) {
@@ -126,12 +124,4 @@ final class AddressCodec {
         return new Address(kind, name, groupOrNull);
     }
 
-    private static void writeString(ByteBuf out, String value, int maxBytes) {
-        int bytes = ByteBufUtil.utf8Bytes(value);
-        if (bytes > maxBytes) {
-            throw new EncoderException("string of " + bytes + " bytes exceeds limit " + maxBytes);
-        }
-        out.writeShort(bytes);
-        ByteBufUtil.writeUtf8(out, value);
-    }
 }

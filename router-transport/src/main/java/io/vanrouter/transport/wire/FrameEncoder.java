@@ -49,7 +49,7 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
             writeHandshake(handshake, out);
         } else if (msg instanceof ReasonFrame reason) {
             out.writeByte(reason.type().code()).writeShort(reason.reasonCode());
-            writeString(out, truncate(reason.text(), WireLimits.REASON_TEXT_BYTES_MAX), WireLimits.STRING_BYTES_MAX);
+            WireStrings.write(out, truncate(reason.text(), WireLimits.REASON_TEXT_BYTES_MAX), WireLimits.STRING_BYTES_MAX);
         } else if (msg instanceof Hello hello) {
             writeHello(hello, out);
         } else if (msg instanceof LinkStateUpdate update) {
@@ -75,30 +75,30 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
                 .writeByte(handshake.modeCode())
                 .writeInt(handshake.cost())
                 .writeLong(handshake.instance());
-        writeString(out, handshake.routerId(), WireLimits.NAME_BYTES_MAX);
-        writeString(out, handshake.network(), WireLimits.NAME_BYTES_MAX);
+        WireStrings.write(out, handshake.routerId(), WireLimits.NAME_BYTES_MAX);
+        WireStrings.write(out, handshake.network(), WireLimits.NAME_BYTES_MAX);
     }
 
     private static void writeHello(Hello hello, ByteBuf out) {
         out.writeByte(FrameType.HELLO.code());
-        writeString(out, hello.routerId(), WireLimits.NAME_BYTES_MAX);
+        WireStrings.write(out, hello.routerId(), WireLimits.NAME_BYTES_MAX);
         out.writeLong(hello.instance());
         if (hello.seen().size() > 0xFFFF) {
             throw new EncoderException("HELLO lists " + hello.seen().size() + " routers; at most 65535 fit");
         }
         out.writeShort(hello.seen().size());
         for (String seen : hello.seen()) {
-            writeString(out, seen, WireLimits.NAME_BYTES_MAX);
+            WireStrings.write(out, seen, WireLimits.NAME_BYTES_MAX);
         }
     }
 
     private static void writeLinkState(LinkState state, ByteBuf out) {
         out.writeByte(FrameType.LINK_STATE.code());
-        writeString(out, state.routerId(), WireLimits.NAME_BYTES_MAX);
+        WireStrings.write(out, state.routerId(), WireLimits.NAME_BYTES_MAX);
         out.writeLong(state.instance()).writeLong(state.sequence()).writeLong(state.addressSequence())
                 .writeInt(state.peers().size());
         for (Map.Entry<String, Integer> peer : state.peers().entrySet()) {
-            writeString(out, peer.getKey(), WireLimits.NAME_BYTES_MAX);
+            WireStrings.write(out, peer.getKey(), WireLimits.NAME_BYTES_MAX);
             out.writeInt(peer.getValue());
         }
     }
@@ -120,26 +120,18 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
         }
         out.writeByte(type.code()).writeInt(frame.streamId());
         if (frame instanceof StreamFrame.Open open) {
-            writeString(out, open.destination(), WireLimits.NAME_BYTES_MAX);
-            writeString(out, open.address(), WireLimits.NAME_BYTES_MAX);
-            writeString(out, open.origin(), WireLimits.NAME_BYTES_MAX);
+            WireStrings.write(out, open.destination(), WireLimits.NAME_BYTES_MAX);
+            WireStrings.write(out, open.address(), WireLimits.NAME_BYTES_MAX);
+            WireStrings.write(out, open.origin(), WireLimits.NAME_BYTES_MAX);
             out.writeInt(open.window());
         } else if (frame instanceof StreamFrame.Window window) {
             out.writeInt(window.bytes());
         } else if (frame instanceof StreamFrame.Reset reset) {
             out.writeShort(reset.reasonCode());
-            writeString(out, truncate(reset.text(), WireLimits.REASON_TEXT_BYTES_MAX), WireLimits.STRING_BYTES_MAX);
+            WireStrings.write(out, truncate(reset.text(), WireLimits.REASON_TEXT_BYTES_MAX), WireLimits.STRING_BYTES_MAX);
         }
     }
 
-    private static void writeString(ByteBuf out, String value, int maxBytes) {
-        int bytes = ByteBufUtil.utf8Bytes(value);
-        if (bytes > maxBytes) {
-            throw new EncoderException("string of " + bytes + " bytes exceeds limit " + maxBytes);
-        }
-        out.writeShort(bytes);
-        ByteBufUtil.writeUtf8(out, value);
-    }
 
     /** Cuts {@code text} to at most {@code maxBytes} UTF-8 bytes without splitting a character. */
     static String truncate(String text, int maxBytes) {

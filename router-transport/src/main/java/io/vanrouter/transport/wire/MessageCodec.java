@@ -2,13 +2,11 @@ package io.vanrouter.transport.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.handler.codec.EncoderException;
 import io.vanrouter.core.address.Address;
 import io.vanrouter.transport.message.MessageAck;
 import io.vanrouter.transport.message.MessageFrame;
-import java.nio.charset.StandardCharsets;
 
 /**
  * MESSAGE (0x30) and MESSAGE_ACK (0x31); see docs/protocol.md. A MESSAGE payload is read as a retained slice of the
@@ -36,11 +34,11 @@ public final class MessageCodec {
             header.writeByte(FrameType.MESSAGE.code());
             header.writeByte((frame.qos() & FLAG_QOS_MASK) | (frame.dup() ? FLAG_DUP : 0));
             header.writeByte(frame.hopsLeft());
-            writeString(header, frame.ingress(), WireLimits.NAME_BYTES_MAX);
+            WireStrings.write(header, frame.ingress(), WireLimits.NAME_BYTES_MAX);
             header.writeLong(frame.messageId());
-            writeString(header, frame.topic(), TOPIC_BYTES_MAX);
-            writeString(header, frame.destination(), WireLimits.NAME_BYTES_MAX);
-            writeString(header, frame.group(), GROUP_BYTES_MAX);
+            WireStrings.write(header, frame.topic(), TOPIC_BYTES_MAX);
+            WireStrings.write(header, frame.destination(), WireLimits.NAME_BYTES_MAX);
+            WireStrings.write(header, frame.group(), GROUP_BYTES_MAX);
             int length = header.readableBytes() - WireLimits.LENGTH_FIELD_BYTES + frame.content().readableBytes();
             if (length > maxFrameBytes) {
                 throw new EncoderException("MESSAGE of " + length + " bytes exceeds limit " + maxFrameBytes);
@@ -60,7 +58,7 @@ public final class MessageCodec {
         ByteBuf out = alloc.buffer(32);
         out.writeInt(0);
         out.writeByte(FrameType.MESSAGE_ACK.code());
-        writeString(out, ack.ingress(), WireLimits.NAME_BYTES_MAX);
+        WireStrings.write(out, ack.ingress(), WireLimits.NAME_BYTES_MAX);
         out.writeLong(ack.messageId());
         out.writeByte(ack.outcomeCode());
         out.setInt(0, out.readableBytes() - WireLimits.LENGTH_FIELD_BYTES);
@@ -100,12 +98,4 @@ public final class MessageCodec {
         return new MessageAck(ingress, id, outcome == MessageAck.OUTCOME_ACCEPTED);
     }
 
-    private static void writeString(ByteBuf out, String value, int maxBytes) {
-        int bytes = ByteBufUtil.utf8Bytes(value);
-        if (bytes > maxBytes) {
-            throw new EncoderException("string of " + bytes + " bytes exceeds limit " + maxBytes);
-        }
-        out.writeShort(bytes);
-        out.writeCharSequence(value, StandardCharsets.UTF_8);
-    }
 }
