@@ -20,6 +20,16 @@ public final class StreamLimits {
     private StreamLimits() {
     }
 
+    /**
+     * SO_RCVBUF of adaptor sockets (the kernel doubles it for bookkeeping). Bounds what a router reads past a
+     * stream's credit: once a peer half-closes, epoll (EPOLLRDHUP) drains the socket to EOF even with AUTO_READ off,
+     * so without a fixed buffer one stream could pull in the kernel's autotuned maximum (32 MiB here).
+     */
+    public static final int SOCKET_RECEIVE_BUFFER_BYTES = 256 << 10;
+
+    /** Most a router holds for one stream direction: a window plus a socket's receive buffer read after FIN. */
+    public static final long BUFFERED_BYTES_MAX = INITIAL_WINDOW_BYTES + 2L * SOCKET_RECEIVE_BUFFER_BYTES;
+
     /** Largest single read from a TCP socket; one DATA frame carries at most this. */
     public static final int SOCKET_READ_BYTES_MAX = 64 << 10;
 

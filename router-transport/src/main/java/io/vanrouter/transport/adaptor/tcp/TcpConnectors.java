@@ -41,6 +41,7 @@ final class TcpConnectors implements ServiceConnector {
                 .channel(socketType)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, StreamLimits.socketReadAllocator())
+                .option(ChannelOption.SO_RCVBUF, StreamLimits.SOCKET_RECEIVE_BUFFER_BYTES)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, StreamLimits.CONNECT_TIMEOUT_MILLIS);

@@ -56,6 +56,7 @@ final class TcpListener {
                 .channel(serverType)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_RCVBUF, StreamLimits.SOCKET_RECEIVE_BUFFER_BYTES) // inherited, before listen
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, StreamLimits.socketReadAllocator())
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
