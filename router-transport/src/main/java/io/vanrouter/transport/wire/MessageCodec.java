@@ -10,7 +10,9 @@ import io.vanrouter.transport.message.MessageFrame;
 
 /**
  * MESSAGE (0x30) and MESSAGE_ACK (0x31); see docs/protocol.md. A MESSAGE payload is read as a retained slice of the
- * decoder's buffer and written as a component of a composite buffer: the bytes are never copied.
+ * decoder's buffer. It is written as a component of a composite buffer when large, and copied behind the header when
+ * small: for a 100-byte payload a copy is cheaper than the composite (an allocation and two components per frame,
+ * 14-19 % of a publishing router's samples).
  *
  * <p>Stateless; event loops.
  */
@@ -22,13 +24,20 @@ public final class MessageCodec {
     public static final int TOPIC_BYTES_MAX = 0xFFFF;
     /** Longest group field ({@code G/F}). */
     public static final int GROUP_BYTES_MAX = Address.GROUP_BYTES_MAX + 1 + Address.NAME_BYTES_MAX;
+    /** Payloads up to this size are copied into the frame buffer; larger ones are referenced, never copied. */
+    static final int COPY_PAYLOAD_BYTES_MAX = 1024;
 
     private MessageCodec() {
     }
 
-    /** Length prefix, type and header of a MESSAGE, then the payload as a second component. */
+    /** Length prefix, type and header of a MESSAGE, then the payload: copied behind it, or a second component. */
     static ByteBuf encodeMessage(ByteBufAllocator alloc, MessageFrame frame, int maxFrameBytes) {
-        ByteBuf header = alloc.buffer(64 + frame.topic().length());
+        ByteBuf content = frame.content();
+        int payloadBytes = content.readableBytes();
+        boolean copy = payloadBytes <= COPY_PAYLOAD_BYTES_MAX;
+        int headerEstimate = 32 + frame.ingress().length() + frame.topic().length() + frame.destination().length()
+                + frame.group().length();
+        ByteBuf header = alloc.buffer(headerEstimate + (copy ? payloadBytes : 0));
         try {
             header.writeInt(0);
             header.writeByte(FrameType.MESSAGE.code());
@@ -39,18 +48,22 @@ public final class MessageCodec {
             WireStrings.write(header, frame.topic(), TOPIC_BYTES_MAX);
             WireStrings.write(header, frame.destination(), WireLimits.NAME_BYTES_MAX);
             WireStrings.write(header, frame.group(), GROUP_BYTES_MAX);
-            int length = header.readableBytes() - WireLimits.LENGTH_FIELD_BYTES + frame.content().readableBytes();
+            int length = header.readableBytes() - WireLimits.LENGTH_FIELD_BYTES + payloadBytes;
             if (length > maxFrameBytes) {
                 throw new EncoderException("MESSAGE of " + length + " bytes exceeds limit " + maxFrameBytes);
             }
             header.setInt(0, length);
+            if (copy) {
+                header.writeBytes(content, content.readerIndex(), payloadBytes);
+                return header;
+            }
         } catch (RuntimeException e) {
             header.release();
             throw e;
         }
         CompositeByteBuf out = alloc.compositeBuffer(2);
         out.addComponent(true, header);
-        out.addComponent(true, frame.content().retain());
+        out.addComponent(true, content.retain());
         return out;
     }
 
