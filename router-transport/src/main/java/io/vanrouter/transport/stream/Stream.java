@@ -165,16 +165,26 @@ public final class Stream {
         return !(end instanceof SocketEnd) || end.canTransmit();
     }
 
-    /** Write completion; a failed write is logged (ERROR unless it is a socket error) and otherwise ignored. */
+    /**
+     * Write completion. A failed write aborts the stream at once (ERROR in the log unless it is a socket error): the
+     * bytes are gone, so every end is reset (no side may see an orderly end); waiting for the channel's own close or
+     * the link's down event would leave the stream without credit if that event never came.
+     */
     void onTransmitted(StreamEnd to, int bytes, io.netty.util.concurrent.Future<?> result) {
-        boolean success = result.isSuccess();
-        if (!success && !(result.cause() instanceof java.io.IOException)
-                && !(result.cause() instanceof java.nio.channels.ClosedChannelException)) {
-            StreamRouter.LOG.error("[{}] stream {}: write of {} bytes to {} failed", router.routerId(), serial, bytes,
-                    to.describe(), result.cause());
+        if (!result.isSuccess()) {
+            Throwable cause = result.cause();
+            if (!(cause instanceof java.io.IOException)) { // ClosedChannelException is an IOException
+                StreamRouter.LOG.error("[{}] stream {}: write of {} bytes to {} failed", router.routerId(), serial,
+                        bytes, to.describe(), cause);
+            }
+            if (state != State.CLOSED && !to.released()) {
+                abortFrom(null, StreamResetCode.ABORTED, "write of " + bytes + " bytes to " + to.describe()
+                        + " failed: " + io.vanrouter.transport.netty.Errors.describe(cause));
+            }
+            return;
         }
-        if (state == State.CLOSED || !success || to.released()) {
-            return; // a failed write is followed by the channel's close or the link's down event
+        if (state == State.CLOSED || to.released()) {
+            return;
         }
         to.onTransmitted(bytes);
         to.peer.onForwarded(bytes);
