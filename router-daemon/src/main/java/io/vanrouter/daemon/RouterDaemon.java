@@ -2,9 +2,7 @@ package io.vanrouter.daemon;
 
 import io.vanrouter.core.address.Address;
 import io.vanrouter.core.address.AddressRoute;
-import io.vanrouter.core.address.AddressKind;
 import io.vanrouter.core.address.AddressSnapshotView;
-import io.vanrouter.core.address.TopicRoute;
 import io.vanrouter.core.status.NeighborView;
 import io.vanrouter.core.status.RouterView;
 import io.vanrouter.daemon.config.RouterConfig;
@@ -22,6 +20,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -167,12 +168,26 @@ public final class RouterDaemon implements AutoCloseable {
             rows.add(new StatusReport.Address(route.address(), route.distribution().name().toLowerCase(),
                     route.localConsumers(), List.copyOf(route.remoteConsumers().keySet())));
         }
-        view.localConsumers().forEach((address, count) -> {
-            if (address.kind() == AddressKind.TOPIC_FILTER) {
-                TopicRoute route = view.routeTopic(address.name());
-                rows.add(new StatusReport.Address(address.toString(), address.isShared() ? "shared"
-                        : "multicast", count, List.copyOf(route.remoteSubscribers().keySet())));
-            }
+        // Every topic filter known network-wide, local or not: one row per filter for plain subscriptions and one per
+        // shared group, each with this router's subscriber count and the other routers holding it.
+        view.topicFilters().forEach(match -> {
+            Map<String, Integer> localByGroup = new TreeMap<>();
+            Map<String, SortedSet<String>> remoteByGroup = new TreeMap<>();
+            match.subscribers().forEach((subscriber, count) -> {
+                String group = subscriber.group() == null ? "" : subscriber.group();
+                remoteByGroup.computeIfAbsent(group, g -> new TreeSet<>());
+                if (subscriber.router().equals(view.self())) {
+                    localByGroup.merge(group, count, Integer::sum);
+                } else {
+                    remoteByGroup.get(group).add(subscriber.router());
+                }
+            });
+            remoteByGroup.forEach((group, remote) -> {
+                Address address = group.isEmpty() ? Address.topicFilter(match.filter())
+                        : Address.sharedFilter(group, match.filter());
+                rows.add(new StatusReport.Address(address.toString(), group.isEmpty() ? "multicast" : "shared",
+                        localByGroup.getOrDefault(group, 0), List.copyOf(remote)));
+            });
         });
         rows.sort(Comparator.comparing(StatusReport.Address::address));
         return rows;

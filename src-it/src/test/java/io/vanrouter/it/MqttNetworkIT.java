@@ -183,6 +183,39 @@ class MqttNetworkIT {
         }
     }
 
+    /**
+     * Acceptance 3 with processes: SIGKILL a subscriber's router (no goodbye; the kernel closes its sockets) and every
+     * other router stops listing it as a consumer of the filter within 1 s.
+     */
+    @Test
+    void shouldWithdrawKilledRoutersInterestEverywhereWithinOneSecond() throws Exception {
+        startSquare();
+        subscribe("d", "sub-d", "sensors/+/temp", 0);
+        List<String> others = List.of("a", "b", "c");
+        String row = "filter sensors/+/temp"; // how status names the filter
+        await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100))
+                .until(() -> others.stream().allMatch(id -> consumersOf(id, row).contains("d")));
+
+        network.router("d").kill();
+        long killedAt = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> others.stream().noneMatch(id -> consumersOf(id, row).contains("d")));
+        long millis = (System.nanoTime() - killedAt) / 1_000_000;
+        System.out.printf("MqttNetworkIT: interest of killed router d withdrawn at a, b, c after %d ms%n", millis);
+        assertThat(millis).as("ms from d's death until no router lists it").isLessThan(1_000);
+    }
+
+    /** Routers that {@code router}'s status lists with consumers of {@code address} (as status names it). */
+    private Set<String> consumersOf(String router, String address) {
+        Set<String> routers = new HashSet<>();
+        network.router(router).status().ifPresent(status -> status.path("addresses").forEach(entry -> {
+            if (entry.path("address").asText().equals(address)) {
+                entry.path("routers").forEach(id -> routers.add(id.asText()));
+            }
+        }));
+        return routers;
+    }
+
     @Test
     void shouldDeliverEveryQos1MessageToSharedGroupWhenMemberRouterIsKilled() throws Exception {
         startSquare();
