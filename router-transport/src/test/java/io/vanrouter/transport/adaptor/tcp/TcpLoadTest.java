@@ -55,6 +55,7 @@ class TcpLoadTest {
         EchoServer echo = new EchoServer();
         servers.add(echo);
         line(echo.port());
+        long descriptorsBefore = openFileDescriptors();
         int connections = 1_000;
         List<Socket> sockets = new ArrayList<>();
         List<byte[]> payloads = new ArrayList<>();
@@ -84,6 +85,18 @@ class TcpLoadTest {
         assertThat(a.counters("svc")).extracting(TcpAddressCounters::accepted, TcpAddressCounters::opened)
                 .containsExactly((long) connections, (long) connections);
         assertThat(c.counters("svc").served()).isEqualTo(connections);
+        // 4,000 sockets were open in this JVM (clients, both routers' ends, the echo server's); all are closed again.
+        await().atMost(Routers.WAIT).untilAsserted(() -> assertThat(openFileDescriptors())
+                .as("open file descriptors after the connections closed (before: %d)", descriptorsBefore)
+                .isLessThanOrEqualTo(descriptorsBefore + DESCRIPTOR_SLACK));
+    }
+
+    /** File descriptors the JVM may open meanwhile for itself (class files, JIT, log rotation). */
+    private static final long DESCRIPTOR_SLACK = 16;
+
+    private static long openFileDescriptors() {
+        return ((com.sun.management.UnixOperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getOpenFileDescriptorCount();
     }
 
     /** Prints progress while the connections open; true while it is not finished. */
