@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 final class TestNetwork implements AutoCloseable {
     /** Log lines at ERROR that a test did not expect fail it (a router must not hit internal errors). */
     private static final Pattern ERROR_LINE = Pattern.compile("(?m)^.*\\bERROR\\b.*$");
+    private static final Pattern LEAK_LINE = Pattern.compile("(?m)^.*\\bLEAK: .*$");
 
     private final Path dir;
     private final Map<String, RouterProcess> routers = new LinkedHashMap<>();
@@ -127,10 +128,22 @@ final class TestNetwork implements AutoCloseable {
         return String.join("\n", java.util.Arrays.copyOfRange(all, Math.max(0, all.length - lines), all.length));
     }
 
+    /**
+     * Stops every router, then fails if any logged a Netty buffer leak. Routers run with Netty's default (simple)
+     * leak detection, which samples buffers and logs "LEAK:" when a sampled one is collected unreleased.
+     */
     @Override
     public void close() throws InterruptedException {
         for (RouterProcess router : routers.values()) {
             router.close();
         }
+        List<String> leaks = new ArrayList<>();
+        for (RouterProcess router : routers.values()) {
+            var matcher = LEAK_LINE.matcher(router.logText());
+            while (matcher.find()) {
+                leaks.add(router.id + ": " + matcher.group());
+            }
+        }
+        assertThat(leaks).as("buffer leaks reported in router logs").isEmpty();
     }
 }
