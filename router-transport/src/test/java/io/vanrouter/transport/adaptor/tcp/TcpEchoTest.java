@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -52,16 +51,8 @@ class TcpEchoTest {
         echoAndCompare(bytes);
     }
 
-    /**
-     * KNOWN ISSUE, excluded from the default run (tag {@code known-issue}): in this in-JVM setup (Netty echo server,
-     * three routers, client in one JVM on 2 cores) a 16 MiB echo intermittently comes back short by 0.2-0.7 MiB while
-     * router a still holds the stream open with writes to the client that never complete. The same 16 MiB echo through
-     * router processes ({@code TcpAdaptorIT}) has not failed. Root cause not found yet; run it with
-     * {@code mvn -pl router-transport -am test -Dtest=TcpEchoTest -Dgroups=known-issue -Dtests.excludedGroups=none
-     * -Dsurefire.failIfNoSpecifiedTests=false}.
-     */
+    /** 16 MiB each way: 64 windows per hop, so credit, END ordering and write completion are all exercised. */
     @Test
-    @Tag("known-issue")
     void shouldEchoSixteenMebibytesThroughThreeRouters() throws Exception {
         echoAndCompare(16 << 20);
     }
