@@ -40,7 +40,8 @@ public final class AddressTable {
     private final AddressAdvertiser advertiser;
     private final Map<String, Origin> origins = new HashMap<>();
     private final Map<String, SortedMap<String, Integer>> plain = new HashMap<>();
-    private TopicFilterIndex topics = TopicFilterIndex.empty();
+    /** Topic filters of every router; changed in place between views, frozen by each {@link #view()}. */
+    private final TopicFilterIndex.Editor topics = TopicFilterIndex.empty().edit();
     private Map<String, AddressRoute> plainRoutes = Map.of();
     private boolean plainChanged;
     private boolean changed;
@@ -215,7 +216,7 @@ public final class AddressTable {
             plainRoutes = routes;
             plainChanged = false;
         }
-        view = new AddressSnapshotView(self, view.generation() + 1, rules, plainRoutes, topics,
+        view = new AddressSnapshotView(self, view.generation() + 1, rules, plainRoutes, topics.snapshot(),
                 advertiser.localCounts());
         changed = false;
         return view;
@@ -255,7 +256,7 @@ public final class AddressTable {
     private void set(String router, Address address, int count) {
         changed = true;
         if (address.kind() == AddressKind.TOPIC_FILTER) {
-            topics = topics.with(address.name(), new TopicFilterIndex.Subscriber(router, address.group()), count);
+            topics.put(address.name(), new TopicFilterIndex.Subscriber(router, address.group()), count);
             return;
         }
         plainChanged = true;

@@ -12,7 +12,10 @@ import java.util.function.Consumer;
  * the subscribers holding it: (router, shared group or {@code null}) with a consumer count. Any thread.
  *
  * <p>{@link #with} returns a new index that shares every untouched subtree with this one (path copying), so the core
- * thread can publish a new index after each change without rebuilding it, and readers never lock.
+ * thread can publish a new index after each change without rebuilding it, and readers never lock. Many changes in a
+ * row go through an {@link Editor}, which copies each node at most once until its next {@link Editor#snapshot}: path
+ * copying alone costs the width of every level on the path, so one filter per device under one parent
+ * ({@code devices/<id>/cmd}) made adding n filters cost n²/2 map entries.
  *
  * <p>Matching follows MQTT 3.1.1/5: {@code +} matches exactly one level (possibly empty); {@code #} matches the rest,
  * including the parent level ({@code sport/#} matches {@code sport}); a topic whose first level starts with {@code $}
@@ -34,7 +37,7 @@ public final class TopicFilterIndex {
 
     private static final String PLUS = "+";
     private static final String HASH = "#";
-    private static final Node EMPTY_NODE = new Node(new HashMap<>(), null);
+    private static final Node EMPTY_NODE = new Node(null, new HashMap<>(), null);
     private static final TopicFilterIndex EMPTY = new TopicFilterIndex(EMPTY_NODE, 0);
 
     private final Node root;
@@ -59,13 +62,100 @@ public final class TopicFilterIndex {
      * removes it. {@code filter} must be a valid filter ({@link Address#problem}).
      */
     public TopicFilterIndex with(String filter, Subscriber subscriber, int count) {
-        Objects.requireNonNull(subscriber, "subscriber");
-        String[] levels = filter.split("/", -1);
-        boolean had = find(levels) != null;
-        Node newRoot = put(root, levels, 0, filter, subscriber, count);
-        boolean has = findIn(newRoot, levels) != null;
-        int newCount = filterCount + (has ? 1 : 0) - (had ? 1 : 0);
-        return newRoot == root ? this : new TopicFilterIndex(newRoot, newCount);
+        Editor editor = edit();
+        editor.put(filter, subscriber, count);
+        return editor.snapshot();
+    }
+
+    /** An editor starting from this index; this index itself never changes. */
+    public Editor edit() {
+        return new Editor(this);
+    }
+
+    /**
+     * Applies many changes to an index, copying each trie node at most once between snapshots: nodes it created since
+     * the last {@link #snapshot} belong to it and are changed in place; every other node is shared with published
+     * indexes and copied before its first change. Single-threaded: one owner (the core thread) at a time.
+     */
+    public static final class Editor {
+        private Node root;
+        private int filterCount;
+        /** Marks the nodes this editor may still change; replaced by {@link #snapshot}, which freezes them all. */
+        private Object token = new Object();
+        private TopicFilterIndex last;
+
+        private Editor(TopicFilterIndex from) {
+            this.root = from.root;
+            this.filterCount = from.filterCount;
+            this.last = from;
+        }
+
+        /** As {@link TopicFilterIndex#with}, on this editor's working copy. */
+        public void put(String filter, Subscriber subscriber, int count) {
+            Objects.requireNonNull(subscriber, "subscriber");
+            String[] levels = filter.split("/", -1);
+            root = put(root, levels, 0, filter, subscriber, count);
+        }
+
+        /** Number of distinct filters in the working copy. */
+        public int size() {
+            return filterCount;
+        }
+
+        /**
+         * The working copy as an immutable index (the previous one when nothing changed). The editor goes on from it;
+         * nodes it changes next are copied first, so the returned index never changes.
+         */
+        public TopicFilterIndex snapshot() {
+            if (root != last.root) {
+                last = new TopicFilterIndex(root, filterCount);
+                token = new Object();
+            }
+            return last;
+        }
+
+        private Node put(Node node, String[] levels, int i, String filter, Subscriber subscriber, int count) {
+            if (i == levels.length) {
+                Match terminal = withSubscriber(node.terminal, filter, subscriber, count);
+                if (terminal == node.terminal) {
+                    return node;
+                }
+                filterCount += (terminal != null ? 1 : 0) - (node.terminal != null ? 1 : 0);
+                Node target = owned(node);
+                target.terminal = terminal;
+                return target;
+            }
+            Node child = node.children.getOrDefault(levels[i], EMPTY_NODE);
+            Node newChild = put(child, levels, i + 1, filter, subscriber, count);
+            if (newChild == child && !child.isEmpty()) {
+                return node;
+            }
+            if (newChild.isEmpty() && !node.children.containsKey(levels[i])) {
+                return node; // removing what was never there
+            }
+            Node target = owned(node);
+            if (newChild.isEmpty()) {
+                target.children.remove(levels[i]);
+            } else {
+                target.children.put(levels[i], newChild);
+            }
+            return target;
+        }
+
+        /** {@code node} itself when this editor created it since the last snapshot, else a copy that it owns. */
+        private Node owned(Node node) {
+            return node.owner == token ? node : new Node(token, new HashMap<>(node.children), node.terminal);
+        }
+
+        /** The terminal with {@code subscriber} at {@code count} (removed at 0), or {@code terminal} if unchanged. */
+        private static Match withSubscriber(Match terminal, String filter, Subscriber subscriber, int count) {
+            Map<Subscriber, Integer> subs = terminal == null ? new HashMap<>() : new HashMap<>(terminal.subscribers());
+            Integer old = count > 0 ? subs.put(subscriber, count) : subs.remove(subscriber);
+            if (count > 0 ? Integer.valueOf(count).equals(old) : old == null) {
+                return terminal;
+            }
+            return subs.isEmpty() ? null : new Match(filter, Map.copyOf(subs));
+        }
     }
 
     /** The subscribers of exactly {@code filter} (not matching), empty if none. */
@@ -140,31 +230,6 @@ public final class TopicFilterIndex {
         return node.terminal;
     }
 
-    private static Node put(Node node, String[] levels, int i, String filter, Subscriber subscriber, int count) {
-        if (i == levels.length) {
-            Map<Subscriber, Integer> subs = node.terminal == null ? new HashMap<>() : new HashMap<>(
-                    node.terminal.subscribers());
-            Integer old = count > 0 ? subs.put(subscriber, count) : subs.remove(subscriber);
-            if (count > 0 ? Integer.valueOf(count).equals(old) : old == null) {
-                return node;
-            }
-            Match terminal = subs.isEmpty() ? null : new Match(filter, Map.copyOf(subs));
-            return new Node(node.children, terminal);
-        }
-        Node child = node.children.getOrDefault(levels[i], EMPTY_NODE);
-        Node newChild = put(child, levels, i + 1, filter, subscriber, count);
-        if (newChild == child) {
-            return node;
-        }
-        HashMap<String, Node> children = new HashMap<>(node.children);
-        if (newChild.isEmpty()) {
-            children.remove(levels[i]);
-        } else {
-            children.put(levels[i], newChild);
-        }
-        return new Node(children, node.terminal);
-    }
-
     private static void walk(Node node, Consumer<Match> sink) {
         if (node.terminal != null) {
             sink.accept(node.terminal);
@@ -175,14 +240,17 @@ public final class TopicFilterIndex {
     }
 
     /**
-     * A trie node; never mutated after construction (its children map is never written again). Always a HashMap,
-     * so the lookup call site stays monomorphic.
+     * A trie node. Changed only by the {@link Editor} whose token it carries, and only until that editor's next
+     * snapshot; after that, never again (readers get it through a published index). Always a HashMap, so the lookup
+     * call site stays monomorphic.
      */
     private static final class Node {
+        final Object owner;
         final HashMap<String, Node> children;
-        final Match terminal;
+        Match terminal;
 
-        Node(HashMap<String, Node> children, Match terminal) {
+        Node(Object owner, HashMap<String, Node> children, Match terminal) {
+            this.owner = owner;
             this.children = children;
             this.terminal = terminal;
         }

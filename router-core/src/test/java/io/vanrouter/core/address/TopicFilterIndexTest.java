@@ -6,7 +6,9 @@ import io.vanrouter.core.address.TopicFilterIndex.Match;
 import io.vanrouter.core.address.TopicFilterIndex.Subscriber;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -156,6 +158,93 @@ class TopicFilterIndexTest {
     }
 
     /** Reference matcher straight from the MQTT spec wording. */
+    @Test
+    void shouldKeepEverySnapshotUnchangedWhileTheEditorGoesOn() {
+        Random random = new Random(42);
+        String[] levels = {"a", "b", "+", "#", "devices", "x"};
+        Subscriber[] subscribers = {R_A, new Subscriber("R-b", null), new Subscriber("R-b", "g")};
+        Map<String, Map<Subscriber, Integer>> model = new HashMap<>();
+        List<TopicFilterIndex> snapshots = new ArrayList<>();
+        List<Map<String, Map<Subscriber, Integer>>> expected = new ArrayList<>();
+        TopicFilterIndex.Editor editor = TopicFilterIndex.empty().edit();
+        for (int step = 0; step < 5_000; step++) {
+            int depth = 1 + random.nextInt(3);
+            List<String> filter = new ArrayList<>();
+            for (int i = 0; i < depth; i++) {
+                String level = levels[random.nextInt(levels.length)];
+                filter.add(level);
+                if (level.equals("#")) {
+                    break;
+                }
+            }
+            String name = String.join("/", filter);
+            Subscriber subscriber = subscribers[random.nextInt(subscribers.length)];
+            int count = random.nextInt(3); // 0 removes
+            editor.put(name, subscriber, count);
+            Map<Subscriber, Integer> subs = model.computeIfAbsent(name, k -> new HashMap<>());
+            if (count > 0) {
+                subs.put(subscriber, count);
+            } else {
+                subs.remove(subscriber);
+                if (subs.isEmpty()) {
+                    model.remove(name);
+                }
+            }
+            assertThat(editor.size()).isEqualTo(model.size());
+            if (random.nextInt(50) == 0) {
+                snapshots.add(editor.snapshot());
+                expected.add(deepCopy(model));
+            }
+        }
+        for (int i = 0; i < snapshots.size(); i++) {
+            assertThat(contents(snapshots.get(i))).as("snapshot %d after later edits", i).isEqualTo(expected.get(i));
+            assertThat(snapshots.get(i).size()).isEqualTo(expected.get(i).size());
+        }
+    }
+
+    @Test
+    void shouldLeaveTheIndexAnEditorStartedFromUnchanged() {
+        TopicFilterIndex before = indexOf("devices/1/cmd", "devices/2/cmd");
+        TopicFilterIndex.Editor editor = before.edit();
+        editor.put("devices/3/cmd", R_A, 1);
+        editor.put("devices/1/cmd", R_A, 0);
+
+        assertThat(matching(before, "devices/1/cmd")).containsExactly("devices/1/cmd");
+        assertThat(matching(before, "devices/3/cmd")).isEmpty();
+        TopicFilterIndex after = editor.snapshot();
+        assertThat(matching(after, "devices/1/cmd")).isEmpty();
+        assertThat(matching(after, "devices/3/cmd")).containsExactly("devices/3/cmd");
+        assertThat(after.size()).isEqualTo(2);
+        assertThat(editor.snapshot()).as("nothing changed since").isSameAs(after);
+    }
+
+    @Test
+    void shouldHoldOneHundredThousandFiltersUnderOneParent() {
+        TopicFilterIndex.Editor editor = TopicFilterIndex.empty().edit();
+        for (int i = 0; i < 100_000; i++) {
+            editor.put("devices/" + i + "/cmd", R_A, 1);
+            if (i % 1_000 == 0) {
+                editor.snapshot(); // as the core does once per tick
+            }
+        }
+        TopicFilterIndex index = editor.snapshot();
+        assertThat(index.size()).isEqualTo(100_000);
+        assertThat(matching(index, "devices/99999/cmd")).containsExactly("devices/99999/cmd");
+    }
+
+    private static Map<String, Map<Subscriber, Integer>> contents(TopicFilterIndex index) {
+        Map<String, Map<Subscriber, Integer>> out = new HashMap<>();
+        index.forEach(match -> out.put(match.filter(), new HashMap<>(match.subscribers())));
+        return out;
+    }
+
+    private static Map<String, Map<Subscriber, Integer>> deepCopy(
+            Map<String, Map<Subscriber, Integer>> model) {
+        Map<String, Map<Subscriber, Integer>> copy = new HashMap<>();
+        model.forEach((filter, subs) -> copy.put(filter, new HashMap<>(subs)));
+        return copy;
+    }
+
     static boolean bruteForceMatches(String filter, String topic) {
         String[] f = filter.split("/", -1);
         String[] t = topic.split("/", -1);
