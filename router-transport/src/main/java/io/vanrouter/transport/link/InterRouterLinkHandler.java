@@ -32,6 +32,14 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
     /** Outbound bytes a link may have pending before it is closed as a slow link (NATS "slow consumer"). */
     public static final long PENDING_BYTES_MAX = 8L << 20;
 
+    /**
+     * The slow-link limit for a link with this frame limit: {@link #PENDING_BYTES_MAX} on top of the largest frame
+     * sent in fragments, so that one large address snapshot never counts as a slow link.
+     */
+    static long pendingBytesMax(int maxFrameBytes) {
+        return PENDING_BYTES_MAX + io.vanrouter.transport.wire.WireLimits.reassembledBytesMax(maxFrameBytes);
+    }
+
     private static final Logger LOG = LinkHandshakeHandler.LOG;
 
     private final LinkSession session;

@@ -126,7 +126,8 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         env.registry().handshakeEnded(session);
         session.activate(link);
         env.dataPlane().linkUp(link);
-        ctx.pipeline().replace(this, HandlerNames.LINK, new InterRouterLinkHandler(session));
+        ctx.pipeline().replace(this, HandlerNames.LINK, new InterRouterLinkHandler(session,
+                InterRouterLinkHandler.pendingBytesMax(session.env().settings().maxFrameBytes())));
         env.core().submitLinkUp(link.linkId(), link.peerId(), link.peerInstance(), link.cost());
         LOG.info("{} link up ({}, {}, cost {})", session.tag(), session.direction(), session.remote(), link.cost());
         if (session.observer() != null) {

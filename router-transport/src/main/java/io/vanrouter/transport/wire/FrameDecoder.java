@@ -26,6 +26,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private final int maxFrameBytes;
     private State state = State.PREAMBLE;
     private long skipRemaining;
+    /** Bytes of a fragmented frame received so far (FRAGMENT frames with the MORE flag), or null. */
+    private ByteBuf reassembly;
 
     public FrameDecoder(int maxFrameBytes) {
         this.maxFrameBytes = maxFrameBytes;
@@ -38,7 +40,20 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         } catch (WireException e) {
             state = State.FAILED;
             in.skipBytes(in.readableBytes());
+            releaseReassembly();
             throw e;
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        releaseReassembly();
+    }
+
+    private void releaseReassembly() {
+        if (reassembly != null) {
+            reassembly.release();
+            reassembly = null;
         }
     }
 
@@ -123,6 +138,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             return false;
         }
         in.skipBytes(HEADER_BYTES);
+        if (type == FrameType.FRAGMENT) {
+            readFragment(in, (int) length - 1, out);
+            return true;
+        }
+        if (reassembly != null) {
+            in.skipBytes((int) length - 1);
+            throw new WireException(ReasonCode.MALFORMED_FRAME, "malformed frame: " + type
+                    + " inside a fragmented frame (fragments must be consecutive)");
+        }
         if (type == FrameType.STREAM_DATA) {
             out.add(readData(in, (int) length - 1)); // payload: retained slice, no copy
             return true;
@@ -134,6 +158,63 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         ByteBuf payload = in.readSlice((int) length - 1);
         out.add(parse(type, new PayloadReader(payload, type)));
         return true;
+    }
+
+    /**
+     * FRAGMENT: appends the piece; after the last one, decodes the reassembled bytes as one frame, which must be of a
+     * fragmentable type and may be up to {@link WireLimits#reassembledBytesMax} long.
+     */
+    private void readFragment(ByteBuf in, int bodyBytes, List<Object> out) {
+        if (bodyBytes < WireLimits.FRAGMENT_HEADER_BYTES) {
+            throw new WireException(ReasonCode.MALFORMED_FRAME, "malformed FRAGMENT frame: no flags byte");
+        }
+        int flags = in.readUnsignedByte();
+        int piece = bodyBytes - WireLimits.FRAGMENT_HEADER_BYTES;
+        if ((flags & ~WireLimits.FRAGMENT_MORE) != 0) {
+            in.skipBytes(piece);
+            throw new WireException(ReasonCode.MALFORMED_FRAME, "malformed FRAGMENT frame: flags 0x"
+                    + Integer.toHexString(flags));
+        }
+        long limit = WireLimits.reassembledBytesMax(maxFrameBytes);
+        long total = (reassembly == null ? 0 : reassembly.readableBytes()) + (long) piece;
+        if (total > limit) {
+            in.skipBytes(piece);
+            throw new WireException(ReasonCode.FRAME_TOO_LARGE, "fragmented frame of more than " + total
+                    + " bytes exceeds limit " + limit);
+        }
+        if (reassembly == null) {
+            reassembly = in.alloc().heapBuffer(Math.max(piece, 256));
+        }
+        reassembly.writeBytes(in, piece);
+        if ((flags & WireLimits.FRAGMENT_MORE) != 0) {
+            return;
+        }
+        ByteBuf whole = reassembly;
+        reassembly = null;
+        try {
+            out.add(parseReassembled(whole));
+        } finally {
+            whole.release();
+        }
+    }
+
+    private static Object parseReassembled(ByteBuf whole) {
+        if (whole.readableBytes() < HEADER_BYTES) {
+            throw new WireException(ReasonCode.MALFORMED_FRAME, "malformed FRAGMENT frames: reassembled "
+                    + whole.readableBytes() + " bytes, less than a frame header");
+        }
+        long length = whole.readUnsignedInt();
+        if (length != whole.readableBytes()) {
+            throw new WireException(ReasonCode.MALFORMED_FRAME, "malformed FRAGMENT frames: reassembled frame says "
+                    + length + " bytes, fragments carried " + whole.readableBytes());
+        }
+        int code = whole.readUnsignedByte();
+        FrameType type = FrameType.fromCode(code);
+        if (type == null || !type.fragmentable()) {
+            throw new WireException(ReasonCode.MALFORMED_FRAME, String.format(
+                    "malformed FRAGMENT frames: frame type 0x%02x may not be fragmented", code));
+        }
+        return parse(type, new PayloadReader(whole, type));
     }
 
     /** STREAM_DATA: the payload is a retained slice of the cumulation, never a copy. */

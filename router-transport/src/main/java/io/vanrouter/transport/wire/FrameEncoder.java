@@ -64,10 +64,38 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
             AddressCodec.writeSyncRequest((AddressSyncRequest) msg, out);
         }
         int length = out.writerIndex() - start - WireLimits.LENGTH_FIELD_BYTES;
-        if (length > maxFrameBytes) {
-            throw new EncoderException("frame of " + length + " bytes exceeds limit " + maxFrameBytes);
-        }
         out.setInt(start, length);
+        if (length > maxFrameBytes) {
+            FrameType type = FrameType.fromCode(out.getUnsignedByte(start + WireLimits.LENGTH_FIELD_BYTES));
+            long total = (long) length + WireLimits.LENGTH_FIELD_BYTES;
+            if (type == null || !type.fragmentable() || total > WireLimits.reassembledBytesMax(maxFrameBytes)) {
+                out.writerIndex(start);
+                throw new EncoderException("frame of " + length + " bytes exceeds limit " + maxFrameBytes);
+            }
+            fragment(out, start);
+        }
+    }
+
+    /**
+     * Replaces the frame written from {@code start} with FRAGMENT frames of at most the frame limit that carry its
+     * bytes, length field included, in order (docs/protocol.md, 0x04 FRAGMENT). Rare and large: one copy is fine.
+     */
+    private void fragment(ByteBuf out, int start) {
+        ByteBuf whole = out.copy(start, out.writerIndex() - start);
+        try {
+            out.writerIndex(start);
+            int pieceMax = maxFrameBytes - 1 - WireLimits.FRAGMENT_HEADER_BYTES;
+            while (whole.isReadable()) {
+                int piece = Math.min(pieceMax, whole.readableBytes());
+                boolean more = piece < whole.readableBytes();
+                out.writeInt(1 + WireLimits.FRAGMENT_HEADER_BYTES + piece)
+                        .writeByte(FrameType.FRAGMENT.code())
+                        .writeByte(more ? WireLimits.FRAGMENT_MORE : 0)
+                        .writeBytes(whole, piece);
+            }
+        } finally {
+            whole.release();
+        }
     }
 
     private static void writeHandshake(HandshakeFrame handshake, ByteBuf out) {

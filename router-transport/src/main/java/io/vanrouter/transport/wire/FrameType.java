@@ -8,6 +8,8 @@ public enum FrameType {
     HANDSHAKE(0x01),
     REFUSE(0x02),
     CLOSE(0x03),
+    /** A piece of a control frame larger than the frame limit (address snapshot or update, link state). */
+    FRAGMENT(0x04),
     HELLO(0x10),
     LINK_STATE(0x11),
     ADDRESS_UPDATE(0x12),
@@ -28,6 +30,11 @@ public enum FrameType {
     /** An application message (MQTT publish) routed by topic: multicast along a tree or anycast to one router. */
     MESSAGE(0x30),
     MESSAGE_ACK(0x31);
+
+    /** Whether a frame of this type may be sent in FRAGMENT frames when it exceeds the frame limit. */
+    public boolean fragmentable() {
+        return this == LINK_STATE || this == ADDRESS_UPDATE || this == ADDRESS_SNAPSHOT;
+    }
 
     /** Unknown frame types at or above this code are skipped rather than refused. */
     public static final int OPTIONAL_CODE_MIN = 0x80;

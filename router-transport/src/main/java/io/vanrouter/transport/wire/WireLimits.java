@@ -25,6 +25,18 @@ public final class WireLimits {
     /** u32 stream id that follows the type byte of every stream frame. */
     public static final int STREAM_ID_BYTES = 4;
 
+    /** A FRAGMENT's flag: more fragments of the same frame follow. */
+    public static final int FRAGMENT_MORE = 0x01;
+    /** Flags byte after FRAGMENT's type byte. */
+    public static final int FRAGMENT_HEADER_BYTES = 1;
+    /** A fragmented frame may be this many times the frame limit once reassembled. */
+    public static final int FRAGMENTED_FRAME_FACTOR = 16;
+
+    /** Largest frame, length field included, that a router sends in fragments or reassembles from them. */
+    public static long reassembledBytesMax(int maxFrameBytes) {
+        return (long) maxFrameBytes * FRAGMENTED_FRAME_FACTOR;
+    }
+
     private WireLimits() {
     }
 }
