@@ -103,6 +103,21 @@ public final class TopicFilterIndex {
         }
 
         /**
+         * As {@link TopicFilterIndex#match}, on the working copy. Not safe against a concurrent {@link #put}: an owner
+         * that reads from other threads guards both with a read-write lock (and then need never snapshot).
+         */
+        public void match(String topic, Consumer<Match> sink) {
+            boolean dollar = !topic.isEmpty() && topic.charAt(0) == '$';
+            descend(root, topic, 0, dollar, sink);
+        }
+
+        /** As {@link TopicFilterIndex#subscribersOf}, on the working copy; same caveat as {@link #match}. */
+        public Map<Subscriber, Integer> subscribersOf(String filter) {
+            Match match = findIn(root, filter.split("/", -1));
+            return match == null ? Map.of() : match.subscribers();
+        }
+
+        /**
          * The working copy as an immutable index (the previous one when nothing changed). The editor goes on from it;
          * nodes it changes next are copied first, so the returned index never changes.
          */

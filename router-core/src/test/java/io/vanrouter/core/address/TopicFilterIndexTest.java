@@ -219,6 +219,22 @@ class TopicFilterIndexTest {
     }
 
     @Test
+    void shouldAnswerFromTheEditorsWorkingCopyWithoutASnapshot() {
+        TopicFilterIndex.Editor editor = TopicFilterIndex.empty().edit();
+        Subscriber inGroup = new Subscriber("R-b", "g");
+        editor.put("devices/+/cmd", R_A, 1);
+        editor.put("devices/7/cmd", inGroup, 2);
+        List<String> matched = new ArrayList<>();
+        editor.match("devices/7/cmd", match -> matched.add(match.filter()));
+
+        assertThat(matched).containsExactlyInAnyOrder("devices/+/cmd", "devices/7/cmd");
+        assertThat(editor.subscribersOf("devices/7/cmd")).isEqualTo(Map.of(inGroup, 2));
+        editor.put("devices/7/cmd", inGroup, 0);
+        assertThat(editor.subscribersOf("devices/7/cmd")).isEmpty();
+        assertThat(editor.size()).isEqualTo(1);
+    }
+
+    @Test
     void shouldHoldOneHundredThousandFiltersUnderOneParent() {
         TopicFilterIndex.Editor editor = TopicFilterIndex.empty().edit();
         for (int i = 0; i < 100_000; i++) {
