@@ -129,6 +129,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             if (code < FrameType.OPTIONAL_CODE_MIN) {
                 throw new WireException(ReasonCode.PROTOCOL_ERROR, String.format("unknown frame type 0x%02x", code));
             }
+            if (reassembly != null) {
+                throw new WireException(ReasonCode.MALFORMED_FRAME, String.format("malformed frame: frame type 0x%02x"
+                        + " inside a fragmented frame (fragments must be consecutive)", code));
+            }
             in.skipBytes(HEADER_BYTES);
             skipRemaining = length - 1;
             state = skipRemaining == 0 ? State.HEADER : State.SKIP;

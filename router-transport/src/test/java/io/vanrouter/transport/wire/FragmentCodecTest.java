@@ -117,6 +117,16 @@ class FragmentCodecTest {
     }
 
     @Test
+    void shouldRejectEvenAnOptionalFrameBetweenFragments() {
+        ByteBuf fragments = encode(LIMIT, snapshotOf(2_000));
+        ByteBuf firstFragment = fragments.readRetainedSlice(4 + fragments.getInt(0));
+        fragments.release();
+        ByteBuf optional = WireTestSupport.rawFrame(0x90, (byte) 1);
+        assertFault(Unpooled.wrappedBuffer(firstFragment, optional), ReasonCode.MALFORMED_FRAME,
+                "malformed frame: frame type 0x90 inside a fragmented frame (fragments must be consecutive)");
+    }
+
+    @Test
     void shouldRejectReassemblyBeyondTheLimitWithoutBufferingMore() {
         ByteBuf fragments = Unpooled.buffer();
         byte[] piece = new byte[LIMIT - 2];
