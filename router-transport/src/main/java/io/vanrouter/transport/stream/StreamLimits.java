@@ -2,6 +2,7 @@ package io.vanrouter.transport.stream;
 
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
+import io.vanrouter.transport.netty.ApplicationSockets;
 import io.vanrouter.transport.wire.WireLimits;
 
 /** Flow-control constants of the data plane (docs/data-plane.md). */
@@ -21,14 +22,10 @@ public final class StreamLimits {
     }
 
     /**
-     * SO_RCVBUF of adaptor sockets (the kernel doubles it for bookkeeping). Bounds what a router reads past a
-     * stream's credit: once a peer half-closes, epoll (EPOLLRDHUP) drains the socket to EOF even with AUTO_READ off,
-     * so without a fixed buffer one stream could pull in the kernel's autotuned maximum (32 MiB here).
+     * Most a router holds for one stream direction: a window, plus a socket's receive buffer (doubled by the kernel)
+     * read past credit after FIN ({@link ApplicationSockets#RECEIVE_BUFFER_BYTES}).
      */
-    public static final int SOCKET_RECEIVE_BUFFER_BYTES = 256 << 10;
-
-    /** Most a router holds for one stream direction: a window plus a socket's receive buffer read after FIN. */
-    public static final long BUFFERED_BYTES_MAX = INITIAL_WINDOW_BYTES + 2L * SOCKET_RECEIVE_BUFFER_BYTES;
+    public static final long BUFFERED_BYTES_MAX = INITIAL_WINDOW_BYTES + 2L * ApplicationSockets.RECEIVE_BUFFER_BYTES;
 
     /** Largest single read from a TCP socket; one DATA frame carries at most this. */
     public static final int SOCKET_READ_BYTES_MAX = 64 << 10;

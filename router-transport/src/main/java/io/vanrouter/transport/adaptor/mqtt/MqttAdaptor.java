@@ -17,6 +17,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vanrouter.core.address.Address;
 import io.vanrouter.transport.message.MessageRouter;
+import io.vanrouter.transport.netty.ApplicationSockets;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.netty.ExceptionHandler;
 import java.io.IOException;
@@ -41,12 +42,6 @@ public final class MqttAdaptor implements AutoCloseable {
     static final String IDLE = "idle";
     /** Per-client socket water marks: a client above the high mark is not written to until it drains. */
     public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 << 10, 128 << 10);
-    /**
-     * SO_RCVBUF of MQTT client sockets. A client that disconnects is read to EOF even while back-pressure has
-     * stopped reading it (epoll EPOLLRDHUP, see docs/data-plane.md), so without a fixed buffer one departing
-     * publisher could hand the router up to the kernel's autotuned maximum (32 MiB here) at once.
-     */
-    public static final int RECEIVE_BUFFER_BYTES = 256 << 10;
 
     private final MqttSettings settings;
     private final MessageRouter router;
@@ -76,7 +71,7 @@ public final class MqttAdaptor implements AutoCloseable {
     public void start(EventLoopGroup group, Class<? extends ServerChannel> type) throws IOException {
         ChannelFuture bound = new ServerBootstrap().group(group).channel(type)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES) // inherited by clients, before listen
+                .option(ChannelOption.SO_RCVBUF, ApplicationSockets.RECEIVE_BUFFER_BYTES) // inherited by clients, before listen
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new ChannelInitializer<>() {

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vanrouter.transport.netty.ApplicationSockets;
 import io.vanrouter.transport.netty.HandlerNames;
 import io.vanrouter.transport.stream.ServiceConnector;
 import io.vanrouter.transport.stream.StreamLimits;
@@ -41,7 +42,7 @@ final class TcpConnectors implements ServiceConnector {
                 .channel(socketType)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, StreamLimits.socketReadAllocator())
-                .option(ChannelOption.SO_RCVBUF, StreamLimits.SOCKET_RECEIVE_BUFFER_BYTES)
+                .option(ChannelOption.SO_RCVBUF, ApplicationSockets.RECEIVE_BUFFER_BYTES)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, StreamLimits.CONNECT_TIMEOUT_MILLIS);

@@ -9,6 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.vanrouter.transport.link.LinkSession;
+import io.vanrouter.transport.netty.ApplicationSockets;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.stream.Stream;
 import io.vanrouter.transport.stream.StreamLimits;
@@ -56,7 +57,7 @@ final class TcpListener {
                 .channel(serverType)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_RCVBUF, StreamLimits.SOCKET_RECEIVE_BUFFER_BYTES) // inherited, before listen
+                .option(ChannelOption.SO_RCVBUF, ApplicationSockets.RECEIVE_BUFFER_BYTES) // inherited, before listen
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, StreamLimits.socketReadAllocator())
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
