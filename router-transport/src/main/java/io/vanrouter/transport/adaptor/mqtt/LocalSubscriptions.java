@@ -17,12 +17,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
 /**
- * This router's MQTT subscriptions: a topic-filter trie keyed by session, changed in place under a write lock and
- * read under a read lock (multicast targets are cached per topic, so most deliveries do not read it), and the sessions. A
- * persistent trie republished on every SUBSCRIBE cost the width of each level per change: 60,000 devices subscribing
- * to {@code devices/<id>/cmd} took 42 s of CPU on the event loops; in place it is a few lookups per change. Tells the core when a filter gains its first or loses its last local
+ * This router's MQTT subscriptions and sessions. Tells the core when a filter gains its first or loses its last local
  * subscriber, so that interest is advertised and withdrawn network-wide. Delivers to local subscribers for the message
  * plane. Any thread.
+ *
+ * <p>The topic-filter trie, keyed by session, is changed in place under a write lock and read under a read lock only
+ * to fill a per-generation cache (multicast targets per topic, shared-group members per group), so deliveries do not
+ * read it. A persistent trie republished on every SUBSCRIBE cost the width of each level per change: 60,000 devices
+ * subscribing to {@code devices/<id>/cmd} took 42 s of CPU on the event loops; in place it is a few lookups.
  */
 final class LocalSubscriptions implements LocalDelivery {
     private final Consumer<Address> addConsumer;
@@ -37,10 +39,13 @@ final class LocalSubscriptions implements LocalDelivery {
     private final AtomicLong generation = new AtomicLong();
     private volatile TargetCache targetCache = new TargetCache(-1);
 
-    /** Topics to the non-shared subscribers they reach (session and granted QoS), of one generation. */
-    private record TargetCache(long generation, Map<String, Target[]> targets) {
+    /**
+     * Of one generation: topics to the non-shared subscribers they reach (session and granted QoS), and shared groups
+     * ({@code G/F}) to their members, ordered by session key.
+     */
+    private record TargetCache(long generation, Map<String, Target[]> targets, Map<String, List<MqttSession>> members) {
         TargetCache(long generation) {
-            this(generation, new ConcurrentHashMap<>());
+            this(generation, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
         }
     }
 
@@ -113,14 +118,20 @@ final class LocalSubscriptions implements LocalDelivery {
         return delivered;
     }
 
-    /** The non-shared subscribers {@code topic} reaches, cached per generation. */
-    private Target[] targets(String topic) {
+    /** The cache of the current generation (a fresh one after a change, or when the topic cache is full). */
+    private TargetCache cache() {
         long current = generation.get();
         TargetCache cache = targetCache;
         if (cache.generation() != current || cache.targets().size() >= TARGET_CACHE_MAX) {
             cache = new TargetCache(current);
             targetCache = cache;
         }
+        return cache;
+    }
+
+    /** The non-shared subscribers {@code topic} reaches, cached per generation. */
+    private Target[] targets(String topic) {
+        TargetCache cache = cache();
         Target[] targets = cache.targets().get(topic);
         if (targets == null) {
             targets = match(topic);
@@ -176,7 +187,12 @@ final class LocalSubscriptions implements LocalDelivery {
         return !members(groupKey).isEmpty();
     }
 
+    /** Members of shared group {@code groupKey}, cached per generation. */
     private List<MqttSession> members(String groupKey) {
+        return cache().members().computeIfAbsent(groupKey, this::loadMembers);
+    }
+
+    private List<MqttSession> loadMembers(String groupKey) {
         int slash = groupKey.indexOf('/');
         String group = groupKey.substring(0, slash);
         String filter = groupKey.substring(slash + 1);
@@ -197,6 +213,6 @@ final class LocalSubscriptions implements LocalDelivery {
             }
         });
         members.sort((a, b) -> a.key.compareTo(b.key));
-        return members;
+        return List.copyOf(members); // shared by every event loop until the next generation
     }
 }
