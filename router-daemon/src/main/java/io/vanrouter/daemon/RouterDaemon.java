@@ -175,11 +175,11 @@ public final class RouterDaemon implements AutoCloseable {
             Map<String, SortedSet<String>> remoteByGroup = new TreeMap<>();
             match.subscribers().forEach((subscriber, count) -> {
                 String group = subscriber.group() == null ? "" : subscriber.group();
-                remoteByGroup.computeIfAbsent(group, g -> new TreeSet<>());
+                SortedSet<String> remote = remoteByGroup.computeIfAbsent(group, g -> new TreeSet<>());
                 if (subscriber.router().equals(view.self())) {
                     localByGroup.merge(group, count, Integer::sum);
                 } else {
-                    remoteByGroup.get(group).add(subscriber.router());
+                    remote.add(subscriber.router());
                 }
             });
             remoteByGroup.forEach((group, remote) -> {

@@ -107,14 +107,12 @@ public final class TopicFilterIndex {
          * that reads from other threads guards both with a read-write lock (and then need never snapshot).
          */
         public void match(String topic, Consumer<Match> sink) {
-            boolean dollar = !topic.isEmpty() && topic.charAt(0) == '$';
-            descend(root, topic, 0, dollar, sink);
+            matchIn(root, topic, sink);
         }
 
         /** As {@link TopicFilterIndex#subscribersOf}, on the working copy; same caveat as {@link #match}. */
         public Map<Subscriber, Integer> subscribersOf(String filter) {
-            Match match = findIn(root, filter.split("/", -1));
-            return match == null ? Map.of() : match.subscribers();
+            return subscribersIn(root, filter);
         }
 
         /**
@@ -175,8 +173,7 @@ public final class TopicFilterIndex {
 
     /** The subscribers of exactly {@code filter} (not matching), empty if none. */
     public Map<Subscriber, Integer> subscribersOf(String filter) {
-        Match match = find(filter.split("/", -1));
-        return match == null ? Map.of() : match.subscribers();
+        return subscribersIn(root, filter);
     }
 
     /** Every filter matching published topic {@code topic}; each appears once. */
@@ -188,8 +185,17 @@ public final class TopicFilterIndex {
 
     /** Calls {@code sink} once for every filter matching published topic {@code topic}. */
     public void match(String topic, Consumer<Match> sink) {
+        matchIn(root, topic, sink);
+    }
+
+    private static void matchIn(Node root, String topic, Consumer<Match> sink) {
         boolean dollar = !topic.isEmpty() && topic.charAt(0) == '$';
         descend(root, topic, 0, dollar, sink);
+    }
+
+    private static Map<Subscriber, Integer> subscribersIn(Node root, String filter) {
+        Match match = findIn(root, filter.split("/", -1));
+        return match == null ? Map.of() : match.subscribers();
     }
 
     /** Calls {@code sink} for every filter in the index, in no particular order. */
@@ -229,10 +235,6 @@ public final class TopicFilterIndex {
                 descend(plus, topic, next, dollarFirst, sink);
             }
         }
-    }
-
-    private Match find(String[] levels) {
-        return findIn(root, levels);
     }
 
     private static Match findIn(Node node, String[] levels) {

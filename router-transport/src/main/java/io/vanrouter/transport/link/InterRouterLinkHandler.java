@@ -14,6 +14,7 @@ import io.vanrouter.transport.wire.ReasonCode;
 import io.vanrouter.transport.wire.ReasonFrame;
 import io.vanrouter.transport.wire.StreamFrame;
 import io.vanrouter.transport.wire.WireException;
+import io.vanrouter.transport.wire.WireLimits;
 import org.slf4j.Logger;
 
 /**
@@ -37,7 +38,7 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
      * sent in fragments, so that one large address snapshot never counts as a slow link.
      */
     static long pendingBytesMax(int maxFrameBytes) {
-        return PENDING_BYTES_MAX + io.vanrouter.transport.wire.WireLimits.reassembledBytesMax(maxFrameBytes);
+        return PENDING_BYTES_MAX + WireLimits.reassembledBytesMax(maxFrameBytes);
     }
 
     private static final Logger LOG = LinkHandshakeHandler.LOG;

@@ -2,8 +2,10 @@ package io.vanrouter.transport.stream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.wire.StreamFrame;
 import io.vanrouter.transport.wire.StreamResetCode;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -173,13 +175,13 @@ public final class Stream {
     void onTransmitted(StreamEnd to, int bytes, io.netty.util.concurrent.Future<?> result) {
         if (!result.isSuccess()) {
             Throwable cause = result.cause();
-            if (!(cause instanceof java.io.IOException)) { // ClosedChannelException is an IOException
+            if (!(cause instanceof IOException)) { // ClosedChannelException is an IOException
                 StreamRouter.LOG.error("[{}] stream {}: write of {} bytes to {} failed", router.routerId(), serial,
                         bytes, to.describe(), cause);
             }
             if (state != State.CLOSED && !to.released()) {
                 abortFrom(null, StreamResetCode.ABORTED, "write of " + bytes + " bytes to " + to.describe()
-                        + " failed: " + io.vanrouter.transport.netty.Errors.describe(cause));
+                        + " failed: " + Errors.describe(cause));
             }
             return;
         }

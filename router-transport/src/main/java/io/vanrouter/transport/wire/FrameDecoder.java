@@ -125,14 +125,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
         int code = in.getUnsignedByte(index + WireLimits.LENGTH_FIELD_BYTES);
         FrameType type = FrameType.fromCode(code);
+        if (type == null && code < FrameType.OPTIONAL_CODE_MIN) {
+            throw new WireException(ReasonCode.PROTOCOL_ERROR, String.format("unknown frame type 0x%02x", code));
+        }
+        if (reassembly != null && type != FrameType.FRAGMENT) {
+            throw new WireException(ReasonCode.MALFORMED_FRAME, "malformed frame: "
+                    + (type != null ? type.name() : String.format("frame type 0x%02x", code))
+                    + " inside a fragmented frame (fragments must be consecutive)");
+        }
         if (type == null) {
-            if (code < FrameType.OPTIONAL_CODE_MIN) {
-                throw new WireException(ReasonCode.PROTOCOL_ERROR, String.format("unknown frame type 0x%02x", code));
-            }
-            if (reassembly != null) {
-                throw new WireException(ReasonCode.MALFORMED_FRAME, String.format("malformed frame: frame type 0x%02x"
-                        + " inside a fragmented frame (fragments must be consecutive)", code));
-            }
             in.skipBytes(HEADER_BYTES);
             skipRemaining = length - 1;
             state = skipRemaining == 0 ? State.HEADER : State.SKIP;
@@ -145,11 +146,6 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         if (type == FrameType.FRAGMENT) {
             readFragment(in, (int) length - 1, out);
             return true;
-        }
-        if (reassembly != null) {
-            in.skipBytes((int) length - 1);
-            throw new WireException(ReasonCode.MALFORMED_FRAME, "malformed frame: " + type
-                    + " inside a fragmented frame (fragments must be consecutive)");
         }
         if (type == FrameType.STREAM_DATA) {
             out.add(readData(in, (int) length - 1)); // payload: retained slice, no copy
