@@ -1,6 +1,9 @@
 package io.vanrouter.transport.wire;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.vanrouter.core.linkstate.LinkState;
@@ -16,10 +19,17 @@ import java.util.TreeMap;
  * byte is discarded. An oversized frame is refused as soon as its length is read, and an unknown optional frame is
  * skipped as it arrives, so neither is ever buffered.
  *
+ * <p>Control payloads are copied out of the cumulation into a plain heap array before they are parsed: one bulk copy
+ * is cheaper than field-by-field reads through a pooled (and, under leak detection, instrumented) buffer, and it lets
+ * the cumulation go at once. Address snapshots and updates, which may list a million entries, are parsed in slices
+ * ({@link AddressFrameParser#ENTRIES_PER_SLICE} entries per event-loop task): while one is in progress the decoder
+ * stops reading the socket and decodes nothing else, so frames keep their order, and the loop runs hellos, writes
+ * and other links between slices. A link's liveness never waits for a large frame to be decoded in one go.
+ *
  * <p>One per channel; owning event loop.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
-    private enum State { PREAMBLE, HEADER, SKIP, FAILED }
+    private enum State { PREAMBLE, HEADER, SKIP, SLICING, FAILED }
 
     private static final int HEADER_BYTES = WireLimits.LENGTH_FIELD_BYTES + 1;
 
@@ -28,6 +38,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private long skipRemaining;
     /** Bytes of a fragmented frame received so far (FRAGMENT frames with the MORE flag), or null. */
     private ByteBuf reassembly;
+    /** The address frame being parsed in slices (state SLICING), or null. */
+    private AddressFrameParser slicing;
+    private boolean autoReadAfterSlicing;
 
     public FrameDecoder(int maxFrameBytes) {
         this.maxFrameBytes = maxFrameBytes;
@@ -36,7 +49,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         try {
-            decodeAvailable(in, out);
+            decodeAvailable(ctx, in, out);
         } catch (WireException e) {
             state = State.FAILED;
             in.skipBytes(in.readableBytes());
@@ -48,6 +61,17 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
         releaseReassembly();
+        slicing = null;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (state == State.SLICING) {
+            // Not super: with nothing decoded it would ask for another read, and reads are off on purpose.
+            ctx.fireChannelReadComplete();
+            return;
+        }
+        super.channelReadComplete(ctx);
     }
 
     private void releaseReassembly() {
@@ -57,8 +81,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private void decodeAvailable(ByteBuf in, List<Object> out) {
-        while (in.isReadable()) {
+    private void decodeAvailable(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        while (in.isReadable() && state != State.SLICING) {
             switch (state) {
                 case PREAMBLE -> {
                     if (!readPreamble(in)) {
@@ -66,7 +90,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                     }
                 }
                 case HEADER -> {
-                    if (!readFrame(in, out)) {
+                    if (!readFrame(ctx, in, out)) {
                         return;
                     }
                 }
@@ -107,7 +131,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     /** Returns true when a frame was consumed (decoded or skip started), false when more bytes are needed. */
-    private boolean readFrame(ByteBuf in, List<Object> out) {
+    private boolean readFrame(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (in.readableBytes() < WireLimits.LENGTH_FIELD_BYTES) {
             return false;
         }
@@ -144,7 +168,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
         in.skipBytes(HEADER_BYTES);
         if (type == FrameType.FRAGMENT) {
-            readFragment(in, (int) length - 1, out);
+            readFragment(ctx, in, (int) length - 1, out);
             return true;
         }
         if (type == FrameType.STREAM_DATA) {
@@ -155,16 +179,71 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             out.add(MessageCodec.readMessage(in, (int) length - 1)); // payload: retained slice, no copy
             return true;
         }
-        ByteBuf payload = in.readSlice((int) length - 1);
-        out.add(parse(type, new PayloadReader(payload, type)));
+        ByteBuf payload = Unpooled.wrappedBuffer(ByteBufUtil.getBytes(in, in.readerIndex(), (int) length - 1));
+        in.skipBytes((int) length - 1);
+        emit(ctx, type, new PayloadReader(payload, type), out);
         return true;
+    }
+
+    /** Parses a control payload into {@code out}, or starts parsing an address frame in slices. */
+    private void emit(ChannelHandlerContext ctx, FrameType type, PayloadReader reader, List<Object> out) {
+        if (type != FrameType.ADDRESS_SNAPSHOT && type != FrameType.ADDRESS_UPDATE) {
+            out.add(parse(type, reader));
+            return;
+        }
+        AddressFrameParser parser = type == FrameType.ADDRESS_SNAPSHOT ? AddressFrameParser.snapshot(reader)
+                : AddressFrameParser.update(reader);
+        Object message = parser.parseSome(AddressFrameParser.ENTRIES_PER_SLICE);
+        if (message != null) {
+            out.add(message);
+            return;
+        }
+        slicing = parser;
+        state = State.SLICING;
+        ChannelConfig config = ctx.channel().config();
+        autoReadAfterSlicing = config.isAutoRead();
+        config.setAutoRead(false);
+        ctx.executor().execute(() -> continueSlicing(ctx));
+    }
+
+    /** One more slice of the address frame in progress; once it is whole, passes it on and decodes what follows. */
+    private void continueSlicing(ChannelHandlerContext ctx) {
+        if (state != State.SLICING || ctx.isRemoved() || !ctx.channel().isActive()) {
+            slicing = null;
+            return;
+        }
+        Object message;
+        try {
+            message = slicing.parseSome(AddressFrameParser.ENTRIES_PER_SLICE);
+        } catch (WireException e) {
+            slicing = null;
+            state = State.FAILED;
+            ctx.fireExceptionCaught(e);
+            return;
+        }
+        if (message == null) {
+            ctx.executor().execute(() -> continueSlicing(ctx));
+            return;
+        }
+        slicing = null;
+        state = State.HEADER;
+        ctx.fireChannelRead(message);
+        if (autoReadAfterSlicing) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        try {
+            channelRead(ctx, Unpooled.EMPTY_BUFFER); // decodes the frames that arrived behind it
+            channelReadComplete(ctx);
+        } catch (Exception e) {
+            ctx.fireExceptionCaught(e);
+        }
     }
 
     /**
      * FRAGMENT: appends the piece; after the last one, decodes the reassembled bytes as one frame, which must be of a
      * fragmentable type and may be up to {@link WireLimits#reassembledBytesMax} long.
      */
-    private void readFragment(ByteBuf in, int bodyBytes, List<Object> out) {
+    private void readFragment(ChannelHandlerContext ctx, ByteBuf in, int bodyBytes, List<Object> out) {
         if (bodyBytes < WireLimits.FRAGMENT_HEADER_BYTES) {
             throw new WireException(ReasonCode.MALFORMED_FRAME, "malformed FRAGMENT frame: no flags byte");
         }
@@ -189,16 +268,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         if ((flags & WireLimits.FRAGMENT_MORE) != 0) {
             return;
         }
-        ByteBuf whole = reassembly;
-        reassembly = null;
-        try {
-            out.add(parseReassembled(whole));
-        } finally {
-            whole.release();
-        }
+        ByteBuf whole = Unpooled.wrappedBuffer(ByteBufUtil.getBytes(reassembly));
+        releaseReassembly();
+        FrameType type = readReassembledHeader(whole);
+        emit(ctx, type, new PayloadReader(whole, type), out);
     }
 
-    private static Object parseReassembled(ByteBuf whole) {
+    /** Checks the header of a reassembled frame and returns its type; the payload follows in {@code whole}. */
+    private static FrameType readReassembledHeader(ByteBuf whole) {
         if (whole.readableBytes() < HEADER_BYTES) {
             throw new WireException(ReasonCode.MALFORMED_FRAME, "malformed FRAGMENT frames: reassembled "
                     + whole.readableBytes() + " bytes, less than a frame header");
@@ -214,7 +291,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             throw new WireException(ReasonCode.MALFORMED_FRAME, String.format(
                     "malformed FRAGMENT frames: frame type 0x%02x may not be fragmented", code));
         }
-        return parse(type, new PayloadReader(whole, type));
+        return type;
     }
 
     /** STREAM_DATA: the payload is a retained slice of the cumulation, never a copy. */
@@ -244,8 +321,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             case REFUSE, CLOSE -> parseReason(type, reader);
             case HELLO -> parseHello(reader);
             case LINK_STATE -> parseLinkState(reader);
-            case ADDRESS_UPDATE -> AddressCodec.parseUpdate(reader);
-            case ADDRESS_SNAPSHOT -> AddressCodec.parseSnapshot(reader);
+            case ADDRESS_UPDATE -> AddressFrameParser.update(reader).parseAll();
+            case ADDRESS_SNAPSHOT -> AddressFrameParser.snapshot(reader).parseAll();
             case ADDRESS_SYNC_REQUEST -> AddressCodec.parseSyncRequest(reader);
             case STREAM_DATA -> throw new IllegalStateException("STREAM_DATA is read without a PayloadReader");
             case MESSAGE_ACK -> MessageCodec.parseAck(reader);
