@@ -202,8 +202,22 @@ public final class RouterCore {
         }
     }
 
+    /** Whether work is left that {@link #runPendingWork} continues (a large address snapshot being applied). */
+    public boolean hasPendingWork() {
+        return addresses.table().hasPending();
+    }
+
+    /**
+     * Does one bounded slice of pending work: the owner calls it between commands while {@link #hasPendingWork}, so
+     * that hellos and link events are never held behind a large snapshot. {@link #tick} does one slice too.
+     */
+    public void runPendingWork() {
+        addresses.table().applyPending(AddressTable.SNAPSHOT_SLICE_ENTRIES);
+    }
+
     public void tick() {
         long now = clock.nanoTime();
+        runPendingWork();
         List<Neighbor> dead = neighbors.expired(now);
         for (Neighbor neighbor : dead) {
             String reason = "dead interval expired (nothing heard for " + settings.deadIntervalMillis() + " ms)";

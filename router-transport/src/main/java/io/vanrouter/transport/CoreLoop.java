@@ -169,7 +169,7 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
         long nextTick = System.nanoTime();
         while (running) {
             try {
-                long waitNanos = Math.max(0, nextTick - System.nanoTime());
+                long waitNanos = core.hasPendingWork() ? 0 : Math.max(0, nextTick - System.nanoTime());
                 Consumer<RouterCore> command = commands.poll(waitNanos, TimeUnit.NANOSECONDS);
                 int drained = 0;
                 while (command != null) {
@@ -182,7 +182,7 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
                 if (drained > 0) {
                     rejectedLogged = false;
                 }
-                tickCore();
+                tickCore(); // also does one slice of pending work (a large address snapshot), then commands again
                 if (System.nanoTime() - nextTick >= 0) {
                     nextTick = System.nanoTime() + TICK_INTERVAL_NANOS;
                 }

@@ -6,6 +6,8 @@ import io.vanrouter.core.message.AddressSnapshot;
 import io.vanrouter.core.port.TimeSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,16 +31,26 @@ import org.slf4j.LoggerFactory;
  * than the held state replaces the origin's entries wholesale and is flooded on like an update.
  *
  * <p>Limit: at most {@link #ENTRIES_PER_ORIGIN_MAX} entries per remote origin; extra adds are dropped and counted.
+ *
+ * <p>A snapshot of more than {@link #SNAPSHOT_SLICE_ENTRIES} entries is applied in slices ({@link #applyPending}),
+ * so that a million addresses never hold the core thread from its hellos: its outcome is decided at once, its entries
+ * go in a slice at a time, and the origin's entries it no longer lists are withdrawn after the last slice. Anything
+ * else that touches the same origin first finishes the pending snapshot at once, so order is kept. Views are not
+ * rebuilt while a snapshot is pending (each rebuild costs the size of the table); they show it whole.
  */
 public final class AddressTable {
 
     public static final int ENTRIES_PER_ORIGIN_MAX = 250_000;
+    /** Snapshot entries applied per slice: a few milliseconds of core-thread work. */
+    public static final int SNAPSHOT_SLICE_ENTRIES = 8_192;
     private static final Logger LOG = LoggerFactory.getLogger("vanrouter.address");
 
     private final String self;
     private final AddressRules rules;
     private final AddressAdvertiser advertiser;
     private final Map<String, Origin> origins = new HashMap<>();
+    /** Snapshots being applied in slices, oldest first. */
+    private final Map<String, PendingSnapshot> pending = new LinkedHashMap<>();
     private final Map<String, SortedMap<String, Integer>> plain = new HashMap<>();
     /** Topic filters of every router; changed in place between views, frozen by each {@link #view()}. */
     private final TopicFilterIndex.Editor topics = TopicFilterIndex.empty().edit();
@@ -95,6 +107,7 @@ public final class AddressTable {
         if (origin.equals(self)) {
             return count(UpdateOutcome.DUPLICATE);
         }
+        finishPending(origin);
         Origin held = origins.get(origin);
         if (held != null && update.instance() < held.instance) {
             return count(UpdateOutcome.STALE);
@@ -128,6 +141,7 @@ public final class AddressTable {
         if (origin.equals(self)) {
             return count(UpdateOutcome.DUPLICATE);
         }
+        finishPending(origin);
         Origin held = origins.get(origin);
         if (held != null && snapshot.instance() < held.instance) {
             return count(UpdateOutcome.STALE);
@@ -141,16 +155,39 @@ public final class AddressTable {
         } else if (snapshot.sequence() <= held.sequence) {
             return count(UpdateOutcome.DUPLICATE);
         }
-        Map<Address, Integer> previous = new HashMap<>(held.entries);
-        held.entries.clear();
-        for (AddressEntry entry : snapshot.entries()) {
-            previous.remove(entry.address());
-            put(origin, held, entry);
-        }
-        previous.keySet().forEach(address -> set(origin, address, 0));
         held.sequence = snapshot.sequence();
         counters[Counter.SNAPSHOTS_APPLIED.ordinal()]++;
+        PendingSnapshot job = new PendingSnapshot(origin, held, snapshot.entries());
+        if (!job.applySome(SNAPSHOT_SLICE_ENTRIES)) {
+            pending.put(origin, job);
+        }
         return UpdateOutcome.APPLIED;
+    }
+
+    /** Whether a large snapshot is still being applied ({@link #applyPending} continues it). */
+    public boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    /** Applies up to {@code entryBudget} entries of pending snapshots, oldest first. */
+    public void applyPending(int entryBudget) {
+        var jobs = pending.values().iterator();
+        int budget = entryBudget;
+        while (budget > 0 && jobs.hasNext()) {
+            PendingSnapshot job = jobs.next();
+            int before = job.next;
+            if (job.applySome(budget)) {
+                jobs.remove();
+            }
+            budget -= Math.max(1, job.next - before);
+        }
+    }
+
+    private void finishPending(String origin) {
+        PendingSnapshot job = pending.remove(origin);
+        if (job != null) {
+            job.applySome(Integer.MAX_VALUE);
+        }
     }
 
     /** This table's snapshot of {@code origin} (this router's own advertised state if it is {@code self}). */
@@ -158,6 +195,7 @@ public final class AddressTable {
         if (origin.equals(self)) {
             return Optional.of(advertiser.snapshot());
         }
+        finishPending(origin);
         Origin held = origins.get(origin);
         if (held == null) {
             return Optional.empty();
@@ -197,6 +235,7 @@ public final class AddressTable {
     /** Withdraws at once every address of these routers; they come back through a snapshot when reachable again. */
     public void onRoutersUnreachable(Set<String> routers) {
         for (String router : routers) {
+            pending.remove(router);
             Origin held = origins.remove(router);
             if (held != null) {
                 LOG.info("[{}] router {} unreachable: withdrew {} addresses", self, router, held.entries.size());
@@ -207,7 +246,7 @@ public final class AddressTable {
 
     /** The current view; rebuilt (with the next generation) only if something changed since the last call. */
     public AddressSnapshotView view() {
-        if (!changed) {
+        if (!changed || !pending.isEmpty()) {
             return view;
         }
         if (plainChanged) {
@@ -233,6 +272,7 @@ public final class AddressTable {
     }
 
     private Origin restart(String origin, Origin old, long instance) {
+        pending.remove(origin);
         if (old != null) {
             LOG.info("[{}] router {} restarted (instance {} -> {}): withdrew {} addresses", self, origin, old.instance,
                     instance, old.entries.size());
@@ -244,12 +284,19 @@ public final class AddressTable {
     }
 
     private void put(String origin, Origin held, AddressEntry entry) {
-        if (held.entries.size() >= ENTRIES_PER_ORIGIN_MAX && !held.entries.containsKey(entry.address())) {
+        put(origin, held, entry, 0);
+    }
+
+    /** Sets one entry; {@code leaving} of the held entries are about to be withdrawn and do not count to the limit. */
+    private void put(String origin, Origin held, AddressEntry entry, int leaving) {
+        if (held.entries.size() - leaving >= ENTRIES_PER_ORIGIN_MAX && !held.entries.containsKey(entry.address())) {
             counters[Counter.ENTRIES_REFUSED.ordinal()]++;
             return;
         }
-        held.entries.put(entry.address(), entry.consumers());
-        set(origin, entry.address(), entry.consumers());
+        Integer old = held.entries.put(entry.address(), entry.consumers());
+        if (old == null || old != entry.consumers()) {
+            set(origin, entry.address(), entry.consumers());
+        }
     }
 
     /** Sets {@code router}'s consumer count of {@code address}; 0 removes it. */
@@ -279,6 +326,42 @@ public final class AddressTable {
         };
         counters[counter.ordinal()]++;
         return outcome;
+    }
+
+    /** A snapshot's entries going into {@code held} a slice at a time; then the entries it no longer lists go. */
+    private final class PendingSnapshot {
+        final String origin;
+        final Origin held;
+        final List<AddressEntry> entries;
+        /** Held entries the snapshot has not listed so far: withdrawn after its last entry. */
+        final Set<Address> unlisted;
+        int next;
+
+        PendingSnapshot(String origin, Origin held, List<AddressEntry> entries) {
+            this.origin = origin;
+            this.held = held;
+            this.entries = entries;
+            this.unlisted = new HashSet<>(held.entries.keySet());
+        }
+
+        /** Applies up to {@code budget} entries; true once the snapshot is whole. */
+        boolean applySome(int budget) {
+            int end = (int) Math.min(entries.size(), (long) next + budget);
+            for (; next < end; next++) {
+                AddressEntry entry = entries.get(next);
+                unlisted.remove(entry.address());
+                put(origin, held, entry, unlisted.size());
+            }
+            if (next < entries.size()) {
+                return false;
+            }
+            for (Address address : unlisted) {
+                held.entries.remove(address);
+                set(origin, address, 0);
+            }
+            unlisted.clear();
+            return true;
+        }
     }
 
     /** Held state of one remote origin router. */
