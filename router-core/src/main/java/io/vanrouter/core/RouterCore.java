@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,6 +162,24 @@ public final class RouterCore {
      */
     public void onLinkActivity(long linkId) {
         neighbors.onActivity(linkId, clock.nanoTime());
+    }
+
+    /**
+     * The owner noticed that this core was not run for {@code pausedNanos} (its own thread stalled: GC pause, SIGSTOP,
+     * CPU starvation). Neighbours are not blamed for a silence this router could not have heard: their dead timers
+     * move forward by the pause. Call it before the next {@link #tick}.
+     */
+    public void onPaused(long pausedNanos) {
+        long now = clock.nanoTime();
+        long millis = TimeUnit.NANOSECONDS.toMillis(pausedNanos);
+        String format = "[{}] this router did not run for {} ms (GC pause, SIGSTOP or CPU starvation): neighbours' "
+                + "dead timers moved forward by as much";
+        if (millis >= settings.helloIntervalMillis()) {
+            HELLO_LOG.warn(format, self, millis);
+        } else {
+            HELLO_LOG.debug(format, self, millis);
+        }
+        neighbors.forgivePause(pausedNanos, now);
     }
 
     /** A local consumer (TCP connector, MQTT subscription) of {@code address} appeared; advertised in the next batch. */

@@ -33,6 +33,8 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
     public static final int COMMAND_QUEUE_CAPACITY = 65_536;
     public static final int COMMAND_DRAIN_LIMIT = 1_024;
     public static final long TICK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** A gap between two ticks this much longer than the tick interval means the core thread itself stalled. */
+    public static final long PAUSE_NANOS_MIN = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final BlockingQueue<Consumer<RouterCore>> commands = new LinkedBlockingQueue<>(COMMAND_QUEUE_CAPACITY);
     private final AtomicLong commandsRejected = new AtomicLong();
@@ -167,6 +169,7 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
 
     private void run() {
         long nextTick = System.nanoTime();
+        long lastTick = nextTick;
         while (running) {
             try {
                 long waitNanos = core.hasPendingWork() ? 0 : Math.max(0, nextTick - System.nanoTime());
@@ -182,6 +185,12 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
                 if (drained > 0) {
                     rejectedLogged = false;
                 }
+                long now = System.nanoTime();
+                long pausedNanos = now - lastTick - TICK_INTERVAL_NANOS;
+                if (pausedNanos >= PAUSE_NANOS_MIN) {
+                    execute(core -> core.onPaused(pausedNanos));
+                }
+                lastTick = now;
                 tickCore(); // also does one slice of pending work (a large address snapshot), then commands again
                 if (System.nanoTime() - nextTick >= 0) {
                     nextTick = System.nanoTime() + TICK_INTERVAL_NANOS;

@@ -133,6 +133,18 @@ public final class NeighborTable {
         return due;
     }
 
+    /**
+     * This router itself did not run for {@code pausedNanos} (a GC pause, SIGSTOP, a starved CPU): it could neither
+     * hear nor send, so that silence says nothing about its neighbours. Moves every dead timer forward by the pause,
+     * never past {@code nowNanos}.
+     */
+    public void forgivePause(long pausedNanos, long nowNanos) {
+        for (Neighbor neighbor : links.values()) {
+            long shifted = neighbor.lastHeardNanos() + pausedNanos;
+            neighbor.aliveAt(nowNanos - shifted < 0 ? nowNanos : shifted);
+        }
+    }
+
     /** Links not heard for the dead interval or longer at {@code nowNanos} (not yet removed). */
     public List<Neighbor> expired(long nowNanos) {
         List<Neighbor> dead = new ArrayList<>();

@@ -49,6 +49,31 @@ class NeighborTableTest {
     }
 
     @Test
+    void shouldNotBlameNeighboursForTheSilenceOfItsOwnPause() {
+        table.add(1, "b", 5, 1, 0);
+        table.onHello(1, new Hello("b", 5, List.of("a")), 1_000 * MS);
+        // This router stalled from 1,500 to 5,500 ms: at 5,500 b looks silent for 4.5 s, over the dead interval.
+        assertThat(table.expired(5_500 * MS)).hasSize(1);
+
+        table.forgivePause(4_000 * MS, 5_500 * MS);
+
+        assertThat(table.expired(5_500 * MS)).as("heard 0.5 s before the pause").isEmpty();
+        assertThat(table.expired(7_999 * MS)).isEmpty();
+        assertThat(table.expired(8_000 * MS)).as("silent for a dead interval of running time").hasSize(1);
+    }
+
+    @Test
+    void shouldNeverMoveADeadTimerPastNowForAPause() {
+        table.add(1, "b", 5, 1, 0);
+        table.onHello(1, new Hello("b", 5, List.of("a")), 1_000 * MS);
+
+        table.forgivePause(10_000 * MS, 2_000 * MS);
+
+        assertThat(table.get(1).lastHeardNanos()).isEqualTo(2_000 * MS);
+        assertThat(table.expired(5_000 * MS)).hasSize(1);
+    }
+
+    @Test
     void shouldListPeerAsSeenOnlyWithinTheDeadInterval() {
         Neighbor b = table.add(1, "b", 5, 1, 0);
         assertThat(table.seen(b, 0)).isEmpty();
