@@ -2,6 +2,7 @@ package io.vanrouter.transport.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.EncoderException;
@@ -35,6 +36,19 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
         return msg instanceof Preamble || msg instanceof HandshakeFrame || msg instanceof ReasonFrame
                 || msg instanceof ControlMessage
                 || (msg instanceof StreamFrame && !(msg instanceof StreamFrame.Data));
+    }
+
+    /**
+     * Address frames (up to megabytes, written field by field) go into an unpooled heap buffer, which is never wrapped
+     * by the leak detector: under paranoid detection every field written to a pooled buffer records a stack trace,
+     * and a 60,000-entry snapshot held the event loop for seconds. The transport copies it out in one go.
+     */
+    @Override
+    protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Object msg, boolean preferDirect) throws Exception {
+        if (msg instanceof AddressSnapshot || msg instanceof AddressUpdate) {
+            return Unpooled.buffer(4096);
+        }
+        return super.allocateBuffer(ctx, msg, preferDirect);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.vanrouter.core.address.Address;
 import io.vanrouter.transport.TransportSettings;
+import io.vanrouter.transport.link.ActiveLink;
 import io.vanrouter.transport.adaptor.mqtt.MqttTestNetwork.Node;
 import java.time.Duration;
 import java.util.Set;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A router with more subscriptions than one frame can list (one filter per device, as IoT deployments do): its
  * address snapshot and a large batched update exceed the 1 MiB frame limit, travel as FRAGMENT frames, and the
- * other routers learn every filter.
+ * other routers learn every filter, while the link stays up: a large frame is decoded and applied in slices, so
+ * hellos are never held behind it.
  */
 @Timeout(120)
 class ManyFiltersTest {
@@ -42,6 +44,7 @@ class ManyFiltersTest {
         // b learns a's filters from the snapshot a sends when the link comes up.
         Node b = network.start("b", "a");
         network.awaitFullMesh();
+        long link = b.server().activeLink("a").linkId();
         await().atMost(LEARN).pollInterval(Duration.ofMillis(100))
                 .until(() -> b.core().addressView().topicFilters().size() == FILTERS);
 
@@ -54,5 +57,8 @@ class ManyFiltersTest {
         assertThat(b.route("devices/" + (2 * FILTERS - 1) + "/cmd").remoteSubscribers().keySet())
                 .isEqualTo(Set.of("a"));
         assertThat(b.route("devices/0/cmd").remoteSubscribers().keySet()).isEqualTo(Set.of("a"));
+        // Decoding and applying the large frames never held a loop or the core past the dead interval.
+        assertThat(b.server().activeLink("a")).as("the link a-b never went down").isNotNull()
+                .extracting(ActiveLink::linkId).isEqualTo(link);
     }
 }
