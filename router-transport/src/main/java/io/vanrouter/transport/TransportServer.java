@@ -42,6 +42,7 @@ import io.vanrouter.transport.message.MessageRouter;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.stream.StreamRouter;
 import io.vanrouter.transport.stream.StreamView;
+import io.vanrouter.transport.wire.EncodeFailures;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -89,6 +90,7 @@ public final class TransportServer implements AutoCloseable {
     private volatile StreamRouter streams;
     private volatile TcpAdaptor tcp;
     private volatile MessageRouter messages;
+    private volatile EncodeFailures encodeFailures;
 
     public TransportServer(TransportSettings settings) {
         this.settings = settings;
@@ -104,6 +106,11 @@ public final class TransportServer implements AutoCloseable {
     /** Limits hit and faults seen, for status and tests. */
     public TransportCounters counters() {
         return counters;
+    }
+
+    /** Frames the link encoders dropped because they could not be encoded; null before {@link #start}. */
+    public EncodeFailures encodeFailures() {
+        return encodeFailures;
     }
 
     /**
@@ -139,6 +146,7 @@ public final class TransportServer implements AutoCloseable {
         messages = messageRouter;
         LinkEnvironment env = LinkEnvironment.create(settings, registry, core, counters, channels, streamRouter,
                 messageRouter);
+        encodeFailures = env.encoder().failures();
         try {
             for (Endpoint endpoint : settings.listen()) {
                 listeners.add(bind(env, endpoint, epoll ? EpollServerSocketChannel.class
