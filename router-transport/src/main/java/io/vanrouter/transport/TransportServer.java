@@ -215,12 +215,13 @@ public final class TransportServer implements AutoCloseable {
     /** The message plane reads the core's routing table and address view (empty ones when not a CoreLoop). */
     private MessageRouter messageRouter(CoreEvents core) {
         if (core instanceof CoreLoop loop) {
-            return new MessageRouter(settings.routerId(), settings.instance(), loop::routingTable, loop::addressView,
-                    registry);
+            return new MessageRouter(settings.routerId(), settings.instance(), settings.maxFrameBytes(),
+                    loop::routingTable, loop::addressView, registry);
         }
         RoutingTable routes = RoutingTable.empty(settings.routerId());
         AddressSnapshotView view = AddressSnapshotView.empty(settings.routerId(), AddressRules.none());
-        return new MessageRouter(settings.routerId(), settings.instance(), () -> routes, () -> view, registry);
+        return new MessageRouter(settings.routerId(), settings.instance(), settings.maxFrameBytes(), () -> routes,
+                () -> view, registry);
     }
 
     /** The message plane (MESSAGE frames); null before {@link #start}. */
