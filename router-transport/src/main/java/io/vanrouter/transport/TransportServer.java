@@ -42,6 +42,7 @@ import io.vanrouter.transport.message.MessageRouter;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.stream.StreamRouter;
 import io.vanrouter.transport.stream.StreamView;
+import io.vanrouter.transport.wire.EncodeFailures;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -89,6 +90,7 @@ public final class TransportServer implements AutoCloseable {
     private volatile StreamRouter streams;
     private volatile TcpAdaptor tcp;
     private volatile MessageRouter messages;
+    private volatile EncodeFailures encodeFailures;
 
     public TransportServer(TransportSettings settings) {
         this.settings = settings;
@@ -104,6 +106,11 @@ public final class TransportServer implements AutoCloseable {
     /** Limits hit and faults seen, for status and tests. */
     public TransportCounters counters() {
         return counters;
+    }
+
+    /** Frames the link encoders dropped because they could not be encoded; null before {@link #start}. */
+    public EncodeFailures encodeFailures() {
+        return encodeFailures;
     }
 
     /**
@@ -139,6 +146,7 @@ public final class TransportServer implements AutoCloseable {
         messages = messageRouter;
         LinkEnvironment env = LinkEnvironment.create(settings, registry, core, counters, channels, streamRouter,
                 messageRouter);
+        encodeFailures = env.encoder().failures();
         try {
             for (Endpoint endpoint : settings.listen()) {
                 listeners.add(bind(env, endpoint, epoll ? EpollServerSocketChannel.class
@@ -207,12 +215,13 @@ public final class TransportServer implements AutoCloseable {
     /** The message plane reads the core's routing table and address view (empty ones when not a CoreLoop). */
     private MessageRouter messageRouter(CoreEvents core) {
         if (core instanceof CoreLoop loop) {
-            return new MessageRouter(settings.routerId(), settings.instance(), loop::routingTable, loop::addressView,
-                    registry);
+            return new MessageRouter(settings.routerId(), settings.instance(), settings.maxFrameBytes(),
+                    loop::routingTable, loop::addressView, registry);
         }
         RoutingTable routes = RoutingTable.empty(settings.routerId());
         AddressSnapshotView view = AddressSnapshotView.empty(settings.routerId(), AddressRules.none());
-        return new MessageRouter(settings.routerId(), settings.instance(), () -> routes, () -> view, registry);
+        return new MessageRouter(settings.routerId(), settings.instance(), settings.maxFrameBytes(), () -> routes,
+                () -> view, registry);
     }
 
     /** The message plane (MESSAGE frames); null before {@link #start}. */

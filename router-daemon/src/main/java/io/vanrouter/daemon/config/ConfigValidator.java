@@ -5,6 +5,7 @@ import io.vanrouter.daemon.config.RouterConfig.ManagementConfig;
 import io.vanrouter.daemon.config.RouterConfig.RoutingConfig;
 import io.vanrouter.transport.Endpoint;
 import io.vanrouter.transport.RouterMode;
+import io.vanrouter.transport.wire.MessageCodec;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,8 @@ final class ConfigValidator {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final Problems problems;
+    /** The {@code routing:} section once read (null when absent), for cross-section checks. */
+    private Section routingSection;
 
     ConfigValidator(Problems problems) {
         this.problems = problems;
@@ -65,6 +68,7 @@ final class ConfigValidator {
         AddressRules addressRules = AddressRulesSection.validate(top, problems);
         TcpSection.Tcp tcp = TcpSection.validate(top, addressRules, problems);
         RouterConfig.MqttConfig mqtt = MqttSection.validate(top, problems);
+        messagesFitFrames(top, routing, mqtt);
         if (!problems.isEmpty()) {
             return null;
         }
@@ -224,6 +228,7 @@ final class ConfigValidator {
         if (s == null) {
             return defaults;
         }
+        routingSection = s;
         s.rejectUnknown(ROUTING_KEYS);
         long hello = millis(s, "helloIntervalMillis", defaults.helloIntervalMillis());
         long dead = millis(s, "deadIntervalMillis", defaults.deadIntervalMillis());
@@ -238,6 +243,33 @@ final class ConfigValidator {
         order(s, "reconnectInitialMillis", reconnectInitial, "reconnectMaxMillis", reconnectMax, false);
         return new RoutingConfig(hello, dead, refresh, maxAge, handshake, reconnectInitial, reconnectMax,
                 frame == null ? defaults.maxFrameBytes() : frame.intValue());
+    }
+
+    /**
+     * An MQTT message crosses links as one MESSAGE frame: the largest one, plus the frame's header, must fit in
+     * {@code routing.maxFrameBytes}, or the router would have to refuse it after accepting it from the client. Reported
+     * at the value that was set (mqtt.maxMessageBytes first); skipped when either value is already invalid.
+     */
+    private void messagesFitFrames(Section top, RoutingConfig routing, RouterConfig.MqttConfig mqtt) {
+        if (mqtt == null || problems.has("mqtt.maxMessageBytes") || problems.has("routing.maxFrameBytes")) {
+            return;
+        }
+        long needed = (long) mqtt.maxMessageBytes() + MessageCodec.HEADER_BYTES_MAX;
+        if (needed <= routing.maxFrameBytes()) {
+            return;
+        }
+        Section mqttSection = Section.of(top.value("mqtt"), "mqtt", problems); // a mapping: mqtt was read from it
+        boolean frameSet = routingSection != null && routingSection.value("maxFrameBytes") != null;
+        String message = "mqtt.maxMessageBytes (" + shown(mqttSection, "maxMessageBytes", mqtt.maxMessageBytes())
+                + ") plus " + MessageCodec.HEADER_BYTES_MAX + " bytes of MESSAGE frame header does not fit in"
+                + " routing.maxFrameBytes (" + (frameSet ? "" : "default ") + routing.maxFrameBytes() + "): raise"
+                + " routing.maxFrameBytes to at least " + needed + " on every router, or lower mqtt.maxMessageBytes to"
+                + " at most " + (routing.maxFrameBytes() - MessageCodec.HEADER_BYTES_MAX);
+        if (mqttSection.value("maxMessageBytes") != null || !frameSet) {
+            mqttSection.problem("maxMessageBytes", message);
+        } else {
+            routingSection.problem("maxFrameBytes", message);
+        }
     }
 
     private static long millis(Section section, String key, long fallback) {

@@ -16,6 +16,11 @@ final class Problems {
         add(path, at.line(), at.column(), message);
     }
 
+    /** Whether a problem was found at {@code path}. */
+    boolean has(String path) {
+        return list.stream().anyMatch(problem -> problem.path().equals(path));
+    }
+
     int count() {
         return list.size();
     }

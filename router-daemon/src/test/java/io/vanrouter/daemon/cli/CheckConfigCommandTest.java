@@ -38,6 +38,19 @@ class CheckConfigCommandTest {
     }
 
     @Test
+    void shouldRefuseAnMqttMessageLimitLargerThanTheFrameLimit() {
+        String file = FIXTURES + "bad-mqtt-frame-limit.yaml";
+
+        CliRun run = CliRun.vanrouter("check-config", file);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines().toList()).singleElement().asString().startsWith(file
+                + ":12: mqtt.maxMessageBytes: mqtt.maxMessageBytes (1048576) plus 1810 bytes of MESSAGE frame header"
+                + " does not fit in routing.maxFrameBytes (1048576): raise routing.maxFrameBytes to at least");
+    }
+
+    @Test
     void shouldReportAMissingFile() {
         CliRun run = CliRun.vanrouter("check-config", "no/such.yaml");
 

@@ -81,6 +81,17 @@ class RunCommandTest {
     }
 
     @Test
+    void shouldStartNothingWhenMqttMessagesWouldNotFitInFrames() {
+        CliRun run = run(config -> {
+            throw new AssertionError("must not start");
+        }, "--config", "src/test/resources/config/bad-mqtt-frame-limit.yaml");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("bad-mqtt-frame-limit.yaml:12: mqtt.maxMessageBytes:",
+                "does not fit in routing.maxFrameBytes (1048576)");
+    }
+
+    @Test
     void shouldRequireConfigOption() {
         CliRun run = CliRun.vanrouter("run");
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.vanrouter.daemon.config.RouterConfig.MqttConfig;
 import io.vanrouter.transport.adaptor.mqtt.MqttSettings;
+import io.vanrouter.transport.wire.MessageCodec;
 import org.junit.jupiter.api.Test;
 
 /** The {@code mqtt:} section: good and bad fixtures under src/test/resources/config. */
@@ -51,6 +52,34 @@ class MqttConfigTest {
                 ConfigProblem::message).containsExactly(
                         tuple("mqtt.listen", 7, "is required"),
                         tuple("mqtt.maxMessageBytes", 7, "must be an integer, got the string \"32MiB\""));
+    }
+
+    @Test
+    void shouldRefuseAMessageLimitThatDoesNotFitInTheFrameLimit() {
+        assertThat(problemsOf("bad-mqtt-frame-limit.yaml")).extracting(ConfigProblem::path, ConfigProblem::line,
+                ConfigProblem::message).containsExactly(
+                        tuple("mqtt.maxMessageBytes", 12, "mqtt.maxMessageBytes (1048576) plus 1810 bytes of MESSAGE"
+                                + " frame header does not fit in routing.maxFrameBytes (1048576): raise"
+                                + " routing.maxFrameBytes to at least 1050386 on every router, or lower"
+                                + " mqtt.maxMessageBytes to at most 1046766"));
+    }
+
+    @Test
+    void shouldRefuseAFrameLimitBelowTheDefaultMessageLimitWhereItIsSet() {
+        assertThat(problemsOf("bad-frame-limit-below-mqtt-default.yaml")).extracting(ConfigProblem::path,
+                ConfigProblem::line, ConfigProblem::message).containsExactly(
+                        tuple("routing.maxFrameBytes", 7, "mqtt.maxMessageBytes (default 262144) plus 1810 bytes of"
+                                + " MESSAGE frame header does not fit in routing.maxFrameBytes (65536): raise"
+                                + " routing.maxFrameBytes to at least 263954 on every router, or lower"
+                                + " mqtt.maxMessageBytes to at most 63726"));
+    }
+
+    @Test
+    void shouldAcceptTheLargestMessageLimitWithAFrameLimitThatHoldsIt() throws Exception {
+        RouterConfig config = ConfigLoader.load(FIXTURES.resolve("mqtt-frame-limit-fits.yaml"));
+
+        assertThat(config.mqtt().maxMessageBytes()).isEqualTo(16 << 20);
+        assertThat(config.routing().maxFrameBytes()).isEqualTo((16 << 20) + MessageCodec.HEADER_BYTES_MAX);
     }
 
     @Test

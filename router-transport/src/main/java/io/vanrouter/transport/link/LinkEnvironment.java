@@ -4,6 +4,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.vanrouter.transport.CoreEvents;
 import io.vanrouter.transport.TransportSettings;
 import io.vanrouter.transport.netty.ExceptionHandler;
+import io.vanrouter.transport.wire.EncodeFailures;
 import io.vanrouter.transport.wire.FrameEncoder;
 import io.vanrouter.transport.wire.MessageEncoder;
 import io.vanrouter.transport.wire.StreamDataEncoder;
@@ -36,9 +37,11 @@ public record LinkEnvironment(
 
     public static LinkEnvironment create(TransportSettings settings, LinkRegistry registry, CoreEvents core,
             TransportCounters counters, ChannelGroup channels, LinkDataPlane dataPlane, LinkMessageSink messages) {
+        EncodeFailures failures = new EncodeFailures(settings.routerId());
         return new LinkEnvironment(settings, registry, core, counters, channels,
-                new FrameEncoder(settings.maxFrameBytes()), new ExceptionHandler(settings.routerId()),
-                new StreamDataEncoder(), dataPlane, new MessageEncoder(settings.maxFrameBytes()), messages);
+                new FrameEncoder(settings.maxFrameBytes(), failures), new ExceptionHandler(settings.routerId()),
+                new StreamDataEncoder(failures), dataPlane, new MessageEncoder(settings.maxFrameBytes(), failures),
+                messages);
     }
 
     public String routerId() {

@@ -55,6 +55,7 @@ public final class MessageRouter implements LinkMessageSink {
     public static final long SWEEP_INTERVAL_MILLIS = 100;
 
     private final String self;
+    private final int maxFrameBytes;
     private final Supplier<RoutingTable> routes;
     private final Supplier<AddressSnapshotView> addresses;
     private final LinkRegistry links;
@@ -84,9 +85,11 @@ public final class MessageRouter implements LinkMessageSink {
     /** Topics whose route is cached per address-view generation (matching is not redone per message). */
     static final int ROUTE_CACHE_MAX = 10_000;
 
-    public MessageRouter(String self, long instance, Supplier<RoutingTable> routes,
+    /** @param maxFrameBytes the links' frame limit: a MESSAGE above it cannot be sent (see {@link #maxFrameBytes}) */
+    public MessageRouter(String self, long instance, int maxFrameBytes, Supplier<RoutingTable> routes,
             Supplier<AddressSnapshotView> addresses, LinkRegistry links) {
         this.self = self;
+        this.maxFrameBytes = maxFrameBytes;
         this.routes = routes;
         this.addresses = addresses;
         this.links = links;
@@ -115,6 +118,14 @@ public final class MessageRouter implements LinkMessageSink {
 
     public String self() {
         return self;
+    }
+
+    /**
+     * The links' frame limit ({@code routing.maxFrameBytes}). Adaptors refuse a message whose MESSAGE frame could
+     * exceed it ({@code MessageCodec.frameBytesMax}) before {@link #publish}: the link encoder would drop it.
+     */
+    public int maxFrameBytes() {
+        return maxFrameBytes;
     }
 
     public MessageCounters counters() {

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.MessageToByteEncoder;
 import io.vanrouter.core.linkstate.LinkState;
@@ -18,17 +19,40 @@ import java.util.Map;
 
 /**
  * Writes {@link Preamble}, {@link HandshakeFrame}, {@link ReasonFrame}, {@link Hello} and {@link LinkStateUpdate} in
- * wire format version 1. A frame larger than the limit fails the write (the sender's bug, not the peer's).
+ * wire format version 1. A frame larger than the limit is dropped and fails its write (the sender's bug, not the
+ * peer's); the link stays up ({@link EncodeFailures}).
  *
  * <p>Stateless and sharable; runs on the owning event loop.
  */
 @Sharable
 public final class FrameEncoder extends MessageToByteEncoder<Object> {
     private final int maxFrameBytes;
+    private final EncodeFailures failures;
 
+    /** An encoder with failures of its own (tests). */
     public FrameEncoder(int maxFrameBytes) {
+        this(maxFrameBytes, new EncodeFailures("?"));
+    }
+
+    public FrameEncoder(int maxFrameBytes, EncodeFailures failures) {
         super(Object.class);
         this.maxFrameBytes = maxFrameBytes;
+        this.failures = failures;
+    }
+
+    /** Never raises into the pipeline: a frame that cannot be encoded is dropped ({@link EncodeFailures}). */
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        try {
+            super.write(ctx, msg, promise); // releases msg, also when encoding fails
+        } catch (Exception e) {
+            failures.drop(ctx, msg, e, promise);
+        }
+    }
+
+    /** The drop counter this encoder shares with the link's other encoders. */
+    public EncodeFailures failures() {
+        return failures;
     }
 
     @Override

@@ -24,10 +24,22 @@ public final class MessageCodec {
     public static final int TOPIC_BYTES_MAX = 0xFFFF;
     /** Longest group field ({@code G/F}). */
     public static final int GROUP_BYTES_MAX = Address.GROUP_BYTES_MAX + 1 + Address.NAME_BYTES_MAX;
+    /**
+     * Most bytes a MESSAGE frame's length counts besides its topic and payload: type, flags, hops left, message id and
+     * the string length prefixes, with the longest ingress, destination and group. A message whose topic and payload
+     * fit in {@code maxFrameBytes} minus this fits in one frame as any copy (multicast or anycast).
+     */
+    public static final int HEADER_BYTES_MAX = 3 + (2 + WireLimits.NAME_BYTES_MAX) + 8 + 2
+            + (2 + WireLimits.NAME_BYTES_MAX) + (2 + GROUP_BYTES_MAX);
     /** Payloads up to this size are copied into the frame buffer; larger ones are referenced, never copied. */
     static final int COPY_PAYLOAD_BYTES_MAX = 1024;
 
     private MessageCodec() {
+    }
+
+    /** The largest frame length (see {@link #HEADER_BYTES_MAX}) any copy of a message with these sizes can have. */
+    public static long frameBytesMax(int topicBytes, int payloadBytes) {
+        return (long) HEADER_BYTES_MAX + topicBytes + payloadBytes;
     }
 
     /** Length prefix, type and header of a MESSAGE, then the payload: copied behind it, or a second component. */

@@ -1,5 +1,6 @@
 package io.vanrouter.transport.adaptor.mqtt;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,6 +23,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.vanrouter.transport.message.Blocker;
 import io.vanrouter.transport.message.MessageFrame;
+import io.vanrouter.transport.wire.MessageCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -166,6 +168,12 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             fail(ctx, MqttReasonCodes.Disconnect.TOPIC_ALIAS_INVALID, "empty topic (topic aliases not supported)");
             return;
         }
+        String tooLarge = tooLargeForLinks(topic, publish.payload().readableBytes());
+        if (tooLarge != null) {
+            publish.release();
+            fail(ctx, MqttReasonCodes.Disconnect.PACKET_TOO_LARGE, "PUBLISH on " + tooLarge);
+            return;
+        }
         int packetId = publish.variableHeader().packetId();
         if (qos > 0 && inboundUnacked.incrementAndGet() > adaptor.settings().receiveMaximum() && v5()) {
             publish.release();
@@ -186,6 +194,23 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         if (!blockers.isEmpty()) {
             pause(ctx, blockers);
         }
+    }
+
+    /**
+     * Counts and describes a message whose MESSAGE frame could exceed the links' frame limit, which the link encoder
+     * would drop after the publisher was told it was sent; null when it fits. With {@code check-config}'s rule
+     * (mqtt.maxMessageBytes fits in routing.maxFrameBytes) every message fits; this guards other settings.
+     */
+    private String tooLargeForLinks(String topic, int payloadBytes) {
+        int topicBytes = ByteBufUtil.utf8Bytes(topic);
+        long frameBytes = MessageCodec.frameBytesMax(topicBytes, payloadBytes);
+        int limit = adaptor.router().maxFrameBytes();
+        if (frameBytes <= limit) {
+            return null;
+        }
+        adaptor.counters().tooLargeForLinks.incrementAndGet();
+        return "a topic of " + topicBytes + " bytes with a payload of " + payloadBytes + " bytes: its MESSAGE frame"
+                + " (up to " + frameBytes + " bytes) exceeds routing.maxFrameBytes (" + limit + ")";
     }
 
     /** Stops reading this publisher until everything it just fed is clear again. */
@@ -245,13 +270,22 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             session.close();
             adaptor.disconnected(clientId, this);
             if (!cleanDisconnect && will != null) {
-                adaptor.counters().willsSent.incrementAndGet();
-                adaptor.router().publish(new MessageFrame(will.qos(), false, MessageFrame.HOPS_INITIAL,
-                        adaptor.routerId(), adaptor.router().nextMessageId(), will.topic(), "", "",
-                        Unpooled.wrappedBuffer(will.payload())), null, null);
+                sendWill();
             }
         }
         ctx.fireChannelInactive();
+    }
+
+    private void sendWill() {
+        String tooLarge = tooLargeForLinks(will.topic(), will.payload().length);
+        if (tooLarge != null) {
+            MqttAdaptor.LOG.warn("[{}] will of MQTT client {} not sent: {}", adaptor.routerId(), clientId, tooLarge);
+            return;
+        }
+        adaptor.counters().willsSent.incrementAndGet();
+        adaptor.router().publish(new MessageFrame(will.qos(), false, MessageFrame.HOPS_INITIAL, adaptor.routerId(),
+                adaptor.router().nextMessageId(), will.topic(), "", "", Unpooled.wrappedBuffer(will.payload())),
+                null, null);
     }
 
     /** Another connection took this client id over (MQTT: the older one is disconnected). */

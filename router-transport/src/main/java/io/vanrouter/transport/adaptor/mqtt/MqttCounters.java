@@ -7,6 +7,7 @@ public final class MqttCounters {
     final AtomicLong connections = new AtomicLong();
     final AtomicLong refused = new AtomicLong();
     final AtomicLong badPackets = new AtomicLong();
+    final AtomicLong tooLargeForLinks = new AtomicLong();
     final AtomicLong publishesIn = new AtomicLong();
     final AtomicLong deliveries = new AtomicLong();
     final AtomicLong queueDrops = new AtomicLong();
@@ -28,6 +29,11 @@ public final class MqttCounters {
     /** Clients disconnected for a malformed, oversized or unsupported packet. */
     public long badPackets() {
         return badPackets.get();
+    }
+
+    /** PUBLISH packets (and wills) refused because their MESSAGE frame could exceed routing.maxFrameBytes. */
+    public long tooLargeForLinks() {
+        return tooLargeForLinks.get();
     }
 
     public long publishesIn() {

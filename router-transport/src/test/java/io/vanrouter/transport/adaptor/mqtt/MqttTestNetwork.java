@@ -42,13 +42,22 @@ final class MqttTestNetwork implements AutoCloseable {
 
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final AddressRules rules;
+    private final int maxFrameBytes;
+    private final int maxMessageBytes;
 
     MqttTestNetwork() {
         this(AddressRules.none());
     }
 
     MqttTestNetwork(AddressRules rules) {
+        this(rules, TransportSettings.MAX_FRAME_BYTES_DEFAULT, MqttSettings.MAX_MESSAGE_BYTES_DEFAULT);
+    }
+
+    /** Routers with these limits; unlike a configuration file, nothing checks that they agree. */
+    MqttTestNetwork(AddressRules rules, int maxFrameBytes, int maxMessageBytes) {
         this.rules = rules;
+        this.maxFrameBytes = maxFrameBytes;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     /** Starts router {@code id} dialing the already started routers {@code peers}. */
@@ -59,15 +68,17 @@ final class MqttTestNetwork implements AutoCloseable {
             dial.add(new Endpoint("127.0.0.1", nodes.get(peer).linkPort(), 1));
         }
         TransportSettings settings = new TransportSettings(id, instance, "mqtt-test", RouterMode.INTERIOR,
-                List.of(new Endpoint("127.0.0.1", 0, 1)), dial, 5_000, TransportSettings.MAX_FRAME_BYTES_DEFAULT,
+                List.of(new Endpoint("127.0.0.1", 0, 1)), dial, 5_000, maxFrameBytes,
                 50, 500);
         TransportServer server = new TransportServer(settings);
         CoreLoop core = new CoreLoop(CoreSettings.defaults(id, instance).withHello(500, 5_000), rules,
                 server.controlSender());
         core.start();
         server.start(core);
-        MqttAdaptor mqtt = new MqttAdaptor(MqttSettings.defaults("127.0.0.1", 0), server.messageRouter(),
-                core::submitAddConsumer, core::submitRemoveConsumer);
+        MqttSettings mqttSettings = new MqttSettings("127.0.0.1", 0, maxMessageBytes,
+                MqttSettings.RECEIVE_MAXIMUM_DEFAULT, MqttSettings.CONNECT_TIMEOUT_MILLIS_DEFAULT);
+        MqttAdaptor mqtt = new MqttAdaptor(mqttSettings, server.messageRouter(), core::submitAddConsumer,
+                core::submitRemoveConsumer);
         mqtt.start(server.eventLoops(), Epoll.isAvailable() ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class);
         Node node = new Node(id, server, core, mqtt);
