@@ -33,7 +33,8 @@ public final class DnsResolvers {
                 // A truncated UDP answer is asked again over TCP.
                 .socketChannelType(socketType)
                 .nameServerProvider(servers)
-                // Positive answers for their TTL, failures not at all: a name that appears is found at the next try.
+                // The group gives every loop's resolver this one cache. Positive answers live for their TTL,
+                // failures are not kept: a name that appears is found at the next try.
                 .resolveCache(new DefaultDnsCache(0, Integer.MAX_VALUE, 0));
         return new DnsAddressResolverGroup(builder);
     }
