@@ -12,14 +12,17 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vanrouter.core.address.AddressRules;
 import io.vanrouter.core.address.AddressSnapshotView;
@@ -39,6 +42,7 @@ import io.vanrouter.transport.link.NettyControlSender;
 import io.vanrouter.transport.link.PeerDialer;
 import io.vanrouter.transport.link.TransportCounters;
 import io.vanrouter.transport.message.MessageRouter;
+import io.vanrouter.transport.netty.DnsResolvers;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.stream.StreamRouter;
 import io.vanrouter.transport.stream.StreamView;
@@ -78,6 +82,7 @@ public final class TransportServer implements AutoCloseable {
     public static final long SHUTDOWN_TIMEOUT_MILLIS = 3_000;
 
     private final TransportSettings settings;
+    private final DnsSettings dns;
     private final LinkRegistry registry;
     private final TransportCounters counters = new TransportCounters();
     private final NettyControlSender sender;
@@ -87,13 +92,21 @@ public final class TransportServer implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile EventLoopGroup group;
+    /** Resolves host names of peers and TCP connectors on the event loops of {@link #group}; closed with it. */
+    private volatile AddressResolverGroup<InetSocketAddress> resolvers;
     private volatile StreamRouter streams;
     private volatile TcpAdaptor tcp;
     private volatile MessageRouter messages;
     private volatile EncodeFailures encodeFailures;
 
     public TransportServer(TransportSettings settings) {
+        this(settings, DnsSettings.SYSTEM);
+    }
+
+    /** With {@code dns} telling where host names of peers and TCP connectors are resolved. */
+    public TransportServer(TransportSettings settings, DnsSettings dns) {
         this.settings = settings;
+        this.dns = java.util.Objects.requireNonNull(dns, "dns");
         this.registry = new LinkRegistry(settings.routerId());
         this.sender = new NettyControlSender(registry, counters);
     }
@@ -139,6 +152,8 @@ public final class TransportServer implements AutoCloseable {
         LOG.info("[{}] inter-router transport uses {}", settings.routerId(), epoll ? "epoll" : "NIO");
         group = new MultiThreadIoEventLoopGroup(IO_THREADS,
                 new DefaultThreadFactory("vanrouter-" + settings.routerId() + "-io", true), factory);
+        resolvers = DnsResolvers.create(dns, epoll ? EpollDatagramChannel.class : NioDatagramChannel.class,
+                epoll ? EpollSocketChannel.class : NioSocketChannel.class);
         StreamRouter streamRouter = new StreamRouter(settings.routerId(), routes(core));
         streams = streamRouter;
         MessageRouter messageRouter = messageRouter(core);
@@ -156,7 +171,7 @@ public final class TransportServer implements AutoCloseable {
                     streamRouter);
             tcp = adaptor;
             adaptor.start(group, epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class,
-                    epoll ? EpollSocketChannel.class : NioSocketChannel.class);
+                    epoll ? EpollSocketChannel.class : NioSocketChannel.class, resolvers);
         } catch (Exception e) {
             close();
             throw e;
@@ -164,6 +179,7 @@ public final class TransportServer implements AutoCloseable {
         for (Endpoint peer : settings.peers()) {
             Bootstrap bootstrap = new Bootstrap()
                     .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                    .resolver(resolvers)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.SO_KEEPALIVE, true)
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
@@ -331,6 +347,10 @@ public final class TransportServer implements AutoCloseable {
         MessageRouter messageRouter = messages;
         if (messageRouter != null) {
             messageRouter.close();
+        }
+        AddressResolverGroup<InetSocketAddress> dnsResolvers = resolvers;
+        if (dnsResolvers != null) {
+            dnsResolvers.close();
         }
         EventLoopGroup loops = group;
         if (loops != null) {

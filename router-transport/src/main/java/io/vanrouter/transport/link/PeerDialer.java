@@ -16,7 +16,8 @@ import org.slf4j.Logger;
  * Dials one configured peer forever. Failed attempts back off exponentially from {@code reconnectInitialMillis} to
  * {@code reconnectMaxMillis} with ±20% jitter; a successful handshake resets the delay. An unreachable peer is logged
  * at WARN once, then at DEBUG until it answers again (INFO). After a DUPLICATE_LINK refusal the dialer waits until
- * the link to that router is gone before it dials again.
+ * the link to that router is gone before it dials again. The peer's host is resolved at every attempt by the
+ * bootstrap's non-blocking resolver (cached for the answer's TTL); a name that does not resolve is a failed attempt.
  *
  * <p>All state changes run on the dialer's own event loop, which its connections also use; views read volatile
  * fields from any thread.

@@ -23,6 +23,7 @@ public final class Errors {
             return cause.getClass().getSimpleName();
         }
         message = NATIVE_PREFIX.matcher(message).replaceFirst("");
-        return ADDRESS_SUFFIX.matcher(message).replaceFirst("");
+        // strip: Netty's resolver ends "Failed to resolve 'x' [A(1), AAAA(28)] after 2 queries " with a space.
+        return ADDRESS_SUFFIX.matcher(message).replaceFirst("").strip();
     }
 }

@@ -5,6 +5,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vanrouter.transport.stream.StreamRouter;
 import java.io.IOException;
@@ -35,10 +36,15 @@ public final class TcpAdaptor {
         this.router = router;
     }
 
-    /** Registers the connectors with the stream router, then binds every listener (throws if one cannot bind). */
+    /**
+     * Registers the connectors with the stream router, then binds every listener (throws if one cannot bind).
+     * Connector hosts are resolved by {@code resolvers} at every connection attempt, never here.
+     */
     public void start(EventLoopGroup group, Class<? extends ServerChannel> serverType,
-            Class<? extends Channel> socketType) throws IOException {
-        router.connectors(new TcpConnectors(connectorSettings, socketType, counters, sockets));
+            Class<? extends Channel> socketType, AddressResolverGroup<InetSocketAddress> resolvers)
+            throws IOException {
+        router.connectors(new TcpConnectors(router.routerId(), connectorSettings, socketType, resolvers, counters,
+                sockets));
         for (TcpConnectorSettings connector : connectorSettings) {
             TcpListener.LOG.info("[{}] tcp connector for '{}' to {}:{}", router.routerId(), connector.address(),
                     connector.host(), connector.port());
