@@ -9,23 +9,31 @@ import io.vanrouter.core.message.ControlMessage;
 import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.core.port.ControlSender;
 import io.vanrouter.core.status.RouterView;
+import io.vanrouter.transport.CoreCommand.AddConsumer;
+import io.vanrouter.transport.CoreCommand.LinkActivity;
+import io.vanrouter.transport.CoreCommand.LinkDown;
+import io.vanrouter.transport.CoreCommand.LinkUp;
+import io.vanrouter.transport.CoreCommand.Message;
+import io.vanrouter.transport.CoreCommand.QueryView;
+import io.vanrouter.transport.CoreCommand.RemoveConsumer;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The core thread: the only thread that touches {@link RouterCore}. Events arrive as commands on a bounded queue;
- * each cycle drains at most {@link #COMMAND_DRAIN_LIMIT} of them and then ticks the core. Routing tables are
+ * The core thread: the only thread that touches {@link RouterCore}. Events arrive as typed {@link CoreCommand}s on
+ * two lanes ({@link CommandLanes}): lifecycle commands (link up/down, consumer add/remove) are never dropped and run
+ * first; the rest (control messages, link activity, status queries) wait on a queue of {@link #COMMAND_QUEUE_CAPACITY}.
+ * Each cycle runs at most {@link #COMMAND_DRAIN_LIMIT} of each lane and then ticks the core. Routing tables are
  * published through one volatile field that event loops read without locks.
  *
- * <p>Submit methods: any thread, never block. A full queue drops the command, counts it and logs once per burst.
+ * <p>Submit methods: any thread, never block. A full bounded lane drops the command, counts it per type
+ * ({@link #commandCounters()}) and logs once per burst; a command that throws is logged with its type, counted and
+ * the loop goes on.
  */
 public final class CoreLoop implements CoreEvents, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("vanrouter.core");
@@ -36,9 +44,9 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
     /** A gap between two ticks this much longer than the tick interval means the core thread itself stalled. */
     public static final long PAUSE_NANOS_MIN = TimeUnit.MILLISECONDS.toNanos(200);
 
-    private final BlockingQueue<Consumer<RouterCore>> commands = new LinkedBlockingQueue<>(COMMAND_QUEUE_CAPACITY);
-    private final AtomicLong commandsRejected = new AtomicLong();
-    private final AtomicLong commandErrors = new AtomicLong();
+    private final CommandLanes lanes = new CommandLanes(COMMAND_QUEUE_CAPACITY);
+    private final CommandCounters counters = new CommandCounters();
+    private final AtomicLong tickErrors = new AtomicLong();
     private final RouterCore core;
     private final Thread thread;
     private volatile RoutingTable routingTable;
@@ -104,40 +112,47 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
 
     /** A local consumer of {@code address} appeared (a TCP connector, an MQTT subscription). */
     public void submitAddConsumer(Address address) {
-        submit(core -> core.addLocalConsumer(address));
+        submit(new AddConsumer(address));
     }
 
     /** A local consumer of {@code address} went away. */
     public void submitRemoveConsumer(Address address) {
-        submit(core -> core.removeLocalConsumer(address));
+        submit(new RemoveConsumer(address));
     }
 
+    /** Commands dropped because the bounded lane was full (all types). */
     public long commandsRejected() {
-        return commandsRejected.get();
+        return counters.rejectedTotal();
     }
 
+    /** Commands and ticks that threw on the core thread. */
     public long commandErrors() {
-        return commandErrors.get();
+        return counters.failedTotal() + tickErrors.get();
+    }
+
+    /** Rejected and failed commands per type. */
+    public CommandCounters commandCounters() {
+        return counters;
     }
 
     @Override
     public void submitLinkUp(long linkId, String peerId, long peerInstance, int cost) {
-        submit(core -> core.onLinkUp(linkId, peerId, peerInstance, cost));
+        submit(new LinkUp(linkId, peerId, peerInstance, cost));
     }
 
     @Override
     public void submitLinkDown(long linkId, String reason) {
-        submit(core -> core.onLinkDown(linkId, reason));
+        submit(new LinkDown(linkId, reason));
     }
 
     @Override
     public void submitMessage(long linkId, ControlMessage message) {
-        submit(core -> core.onMessage(linkId, message));
+        submit(new Message(linkId, message));
     }
 
     @Override
     public void submitLinkActivity(long linkId) {
-        submit(core -> core.onLinkActivity(linkId));
+        submit(new LinkActivity(linkId));
     }
 
     @Override
@@ -148,21 +163,20 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
     /** A status snapshot built on the core thread. */
     public CompletableFuture<RouterView> queryView() {
         CompletableFuture<RouterView> result = new CompletableFuture<>();
-        if (!submit(core -> result.complete(core.view()))) {
-            result.completeExceptionally(new IllegalStateException("core command queue full"));
-        }
+        submit(new QueryView(result)); // a dropped or failed query fails the future
         return result;
     }
 
-    private boolean submit(Consumer<RouterCore> command) {
-        if (commands.offer(command)) {
+    private boolean submit(CoreCommand command) {
+        if (lanes.offer(command)) {
             return true;
         }
-        commandsRejected.incrementAndGet();
+        counters.countRejected(command.type());
+        command.notRun(new IllegalStateException("core command queue full"));
         if (!rejectedLogged) {
             rejectedLogged = true;
-            LOG.error("[{}] core command queue full ({} commands): dropping events", routerId(),
-                    COMMAND_QUEUE_CAPACITY);
+            LOG.error("[{}] core command queue full ({} commands): dropping {} and other non-lifecycle commands",
+                    routerId(), COMMAND_QUEUE_CAPACITY, command.type());
         }
         return false;
     }
@@ -171,43 +185,60 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
         long nextTick = System.nanoTime();
         long lastTick = nextTick;
         while (running) {
-            try {
-                long waitNanos = core.hasPendingWork() ? 0 : Math.max(0, nextTick - System.nanoTime());
-                Consumer<RouterCore> command = commands.poll(waitNanos, TimeUnit.NANOSECONDS);
-                int drained = 0;
-                while (command != null) {
-                    execute(command);
-                    if (++drained >= COMMAND_DRAIN_LIMIT) {
-                        break;
-                    }
-                    command = commands.poll();
+            int ran = drain(true) + drain(false);
+            if (ran > 0) {
+                rejectedLogged = false;
+            } else if (!core.hasPendingWork()) {
+                long waitNanos = nextTick - System.nanoTime();
+                if (waitNanos > 0) {
+                    lanes.await(waitNanos);
+                    continue; // woken by a command, the tick time or close(): look again
                 }
-                if (drained > 0) {
-                    rejectedLogged = false;
-                }
-                long now = System.nanoTime();
-                long pausedNanos = now - lastTick - TICK_INTERVAL_NANOS;
-                if (pausedNanos >= PAUSE_NANOS_MIN) {
-                    execute(core -> core.onPaused(pausedNanos));
-                }
-                lastTick = now;
-                tickCore(); // also does one slice of pending work (a large address snapshot), then commands again
-                if (System.nanoTime() - nextTick >= 0) {
-                    nextTick = System.nanoTime() + TICK_INTERVAL_NANOS;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            }
+            long now = System.nanoTime();
+            noticePause(now - lastTick - TICK_INTERVAL_NANOS);
+            lastTick = now;
+            tickCore(); // also does one slice of pending work (a large address snapshot), then commands again
+            if (System.nanoTime() - nextTick >= 0) {
+                nextTick = System.nanoTime() + TICK_INTERVAL_NANOS;
             }
         }
     }
 
-    private void execute(Consumer<RouterCore> command) {
+    /** Runs up to {@link #COMMAND_DRAIN_LIMIT} commands of one lane; returns how many ran. */
+    private int drain(boolean lifecycle) {
+        int ran = 0;
+        while (ran < COMMAND_DRAIN_LIMIT) {
+            CoreCommand command = lifecycle ? lanes.pollLifecycle() : lanes.pollBounded();
+            if (command == null) {
+                break;
+            }
+            execute(command);
+            ran++;
+        }
+        return ran;
+    }
+
+    private void execute(CoreCommand command) {
         try {
-            command.accept(core);
+            command.applyTo(core);
         } catch (Throwable t) {
-            commandErrors.incrementAndGet();
-            LOG.error("[{}] core command failed; continuing", routerId(), t);
+            counters.countFailed(command.type());
+            command.notRun(t);
+            LOG.error("[{}] core command {} failed; continuing: {}", routerId(), command.type(), t.toString(), t);
+        }
+    }
+
+    /** A gap between ticks well past the tick interval: this thread itself stalled (see RouterCore#onPaused). */
+    private void noticePause(long pausedNanos) {
+        if (pausedNanos < PAUSE_NANOS_MIN) {
+            return;
+        }
+        try {
+            core.onPaused(pausedNanos);
+        } catch (Throwable t) {
+            tickErrors.incrementAndGet();
+            LOG.error("[{}] pause handling failed; continuing: {}", routerId(), t.toString(), t);
         }
     }
 
@@ -215,8 +246,8 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
         try {
             core.tick();
         } catch (Throwable t) {
-            commandErrors.incrementAndGet();
-            LOG.error("[{}] core tick failed; continuing", routerId(), t);
+            tickErrors.incrementAndGet();
+            LOG.error("[{}] core tick failed; continuing: {}", routerId(), t.toString(), t);
         }
     }
 

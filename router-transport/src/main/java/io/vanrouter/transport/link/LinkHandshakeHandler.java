@@ -4,15 +4,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.vanrouter.core.message.ControlMessage;
 import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.TransportSettings;
 import io.vanrouter.transport.netty.HandlerNames;
+import io.vanrouter.transport.wire.FrameNames;
 import io.vanrouter.transport.wire.HandshakeFrame;
 import io.vanrouter.transport.wire.Preamble;
 import io.vanrouter.transport.wire.ReasonCode;
 import io.vanrouter.transport.wire.ReasonFrame;
-import io.vanrouter.transport.wire.StreamFrame;
 import io.vanrouter.transport.wire.WireException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -22,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Runs the handshake of one connection: sends this router's preamble and HANDSHAKE as soon as it is connected,
  * validates the peer's HANDSHAKE, admits the link in the {@link LinkRegistry} and then hands the pipeline over to an
  * {@link InterRouterLinkHandler}. Every refusal is logged at WARN with router id, address, peer and reason, and sent
- * to the peer in a REFUSE frame.
+ * to the peer in a REFUSE frame; any frame other than HANDSHAKE or REFUSE before the handshake is refused with
+ * PROTOCOL_ERROR.
  *
  * <p>One per channel; owning event loop.
  */
@@ -80,14 +80,12 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
             onHandshake(ctx, handshake);
         } else if (msg instanceof ReasonFrame reason) {
             InterRouterLinkHandler.onReasonFrame(session, reason);
-        } else if (msg instanceof StreamFrame) {
-            ReferenceCountUtil.release(msg);
-            refuse(ReasonCode.PROTOCOL_ERROR, "stream frame before handshake");
-        } else if (msg instanceof ControlMessage) {
-            refuse(ReasonCode.PROTOCOL_ERROR, msg.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT)
-                    + " before handshake");
         } else {
-            ctx.fireChannelRead(msg);
+            // Only HANDSHAKE and REFUSE may come first; control or data-plane frames (MESSAGE, STREAM_*, ...) from a
+            // peer that skipped the handshake refuse the link. Released here: nothing after this handler owns them.
+            String type = FrameNames.nameOf(msg);
+            ReferenceCountUtil.release(msg);
+            refuse(ReasonCode.PROTOCOL_ERROR, type + " frame before handshake");
         }
     }
 
@@ -175,7 +173,7 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         if (session.closing()) {
             return;
         }
-        if ("bad preamble".equals(wire.getMessage())) {
+        if (wire.kind() == WireException.Kind.BAD_PREAMBLE) {
             session.env().counters().garbageConnection();
             LOG.warn("{} garbage on inter-router port {}: bad preamble", session.tag(), session.fromOrTo());
             session.closeWith(wire.reason(), wire.getMessage());

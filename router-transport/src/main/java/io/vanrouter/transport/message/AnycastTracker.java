@@ -27,7 +27,7 @@ final class AnycastTracker {
     static final long ACK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** A QoS 1 copy that found no member for this long is given up (counted). */
     static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(60);
-    /** Pending copies at most; past it QoS 0 copies are sent without tracking. */
+    /** Pending copies at most; past it QoS 0 copies are sent without tracking (and not counted as in flight). */
     static final int PENDING_MAX = 1_000_000;
 
     private static final class Pending {
@@ -56,12 +56,19 @@ final class AnycastTracker {
     }
 
     private final MessageRouter router;
+    private final int pendingMax;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> inFlight = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> rotation = new ConcurrentHashMap<>();
 
     AnycastTracker(MessageRouter router) {
+        this(router, PENDING_MAX);
+    }
+
+    /** {@code pendingMax}: {@link #PENDING_MAX}, lower in tests that go past it. */
+    AnycastTracker(MessageRouter router, int pendingMax) {
         this.router = router;
+        this.pendingMax = pendingMax;
     }
 
     int pendingCount() {
@@ -110,8 +117,10 @@ final class AnycastTracker {
         String destination = choice.get().id();
         p.destination = destination;
         p.sentNanos = System.nanoTime();
-        counter(destination).incrementAndGet();
-        if (p.qos > 0 || pending.size() < PENDING_MAX) {
+        // Only a tracked copy counts as in flight: an untracked one (QoS 0 past pendingMax) is never settled here,
+        // so counting it would skew BALANCED selection for good.
+        if (p.qos > 0 || pending.size() < pendingMax) {
+            counter(destination).incrementAndGet();
             pending.put(p.id, p);
         }
         MessageFrame copy = source.anycast(p.id, destination, p.groupKey, dup);
@@ -221,7 +230,8 @@ final class AnycastTracker {
         pending.clear();
     }
 
-    private long inFlight(String destination) {
+    /** Copies sent to {@code destination} and not yet settled (used by BALANCED; package-private for tests). */
+    long inFlight(String destination) {
         AtomicLong count = inFlight.get(destination);
         return count == null ? 0 : Math.max(0, count.get());
     }

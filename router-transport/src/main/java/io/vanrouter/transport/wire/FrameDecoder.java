@@ -114,7 +114,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         int available = Math.min(in.readableBytes(), WireLimits.MAGIC.length);
         for (int i = 0; i < available; i++) {
             if (in.getByte(index + i) != WireLimits.MAGIC[i]) {
-                throw new WireException(ReasonCode.MALFORMED_FRAME, "bad preamble");
+                throw WireException.badPreamble();
             }
         }
         if (in.readableBytes() < WireLimits.PREAMBLE_BYTES) {

@@ -21,17 +21,25 @@ import io.vanrouter.transport.RecordingCore.LinkUp;
 import io.vanrouter.transport.RecordingCore.Message;
 import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.TransportSettings;
+import io.vanrouter.transport.message.MessageAck;
+import io.vanrouter.transport.message.MessageFrame;
 import io.vanrouter.transport.netty.HandlerNames;
 import io.vanrouter.transport.wire.FrameType;
 import io.vanrouter.transport.wire.HandshakeFrame;
 import io.vanrouter.transport.wire.Preamble;
 import io.vanrouter.transport.wire.ReasonCode;
 import io.vanrouter.transport.wire.ReasonFrame;
+import io.vanrouter.transport.wire.StreamFrame;
+import io.vanrouter.transport.wire.WireException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The whole link pipeline of one connection on an EmbeddedChannel; the test plays the peer. */
 class LinkPipelineTest {
@@ -123,6 +131,7 @@ class LinkPipelineTest {
         assertThat(sent()).containsExactly(ReasonFrame.refuse(ReasonCode.MALFORMED_FRAME, "bad preamble"));
         assertThat(channel.isActive()).isFalse();
         assertThat(log.messages(Level.WARN)).containsExactly("[a] garbage on inter-router port from embedded: bad preamble");
+        assertThat(env.counters().garbageConnections()).isEqualTo(1);
         assertThat(core.ups).isEmpty();
     }
 
@@ -154,8 +163,51 @@ class LinkPipelineTest {
     void shouldRefuseHelloBeforeHandshake() {
         sent();
         channel.writeInbound(encode(Preamble.CURRENT, new Hello("b", 1, List.of())));
-        assertThat(sent()).containsExactly(ReasonFrame.refuse(ReasonCode.PROTOCOL_ERROR, "HELLO before handshake"));
+        assertThat(sent()).containsExactly(ReasonFrame.refuse(ReasonCode.PROTOCOL_ERROR, "HELLO frame before handshake"));
         assertThat(core.ups).isEmpty();
+    }
+
+    /** Every data-plane frame, as a peer that skips the handshake would send it. */
+    static Stream<Arguments> dataPlaneFrames() {
+        return Stream.of(
+                Arguments.of("MESSAGE", new MessageFrame(1, false, MessageFrame.HOPS_INITIAL, "b", 7, "t/1", "", "",
+                        Unpooled.copiedBuffer("payload", StandardCharsets.UTF_8))),
+                Arguments.of("MESSAGE_ACK", new MessageAck("b", 7, true)),
+                Arguments.of("STREAM_OPEN", new StreamFrame.Open(1, "a", "svc", "b", 65_536)),
+                Arguments.of("STREAM_DATA", new StreamFrame.Data(1,
+                        Unpooled.copiedBuffer("bytes", StandardCharsets.UTF_8))),
+                Arguments.of("STREAM_WINDOW", new StreamFrame.Window(1, 1024)),
+                Arguments.of("STREAM_END", new StreamFrame.End(1)),
+                Arguments.of("STREAM_RESET", new StreamFrame.Reset(1, 1, "gone")),
+                Arguments.of("STREAM_OPENED", new StreamFrame.Opened(1)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dataPlaneFrames")
+    void shouldRefuseDataPlaneFrameBeforeHandshakeWithProtocolError(String type, Object frame) {
+        sent();
+        ByteBuf input = encode(Preamble.CURRENT, frame);
+        channel.writeInbound(input);
+
+        assertThat(input.refCnt()).as("no payload kept").isZero();
+        assertThat(sent()).containsExactly(
+                ReasonFrame.refuse(ReasonCode.PROTOCOL_ERROR, type + " frame before handshake"));
+        assertThat(channel.isActive()).isFalse();
+        assertThat(log.messages(Level.WARN)).containsExactly(
+                "[a] refused link from embedded (peer ?): protocol error: " + type + " frame before handshake");
+        assertThat(log.messages(Level.ERROR)).isEmpty();
+        assertThat(core.ups).isEmpty();
+    }
+
+    @Test
+    void shouldTellGarbageFromMalformedFrameByKindNotText() {
+        sent();
+        // A frame fault whose text happens to read like the preamble's is still a refusal, not garbage.
+        channel.pipeline().fireExceptionCaught(new WireException(ReasonCode.MALFORMED_FRAME, "bad preamble"));
+        assertThat(sent()).containsExactly(ReasonFrame.refuse(ReasonCode.MALFORMED_FRAME, "bad preamble"));
+        assertThat(env.counters().garbageConnections()).isZero();
+        assertThat(log.messages(Level.WARN)).containsExactly(
+                "[a] refused link from embedded (peer ?): malformed frame: bad preamble");
     }
 
     @Test

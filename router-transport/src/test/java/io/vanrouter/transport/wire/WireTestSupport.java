@@ -13,15 +13,20 @@ public final class WireTestSupport {
     private WireTestSupport() {
     }
 
-    /** The wire bytes of {@code messages}, each passed through the encoder. Caller releases. */
+    /**
+     * The wire bytes of {@code messages}, each passed through the encoders of a link (control, STREAM_DATA and
+     * MESSAGE frames). Caller releases.
+     */
     public static ByteBuf encode(Object... messages) {
-        EmbeddedChannel channel = new EmbeddedChannel(new FrameEncoder(LIMIT));
+        EmbeddedChannel channel = new EmbeddedChannel(new FrameEncoder(LIMIT), new StreamDataEncoder(),
+                new MessageEncoder(LIMIT));
         ByteBuf all = Unpooled.buffer();
         for (Object message : messages) {
             channel.writeOutbound(message);
-            ByteBuf out = channel.readOutbound();
-            all.writeBytes(out);
-            out.release();
+            for (ByteBuf out = channel.readOutbound(); out != null; out = channel.readOutbound()) {
+                all.writeBytes(out);
+                out.release();
+            }
         }
         channel.finishAndReleaseAll();
         return all;
