@@ -9,6 +9,7 @@ import io.vanrouter.core.address.Distribution;
 import io.vanrouter.core.address.GroupRoute;
 import io.vanrouter.core.path.Route;
 import io.vanrouter.core.path.RoutingTable;
+import io.vanrouter.transport.TransportSettings;
 import io.vanrouter.transport.link.LinkRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -59,8 +60,8 @@ class AnycastTrackerTest {
     // R-b has members and a route of cost 1 but no link: a copy sent toward it is refused at once.
     private final RoutingTable table = new RoutingTable(SELF, 1,
             Map.of(REMOTE, new Route(REMOTE, REMOTE, 7, 1, 1)), Set.of());
-    private final MessageRouter router = new MessageRouter(SELF, 1, () -> table,
-            () -> AddressSnapshotView.empty(SELF, AddressRules.none()), new LinkRegistry(SELF));
+    private final MessageRouter router = new MessageRouter(SELF, 1, TransportSettings.MAX_FRAME_BYTES_DEFAULT,
+            () -> table, () -> AddressSnapshotView.empty(SELF, AddressRules.none()), new LinkRegistry(SELF));
     private final AnycastTracker tracker = new AnycastTracker(router, PENDING_MAX);
     private final GroupRoute localOnly = new GroupRoute("g", "t/#", Distribution.BALANCED, 1, new TreeMap<>());
     private final GroupRoute localAndRemote = new GroupRoute("g", "t/#", Distribution.BALANCED, 1,
