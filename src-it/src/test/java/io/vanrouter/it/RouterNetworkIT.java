@@ -109,7 +109,7 @@ class RouterNetworkIT {
 
         RouterProcess impostor = network.startAs("x", "b", "it", "a");
         await().atMost(CONVERGE).until(() -> Pattern.compile("(?i)duplicate router id").matcher(a.logText()).find()
-                && Pattern.compile("(?i)refused by a.*duplicate").matcher(impostor.logText()).find());
+                && Pattern.compile("(?i)refused by peer.*duplicate").matcher(impostor.logText()).find());
         assertThat(a.routeTo("b")).as("the real b keeps its link").isEqualTo("b/1");
         network.assertNoUnexpectedErrors(Pattern.compile("(?i)duplicate"));
     }
@@ -120,7 +120,7 @@ class RouterNetworkIT {
         RouterProcess stranger = network.startAs("s", "s", "elsewhere", "a");
 
         await().atMost(CONVERGE).until(() -> Pattern.compile("(?i)refused.*network").matcher(a.logText()).find()
-                && Pattern.compile("(?i)refused by a.*network").matcher(stranger.logText()).find());
+                && Pattern.compile("(?i)refused by peer.*network").matcher(stranger.logText()).find());
         assertThat(a.routeTo("s")).isEqualTo("unknown");
         network.assertNoUnexpectedErrors(null);
     }

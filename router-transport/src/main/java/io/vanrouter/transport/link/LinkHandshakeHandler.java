@@ -18,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the handshake of one connection: sends this router's preamble and HANDSHAKE as soon as it is connected,
- * validates the peer's HANDSHAKE, admits the link in the {@link LinkRegistry} and then hands the pipeline over to an
+ * Runs the handshake of one connection: sends this router's preamble as soon as it is connected (and its HANDSHAKE too
+ * when it dialed; a listener answers with its HANDSHAKE only after admitting the dialer's), validates the peer's
+ * HANDSHAKE, admits the link in the {@link LinkRegistry} and then hands the pipeline over to an
  * {@link InterRouterLinkHandler}. Every refusal is logged at WARN with router id, address, peer and reason, and sent
  * to the peer in a REFUSE frame; any frame other than HANDSHAKE or REFUSE before the handshake is refused with
  * PROTOCOL_ERROR.
@@ -61,8 +62,10 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         TransportSettings settings = env.settings();
         env.registry().handshakeStarted(session);
         ctx.write(Preamble.CURRENT);
-        ctx.writeAndFlush(new HandshakeFrame(settings.mode().code(), session.configuredCost(), settings.instance(),
-                settings.routerId(), settings.network()));
+        if (session.outbound()) {
+            ctx.write(ownHandshake());
+        }
+        ctx.flush();
         long millis = settings.handshakeTimeoutMillis();
         timeout = ctx.executor().schedule(
                 () -> refuse(ReasonCode.HANDSHAKE_TIMEOUT, "no handshake within " + millis + " ms"),
@@ -116,9 +119,22 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         activate(ctx, admission);
     }
 
+    /**
+     * The dialer sends its HANDSHAKE at once; the listener answers with its own only once it has admitted the dialer,
+     * and with a REFUSE otherwise, so a refused dialer never takes the link for up (docs/protocol.md, section 3).
+     */
+    private HandshakeFrame ownHandshake() {
+        TransportSettings settings = session.env().settings();
+        return new HandshakeFrame(settings.mode().code(), session.configuredCost(), settings.instance(),
+                settings.routerId(), settings.network());
+    }
+
     private void activate(ChannelHandlerContext ctx, LinkRegistry.Admission admission) {
         ActiveLink link = admission.link();
         LinkEnvironment env = session.env();
+        if (!session.outbound()) {
+            ctx.writeAndFlush(ownHandshake()); // before anything the link sends once it is up
+        }
         timeout.cancel(false);
         handedOver = true;
         env.registry().handshakeEnded(session);

@@ -61,8 +61,37 @@ class LinkPipelineTest {
     }
 
     @Test
-    void shouldSendPreambleAndHandshakeOnConnect() {
+    void shouldAnswerWithItsHandshakeOnlyAfterAdmittingTheDialer() {
+        assertThat(sent()).as("a listener sends only its preamble at first").isEmpty();
+        channel.writeInbound(encode(Preamble.CURRENT, PEER_B));
         assertThat(sent()).containsExactly(OWN);
+    }
+
+    @Test
+    void shouldSendPreambleAndHandshakeAtOnceWhenDialing() {
+        EmbeddedChannel dialer = new EmbeddedChannel(new LinkInitializer(env, true, 2, null));
+        try {
+            ByteBuf bytes = drainOutbound(dialer);
+            assertThat(decode(bytes)).containsExactly(OWN);
+        } finally {
+            dialer.finishAndReleaseAll();
+        }
+    }
+
+    @Test
+    void shouldNeverReportALinkUpWhenTheListenerRefusesTheDialer() {
+        EmbeddedChannel dialer = new EmbeddedChannel(new LinkInitializer(env, true, 2, null));
+        try {
+            drainOutbound(dialer).release();
+            dialer.writeInbound(encode(Preamble.CURRENT,
+                    ReasonFrame.refuse(ReasonCode.DUPLICATE_ROUTER_ID, "router id a already linked with instance 2")));
+            assertThat(dialer.isActive()).isFalse();
+            assertThat(core.ups).as("no link up, so no link down either").isEmpty();
+            assertThat(log.messages(Level.WARN)).singleElement().asString()
+                    .endsWith("refused by peer: DUPLICATE_ROUTER_ID: router id a already linked with instance 2");
+        } finally {
+            dialer.finishAndReleaseAll();
+        }
     }
 
     @Test
@@ -119,7 +148,7 @@ class LinkPipelineTest {
         long linkId = core.lastUp().linkId();
         new NettyControlSender(env.registry(), env.counters()).closeLink(linkId, "no hello for 3000 ms");
         channel.runPendingTasks();
-        assertThat(sent()).containsExactly(ReasonFrame.close(ReasonCode.DEAD_INTERVAL, "no hello for 3000 ms"));
+        assertThat(sent()).containsExactly(OWN, ReasonFrame.close(ReasonCode.DEAD_INTERVAL, "no hello for 3000 ms"));
         assertThat(channel.isActive()).isFalse();
         assertThat(core.downs).containsExactly(new LinkDown(linkId, "DEAD_INTERVAL: no hello for 3000 ms"));
     }
@@ -153,7 +182,7 @@ class LinkPipelineTest {
         sent();
         channel.writeInbound(encode(Preamble.CURRENT, PEER_B));
         channel.writeInbound(rawFrame(FrameType.HELLO.code(), (byte) 0));
-        assertThat(sent()).containsExactly(ReasonFrame.close(ReasonCode.MALFORMED_FRAME,
+        assertThat(sent()).containsExactly(OWN, ReasonFrame.close(ReasonCode.MALFORMED_FRAME,
                 "malformed HELLO frame: truncated reading routerId length (need 2 bytes, 1 left)"));
         assertThat(channel.isActive()).isFalse();
         assertThat(core.downs).hasSize(1);
