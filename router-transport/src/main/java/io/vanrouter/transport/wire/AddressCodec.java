@@ -69,6 +69,10 @@ final class AddressCodec {
         String origin = reader.string("origin", WireLimits.NAME_BYTES_MAX);
         long instance = reader.u64("instance");
         long sequence = reader.u64("sequence");
+        if (sequence < 0) { // u64 above 2^63 - 1: the core compares sequences as signed values
+            throw reader.malformed("sequence " + Long.toUnsignedString(sequence) + " out of range 0.."
+                    + Long.MAX_VALUE);
+        }
         List<AddressEntry> entries = parseEntries(reader, "entries");
         reader.expectEnd();
         return new AddressSnapshot(origin, instance, sequence, entries);
