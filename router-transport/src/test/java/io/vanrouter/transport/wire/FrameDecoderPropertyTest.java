@@ -34,7 +34,7 @@ class FrameDecoderPropertyTest {
 
     @Test
     void shouldRoundTripRandomFramesSplitAtRandomOffsets() {
-        PropertyRun.check("frame round trip", 400, (random, n) -> {
+        PropertyRun.check("frame round trip", 300, (random, n) -> {
             List<Object> frames = RandomFrames.frames(random, 1 + random.nextInt(6));
             List<Object> expected = frames.stream().map(RandomFrames::normalise).toList();
             byte[] wire = RandomFrames.encode(frames, LIMIT);
@@ -48,7 +48,7 @@ class FrameDecoderPropertyTest {
     void shouldDecodeOrRefuseMutatedFramesWithinLimits() {
         Map<ReasonCode, Integer> refusals = new EnumMap<>(ReasonCode.class);
         int[] accepted = new int[1];
-        PropertyRun.check("frame mutations", 1_500, (random, n) -> {
+        PropertyRun.check("frame mutations", 1_200, (random, n) -> {
             byte[] input = hostileInput(random);
             Outcome outcome = decode(input, Mutations.cuts(random, input.length));
             if (outcome.refusal == null) {
