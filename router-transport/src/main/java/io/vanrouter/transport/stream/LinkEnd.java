@@ -96,19 +96,29 @@ final class LinkEnd extends StreamEnd {
             int bytes = data.content().readableBytes();
             if (bytes > recvCredit || inputEnded) {
                 data.release();
-                String why = inputEnded ? "data after end" : bytes + " bytes beyond window " + recvCredit;
-                stream.abortFrom(null, StreamResetCode.PROTOCOL_ERROR, why);
+                stream.protocolError(this, inputEnded ? "data after end" : bytes + " bytes beyond window "
+                        + recvCredit);
                 return;
             }
             recvCredit -= bytes;
             stream.onData(this, data.content());
         } else if (frame instanceof StreamFrame.Window window) {
+            if (window.bytes() > Integer.MAX_VALUE - sendCredit) {
+                // Credit is an int, as in HTTP/2: a grant past 2^31 - 1 would wrap it negative and stall the stream.
+                stream.protocolError(this, "window grant of " + window.bytes() + " bytes overflows credit "
+                        + sendCredit);
+                return;
+            }
             sendCredit += window.bytes();
             stream.drain(this);
         } else if (frame instanceof StreamFrame.End) {
             stream.onInputEnd(this);
         } else if (frame instanceof StreamFrame.Reset reset) {
             StreamResetCode code = StreamResetCode.fromCode(reset.reasonCode());
+            if (code == StreamResetCode.PROTOCOL_ERROR) { // the peer says this router broke the protocol
+                StreamRouter.LOG.warn("[{}] stream {} on {} reset by the peer: PROTOCOL_ERROR: {}",
+                        stream.router.routerId(), stream.serial(), describe(), reset.text());
+            }
             stream.abortFrom(this, code == null ? StreamResetCode.ABORTED : code, reset.text());
         } else if (frame instanceof StreamFrame.Opened) {
             stream.onOpened(this);

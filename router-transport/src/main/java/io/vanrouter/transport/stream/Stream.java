@@ -225,7 +225,7 @@ public final class Stream {
     /** The connector side is reached: OPENED from b's link, or the local server socket connected. */
     void onOpened(StreamEnd from) {
         if (state != State.OPENING || from != b) {
-            abortFrom(null, StreamResetCode.PROTOCOL_ERROR, "unexpected STREAM_OPENED");
+            protocolError(from, "unexpected STREAM_OPENED");
             return;
         }
         state = State.OPEN;
@@ -245,6 +245,19 @@ public final class Stream {
         if (state != State.CLOSED && !end.released()) {
             abortFrom(end, StreamResetCode.ABORTED, end.describe() + " closed");
         }
+    }
+
+    /**
+     * The peer behind {@code from} broke the stream protocol (docs/protocol.md §3.1): logged here, and the stream is
+     * reset both ways with PROTOCOL_ERROR, the offending peer included; the link and its other streams carry on.
+     */
+    void protocolError(StreamEnd from, String text) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        StreamRouter.LOG.warn("[{}] stream {} on {} reset: PROTOCOL_ERROR: {}", router.routerId(), serial,
+                from.describe(), text);
+        abortFrom(null, StreamResetCode.PROTOCOL_ERROR, text);
     }
 
     /**

@@ -40,6 +40,10 @@ final class AddressFrameParser {
         if (update && sequence < 1) {
             throw reader.malformed("sequence must be at least 1");
         }
+        if (sequence < 0) { // u64 above 2^63 - 1: the core compares sequences as signed values
+            throw reader.malformed("sequence " + Long.toUnsignedString(sequence) + " out of range 0.."
+                    + Long.MAX_VALUE);
+        }
         String field = update ? "adds" : "entries";
         this.addCount = reader.count(reader.u32(field + " count"), AddressCodec.ENTRY_BYTES_MIN, field + " count");
         this.adds = new ArrayList<>(addCount);

@@ -74,19 +74,7 @@ public final class MqttAdaptor implements AutoCloseable {
                 .option(ChannelOption.SO_RCVBUF, ApplicationSockets.RECEIVE_BUFFER_BYTES) // inherited by clients, before listen
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        channels.add(ch);
-                        String key = "c" + connectionIds.incrementAndGet();
-                        ch.pipeline().addLast("mqttDecoder", new MqttDecoder(settings.maxMessageBytes()));
-                        ch.pipeline().addLast("mqttEncoder", MqttEncoder.INSTANCE);
-                        ch.pipeline().addLast(IDLE, new IdleStateHandler(settings.connectTimeoutMillis(), 0, 0,
-                                TimeUnit.MILLISECONDS));
-                        ch.pipeline().addLast("mqtt", new MqttConnectionHandler(MqttAdaptor.this, key));
-                        ch.pipeline().addLast("exceptions", exceptions);
-                    }
-                })
+                .childHandler(clientInitializer())
                 .bind(settings.host(), settings.port()).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw new IOException("cannot listen for MQTT on " + settings.host() + ":" + settings.port() + ": "
@@ -94,6 +82,23 @@ public final class MqttAdaptor implements AutoCloseable {
         }
         listener = bound.channel();
         LOG.info("[{}] listening for MQTT clients on {}", routerId(), boundAddress());
+    }
+
+    /** The pipeline of one client connection (tests run it on an EmbeddedChannel). */
+    ChannelInitializer<Channel> clientInitializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                channels.add(ch);
+                String key = "c" + connectionIds.incrementAndGet();
+                ch.pipeline().addLast("mqttDecoder", new MqttDecoder(settings.maxMessageBytes()));
+                ch.pipeline().addLast("mqttEncoder", MqttEncoder.INSTANCE);
+                ch.pipeline().addLast(IDLE, new IdleStateHandler(settings.connectTimeoutMillis(), 0, 0,
+                        TimeUnit.MILLISECONDS));
+                ch.pipeline().addLast("mqtt", new MqttConnectionHandler(MqttAdaptor.this, key));
+                ch.pipeline().addLast("exceptions", exceptions);
+            }
+        };
     }
 
     public InetSocketAddress boundAddress() {
