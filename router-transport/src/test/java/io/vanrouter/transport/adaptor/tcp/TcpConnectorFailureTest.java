@@ -10,6 +10,7 @@ import ch.qos.logback.classic.Level;
 import io.vanrouter.transport.LogCapture;
 import io.vanrouter.transport.adaptor.tcp.Routers.Router;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
@@ -41,7 +42,15 @@ class TcpConnectorFailureTest {
      */
     private static long millisUntilClosed(int port) throws IOException {
         long start = System.nanoTime();
-        try (Socket client = Clients.connect(port)) {
+        Socket connected;
+        try {
+            connected = Clients.connect(port);
+        } catch (ConnectException refused) {
+            throw new AssertionError("nothing listens on port " + port, refused);
+        } catch (SocketException reset) {
+            return (System.nanoTime() - start) / 1_000_000; // accepted and reset before connect() returned
+        }
+        try (Socket client = connected) {
             try {
                 client.getOutputStream().write("hello".getBytes());
             } catch (SocketException e) {
