@@ -91,6 +91,17 @@ class RouterDaemonTest {
             assertThat(link.direction()).isEqualTo("out");
             assertThat(link.cost()).isEqualTo(3);
         });
+        long instanceOfB = b.status().get(5, TimeUnit.SECONDS).instance();
+        assertThat(report.nodes()).singleElement().satisfies(node -> {
+            assertThat(node.id()).isEqualTo("b");
+            assertThat(node.reachable()).isTrue();
+            assertThat(node.nextHop()).isEqualTo("b");
+            assertThat(node.cost()).isEqualTo(3);
+            assertThat(node.hops()).isEqualTo(1);
+            assertThat(node.instance()).as("instance of b's link-state record").isEqualTo(instanceOfB);
+            assertThat(node.linkStateSequence()).isPositive();
+            assertThat(node.linkStateAgeMillis()).isNotNegative();
+        });
         assertThat(a.managementAddress()).isNotNull();
     }
 }

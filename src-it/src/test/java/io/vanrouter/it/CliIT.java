@@ -76,7 +76,8 @@ class CliIT {
 
         Result check = vanrouter("check-config", bad.toString());
         assertThat(check.exitCode()).isNotZero();
-        assertThat(check.output()).contains("listen[0].port").contains("6").contains("peers[0].cots").contains("10");
+        // Each problem on its own line as FILE:LINE: path: message, with the line of the offending key.
+        assertThat(check.output()).contains(bad + ":6: listen[0].port: ").contains(bad + ":10: peers[0].cots: ");
 
         Result run = vanrouter("run", "--config", bad.toString());
         assertThat(run.exitCode()).isNotZero();

@@ -4,8 +4,10 @@ import static io.vanrouter.transport.wire.WireTestSupport.preamble;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.EncoderException;
 import io.vanrouter.core.address.Address;
@@ -128,15 +130,47 @@ class FragmentCodecTest {
 
     @Test
     void shouldRejectReassemblyBeyondTheLimitWithoutBufferingMore() {
-        ByteBuf fragments = Unpooled.buffer();
+        // The decoder allocates its reassembly buffer from the input's allocator: record how large it had to grow.
+        RecordingAllocator allocator = new RecordingAllocator();
+        ByteBuf fragments = allocator.heapBuffer();
         byte[] piece = new byte[LIMIT - 2];
         for (int i = 0; i <= WireLimits.FRAGMENTED_FRAME_FACTOR; i++) {
             fragments.writeInt(piece.length + 2).writeByte(FrameType.FRAGMENT.code())
                     .writeByte(WireLimits.FRAGMENT_MORE).writeBytes(piece);
         }
+        allocator.largestRequest = 0; // the input itself is not the decoder's
         assertFault(fragments, ReasonCode.FRAME_TOO_LARGE, "fragmented frame of more than "
                 + (long) (WireLimits.FRAGMENTED_FRAME_FACTOR + 1) * piece.length + " bytes exceeds limit "
                 + WireLimits.reassembledBytesMax(LIMIT));
+        assertThat(allocator.largestRequest).as("bytes the decoder made room for")
+                .isPositive().isLessThanOrEqualTo(WireLimits.reassembledBytesMax(LIMIT));
+    }
+
+    /** Heap buffers that record the largest capacity any of them was created with or had to grow to. */
+    private static final class RecordingAllocator extends AbstractByteBufAllocator {
+        long largestRequest;
+
+        @Override
+        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            largestRequest = Math.max(largestRequest, initialCapacity);
+            return new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity);
+        }
+
+        @Override
+        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            return newHeapBuffer(initialCapacity, maxCapacity);
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return false;
+        }
+
+        @Override
+        public int calculateNewCapacity(int minNewCapacity, int maxCapacity) {
+            largestRequest = Math.max(largestRequest, minNewCapacity); // what a write needs, before any rounding up
+            return super.calculateNewCapacity(minNewCapacity, maxCapacity);
+        }
     }
 
     @Test

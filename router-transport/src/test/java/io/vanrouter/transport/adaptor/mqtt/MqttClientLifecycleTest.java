@@ -9,7 +9,9 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -20,6 +22,7 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -133,9 +136,10 @@ class MqttClientLifecycleTest {
         }
     }
 
-    /** Records the server's DISCONNECT. */
+    /** Records the server's DISCONNECT and the payloads of messages received. */
     private static final class DisconnectRecorder implements MqttCallback {
         final AtomicReference<MqttDisconnectResponse> disconnect = new AtomicReference<>();
+        final List<String> received = new CopyOnWriteArrayList<>();
 
         @Override
         public void disconnected(MqttDisconnectResponse response) {
@@ -148,6 +152,7 @@ class MqttClientLifecycleTest {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
+            received.add(new String(message.getPayload(), StandardCharsets.UTF_8));
         }
 
         @Override
@@ -188,7 +193,13 @@ class MqttClientLifecycleTest {
         assertThat(second.disconnect.get()).isNull();
         await().atMost(WAIT).until(() -> network.node("a").mqtt().connectedClients() == 1);
 
-        newer.subscribe("taken/#", 1); // the newer connection works
+        // The newer connection works: its subscription is granted and a message published to it arrives.
+        IMqttToken subscribed = newer.subscribe(new MqttSubscription[] {new MqttSubscription("taken/#", 1)});
+        assertThat(subscribed.getReasonCodes()).as("SUBACK reason codes").containsExactly(1);
+        newer.publish("taken/1", new MqttMessage("still here".getBytes(StandardCharsets.UTF_8), 1, false, null));
+        await().atMost(WAIT).until(() -> second.received.size() == 1);
+        assertThat(second.received).containsExactly("still here");
+        assertThat(first.received).isEmpty();
         newer.disconnect();
         newer.close();
         older.close();

@@ -9,7 +9,6 @@ import io.vanrouter.transport.message.MessageCounters;
 import io.vanrouter.transport.message.MessageCounters.Drop;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -61,6 +60,15 @@ class MqttLinkCongestionTest {
         return network.node(id).server().messageRouter().counters();
     }
 
+    /** "a:0" .. "a:(n-1)", as {@link PahoClients#payload} writes them. */
+    private static List<String> payloads(int n) {
+        List<String> payloads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            payloads.add("a:" + i);
+        }
+        return payloads;
+    }
+
     @Test
     void shouldDropQos0TransitCopiesWhileNextHopLinkIsNotWritableAndKeepTheLink() throws Exception {
         Received onC = paho.subscribe(network.node("c").uri(), "sub-c", "t/#", 0);
@@ -93,7 +101,8 @@ class MqttLinkCongestionTest {
             publisher.publish("t/x", PahoClients.payload("a", i), 1, false);
         }
 
-        await().atMost(DELIVERY).until(() -> onC.count() == 100);
+        await().atMost(DELIVERY).until(() -> onC.count() >= 100);
+        assertThat(onC.payloads).as("each copy once, in publish order").containsExactlyElementsOf(payloads(100));
         assertThat(countersAt("b").totalDrops()).isZero();
     }
 
@@ -116,7 +125,9 @@ class MqttLinkCongestionTest {
 
         congest(false);
         await().atMost(DELIVERY).until(() -> tokens.stream().allMatch(MqttDeliveryToken::isComplete));
-        assertThat(new HashSet<>(member.payloads)).hasSize(20);
+        // Each exactly once: the only resends were of copies b refused, which c never saw (a second copy would need
+        // c's acknowledgement to take longer than AnycastTracker.ACK_TIMEOUT_NANOS, 10 s). Order may change on resend.
+        assertThat(member.payloads).containsExactlyInAnyOrderElementsOf(payloads(20));
         assertThat(countersAt("a").resent()).isPositive();
     }
 }

@@ -34,6 +34,8 @@ class MqttWithdrawalTest {
     private MqttClient subscriberOnD;
     private Received onD;
     private MqttClient publisher;
+    /** Messages published to news/1 so far; b's subscriber gets every one. */
+    private int published;
 
     /** What the sampling saw after the subscriber or router left at t0. */
     private record Withdrawal(long lastCopyMillis, long viewsClearMillis, long copiesAfter, int receivedOnBAfter) {
@@ -51,6 +53,7 @@ class MqttWithdrawalTest {
         int seq = 0;
         while (onD.count() < 10) { // traffic flows toward d before it leaves
             publisher.publish("news/1", PahoClients.payload("a", seq++), 0, false);
+            published++;
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // pacing, not synchronisation
         }
     }
@@ -83,6 +86,7 @@ class MqttWithdrawalTest {
         int receivedOnBAtLimit = -1;
         for (int seq = 0; System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(OBSERVE_MILLIS); seq++) {
             publisher.publish("news/1", PahoClients.payload("after", seq), 0, false);
+            published++;
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
             long now = System.nanoTime();
             long sampled = copiesTowardD();
@@ -98,7 +102,10 @@ class MqttWithdrawalTest {
                 receivedOnBAtLimit = onB.count();
             }
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> onB.count() > 0); // b's messages are in flight at most
+        // Nothing on the way to b changed: let the copies still in flight arrive, then count what b got after 1 s.
+        int all = published;
+        await().atMost(Duration.ofSeconds(30)).alias("b received all " + all + " messages")
+                .until(() -> onB.count() >= all);
         Withdrawal result = new Withdrawal(TimeUnit.NANOSECONDS.toMillis(lastCopyNanos - t0),
                 clearNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(clearNanos - t0), copiesTowardD() - copiesAtLimit,
                 onB.count() - receivedOnBAtLimit);

@@ -9,7 +9,10 @@ import io.vanrouter.core.address.Distribution;
 import ch.qos.logback.classic.Level;
 import io.vanrouter.transport.LogCapture;
 import io.vanrouter.transport.adaptor.tcp.Routers.Router;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,15 +36,28 @@ class TcpConnectorFailureTest {
         }
     }
 
-    /** Connects, writes, reads until EOF or reset; returns how long that took. The client must get no data. */
-    private static long millisUntilClosed(int port) {
+    /**
+     * Connects, writes, reads until EOF or reset; returns how long that took. The listener must accept (a refused or
+     * timed-out connect fails the test) and the client must get no data.
+     */
+    private static long millisUntilClosed(int port) throws IOException {
         long start = System.nanoTime();
-        try (Socket client = Clients.connect(port)) {
-            client.getOutputStream().write("hello".getBytes());
+        Socket connected;
+        try {
+            connected = Clients.connect(port);
+        } catch (ConnectException refused) {
+            throw new AssertionError("nothing listens on port " + port, refused);
+        } catch (SocketException reset) {
+            return (System.nanoTime() - start) / 1_000_000; // accepted and reset before connect() returned
+        }
+        try (Socket client = connected) {
+            try {
+                client.getOutputStream().write("hello".getBytes());
+            } catch (SocketException e) {
+                // reset before or while writing: closed at once; reading below sees the end as well
+            }
             long read = Clients.drainUntilClosed(client.getInputStream());
             assertThat(read).as("bytes read (-1: reset)").isLessThanOrEqualTo(0);
-        } catch (java.io.IOException e) {
-            // reset before or while writing: closed at once
         }
         return (System.nanoTime() - start) / 1_000_000;
     }

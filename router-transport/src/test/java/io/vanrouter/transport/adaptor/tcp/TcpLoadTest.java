@@ -71,7 +71,8 @@ class TcpLoadTest {
             }
             // All open at once: every client reached the server before any reads its echo.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).alias("server accepted all; streams at a by state: see below")
-                    .until(() -> echo.accepted.get() == connections || !progress(echo, connections));
+                    .conditionEvaluationListener(c -> progress(echo, connections))
+                    .until(() -> echo.accepted.get() == connections);
             for (int i = 0; i < connections; i++) {
                 assertThat(Clients.readAll(sockets.get(i).getInputStream())).as("connection %d", i)
                         .isEqualTo(payloads.get(i));
@@ -99,12 +100,11 @@ class TcpLoadTest {
                 .getOperatingSystemMXBean()).getOpenFileDescriptorCount();
     }
 
-    /** Prints progress while the connections open; true while it is not finished. */
-    private boolean progress(EchoServer echo, int connections) {
+    /** Prints progress while the connections open. */
+    private void progress(EchoServer echo, int connections) {
         System.out.printf("accepted %d/%d; streams at a: %s%n", echo.accepted.get(), connections,
                 a.streams().stream().collect(java.util.stream.Collectors.groupingBy(StreamView::state,
                         java.util.stream.Collectors.counting())));
-        return true;
     }
 
     @Test
