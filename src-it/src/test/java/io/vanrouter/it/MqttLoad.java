@@ -33,7 +33,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 final class MqttLoad implements AutoCloseable {
     static final String QOS1_TOPIC = "q1/orders";
     static final String MULTICAST_TOPIC = "mc/x";
-    private static final int QOS1_IN_FLIGHT = 20;
+    static final int QOS1_IN_FLIGHT = 20;
 
     /** Sequence numbers in arrival order; probes (sent until subscriptions settle) are not recorded. */
     static final class Recorder implements MqttCallback {
@@ -239,6 +239,33 @@ final class MqttLoad implements AutoCloseable {
         Set<Integer> received = new java.util.HashSet<>();
         recorders.forEach(r -> received.addAll(r.snapshot()));
         return acked.stream().filter(s -> !received.contains(s)).sorted().toList();
+    }
+
+    /** Sequence numbers as compact ranges, e.g. "3-17, 40 (16 in all)". */
+    static String ranges(List<Integer> sorted) {
+        if (sorted.isEmpty()) {
+            return "none";
+        }
+        StringBuilder text = new StringBuilder();
+        int first = sorted.get(0);
+        int last = first;
+        for (int i = 1; i <= sorted.size(); i++) {
+            if (i < sorted.size() && sorted.get(i) == last + 1) {
+                last = sorted.get(i);
+                continue;
+            }
+            text.append(text.length() == 0 ? "" : ", ").append(first == last ? "" + first : first + "-" + last);
+            if (i < sorted.size()) {
+                first = sorted.get(i);
+                last = first;
+            }
+        }
+        return text + " (" + sorted.size() + " in all)";
+    }
+
+    /** The sequence number the next QoS 1 message will carry. */
+    int nextQos1Seq() {
+        return qos1Seq.get();
     }
 
     /** Copies received more than once among {@code recorders} (QoS 1 allows them; counted and reported). */
