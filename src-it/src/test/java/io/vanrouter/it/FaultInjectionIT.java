@@ -208,7 +208,7 @@ class FaultInjectionIT {
         }
     }
 
-    /** Every running router's next hops and costs equal the reference's, within {@code bound}. */
+    /** Every running router's next hops, costs and up links equal the reference's, within {@code bound}. */
     private void assertRoutes(String when, Duration bound) {
         Map<String, Map<String, String>> expected = mesh.expectedRoutes();
         if (bound.isZero()) {
@@ -225,16 +225,20 @@ class FaultInjectionIT {
      * once and in order. A window in which any router logged a link going up or down was not stable: skipped.
      */
     private void stableWindow(long seed, long millis) {
-        int linkEvents = mesh.linkEvents();
+        List<String> linkEvents = mesh.linkEvents();
         stable = true;
         int lo = mqtt.nextMulticastSeq();
         pace(millis); // the schedule's own pacing
         int hi = mqtt.nextMulticastSeq() - 1;
         stable = false;
         mqtt.awaitMulticastPast(hi, DELIVERY);
-        if (mesh.linkEvents() != linkEvents) {
+        List<String> after = mesh.linkEvents();
+        if (!after.equals(linkEvents)) {
             windowsSkipped++;
-            System.out.println("FaultInjectionIT   window " + lo + ".." + hi + " skipped: a link went up or down");
+            List<String> changes = new ArrayList<>(after);
+            changes.removeAll(linkEvents);
+            System.out.println("FaultInjectionIT   window " + lo + ".." + hi + " skipped: a link went up or down: "
+                    + changes);
             return;
         }
         assertThat(mqtt.checkMulticastWindow(lo, hi)).as("multicast in a stable window (seed %d)", seed).isEmpty();

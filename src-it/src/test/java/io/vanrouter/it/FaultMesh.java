@@ -31,6 +31,8 @@ final class FaultMesh implements AutoCloseable {
     static final List<String> TRANSIT = List.of("b", "e");
     static final List<Link> LINKS = List.of(new Link("a", "b", 1), new Link("b", "c", 1), new Link("c", "d", 2),
             new Link("d", "e", 1), new Link("a", "e", 1), new Link("a", "c", 3), new Link("b", "d", 2));
+    /** Key of the peers a router's links are up to, next to its routes (a link off every shortest path counts too). */
+    static final String LINKS_KEY = "links up to";
     static final int HELLO_MILLIS = 200;
     static final int DEAD_MILLIS = 1_000;
 
@@ -135,7 +137,10 @@ final class FaultMesh implements AutoCloseable {
         return !linksDown.contains(link.name()) && routerUp(link.from()) && routerUp(link.to());
     }
 
-    /** Every running router's routes, "dest=nextHop/cost", as the reference says they must be. */
+    /**
+     * Every running router's routes, "dest=nextHop/cost", as the reference says they must be, and under
+     * {@link #LINKS_KEY} the peers its links are up to.
+     */
     synchronized Map<String, Map<String, String>> expectedRoutes() {
         Map<String, Map<String, String>> all = new TreeMap<>();
         long[][] dist = distances();
@@ -150,6 +155,13 @@ final class FaultMesh implements AutoCloseable {
                             : nextHop(s, d, dist) + "/" + dist[s][d]);
                 }
             }
+            List<String> peers = new java.util.ArrayList<>();
+            for (int n = 0; n < ROUTERS.size(); n++) {
+                if (cost(s, n) > 0) {
+                    peers.add(ROUTERS.get(n));
+                }
+            }
+            routes.put(LINKS_KEY, String.join(",", peers));
             all.put(ROUTERS.get(s), routes);
         }
         return all;
@@ -233,7 +245,14 @@ final class FaultMesh implements AutoCloseable {
                     routes.put(other, status == null ? "no answer" : "unreachable");
                 }
             }
+            List<String> peers = new java.util.ArrayList<>();
             if (status != null) {
+                for (JsonNode link : status.path("links")) {
+                    if (link.path("state").asText().equals("up")) {
+                        peers.add(link.path("peer").asText());
+                    }
+                }
+                java.util.Collections.sort(peers);
                 for (JsonNode node : status.path("nodes")) {
                     String dest = node.path("id").asText();
                     if (routes.containsKey(dest) && node.path("reachable").asBoolean()) {
@@ -241,18 +260,19 @@ final class FaultMesh implements AutoCloseable {
                     }
                 }
             }
+            routes.put(LINKS_KEY, status == null ? "no answer" : String.join(",", peers));
             all.put(id, routes);
         }
         return all;
     }
 
     /** Log lines of links going up or down, in all routers: a change means the topology was not stable. */
-    int linkEvents() {
-        int events = 0;
+    List<String> linkEvents() {
+        List<String> events = new java.util.ArrayList<>();
         for (String id : ROUTERS) {
             for (String line : router(id).logText().split("\n")) {
                 if (line.contains(" link up (") || line.contains(" link down: ")) {
-                    events++;
+                    events.add(line);
                 }
             }
         }
