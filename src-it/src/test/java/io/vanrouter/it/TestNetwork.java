@@ -83,7 +83,8 @@ final class TestNetwork implements AutoCloseable {
         return launch(id, yaml(id, routerId, network, List.of(peers)));
     }
 
-    private RouterProcess launch(String id, String yaml) throws IOException {
+    /** Starts router {@code id} on a complete config written by the test (management port as {@link #yaml} writes it). */
+    RouterProcess launch(String id, String yaml) throws IOException {
         int management = Integer.parseInt(yaml.replaceAll("(?s).*management:\\n  host: 127.0.0.1\\n  port: (\\d+).*",
                 "$1"));
         RouterProcess router = RouterProcess.start(dir, id, yaml, management);
