@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -13,13 +14,15 @@ import java.lang.management.MemoryUsage;
 import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What the router process holds, for {@code GET /process}: heap, direct memory, file descriptors, threads, RSS. A
  * value that this JVM or OS cannot tell is -1. Field names are part of the management API: add, never rename.
  *
  * @param heapUsedBytes heap in use now, garbage included
- * @param heapUsedAfterGcBytes heap in use right after each heap pool's last collection (live data, roughly)
+ * @param heapUsedAfterGcBytes heap in use right after each heap pool's last collection, or now for a pool never
+ *        collected: live data after a full GC ({@code POST /process/gc}), an upper bound of it otherwise
  * @param directBytes the JDK's direct buffer pool ({@code ByteBuffer.allocateDirect}, which Netty uses unless it
  *        allocates without a cleaner)
  * @param nettyDirectBytes direct memory Netty allocated without a cleaner (-1 when it does not count it)
@@ -34,9 +37,10 @@ public record ProcessResources(long heapUsedBytes, long heapCommittedBytes, long
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         long afterGc = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            MemoryUsage collected = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
-            if (collected != null) {
-                afterGc += collected.getUsed();
+            if (pool.getType() == MemoryType.HEAP) {
+                // a pool no collector has run on yet (the old generation before the first full GC) counts as it is
+                MemoryUsage collected = pool.getCollectionUsage();
+                afterGc += collected != null && collectedOnce(pool) ? collected.getUsed() : pool.getUsage().getUsed();
             }
         }
         long direct = -1;
@@ -53,6 +57,16 @@ public record ProcessResources(long heapUsedBytes, long heapCommittedBytes, long
         return new ProcessResources(heap.getUsed(), heap.getCommitted(), heap.getMax(), afterGc, direct,
                 PlatformDependent.usedDirectMemory(), allocatorDirect, openFds, maxFds,
                 ManagementFactory.getThreadMXBean().getThreadCount(), readRssBytes());
+    }
+
+    private static boolean collectedOnce(MemoryPoolMXBean pool) {
+        List<String> managers = List.of(pool.getMemoryManagerNames());
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (managers.contains(gc.getName()) && gc.getCollectionCount() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** VmRSS from /proc/self/status (Linux), else -1. */
