@@ -11,7 +11,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bounded memory and resources with real router processes (issue 7): after each load (TCP connection churn, MQTT
@@ -57,7 +57,8 @@ class ResourceBoundsIT {
     private static final long FD_TOLERANCE = 4;
     private static final long THREAD_TOLERANCE = 3;
 
-    private Path dir;
+    @TempDir
+    Path dir; // one for the class: its instance lives for all tests (PER_CLASS)
     private TestNetwork network;
     private ServerSocket echo;
     private RouterProcess a;
@@ -83,7 +84,6 @@ class ResourceBoundsIT {
 
     @BeforeAll
     void startRouters() throws Exception {
-        dir = Files.createTempDirectory("resource-bounds");
         network = new TestNetwork(dir);
         network.enableMqtt();
         echo = Servers.echo();
@@ -371,11 +371,11 @@ class ResourceBoundsIT {
             Resources held = Resources.of(a.processAfterGc().orElseThrow()).minus(base.get(a));
             System.out.printf("ResourceBoundsIT: a holds for the stalled subscriber: %s%n", held);
             // the cap counts payload bytes; a queued message pins the publisher's read buffer it was decoded from,
-            // so the memory held is up to about twice the cap (measured: 16.2 MiB for 8 MiB queued)
+            // so the memory held is up to about twice the cap (measured: 16.3 MiB for 8 MiB queued)
             assertThat(held.direct()).as("direct memory held for a stalled subscriber")
                     .isLessThanOrEqualTo(2 * 8 * MIB + DIRECT_TOLERANCE_BYTES);
             assertThat(held.heapAfterGc()).as("heap held for a stalled subscriber")
-                    .isLessThanOrEqualTo(HEAP_TOLERANCE_BYTES + 4 * MIB);
+                    .isLessThanOrEqualTo(HEAP_TOLERANCE_BYTES + 6 * MIB); // measured 3.5-3.7 MB
         } finally {
             stalled.close();
         }
