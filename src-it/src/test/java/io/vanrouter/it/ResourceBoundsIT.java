@@ -58,7 +58,7 @@ class ResourceBoundsIT {
     private static final long THREAD_TOLERANCE = 3;
 
     @TempDir
-    Path dir; // one for the class: its instance lives for all tests (PER_CLASS)
+    static Path dir; // static: injected before @BeforeAll, one for the class
     private TestNetwork network;
     private ServerSocket echo;
     private RouterProcess a;
