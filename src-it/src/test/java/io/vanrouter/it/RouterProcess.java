@@ -69,6 +69,10 @@ final class RouterProcess implements AutoCloseable {
         command.add("-Xmx128m");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-ea");
+        // Netty tracks every buffer: a leak is logged as "LEAK:" once its buffer is collected, and TestNetwork fails
+        // the test on such a line. Costs CPU per buffer access, which the tests' timeouts allow for.
+        command.add("-Dio.netty.leakDetection.level=paranoid");
+        command.add("-Dvanrouter.management.gc=true"); // POST /process/gc, for tests that compare heap after GC
         command.add("-Dlogback.configurationFile=" + System.getProperty("vanrouter.logback"));
         command.add("-jar");
         command.add(System.getProperty("vanrouter.jar"));
@@ -117,9 +121,23 @@ final class RouterProcess implements AutoCloseable {
 
     /** The router's {@code GET /status} JSON, or empty while it does not answer. */
     Optional<JsonNode> status() {
+        return request("GET", "/status");
+    }
+
+    /** The router's {@code GET /process} JSON (heap, direct memory, fds, threads), or empty while it is silent. */
+    Optional<JsonNode> process() {
+        return request("GET", "/process");
+    }
+
+    /** A full GC in the router ({@code POST /process/gc}), then its {@code /process} JSON. */
+    Optional<JsonNode> processAfterGc() {
+        return request("POST", "/process/gc");
+    }
+
+    private Optional<JsonNode> request(String method, String path) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/status"))
-                    .timeout(Duration.ofSeconds(2)).GET().build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                    .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody()).build();
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body())) : Optional.empty();
         } catch (IOException e) {

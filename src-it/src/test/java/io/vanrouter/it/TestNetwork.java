@@ -130,8 +130,9 @@ final class TestNetwork implements AutoCloseable {
     }
 
     /**
-     * Stops every router, then fails if any logged a Netty buffer leak. Routers run with Netty's default (simple)
-     * leak detection, which samples buffers and logs "LEAK:" when a sampled one is collected unreleased.
+     * Stops every router, then fails if any logged a Netty buffer leak. Routers run with paranoid leak detection
+     * ({@link RouterProcess#javaCommand}), which tracks every buffer and logs "LEAK:" when one is collected
+     * unreleased (so only leaks whose buffers were collected before the router stopped are seen).
      */
     @Override
     public void close() throws InterruptedException {

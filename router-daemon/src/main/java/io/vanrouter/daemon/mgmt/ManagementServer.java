@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>{@code GET /status}: the {@link StatusReport} as JSON; 503 when it is not ready within the status timeout</li>
  * <li>{@code GET /healthz}: 200 {@code ok}</li>
+ * <li>{@code GET /process}: {@link ProcessResources} as JSON (heap, direct memory, fds, threads, RSS)</li>
+ * <li>{@code POST /process/gc}: a full GC, then {@code /process}; only when the JVM runs with
+ * {@code -Dvanrouter.management.gc=true} (tests and soaks compare heap after GC), else 404</li>
  * <li>another path: 404; another method: 405</li>
  * </ul>
  * The status supplier is called on a management thread and must not block: it should submit a query to the core and
@@ -37,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class ManagementServer implements AutoCloseable {
     public static final Duration STATUS_TIMEOUT_DEFAULT = Duration.ofSeconds(2);
     static final int THREADS = 2;
+    /** The system property that enables {@code POST /process/gc}; off in production, where a GC is not ours to ask. */
+    public static final String GC_PROPERTY = "vanrouter.management.gc";
     private static final int BACKLOG = 16;
     private static final Logger LOG = LoggerFactory.getLogger("vanrouter.mgmt");
 
@@ -97,21 +102,35 @@ public final class ManagementServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            boolean known = "/status".equals(path) || "/healthz".equals(path);
-            if (!known) {
+            String method = methodOf(path);
+            if (method == null) {
                 respond(exchange, 404, "application/json", error("no such resource: " + path));
-            } else if (!"GET".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().set("Allow", "GET");
+            } else if (!method.equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", method);
                 respond(exchange, 405, "application/json", error("method not allowed: "
                         + exchange.getRequestMethod()));
             } else if ("/healthz".equals(path)) {
                 respond(exchange, 200, "text/plain; charset=utf-8", "ok\n");
+            } else if ("/process".equals(path)) {
+                respond(exchange, 200, "application/json", StatusJson.write(ProcessResources.sample()));
+            } else if ("/process/gc".equals(path)) {
+                System.gc(); // a full, synchronous collection with the serial and G1 collectors
+                respond(exchange, 200, "application/json", StatusJson.write(ProcessResources.sample()));
             } else {
                 serveStatus(exchange);
             }
         } catch (IOException e) {
             LOG.debug("management request failed: {}", e.toString());
         }
+    }
+
+    /** The method a resource answers, or null when there is no such resource. */
+    private static String methodOf(String path) {
+        return switch (path) {
+            case "/status", "/healthz", "/process" -> "GET";
+            case "/process/gc" -> Boolean.getBoolean(GC_PROPERTY) ? "POST" : null;
+            default -> null;
+        };
     }
 
     private void serveStatus(HttpExchange exchange) throws IOException {

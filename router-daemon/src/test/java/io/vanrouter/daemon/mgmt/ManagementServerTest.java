@@ -124,4 +124,38 @@ class ManagementServerTest {
         server = new ManagementServer("127.0.0.1", port, () -> new CompletableFuture<>());
         assertThat(server.address().getPort()).isEqualTo(port);
     }
+
+    @Test
+    void shouldServeProcessResources() throws Exception {
+        server = new ManagementServer("127.0.0.1", 0, () -> new CompletableFuture<>());
+
+        HttpResponse<String> response = send("GET", "/process");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        var json = StatusJson.tree(response.body());
+        assertThat(json.get("heapUsedBytes").asLong()).isPositive();
+        assertThat(json.get("heapMaxBytes").asLong()).isGreaterThanOrEqualTo(json.get("heapUsedBytes").asLong());
+        assertThat(json.get("threads").asInt()).isGreaterThanOrEqualTo(ManagementServer.THREADS);
+        assertThat(json.get("openFds").asLong()).isPositive(); // Linux CI; -1 only where the JVM cannot tell
+        assertThat(json.get("rssBytes").asLong()).isGreaterThan(json.get("heapUsedAfterGcBytes").asLong());
+        assertThat(json.has("directBytes") && json.has("nettyDirectBytes") && json.has("allocatorDirectBytes"))
+                .isTrue();
+    }
+
+    @Test
+    void shouldRefuseGcUnlessEnabledForTests() throws Exception {
+        server = new ManagementServer("127.0.0.1", 0, () -> new CompletableFuture<>());
+        System.clearProperty(ManagementServer.GC_PROPERTY);
+        assertThat(send("POST", "/process/gc").statusCode()).isEqualTo(404);
+
+        System.setProperty(ManagementServer.GC_PROPERTY, "true");
+        try {
+            HttpResponse<String> response = send("POST", "/process/gc");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(StatusJson.tree(response.body()).get("heapUsedAfterGcBytes").asLong()).isPositive();
+            assertThat(send("GET", "/process/gc").statusCode()).isEqualTo(405);
+        } finally {
+            System.clearProperty(ManagementServer.GC_PROPERTY);
+        }
+    }
 }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vanrouter.core.address.Address;
+import io.vanrouter.transport.message.MessageCounters;
 import io.vanrouter.transport.message.MessageRouter;
 import io.vanrouter.transport.netty.ApplicationSockets;
 import io.vanrouter.transport.netty.Errors;
@@ -108,6 +109,11 @@ public final class MqttAdaptor implements AutoCloseable {
 
     public MqttCounters counters() {
         return counters;
+    }
+
+    /** The message plane's per-topic counters, where sessions count the messages they drop. */
+    MessageCounters topicCounters() {
+        return router.counters();
     }
 
     public int connectedClients() {

@@ -134,7 +134,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             var expiry = props.getProperty(MqttProperties.SESSION_EXPIRY_INTERVAL);
             expiryRequested = expiry != null && ((Integer) expiry.value()) != 0;
         }
-        session = new MqttSession(key, clientId, ctx.channel(), receiveMaximum, adaptor.counters());
+        session = new MqttSession(key, clientId, ctx.channel(), receiveMaximum, adaptor.counters(),
+                adaptor.topicCounters());
         adaptor.subscriptions().register(session);
         adaptor.context(this, ctx);
         adaptor.connected(clientId, this);

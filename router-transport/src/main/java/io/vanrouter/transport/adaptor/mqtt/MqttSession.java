@@ -9,6 +9,8 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.util.collection.IntObjectHashMap;
 import io.vanrouter.transport.message.Blocker;
 import io.vanrouter.transport.message.LocalDelivery.Settlement;
+import io.vanrouter.transport.message.MessageCounters;
+import io.vanrouter.transport.message.MessageCounters.Drop;
 import io.vanrouter.transport.message.MessageFrame;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -53,6 +55,8 @@ final class MqttSession {
     final Channel channel;
     private final int receiveMaximum;
     private final MqttCounters counters;
+    /** Where a message dropped at the hard cap is counted against its topic ({@code status addresses}). */
+    private final MessageCounters topicCounters;
     /** Subscription string ({@code F} or {@code $share/G/F}) to granted QoS. */
     private final Map<String, Integer> subscriptions = new ConcurrentHashMap<>();
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -69,12 +73,14 @@ final class MqttSession {
     private volatile boolean slow;
     private volatile boolean closed;
 
-    MqttSession(String key, String clientId, Channel channel, int receiveMaximum, MqttCounters counters) {
+    MqttSession(String key, String clientId, Channel channel, int receiveMaximum, MqttCounters counters,
+            MessageCounters topicCounters) {
         this.key = key;
         this.clientId = clientId;
         this.channel = channel;
         this.receiveMaximum = receiveMaximum;
         this.counters = counters;
+        this.topicCounters = topicCounters;
     }
 
     Map<String, Integer> subscriptions() {
@@ -100,10 +106,11 @@ final class MqttSession {
         if (closed || total > QUEUE_BYTES_MAX || count > QUEUE_MESSAGES_MAX) {
             queuedBytes.addAndGet(-bytes);
             queuedMessages.decrementAndGet();
-            frame.release();
             if (!closed) {
                 counters.queueDrops.incrementAndGet();
+                topicCounters.drop(frame.topic(), Drop.QUEUE_FULL);
             }
+            frame.release();
             return false;
         }
         if (blockers != null && total > QUEUE_BYTES_HIGH && !slow) {
