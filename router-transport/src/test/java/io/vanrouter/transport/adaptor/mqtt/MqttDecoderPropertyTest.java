@@ -14,6 +14,7 @@ import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.transport.LogCapture;
 import io.vanrouter.transport.link.LinkRegistry;
+import io.vanrouter.transport.TransportSettings;
 import io.vanrouter.transport.message.MessageRouter;
 import io.vanrouter.transport.prop.Mutations;
 import io.vanrouter.transport.prop.PropertyRun;
@@ -41,7 +42,8 @@ class MqttDecoderPropertyTest {
 
     private final MqttSettings settings = MqttSettings.defaults("127.0.0.1", 0);
     private final MqttAdaptor adaptor = new MqttAdaptor(settings, new MessageRouter("a", 1,
-            () -> RoutingTable.empty("a"), () -> AddressSnapshotView.empty("a", AddressRules.none()),
+            TransportSettings.MAX_FRAME_BYTES_DEFAULT, () -> RoutingTable.empty("a"),
+            () -> AddressSnapshotView.empty("a", AddressRules.none()),
             new LinkRegistry("a")), address -> { }, address -> { });
     private final LogCapture log = new LogCapture("vanrouter");
 
