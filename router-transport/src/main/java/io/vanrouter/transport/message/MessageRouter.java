@@ -62,6 +62,7 @@ public final class MessageRouter implements LinkMessageSink {
     private final MessageCounters counters = new MessageCounters();
     private final AtomicLong ids;
     private final AnycastTracker anycast;
+    private final DirectedTracker directed;
     private final Map<Long, Queue<Runnable>> linkWaiters = new ConcurrentHashMap<>();
     private final Map<Long, Outbox> outboxes = new ConcurrentHashMap<>();
     private volatile LocalDelivery local = LocalDelivery.NONE;
@@ -95,12 +96,16 @@ public final class MessageRouter implements LinkMessageSink {
         this.links = links;
         this.ids = new AtomicLong((instance & 0xFFFF_FFFFL) << 24); // distinct ranges across restarts
         this.anycast = new AnycastTracker(this);
+        this.directed = new DirectedTracker(this);
     }
 
     /** Starts the periodic check of pending anycast copies on {@code executor}. */
     public void start(EventExecutor executor) {
-        sweep = executor.scheduleAtFixedRate(() -> anycast.sweep(System.nanoTime()), SWEEP_INTERVAL_MILLIS,
-                SWEEP_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        sweep = executor.scheduleAtFixedRate(() -> {
+            long now = System.nanoTime();
+            anycast.sweep(now);
+            directed.sweep(now);
+        }, SWEEP_INTERVAL_MILLIS, SWEEP_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Stops the sweep and releases what is pending. */
@@ -110,6 +115,7 @@ public final class MessageRouter implements LinkMessageSink {
             task.cancel(false);
         }
         anycast.close();
+        directed.close();
     }
 
     public void localDelivery(LocalDelivery delivery) {
@@ -151,8 +157,9 @@ public final class MessageRouter implements LinkMessageSink {
 
     /**
      * A message from a local client: takes ownership of {@code frame}. {@code onDone} (QoS 1 only, may be null) runs
-     * once the promise of docs/mqtt.md holds: copies handed to every next-hop link and local subscriber, and every
-     * shared group's member has acknowledged. {@code blockers} collects what the publisher should wait for.
+     * once the promise of docs/mqtt.md holds: the message handed to every local subscriber, every remote router with
+     * subscribers has acknowledged its directed copy ({@link DirectedTracker}), and every shared group's member has
+     * acknowledged. QoS 0 goes down the multicast tree. {@code blockers} collects what the publisher should wait for.
      */
     public void publish(MessageFrame frame, Runnable onDone, List<Blocker> blockers) {
         PublishCompletion completion = new PublishCompletion(onDone);
@@ -160,7 +167,9 @@ public final class MessageRouter implements LinkMessageSink {
             counters.in(frame.topic());
             TopicRoute route = route(frame.topic());
             RoutingTable table = routes.get();
-            int copies = multicast(frame, route, table, false, blockers);
+            int copies = frame.qos() > 0
+                    ? directed.send(frame, route.remoteSubscribers().keySet(), table, completion, blockers)
+                    : multicast(frame, route, table, false, blockers);
             copies += local.deliverMulticast(frame, blockers);
             for (GroupRoute group : route.groups()) {
                 anycast.send(frame, group, table, frame.qos() > 0 ? completion : null, blockers);
@@ -187,6 +196,8 @@ public final class MessageRouter implements LinkMessageSink {
                 int copies = multicast(frame, route, routes.get(), true, null);
                 copies += local.deliverMulticast(frame, null);
                 counters.out(frame.topic(), copies);
+            } else if (frame.destination().equals(self) && frame.group().isEmpty()) {
+                deliverDirectedHere(frame);
             } else if (frame.destination().equals(self)) {
                 deliverGroupHere(frame);
             } else if (frame.hopsLeft() <= 1) {
@@ -223,7 +234,8 @@ public final class MessageRouter implements LinkMessageSink {
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
         Outbox outbox = outboxes.get(link.linkId());
         long handedOver = outbox == null ? 0 : outbox.bytes.get();
-        return transitAccepts(frame.isMulticast() && frame.qos() > 0, writable(link),
+        boolean promised = frame.qos() > 0 && (frame.isMulticast() || frame.group().isEmpty()); // not re-chosen
+        return transitAccepts(promised, writable(link),
                 (buffer == null ? 0 : buffer.totalPendingWriteBytes()) + handedOver);
     }
 
@@ -249,6 +261,12 @@ public final class MessageRouter implements LinkMessageSink {
             cache.routes().put(topic, route);
         }
         return route;
+    }
+
+    /** A directed QoS 1 copy for this router's non-shared subscribers: handed to them, then acknowledged. */
+    private void deliverDirectedHere(MessageFrame frame) {
+        counters.out(frame.topic(), local.deliverMulticast(frame, null));
+        sendAck(frame.ingress(), frame.messageId(), true);
     }
 
     private void deliverGroupHere(MessageFrame frame) {
@@ -303,6 +321,17 @@ public final class MessageRouter implements LinkMessageSink {
         return current;
     }
 
+    /** The link of the route toward {@code destination} if that link is up, else -1. */
+    long linkToward(String destination, RoutingTable table) {
+        Route route = table.routes().get(destination);
+        return route != null && links.get(route.linkId()) != null ? route.linkId() : -1;
+    }
+
+    /** Whether link {@code linkId} is still up. */
+    boolean linkUp(long linkId) {
+        return links.get(linkId) != null;
+    }
+
     /** Sends {@code frame} (ownership taken) toward router {@code destination}; false if there is no route. */
     boolean sendTo(String destination, MessageFrame frame, RoutingTable table, List<Blocker> blockers) {
         Route route = table.routes().get(destination);
@@ -319,7 +348,9 @@ public final class MessageRouter implements LinkMessageSink {
     void sendAck(String ingress, long messageId, boolean accepted) {
         if (ingress.equals(self)) {
             counters.ackReceived();
-            anycast.onAck(messageId, accepted);
+            if (!directed.onAck(messageId, accepted)) {
+                anycast.onAck(messageId, accepted);
+            }
             return;
         }
         Route route = routes.get().routes().get(ingress);

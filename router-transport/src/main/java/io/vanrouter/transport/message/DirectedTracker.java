@@ -1,0 +1,161 @@
+package io.vanrouter.transport.message;
+
+import io.vanrouter.core.path.RoutingTable;
+import io.vanrouter.transport.message.MessageCounters.Drop;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * QoS 1 messages to remote non-shared subscribers, end to end: the ingress sends one directed copy (destination = the
+ * subscriber's router, empty group) to every router with matching subscribers, and the publisher's PUBACK waits for
+ * each of them to answer MESSAGE_ACK once it has handed the message to its local subscribers. A copy lost with a link
+ * (cut, stalled, its router frozen) is sent again, with DUP, over the current route: when the link it left on is gone,
+ * when the copy was refused on the way (RELEASED), or after {@link #ACK_TIMEOUT_NANOS} without an answer. A copy is
+ * settled without delivery when its router no longer has subscribers for the topic (they left, or the router became
+ * unreachable and its addresses were withdrawn), and given up after {@link #GIVE_UP_NANOS} (counted). Duplicates are
+ * possible, as QoS 1 allows; loss of an acknowledged message is not, while the subscriber's router stays reachable.
+ *
+ * <p>QoS 0 copies still follow the multicast tree (one copy per link); QoS 1 pays one copy per destination router on
+ * the ingress's links for the guarantee.
+ *
+ * <p>Any thread; each pending copy is guarded by its own lock.
+ */
+final class DirectedTracker {
+    /** A copy not answered within this time is sent again. */
+    static final long ACK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** A copy not delivered for this long is given up (counted as GAVE_UP) and its publisher acknowledged. */
+    static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** Directed copies pending at most; past it new ones are sent untracked, as a multicast copy would be. */
+    static final int PENDING_MAX = 1_000_000;
+
+    private static final class Pending {
+        final long id;
+        final String destination;
+        final MessageFrame frame; // retained for resends
+        final PublishCompletion completion;
+        final long firstNanos;
+        long sentNanos;
+        /** The link the last copy left on, or -1 when it could not be sent (no route): the sweep sends it again. */
+        long sentLinkId = -1;
+        boolean refused;
+        boolean finished;
+
+        Pending(long id, String destination, MessageFrame frame, PublishCompletion completion, long now) {
+            this.id = id;
+            this.destination = destination;
+            this.frame = frame;
+            this.completion = completion;
+            this.firstNanos = now;
+        }
+    }
+
+    private final MessageRouter router;
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+
+    DirectedTracker(MessageRouter router) {
+        this.router = router;
+    }
+
+    int pendingCount() {
+        return pending.size();
+    }
+
+    /** One copy of {@code frame} (not owned) to each router of {@code destinations}; returns how many went out. */
+    int send(MessageFrame frame, Set<String> destinations, RoutingTable table, PublishCompletion completion,
+            List<Blocker> blockers) {
+        int sent = 0;
+        long now = System.nanoTime();
+        for (String destination : destinations) {
+            long id = router.nextMessageId();
+            if (pending.size() >= PENDING_MAX) {
+                router.sendTo(destination, frame.anycast(id, destination, "", false), table, blockers);
+                sent++;
+                continue;
+            }
+            Pending p = new Pending(id, destination, frame.retainedDuplicate(), completion, now);
+            completion.expect();
+            pending.put(id, p);
+            synchronized (p) {
+                if (dispatch(p, table, false, blockers)) {
+                    sent++;
+                }
+            }
+        }
+        return sent;
+    }
+
+    /** Sends p's copy over the current route; the caller holds p's lock. */
+    private boolean dispatch(Pending p, RoutingTable table, boolean dup, List<Blocker> blockers) {
+        p.refused = false;
+        p.sentNanos = System.nanoTime();
+        p.sentLinkId = router.linkToward(p.destination, table);
+        if (p.sentLinkId < 0) {
+            return false; // no route or link now: the sweep tries again
+        }
+        return router.sendTo(p.destination, p.frame.anycast(p.id, p.destination, "", dup), table, blockers);
+    }
+
+    /** MESSAGE_ACK for a directed copy; false when {@code id} is not one of ours. */
+    boolean onAck(long id, boolean accepted) {
+        Pending p = pending.get(id);
+        if (p == null) {
+            return false;
+        }
+        synchronized (p) {
+            if (!p.finished) {
+                if (accepted) {
+                    finish(p);
+                } else {
+                    p.refused = true; // sent again by the next sweep, not at once: the refusal was congestion
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Sends again what was lost or refused; settles what has nowhere to go; gives up what waited too long. */
+    void sweep(long now) {
+        RoutingTable table = router.routingTable();
+        for (Pending p : pending.values()) {
+            synchronized (p) {
+                if (p.finished) {
+                    continue;
+                }
+                if (!router.route(p.frame.topic()).remoteSubscribers().containsKey(p.destination)) {
+                    finish(p); // its subscribers left, or their router is unreachable: nothing to deliver
+                } else if (now - p.firstNanos > GIVE_UP_NANOS) {
+                    router.counters().drop(p.frame.topic(), Drop.GAVE_UP);
+                    MessageRouter.LOG.warn("[{}] gave up on message {} for subscribers at {} after {} s",
+                            router.self(), p.id, p.destination, TimeUnit.NANOSECONDS.toSeconds(GIVE_UP_NANOS));
+                    finish(p);
+                } else if (p.refused || p.sentLinkId < 0 || !router.linkUp(p.sentLinkId)
+                        || now - p.sentNanos > ACK_TIMEOUT_NANOS) {
+                    router.counters().countResend();
+                    dispatch(p, table, true, null);
+                }
+            }
+        }
+    }
+
+    void close() {
+        for (Pending p : pending.values()) {
+            synchronized (p) {
+                if (!p.finished) {
+                    p.finished = true;
+                    p.frame.release();
+                }
+            }
+        }
+        pending.clear();
+    }
+
+    private void finish(Pending p) {
+        p.finished = true;
+        pending.remove(p.id, p);
+        p.frame.release();
+        p.completion.done();
+    }
+}
