@@ -41,6 +41,8 @@ final class AnycastTracker {
         final Set<String> tried = new HashSet<>();
         String destination;
         long sentNanos;
+        /** The link a remote copy left on (-1 for a local member): when it goes down the copy is sent again. */
+        long sentLinkId = -1;
         boolean finished;
 
         Pending(long id, String groupKey, String topic, int qos, MessageFrame frame, PublishCompletion completion,
@@ -124,6 +126,7 @@ final class AnycastTracker {
             pending.put(p.id, p);
         }
         MessageFrame copy = source.anycast(p.id, destination, p.groupKey, dup);
+        p.sentLinkId = choice.get().local() ? -1 : router.linkToward(destination, table);
         if (choice.get().local()) {
             boolean taken;
             try {
@@ -184,7 +187,10 @@ final class AnycastTracker {
         }
     }
 
-    /** Resends QoS 1 copies whose destination is gone or silent; forgets QoS 0 copies in the same case. */
+    /**
+     * Resends QoS 1 copies whose destination is gone, whose link went down, or that are silent; forgets QoS 0 copies
+     * in the same case.
+     */
     void sweep(long now) {
         RoutingTable table = router.routingTable();
         String self = router.self();
@@ -194,7 +200,10 @@ final class AnycastTracker {
                     continue;
                 }
                 boolean unassigned = p.destination == null;
-                boolean lost = !unassigned && !p.destination.equals(self) && table.route(p.destination).isEmpty();
+                // Lost: the member's router is unreachable, or the link the copy left on went down (the route may
+                // only have moved: without this the copy would wait for the answer timeout).
+                boolean lost = !unassigned && !p.destination.equals(self) && (table.route(p.destination).isEmpty()
+                        || p.sentLinkId >= 0 && !router.linkUp(p.sentLinkId));
                 boolean silent = !unassigned && now - p.sentNanos > ACK_TIMEOUT_NANOS;
                 if (p.qos == 0) {
                     if (lost || silent) {
