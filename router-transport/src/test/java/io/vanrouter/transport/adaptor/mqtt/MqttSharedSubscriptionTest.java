@@ -177,7 +177,7 @@ class MqttSharedSubscriptionTest {
             if (tokens.size() >= 50) {
                 tokens.remove(0).waitForCompletion(30_000);
             }
-            tokens.add(publisher.publish("orders/1", PahoClients.payload("a", i), 1, false));
+            tokens.add(PahoClients.publishQos1(publisher, "orders/1", PahoClients.payload("a", i), tokens));
             if (!stopped && total(members) >= 300) {
                 stopped = true;
                 network.stop("c"); // c and its member vanish mid-stream

@@ -67,6 +67,27 @@ final class PahoClients implements AutoCloseable {
         return received;
     }
 
+    /**
+     * Publishes at QoS 1 through {@code publisher}, keeping {@code window} (tokens not yet waited for). Paho frees an
+     * in-flight slot on its own threads after a token completes, so on a loaded machine it can refuse a publish with
+     * "too many publishes in progress" although the caller's window is below the limit: then wait for the oldest
+     * token and try again.
+     */
+    static IMqttDeliveryToken publishQos1(org.eclipse.paho.client.mqttv3.MqttAsyncClient publisher, String topic,
+            byte[] payload, List<IMqttDeliveryToken> window) throws MqttException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return publisher.publish(topic, payload, 1, false);
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT || attempt >= 100
+                        || window.isEmpty()) {
+                    throw e;
+                }
+                window.remove(0).waitForCompletion(30_000);
+            }
+        }
+    }
+
     static byte[] payload(String publisher, int seq) {
         return (publisher + ":" + seq).getBytes(StandardCharsets.UTF_8);
     }
