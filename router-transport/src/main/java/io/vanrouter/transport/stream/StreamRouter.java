@@ -43,6 +43,7 @@ public final class StreamRouter implements LinkDataPlane {
     private final AtomicLong serials = new AtomicLong();
     private final AtomicLong framesForUnknownStreams = new AtomicLong();
     private final AtomicLong opensWithoutRoute = new AtomicLong();
+    private final StreamResets resets = new StreamResets();
     private volatile ServiceConnector connectors = ServiceConnector.NONE;
 
     public StreamRouter(String routerId, Supplier<RoutingTable> routes) {
@@ -263,6 +264,7 @@ public final class StreamRouter implements LinkDataPlane {
     void streamClosed(Stream stream, StreamResetCode code, String text) {
         live.remove(stream);
         if (code != null) {
+            resets.count(code, text);
             LOG.debug("[{}] stream {} reset: {}: {}", routerId, stream.serial(), code, text);
         }
     }
@@ -302,6 +304,11 @@ public final class StreamRouter implements LinkDataPlane {
     /** Frames for streams this router no longer knows (late frames after a reset). */
     public long framesForUnknownStreams() {
         return framesForUnknownStreams.get();
+    }
+
+    /** Streams this router reset or saw reset, by cause, with the last reason of each. Any thread. */
+    public StreamResets resets() {
+        return resets;
     }
 
     /** STREAM_OPENs reset because this router had no route to their destination. */

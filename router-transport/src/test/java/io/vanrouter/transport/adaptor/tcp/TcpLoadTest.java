@@ -77,6 +77,9 @@ class TcpLoadTest {
                 assertThat(Clients.readAll(sockets.get(i).getInputStream())).as("connection %d", i)
                         .isEqualTo(payloads.get(i));
             }
+        } catch (java.io.IOException e) {
+            // A reset client: name the router-side cause (it was once seen on one core and never reproduced).
+            throw new AssertionError("a client failed: " + e + "; " + resetsSeen(), e);
         } finally {
             for (Socket socket : sockets) {
                 socket.close();
@@ -86,10 +89,23 @@ class TcpLoadTest {
         assertThat(a.counters("svc")).extracting(TcpAddressCounters::accepted, TcpAddressCounters::opened)
                 .containsExactly((long) connections, (long) connections);
         assertThat(c.counters("svc").served()).isEqualTo(connections);
+        for (Router router : List.of(a, b, c)) {
+            assertThat(router.server().streamRouter().resets().total()).as("streams reset: %s", resetsSeen())
+                    .isZero();
+        }
         // 4,000 sockets were open in this JVM (clients, both routers' ends, the echo server's); all are closed again.
         await().atMost(Routers.WAIT).untilAsserted(() -> assertThat(openFileDescriptors())
                 .as("open file descriptors after the connections closed (before: %d)", descriptorsBefore)
                 .isLessThanOrEqualTo(descriptorsBefore + DESCRIPTOR_SLACK));
+    }
+
+    private String resetsSeen() {
+        StringBuilder out = new StringBuilder("streams reset by cause at");
+        for (Router router : List.of(a, b, c)) {
+            out.append(' ').append(router.id()).append(": ").append(router.server().streamRouter().resets().describe())
+                    .append(';');
+        }
+        return out.toString();
     }
 
     /** File descriptors the JVM may open meanwhile for itself (class files, JIT, log rotation). */
@@ -194,6 +210,13 @@ class TcpLoadTest {
             long millis = (System.nanoTime() - start) / 1_000_000;
             System.out.printf("link lost: client closed after %d ms (%s)%n", millis, more < 0 ? "reset" : "EOF");
             assertThat(millis).isLessThan(2_000);
+        }
+        // Each router on the path counts the reset under its cause, with the reason that reached it.
+        for (Router router : List.of(a, b)) {
+            io.vanrouter.transport.stream.StreamResets resets = router.server().streamRouter().resets();
+            assertThat(resets.byCode()).as("resets at %s", router.id())
+                    .containsExactly(Map.entry(io.vanrouter.transport.wire.StreamResetCode.LINK_DOWN, 1L));
+            assertThat(resets.describe()).contains("LINK_DOWN x1", "test: link lost");
         }
         routers.awaitIdle();
     }
