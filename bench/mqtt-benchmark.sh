@@ -23,7 +23,8 @@
 #   --inflight N    QoS 1: at most N unacknowledged PUBLISHes (default 100)
 #   --scenarios L   comma-separated subset of the scenarios above (default all)
 #   --no-build      use the existing jar, test classes and classpath instead of building them first
-# Must run as root when mosquitto is missing (it is installed with apt-get). See docs/benchmarks.md, section "MQTT".
+# Builds with Maven online (BENCH_MVN_ARGS=-o for offline, see bench/lib.sh); installs missing Debian packages when
+# run as root, otherwise prints the apt-get line. See docs/benchmarks.md, section "MQTT".
 set -euo pipefail
 
 secs=10
@@ -74,21 +75,13 @@ cpfile="$repo/router-transport/target/bench-classpath.txt"
 PATH="$PATH:/usr/sbin:/sbin"
 
 # ---------------------------------------------------------------------------------------------------------- tools
-mosquitto=$(command -v mosquitto || true)
-if [[ -z $mosquitto ]]; then
-    if [[ $(id -u) -ne 0 ]]; then
-        die "mosquitto is not installed and this is not root: run as root (the script installs it with" \
-            "apt-get install -y mosquitto) or install it first: sudo apt-get install -y mosquitto"
-    fi
-    command -v apt-get > /dev/null || die "mosquitto is missing and there is no apt-get to install it"
-    log "installing mosquitto"
-    apt-get update -q > /dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q mosquitto > /dev/null
-    mosquitto=$(command -v mosquitto) || die "apt-get install mosquitto did not provide a mosquitto binary"
-fi
-for tool in java python3 flock setsid timeout; do
-    command -v "$tool" > /dev/null || die "missing tool: $tool"
-done
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
+tools=(mosquitto=mosquitto java=openjdk-17-jre-headless python3=python3 flock=util-linux setsid=util-linux
+    timeout=coreutils)
+if ((build)); then tools+=("${bench_build_tools[@]}"); fi
+bench_need_tools mqtt-benchmark "${tools[@]}"
+mosquitto=$(command -v mosquitto)
 python3=$(python3 -c 'import sys; print(sys.executable)')
 python3() { "$python3" "$@"; }
 
@@ -122,8 +115,8 @@ start() {
 }
 
 if ((build)); then
-    log "building router-daemon and the load generator (offline, under the shared Maven lock)"
-    (cd "$repo" && flock /tmp/vanrouter-mvn.lock mvn -B -o -q -DskipTests -pl router-daemon,router-transport -am \
+    log "building router-daemon and the load generator (under the shared Maven lock)"
+    (cd "$repo" && bench_mvn -q -DskipTests -pl router-daemon,router-transport -am \
         package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test) \
         > "$work/build.log" 2>&1 || die "build failed, see $work/build.log"
 fi

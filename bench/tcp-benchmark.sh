@@ -15,7 +15,8 @@
 #   --paths LIST  comma-separated subset of direct,socat,vr-ab,vr-abc (default all)
 #   --hold N      connections held open through A->B for the peak RSS step (default 1000; 0 skips it)
 #   --no-build    use the existing router-daemon/target/vanrouter.jar instead of building it first
-# See docs/benchmarks.md, section "TCP adaptor".
+# Builds with Maven online (BENCH_MVN_ARGS=-o for offline, see bench/lib.sh); installs missing Debian packages when
+# run as root, otherwise prints the apt-get line. See docs/benchmarks.md, section "TCP adaptor".
 set -euo pipefail
 
 secs=10
@@ -54,23 +55,12 @@ jar="$repo/router-daemon/target/vanrouter.jar"
 PATH="$PATH:/usr/sbin:/sbin"
 
 # ---------------------------------------------------------------------------------------------------------- tools
-declare -A pkg_of=([iperf3]=iperf3 [socat]=socat [redis-server]=redis-server [redis-benchmark]=redis-tools
-    [nginx]=nginx-light [wrk]=wrk [python3]=python3 [java]=openjdk-17-jre-headless [flock]=util-linux
-    [setsid]=util-linux [timeout]=coreutils)
-missing=()
-for tool in "${!pkg_of[@]}"; do
-    command -v "$tool" > /dev/null || missing+=("${pkg_of[$tool]}")
-done
-if ((${#missing[@]})); then
-    mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
-    if [[ $(id -u) -eq 0 ]] && command -v apt-get > /dev/null; then
-        log "installing ${missing[*]}"
-        apt-get update -q > /dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" > /dev/null
-    else
-        die "missing tools; install them first: sudo apt-get install -y ${missing[*]}"
-    fi
-fi
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
+tools=(iperf3=iperf3 socat=socat redis-server=redis-server redis-benchmark=redis-tools nginx=nginx-light wrk=wrk
+    python3=python3 java=openjdk-17-jre-headless flock=util-linux setsid=util-linux timeout=coreutils)
+if ((build)) && [[ " ${paths[*]} " == *" vr-"* ]]; then tools+=("${bench_build_tools[@]}"); fi
+bench_need_tools tcp-benchmark "${tools[@]}"
 
 # The real interpreter, not a version-manager shim: it is started several times per measurement.
 python3=$(python3 -c 'import sys; print(sys.executable)')
@@ -115,8 +105,8 @@ start() {
 }
 
 if ((build)) && [[ " ${paths[*]} " == *" vr-"* ]]; then
-    log "building router-daemon (offline, under the shared Maven lock)"
-    (cd "$repo" && flock /tmp/vanrouter-mvn.lock mvn -B -o -q -DskipTests -pl router-daemon -am package) \
+    log "building router-daemon (under the shared Maven lock)"
+    (cd "$repo" && bench_mvn -q -DskipTests -pl router-daemon -am package) \
         > "$work/build.log" 2>&1 || die "build failed, see $work/build.log"
 fi
 

@@ -9,6 +9,9 @@ Subcommands (all print to stdout; errors go to stderr with exit status 1):
   parse-redis FILE                 redis-benchmark --csv output -> "rps p50_ms p99_ms"
   parse-wrk FILE                   wrk --latency output -> "rps p50_ms p99_ms"
   rss PID                          VmRSS of PID in MiB (one decimal)
+  cpu SID...                       CPU seconds (user + system) of every process in the sessions SID..., including
+                                   children they have reaped (a forking socat's finished children count)
+  busiest N [EXCLUDE_PID]          the N processes that used the most CPU over the next second: "comm (pid) 37%, ..."
   hold PORT N SECS PID...          open N connections to 127.0.0.1:PORT, PING/PONG on each, keep them all open for
                                    SECS while sampling VmRSS of PIDs; prints "ok=N" and "peak_rss_mib_<i>=X" lines
   report CSV OUT.md ROUNDS SECS    medians, ratios and targets as Markdown (stdout and OUT.md)
@@ -156,6 +159,43 @@ def rss_mib(pid):
     except OSError:
         pass
     return None
+
+
+def proc_stats():
+    """pid -> (session id, own utime + stime, utime + stime + cutime + cstime in clock ticks, comm) per process."""
+    stats = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                text = f.read()
+        except OSError:
+            continue
+        comm = text[text.index("(") + 1:text.rindex(")")]
+        f = text[text.rindex(")") + 2:].split()
+        # After "pid (comm) ": state ppid pgrp session ... utime(11) stime(12) cutime(13) cstime(14)
+        own = int(f[11]) + int(f[12])
+        stats[int(name)] = (int(f[3]), own, own + int(f[13]) + int(f[14]), comm)
+    return stats
+
+
+def cpu_seconds(sids):
+    sids = {int(s) for s in sids}
+    ticks = sum(t for sid, _, t, _ in proc_stats().values() if sid in sids)
+    print(f"{ticks / os.sysconf('SC_CLK_TCK'):.2f}")
+
+
+def busiest(n, exclude):
+    before = proc_stats()
+    time.sleep(1.0)
+    after = proc_stats()
+    me = {os.getpid(), os.getppid(), int(exclude)}
+    use = sorted(((t - before[p][1], p, c) for p, (_, t, _, c) in after.items() if p in before and p not in me),
+                 reverse=True)[:int(n)]
+    hz = os.sysconf("SC_CLK_TCK")
+    use = [u for u in use if u[0] > 0]
+    print(", ".join(f"{c} ({p}) {100.0 * d / hz:.0f}%" for d, p, c in use) or "none used CPU")
 
 
 def hold(port, n, secs, pids):
@@ -364,6 +404,10 @@ def main(argv):
         if v is None:
             die(f"no process {args[0]}")
         print(f"{v:.1f}")
+    elif cmd == "cpu":
+        cpu_seconds(args)
+    elif cmd == "busiest":
+        busiest(args[0], args[1] if len(args) > 1 else 0)
     elif cmd == "hold":
         hold(args[0], args[1], args[2], args[3:])
     elif cmd == "report":
