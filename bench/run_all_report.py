@@ -209,8 +209,11 @@ def spf_section(out, lines):
     for r in results:
         pm = r["primaryMetric"]
         its = [v for fork in pm.get("rawData", []) for v in fork]
-        err = pm.get("scoreError")
-        err = "n/a" if err is None or err != err else f"± {err:,.1f}"
+        try:
+            err = float(pm.get("scoreError"))  # JMH writes "NaN" (a string) when there are too few iterations
+        except (TypeError, ValueError):
+            err = float("nan")
+        err = "n/a" if err != err else f"± {err:,.1f}"
         lines.append(f"| {r['benchmark'].rsplit('.', 1)[-1]} | {r.get('params', {}).get('routers', '')} "
                      f"| {pm['score']:,.1f} | {err} | {pm['scoreUnit']} | {', '.join(f'{v:,.1f}' for v in its)} |")
     lines.append("")
