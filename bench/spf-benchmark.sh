@@ -3,7 +3,8 @@
 # Usage: bench/spf-benchmark.sh [extra JMH options]   e.g. bench/spf-benchmark.sh -p routers=10000
 # The whole run (Maven build and JMH) holds the shared build lock, so other engineers' Maven builds neither skew the
 # figures nor race the build. Maven resolves what ~/.m2 lacks (BENCH_MVN_ARGS=-o builds offline, see bench/lib.sh).
-# JMH options: SPF_JMH_OPTS replaces the defaults "-f 1 -wi 3 -i 5 -w 1s -r 1s". See docs/benchmarks.md.
+# JMH refuses an option given twice: SPF_JMH_OPTS replaces the defaults "-f 1 -wi 3 -i 5 -w 1s -r 1s".
+# See docs/benchmarks.md.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/lib.sh
