@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the bench/*.sh scripts (sourced, not run). See docs/benchmarks.md, "Running the benchmarks".
 #
 # Environment:
@@ -40,6 +41,7 @@ bench_need_tools() {
 }
 
 # The tools a Maven build of the project needs (a JDK, not only a JRE).
+# shellcheck disable=SC2034 # used by the scripts that source this file
 bench_build_tools=(mvn=maven javac=openjdk-17-jdk-headless flock=util-linux)
 
 # bench_commit REPO: short commit, with " dirty" when the work tree has uncommitted changes to tracked files.

@@ -129,6 +129,7 @@ if runs spf; then
     spf_args=(-rf json -rff "$out/spf/spf.json")
     if ((quick)); then
         export SPF_JMH_OPTS="-f 1 -wi 1 -i 2 -w 1s -r 1s"
+        # shellcheck disable=SC2054 # one JMH argument: a list of values
         spf_args+=(-p routers=100,1000)
     fi
     log "SPF: bench/spf-benchmark.sh ${spf_args[*]} (JMH options: ${SPF_JMH_OPTS:-the defaults of the script})"
