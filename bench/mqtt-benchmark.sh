@@ -8,8 +8,12 @@
 #   mosq-fan3    QoS 0, publisher on mosquitto A, bridged to B, C, D (star), one subscriber on each of B, C, D
 #   vr-fan3      QoS 0, publisher on router A, linked to B, C, D (star), one subscriber on each of B, C, D
 #   ceiling-q1, mosq-ab-q1, vr-ab-q1   the same with QoS 1 (publisher and subscriptions), at most --inflight unacked
-# Output:  progress on stderr, a Markdown report on stdout and in RESULTS_DIR/results.md, every run's figures in
-#          RESULTS_DIR/raw.csv (RESULTS_DIR is a new temp dir, printed at the end; configs and logs are kept there).
+# CPU:     utime+stime (/proc/PID/stat) of the scenario's brokers or routers before and after every run: CPU seconds
+#          per 10,000 published messages and per GiB of payload delivered, vanrouter next to mosquitto.
+# Output:  progress on stderr, a Markdown report on stdout and in RESULTS_DIR/results.md (a warning at the top when the
+#          machine was busy at the start; load average and busiest processes; medians, spread and every round's
+#          figures), every run's figures in RESULTS_DIR/raw.csv (RESULTS_DIR is a new temp dir unless --out is given,
+#          printed at the end; configs and logs are kept there).
 #
 # Usage:   flock /tmp/vanrouter-bench.lock bench/mqtt-benchmark.sh [options]
 #   --seconds N     measured seconds per run (default 10), after --warmup seconds of load that are not recorded
@@ -23,7 +27,9 @@
 #   --inflight N    QoS 1: at most N unacknowledged PUBLISHes (default 100)
 #   --scenarios L   comma-separated subset of the scenarios above (default all)
 #   --no-build      use the existing jar, test classes and classpath instead of building them first
-# Must run as root when mosquitto is missing (it is installed with apt-get). See docs/benchmarks.md, section "MQTT".
+#   --out DIR       write results.md, raw.csv, configs and logs to DIR (created if needed) instead of a new temp dir
+# Builds with Maven online (BENCH_MVN_ARGS=-o for offline, see bench/lib.sh); installs missing Debian packages when
+# run as root, otherwise prints the apt-get line. See docs/benchmarks.md, section "MQTT".
 set -euo pipefail
 
 secs=10
@@ -35,6 +41,8 @@ inflight=100
 build=1
 all_scenarios="ceiling,mosq-ab,vr-ab,mosq-fan3,vr-fan3,ceiling-q1,mosq-ab-q1,vr-ab-q1"
 scen_arg=$all_scenarios
+out_dir=""
+cmdline="bench/mqtt-benchmark.sh $*"
 
 die() { echo "mqtt-benchmark: $*" >&2; exit 1; }
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
@@ -51,6 +59,7 @@ while (($#)); do
         --inflight) inflight=${2:?--inflight needs a value}; shift 2 ;;
         --scenarios) scen_arg=${2:?--scenarios needs a value}; shift 2 ;;
         --no-build) build=0; shift ;;
+        --out) out_dir=${2:?--out needs a value}; shift 2 ;;
         -h|--help) usage 0 ;;
         *) echo "mqtt-benchmark: unknown option $1" >&2; usage 2 ;;
     esac
@@ -74,30 +83,27 @@ cpfile="$repo/router-transport/target/bench-classpath.txt"
 PATH="$PATH:/usr/sbin:/sbin"
 
 # ---------------------------------------------------------------------------------------------------------- tools
-mosquitto=$(command -v mosquitto || true)
-if [[ -z $mosquitto ]]; then
-    if [[ $(id -u) -ne 0 ]]; then
-        die "mosquitto is not installed and this is not root: run as root (the script installs it with" \
-            "apt-get install -y mosquitto) or install it first: sudo apt-get install -y mosquitto"
-    fi
-    command -v apt-get > /dev/null || die "mosquitto is missing and there is no apt-get to install it"
-    log "installing mosquitto"
-    apt-get update -q > /dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q mosquitto > /dev/null
-    mosquitto=$(command -v mosquitto) || die "apt-get install mosquitto did not provide a mosquitto binary"
-fi
-for tool in java python3 flock setsid timeout; do
-    command -v "$tool" > /dev/null || die "missing tool: $tool"
-done
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
+tools=(mosquitto=mosquitto java=openjdk-17-jre-headless python3=python3 flock=util-linux setsid=util-linux
+    timeout=coreutils)
+if ((build)); then tools+=("${bench_build_tools[@]}"); fi
+bench_need_tools mqtt-benchmark "${tools[@]}"
+mosquitto=$(command -v mosquitto)
 python3=$(python3 -c 'import sys; print(sys.executable)')
 python3() { "$python3" "$@"; }
 
 # ---------------------------------------------------------------------------------------------------------- setup
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-if (($(cut -d. -f1 /proc/loadavg) >= $(nproc))); then
-    log "warning: load average $load_start on $(nproc) cores: other work will skew the figures"
+# Before anything of ours runs: how busy the machine is (the report's header).
+busy_warning=$(bench_busy_warning)
+if [[ -n $busy_warning ]]; then log "${busy_warning//\*/}"; fi
+load_lines=$(bench_load_snapshot "$python3" "$helper")
+if [[ -n $out_dir ]]; then
+    mkdir -p "$out_dir"
+    work=$(cd "$out_dir" && pwd)
+else
+    work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-mqttbench.XXXXXX")
 fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-mqttbench.XXXXXX")
 pids=()
 cleanup() {
     local pid
@@ -122,8 +128,8 @@ start() {
 }
 
 if ((build)); then
-    log "building router-daemon and the load generator (offline, under the shared Maven lock)"
-    (cd "$repo" && flock /tmp/vanrouter-mvn.lock mvn -B -o -q -DskipTests -pl router-daemon,router-transport -am \
+    log "building router-daemon and the load generator (under the shared Maven lock)"
+    (cd "$repo" && bench_mvn -q -DskipTests -pl router-daemon,router-transport -am \
         package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test) \
         > "$work/build.log" 2>&1 || die "build failed, see $work/build.log"
 fi
@@ -280,6 +286,8 @@ measure() {
             # per published message, and as cores busy over the run.
             row "$round" "$sc" cpu_us_per_msg "$(python3 -c "print(round(($cpu1-$cpu0)/$clk*1e6/$sent, 2))")"
             row "$round" "$sc" cpu_cores "$(python3 -c "print(round(($cpu1-$cpu0)/$clk/(($t1-$t0)/1e9), 2))")"
+            row "$round" "$sc" cpu_s "$(python3 -c "print(round(($cpu1-$cpu0)/$clk, 2))")"
+            row "$round" "$sc" payload_bytes 100
         fi
         log "round $round $sc: $(sed 's/^result //; s/ rate_subs=[^ ]*//; s/ p90_us=[^ ]*//; s/ probe_ms=.*//' <<< "$line")"
     else
@@ -315,11 +323,12 @@ results="$work/results.md"
 {
     echo "# vanrouter MQTT benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
-    echo "- command: bench/mqtt-benchmark.sh --seconds $secs --warmup $warmup --rounds $rounds --window $window" \
-        "--window-q1 $window_q1 --inflight $inflight --scenarios $scen_arg"
-    echo "- commit: $(git -C "$repo" rev-parse --short HEAD 2> /dev/null || echo unknown)," \
-        "machine: $(nproc) cores, $(uname -r), load average at the start $load_start, at the end" \
-        "$(cut -d' ' -f1-3 /proc/loadavg)"
+    if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
+    echo "- command: $cmdline (effective: --seconds $secs --warmup $warmup --rounds $rounds --window $window" \
+        "--window-q1 $window_q1 --inflight $inflight --scenarios $scen_arg)"
+    echo "- commit: $(bench_commit "$repo"), machine: $(bench_machine)"
+    echo "$load_lines"
+    echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- $("$mosquitto" -h 2>&1 | head -n 1), $(java -version 2>&1 | head -n 1), routers:" \
         "java ${java_opts[*]}, load generator: java ${gen_opts[*]} (MqttLoad, Netty MQTT codec)"
     echo

@@ -26,12 +26,20 @@ ANCHORS = {
 }
 
 
-def main(argv):
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        sys.exit(2)
-    values, notes = {}, {}
-    with open(argv[1], newline="") as f:
+# Per-round figures shown with their spread: (metric, label, format, scale).
+SPREAD = [
+    ("rate_avg", "msgs/s per subscriber", "{:,.0f}", 1),
+    ("p50_us", "p50 ms", "{:.2f}", 1e-3),
+    ("p99_us", "p99 ms", "{:.2f}", 1e-3),
+    ("cpu_s_per_10k", "CPU s per 10,000 msgs", "{:.3f}", 1),
+    ("cpu_s_per_gib", "CPU s per GiB", "{:.1f}", 1),
+]
+
+
+def read_rounds(path):
+    """(scenario, metric) -> {round: value}, with CPU per 10,000 published messages and per GiB delivered derived."""
+    by_round, notes = {}, {}
+    with open(path, newline="") as f:
         for r in csv.DictReader(f):
             if r["value"] == "NA":
                 notes.setdefault(r["scenario"], []).append(f"round {r['round']}: {r['note']}")
@@ -40,7 +48,43 @@ def main(argv):
                 v = float(r["value"])
             except ValueError:
                 continue
-            values.setdefault((r["scenario"], r["metric"]), []).append(v)
+            by_round.setdefault((r["scenario"], r["metric"]), {})[r["round"]] = v
+    for (sc, metric), per in list(by_round.items()):
+        if metric != "cpu_s":
+            continue
+        for rnd, cpu in per.items():
+            def get(m):
+                return by_round.get((sc, m), {}).get(rnd)
+            sent, subs, lost, size = get("sent"), get("subs"), get("lost") or 0, get("payload_bytes")
+            if sent:
+                by_round.setdefault((sc, "cpu_s_per_10k"), {})[rnd] = cpu / sent * 1e4
+            if sent and subs and size and sent * subs - lost > 0:
+                by_round.setdefault((sc, "cpu_s_per_gib"), {})[rnd] = cpu / ((sent * subs - lost) * size / 2**30)
+    return by_round, notes
+
+
+def spread_rows(by_round, scenarios):
+    rows = []
+    for metric, label, f, scale in SPREAD:
+        for sc, case, system in scenarios:
+            per = {r: v * scale for r, v in by_round.get((sc, metric), {}).items()}
+            if not per:
+                continue
+            order = sorted(per, key=int)
+            vs = [per[r] for r in order]
+            lo, hi = min(vs), max(vs)
+            rows.append(f"| {label} | {case} | {system} | {f.format(lo)} | {f.format(statistics.median(vs))} "
+                        f"| {f.format(hi)} | {'–' if lo == 0 else f'{hi / lo:.2f}'} "
+                        f"| {', '.join(f'r{r} ' + f.format(per[r]) for r in order)} |")
+    return rows
+
+
+def main(argv):
+    if len(argv) != 3:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    by_round, notes = read_rounds(argv[1])
+    values = {k: list(v.values()) for k, v in by_round.items()}
 
     def med(sc, metric):
         vs = values.get((sc, metric))
@@ -87,6 +131,30 @@ def main(argv):
     print()
     print("Lost: messages published but never received (summed over rounds and subscribers; QoS 0 may drop, "
           "mosquitto also drops QoS 1 past its queue limits).")
+    print()
+    print("CPU seconds (user + system, `/proc/PID/stat` before and after each run: probe, warm-up, measurement and "
+          "drain) of the scenario's routers or brokers, per 10,000 published messages and per GiB of payload "
+          "delivered to subscribers (100-byte payloads); median of the rounds. A ratio below 1 means vanrouter used "
+          "less CPU than mosquitto for the same work.")
+    print()
+    print("| case | mosquitto s / 10k msgs | vanrouter s / 10k msgs | vanrouter / mosquitto | mosquitto s / GiB "
+          "| vanrouter s / GiB | vanrouter / mosquitto |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for vr_sc, mq_sc in PAIRS.items():
+        if vr_sc not in {p[0] for p in present} and mq_sc not in {p[0] for p in present}:
+            continue
+        case = next(c for s, c, _ in SCENARIOS if s == vr_sc)
+        v10, m10 = med(vr_sc, "cpu_s_per_10k"), med(mq_sc, "cpu_s_per_10k")
+        vg, mg = med(vr_sc, "cpu_s_per_gib"), med(mq_sc, "cpu_s_per_gib")
+        print(f"| {case} | {num(m10, 3)} | {num(v10, 3)} | {ratio(v10, m10)} | {num(mg, 1)} | {num(vg, 1)} "
+              f"| {ratio(vg, mg)} |")
+    print()
+    print("Spread of the rounds (every round's figure in round order; max/min near 1 means steady):")
+    print()
+    print("| figure | case | system | min | median | max | max/min | rounds |")
+    print("|---|---|---|---:|---:|---:|---:|---|")
+    for line in spread_rows(by_round, present):
+        print(line)
     print()
 
     def verdict(ok):

@@ -16,6 +16,8 @@
 #          LEAK and ERROR lines), router logs and configs. OUT is a new temp dir unless --out is given.
 #
 # Usage:   bench/soak.sh --minutes N [--sample-seconds S] [--out DIR] [--no-build]
+# Builds with Maven online (BENCH_MVN_ARGS=-o for offline, see bench/lib.sh); installs missing Debian packages when
+# run as root, otherwise prints the apt-get line.
 # See docs/reliability.md, section "Soak".
 set -euo pipefail
 
@@ -46,21 +48,11 @@ helper="$repo/bench/soak_load.py"
 jar="$repo/router-daemon/target/vanrouter.jar"
 
 # ---------------------------------------------------------------------------------------------------------- tools
-declare -A pkg_of=([python3]=python3 [java]=openjdk-17-jre-headless [setsid]=util-linux [curl]=curl
-    [gnuplot]=gnuplot-nox)
-missing=()
-for tool in "${!pkg_of[@]}"; do
-    command -v "$tool" > /dev/null || missing+=("${pkg_of[$tool]}")
-done
-if ((${#missing[@]})); then
-    if [[ $(id -u) -eq 0 ]] && command -v apt-get > /dev/null; then
-        log "installing ${missing[*]}"
-        apt-get update -q > /dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" > /dev/null
-    else
-        die "missing tools; install them first: sudo apt-get install -y ${missing[*]}"
-    fi
-fi
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
+tools=(python3=python3 java=openjdk-17-jre-headless setsid=util-linux curl=curl gnuplot=gnuplot-nox)
+if ((build)); then tools+=("${bench_build_tools[@]}"); fi
+bench_need_tools soak "${tools[@]}"
 python3=$(python3 -c 'import sys; print(sys.executable)') # the real interpreter, not a version-manager shim
 
 # ---------------------------------------------------------------------------------------------------------- build
@@ -71,11 +63,8 @@ needs_build() {
         -newer "$jar" -print -quit \))" ]
 }
 if ((build)) && needs_build; then
-    command -v mvn > /dev/null || die "$jar is missing or stale and mvn is not installed (apt-get install -y maven)"
-    log "building $jar"
-    lock=(); command -v flock > /dev/null && lock=(flock /tmp/vanrouter-mvn.lock)
-    (cd "$repo" && { "${lock[@]}" mvn -B -q -o -DskipTests -pl router-daemon -am package \
-        || "${lock[@]}" mvn -B -q -DskipTests -pl router-daemon -am package; }) > /dev/null \
+    log "building $jar (under the shared Maven lock)"
+    (cd "$repo" && bench_mvn -q -DskipTests -pl router-daemon -am package) > /dev/null \
         || die "build failed; run: mvn -B -DskipTests -pl router-daemon -am package"
 fi
 [[ -f $jar ]] || die "no $jar (drop --no-build)"

@@ -5,8 +5,12 @@
 # Cases:   iperf3 1 stream, iperf3 8 streams, redis-benchmark PING_MBULK with 1 and 50 clients, wrk against nginx
 #          with 50 connections, new connections per second (redis-benchmark -k 0, 50 clients), router RSS after each
 #          case and peak RSS while 1,000 connections are held open through A->B.
-# Output:  progress on stderr, a Markdown report on stdout and in RESULTS_DIR/results.md, raw numbers per round in
-#          RESULTS_DIR/raw.csv (RESULTS_DIR is a new temp dir, printed at the end; logs and configs are kept there).
+# CPU:     utime+stime (/proc/PID/stat) of the routers of a vanrouter path, or of the socat relays (forked children
+#          included), before and after every case: CPU seconds per GiB carried (iperf3) or per 10,000 requests.
+# Output:  progress on stderr, a Markdown report on stdout and in RESULTS_DIR/results.md (a warning at the top when the
+#          machine was busy at the start; load average and busiest processes; medians, spread and every round's
+#          figures), raw numbers per round in RESULTS_DIR/raw.csv (RESULTS_DIR is a new temp dir unless --out is
+#          given, printed at the end; logs and configs are kept there).
 #
 # Usage:   bench/tcp-benchmark.sh [--seconds N] [--rounds N] [--quick] [--paths LIST] [--hold N] [--no-build]
 #   --seconds N   length of each measurement (default 10)
@@ -15,7 +19,9 @@
 #   --paths LIST  comma-separated subset of direct,socat,vr-ab,vr-abc (default all)
 #   --hold N      connections held open through A->B for the peak RSS step (default 1000; 0 skips it)
 #   --no-build    use the existing router-daemon/target/vanrouter.jar instead of building it first
-# See docs/benchmarks.md, section "TCP adaptor".
+#   --out DIR     write results.md, raw.csv, configs and logs to DIR (created if needed) instead of a new temp dir
+# Builds with Maven online (BENCH_MVN_ARGS=-o for offline, see bench/lib.sh); installs missing Debian packages when
+# run as root, otherwise prints the apt-get line. See docs/benchmarks.md, section "TCP adaptor".
 set -euo pipefail
 
 secs=10
@@ -23,6 +29,8 @@ rounds=3
 hold_n=1000
 build=1
 paths_arg="direct,socat,vr-ab,vr-abc"
+out_dir=""
+cmdline="bench/tcp-benchmark.sh $*"
 
 die() { echo "tcp-benchmark: $*" >&2; exit 1; }
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
@@ -36,6 +44,7 @@ while (($#)); do
         --paths) paths_arg=${2:?--paths needs a value}; shift 2 ;;
         --hold) hold_n=${2:?--hold needs a value}; shift 2 ;;
         --no-build) build=0; shift ;;
+        --out) out_dir=${2:?--out needs a value}; shift 2 ;;
         -h|--help) usage 0 ;;
         *) echo "tcp-benchmark: unknown option $1" >&2; usage 2 ;;
     esac
@@ -54,23 +63,12 @@ jar="$repo/router-daemon/target/vanrouter.jar"
 PATH="$PATH:/usr/sbin:/sbin"
 
 # ---------------------------------------------------------------------------------------------------------- tools
-declare -A pkg_of=([iperf3]=iperf3 [socat]=socat [redis-server]=redis-server [redis-benchmark]=redis-tools
-    [nginx]=nginx-light [wrk]=wrk [python3]=python3 [java]=openjdk-17-jre-headless [flock]=util-linux
-    [setsid]=util-linux [timeout]=coreutils)
-missing=()
-for tool in "${!pkg_of[@]}"; do
-    command -v "$tool" > /dev/null || missing+=("${pkg_of[$tool]}")
-done
-if ((${#missing[@]})); then
-    mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
-    if [[ $(id -u) -eq 0 ]] && command -v apt-get > /dev/null; then
-        log "installing ${missing[*]}"
-        apt-get update -q > /dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" > /dev/null
-    else
-        die "missing tools; install them first: sudo apt-get install -y ${missing[*]}"
-    fi
-fi
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
+tools=(iperf3=iperf3 socat=socat redis-server=redis-server redis-benchmark=redis-tools nginx=nginx-light wrk=wrk
+    python3=python3 java=openjdk-17-jre-headless flock=util-linux setsid=util-linux timeout=coreutils)
+if ((build)) && [[ " ${paths[*]} " == *" vr-"* ]]; then tools+=("${bench_build_tools[@]}"); fi
+bench_need_tools tcp-benchmark "${tools[@]}"
 
 # The real interpreter, not a version-manager shim: it is started several times per measurement.
 python3=$(python3 -c 'import sys; print(sys.executable)')
@@ -86,11 +84,16 @@ if [[ $(cat /proc/sys/net/ipv4/tcp_tw_reuse 2>/dev/null || echo 1) == 0 ]]; then
 fi
 
 # ---------------------------------------------------------------------------------------------------------- setup
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-if (($(cut -d. -f1 /proc/loadavg) >= $(nproc))); then
-    log "warning: load average $load_start on $(nproc) cores: other work will skew the figures"
+# Before anything of ours runs: how busy the machine is (the report's header).
+busy_warning=$(bench_busy_warning)
+if [[ -n $busy_warning ]]; then log "${busy_warning//\*/}"; fi
+load_lines=$(bench_load_snapshot "$python3" "$helper")
+if [[ -n $out_dir ]]; then
+    mkdir -p "$out_dir"
+    work=$(cd "$out_dir" && pwd)
+else
+    work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-tcpbench.XXXXXX")
 fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-tcpbench.XXXXXX")
 pids=()
 cleanup() {
     local pid
@@ -115,8 +118,8 @@ start() {
 }
 
 if ((build)) && [[ " ${paths[*]} " == *" vr-"* ]]; then
-    log "building router-daemon (offline, under the shared Maven lock)"
-    (cd "$repo" && flock /tmp/vanrouter-mvn.lock mvn -B -o -q -DskipTests -pl router-daemon -am package) \
+    log "building router-daemon (under the shared Maven lock)"
+    (cd "$repo" && bench_mvn -q -DskipTests -pl router-daemon -am package) \
         > "$work/build.log" 2>&1 || die "build failed, see $work/build.log"
 fi
 
@@ -164,10 +167,12 @@ EOF
 } > "$work/nginx.conf"
 start nginx nginx -p "$work" -c "$work/nginx.conf" -e "$work/nginx-error.log"
 
+socat_sids=()
 for svc in iperf redis http; do
     if [[ " ${paths[*]} " == *" socat "* ]]; then
         start "socat-$svc" socat "TCP-LISTEN:${fport[socat:$svc]},fork,reuseaddr,backlog=1024" \
             "TCP:127.0.0.1:${fport[direct:$svc]}"
+        socat_sids+=("$last_pid")
     fi
 done
 
@@ -281,8 +286,8 @@ calibrate() {
     redis_n[$path:$case]=$n
 }
 
-# run_tool CASE PATH: one measurement; sets res to the parsed figures ("gbps" or "rps p50 p99") and returns 0, or
-# sets res to the reason and returns 1. Runs in the main shell (it may restart the iperf3 server).
+# run_tool CASE PATH: one measurement; sets res to the parsed figures ("gbps gib" or "rps p50 p99 requests") and
+# returns 0, or sets res to the reason and returns 1. Runs in the main shell (it may restart the iperf3 server).
 run_tool() {
     local case=$1 path=$2 guard=$((secs * 3 + 20)) cmd
     case "$case" in
@@ -320,9 +325,10 @@ run_tool() {
             return $status ;;
         redis1|redis50|newconn50)
             if [[ -z ${redis_n[$path:$case]:-} ]]; then calibrate "$path" "$case"; fi
-            read -r -a cmd <<< "$(redis_cmd "$path" "$case" "${redis_n[$path:$case]:-10000}")"
+            local n=${redis_n[$path:$case]:-10000}
+            read -r -a cmd <<< "$(redis_cmd "$path" "$case" "$n")"
             if timeout "$guard" "${cmd[@]}" > "$out" 2> "$out.err"; then
-                res=$(python3 "$helper" parse-redis "$out" 2>&1) && return 0
+                res=$(python3 "$helper" parse-redis "$out" 2>&1) && res="$res $n" && return 0
                 return 1
             fi
             res="redis-benchmark failed or timed out: $(head -c 300 "$out.err")"
@@ -340,9 +346,17 @@ run_tool() {
 
 routers_of() { if [[ $1 == vr-ab ]]; then echo "a b"; else echo "a b c"; fi; }
 
+# carriers PATH: the session ids of the processes that carry a path's bytes (routers, or the socat relays).
+carriers() {
+    case "$1" in
+        vr-*) local r; for r in $(routers_of "$1"); do echo "${router_pid[$r]}"; done ;;
+        socat) printf '%s\n' "${socat_sids[@]}" ;;
+    esac
+}
+
 # measure ROUND PATH CASE: one measurement, recorded in the CSV.
 measure() {
-    local round=$1 path=$2 case=$3 r rss rps p50 p99
+    local round=$1 path=$2 case=$3 r rss rps p50 p99 gbps units cpu0="" cpu1 sids
     if [[ $path == vr-* ]]; then
         if [[ -z ${unavailable[$path]:-} ]]; then
             for r in $(routers_of "$path"); do
@@ -354,15 +368,25 @@ measure() {
             return 0
         fi
     fi
+    mapfile -t sids < <(carriers "$path")
+    # CPU of the carrying processes over the case; not for redis1bulk, whose work is two kinds at once.
+    if ((${#sids[@]})) && [[ $case != redis1bulk ]]; then cpu0=$(python3 "$helper" cpu "${sids[@]}"); fi
     if run_tool "$case" "$path"; then
+        if [[ -n $cpu0 ]]; then
+            cpu1=$(python3 "$helper" cpu "${sids[@]}")
+            row "$round" "$path" "$case" cpu_s "$(python3 -c "print(round($cpu1 - $cpu0, 2))")"
+        fi
         if [[ $case == iperf* ]]; then
-            row "$round" "$path" "$case" gbps "$res"
-            log "round $round $case $path: $res Gbit/s"
+            read -r gbps units <<< "$res"
+            row "$round" "$path" "$case" gbps "$gbps"
+            row "$round" "$path" "$case" gib "$units"
+            log "round $round $case $path: $gbps Gbit/s"
         else
-            read -r rps p50 p99 <<< "$res"
+            read -r rps p50 p99 units <<< "$res"
             row "$round" "$path" "$case" rps "$rps"
             row "$round" "$path" "$case" p50_ms "$p50"
             row "$round" "$path" "$case" p99_ms "$p99"
+            if [[ -n $units ]]; then row "$round" "$path" "$case" requests "$units"; fi
             log "round $round $case $path: $rps/s p50 $p50 ms p99 $p99 ms"
         fi
     else
@@ -427,9 +451,11 @@ results="$work/results.md"
 {
     echo "# vanrouter TCP benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
-    echo "- command: bench/tcp-benchmark.sh --seconds $secs --rounds $rounds --paths $paths_arg --hold $hold_n"
-    echo "- commit: $(git -C "$repo" rev-parse --short HEAD 2> /dev/null || echo unknown)," \
-        "machine: $(nproc) cores, $(uname -r), load average at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+    if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
+    echo "- command: $cmdline (effective: --seconds $secs --rounds $rounds --paths $paths_arg --hold $hold_n)"
+    echo "- commit: $(bench_commit "$repo"), machine: $(bench_machine)"
+    echo "$load_lines"
+    echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- tools: $(iperf3 --version | head -n 1 | cut -d' ' -f1-2), redis-benchmark $(redis-benchmark --version \
         | cut -d' ' -f2), $(nginx -v 2>&1 | cut -d' ' -f3), $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2)," \
         "socat $(socat -V | sed -n 's/^socat version \([^ ]*\).*/\1/p'), $(java -version 2>&1 | head -n 1)"

@@ -5,10 +5,13 @@ Subcommands (all print to stdout; errors go to stderr with exit status 1):
   free-ports N                     N distinct free TCP ports on 127.0.0.1, below the ephemeral range
   wait-routes MGMT_PORT SECS ID..  wait until the router's GET /status lists every ID as reachable
   probe PORT SECS                  Redis PING through 127.0.0.1:PORT until +PONG (retrying) or SECS pass
-  parse-iperf FILE                 iperf3 -J output -> "gbps"
+  parse-iperf FILE                 iperf3 -J output -> "gbps gib" (received)
   parse-redis FILE                 redis-benchmark --csv output -> "rps p50_ms p99_ms"
-  parse-wrk FILE                   wrk --latency output -> "rps p50_ms p99_ms"
+  parse-wrk FILE                   wrk --latency output -> "rps p50_ms p99_ms requests"
   rss PID                          VmRSS of PID in MiB (one decimal)
+  cpu SID...                       CPU seconds (user + system) of every process in the sessions SID..., including
+                                   children they have reaped (a forking socat's finished children count)
+  busiest N [EXCLUDE_PID]          the N processes that used the most CPU over the next second: "comm (pid) 37%, ..."
   hold PORT N SECS PID...          open N connections to 127.0.0.1:PORT, PING/PONG on each, keep them all open for
                                    SECS while sampling VmRSS of PIDs; prints "ok=N" and "peak_rss_mib_<i>=X" lines
   report CSV OUT.md ROUNDS SECS    medians, ratios and targets as Markdown (stdout and OUT.md)
@@ -114,7 +117,7 @@ def parse_iperf(path):
     if "error" in d:
         die("iperf3: " + d["error"])
     bps = d["end"]["sum_received"]["bits_per_second"]
-    print(f"{bps / 1e9:.3f}")
+    print(f"{bps / 1e9:.3f} {d['end']['sum_received']['bytes'] / 2**30:.4f}")
 
 
 def parse_redis(path):
@@ -144,7 +147,9 @@ def parse_wrk(path):
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     if errors:
         die(f"wrk: {errors.group(1)} non-2xx/3xx responses")
-    print(f"{float(rps.group(1)):.1f} {wrk_ms(p50.group(1)):.3f} {wrk_ms(p99.group(1)):.3f}")
+    count = re.search(r"^\s*(\d+) requests in", text, re.M)
+    print(f"{float(rps.group(1)):.1f} {wrk_ms(p50.group(1)):.3f} {wrk_ms(p99.group(1)):.3f}"
+          + (f" {count.group(1)}" if count else ""))
 
 
 def rss_mib(pid):
@@ -156,6 +161,43 @@ def rss_mib(pid):
     except OSError:
         pass
     return None
+
+
+def proc_stats():
+    """pid -> (session id, own utime + stime, utime + stime + cutime + cstime in clock ticks, comm) per process."""
+    stats = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                text = f.read()
+        except OSError:
+            continue
+        comm = text[text.index("(") + 1:text.rindex(")")]
+        f = text[text.rindex(")") + 2:].split()
+        # After "pid (comm) ": state ppid pgrp session ... utime(11) stime(12) cutime(13) cstime(14)
+        own = int(f[11]) + int(f[12])
+        stats[int(name)] = (int(f[3]), own, own + int(f[13]) + int(f[14]), comm)
+    return stats
+
+
+def cpu_seconds(sids):
+    sids = {int(s) for s in sids}
+    ticks = sum(t for sid, _, t, _ in proc_stats().values() if sid in sids)
+    print(f"{ticks / os.sysconf('SC_CLK_TCK'):.2f}")
+
+
+def busiest(n, exclude):
+    before = proc_stats()
+    time.sleep(1.0)
+    after = proc_stats()
+    me = {os.getpid(), os.getppid(), int(exclude)}
+    use = sorted(((t - before[p][1], p, c) for p, (_, t, _, c) in after.items() if p in before and p not in me),
+                 reverse=True)[:int(n)]
+    hz = os.sysconf("SC_CLK_TCK")
+    use = [u for u in use if u[0] > 0]
+    print(", ".join(f"{c} ({p}) {100.0 * d / hz:.0f}%" for d, p, c in use) or "none used CPU")
 
 
 def hold(port, n, secs, pids):
@@ -250,6 +292,15 @@ ANCHORS = {
     ("wrk50", "rps"): "12,907 (0.80)",
     ("newconn50", "rps"): "613 (0.56)",
 }
+# CPU of the carrying processes (routers or socat) per unit of work: (case, metric, label, format).
+CPU_METRICS = [
+    ("iperf1", "cpu_s_per_gib", "iperf3 1 stream: CPU s per GiB", "{:.2f}"),
+    ("iperf8", "cpu_s_per_gib", "iperf3 8 streams: CPU s per GiB", "{:.2f}"),
+    ("redis1", "cpu_s_per_10k", "redis PING 1 client: CPU s per 10,000 requests", "{:.3f}"),
+    ("redis50", "cpu_s_per_10k", "redis PING 50 clients: CPU s per 10,000 requests", "{:.3f}"),
+    ("wrk50", "cpu_s_per_10k", "wrk nginx 50 conns: CPU s per 10,000 requests", "{:.3f}"),
+    ("newconn50", "cpu_s_per_10k", "new connections: CPU s per 10,000 connections", "{:.3f}"),
+]
 # Targets for vanrouter A→B, as ratios to socat from the same run.
 TARGETS = [
     ("iperf1", "gbps", 0.75, "single-stream throughput ≥ 0.75 × socat"),
@@ -259,16 +310,47 @@ TARGETS = [
 ]
 
 
-def report(csv_path, out_path, rounds, secs):
-    values, notes = {}, {}
+def read_rounds(csv_path):
+    """(path, case, metric) -> {round: value}, with CPU per GiB and per 10,000 requests derived; and failure notes."""
+    by_round, notes = {}, {}
     with open(csv_path) as f:
         for row in csv.DictReader(f):
-            key = (row["path"], row["case"], row["metric"])
             if row["value"] in ("", "NA"):
                 if row.get("note"):
                     notes.setdefault((row["path"], row["case"]), row["note"])
                 continue
-            values.setdefault(key, []).append(float(row["value"]))
+            by_round.setdefault((row["path"], row["case"], row["metric"]), {})[row["round"]] = float(row["value"])
+    for (path, case, metric), per in list(by_round.items()):
+        if metric != "cpu_s":
+            continue
+        for unit, name, scale in (("gib", "cpu_s_per_gib", 1.0), ("requests", "cpu_s_per_10k", 1e4)):
+            work = by_round.get((path, case, unit), {})
+            for rnd, cpu in per.items():
+                if work.get(rnd):
+                    by_round.setdefault((path, case, name), {})[rnd] = cpu / work[rnd] * scale
+    return by_round, notes
+
+
+def spread_rows(by_round, metrics, paths):
+    """Markdown rows: metric, path, min, median, max, max/min and every round's value ("r1 4.30, r2 4.41")."""
+    rows = []
+    for case, metric, label, f in metrics:
+        for path, plabel in paths:
+            per = by_round.get((path, case, metric))
+            if not per:
+                continue
+            order = sorted(per, key=lambda r: (not r.isdigit(), int(r) if r.isdigit() else r))
+            vs = [per[r] for r in order]
+            lo, hi = min(vs), max(vs)
+            rows.append(f"| {label.strip()} | {plabel} | {f.format(lo)} | {f.format(statistics.median(vs))} "
+                        f"| {f.format(hi)} | {'n/a' if lo == 0 else f'{hi / lo:.2f}'} "
+                        f"| {', '.join(f'r{r} ' + f.format(per[r]) for r in order)} |")
+    return rows
+
+
+def report(csv_path, out_path, rounds, secs):
+    by_round, notes = read_rounds(csv_path)
+    values = {k: list(v.values()) for k, v in by_round.items()}
 
     def med(path, case, metric):
         v = values.get((path, case, metric))
@@ -314,6 +396,28 @@ def report(csv_path, out_path, rounds, secs):
         rss_lines.append(f"- vanrouter A→B holding {ok:.0f} open connections: peak RSS " + ", ".join(
             f"router {r.upper()} {v:.0f} MiB" for r, v in sorted(hold_peaks.items())))
     out.extend(rss_lines or ["- router RSS: n/a (no vanrouter case ran)"])
+
+    # CPU per unit of work: routers against socat.
+    out.append("")
+    out.append("CPU seconds (user + system, `/proc/PID/stat` before and after each case) of the processes that carry "
+               "the path: the routers of the path (A and B, or A, B and C), or the socat relays with their forked "
+               "children; per GiB received by iperf3 or per 10,000 requests (connections for newconn50); median of "
+               "the rounds. A ratio below 1 means the routers used less CPU than socat for the same work.\n")
+    head = ["case", "socat", "A→B", "A→B / socat", "A→B→C", "A→B→C / socat"]
+    out.append("| " + " | ".join(head) + " |")
+    out.append("|---|" + "---:|" * (len(head) - 1))
+    for case, metric, label, f in CPU_METRICS:
+        s, ab, abc = med("socat", case, metric), med("vr-ab", case, metric), med("vr-abc", case, metric)
+        out.append(f"| {label} | {fmt(s, f)} | {fmt(ab, f)} | {fmt(ratio(ab, s), '{:.2f}')} | {fmt(abc, f)} "
+                   f"| {fmt(ratio(abc, s), '{:.2f}')} |")
+
+    # Spread of the rounds and every round's figures.
+    out.append("")
+    out.append("Spread of the rounds per path (every round's figure in round order; max/min near 1 means a steady "
+               "path, far above 1 a noisy machine or an unsteady path):\n")
+    out.append("| metric | path | min | median | max | max/min | rounds |")
+    out.append("|---|---|---:|---:|---:|---:|---|")
+    out.extend(spread_rows(by_round, [(c, m, l, f) for c, m, l, _, f in METRICS] + CPU_METRICS, PATHS))
 
     # Targets.
     out.append("")
@@ -364,6 +468,10 @@ def main(argv):
         if v is None:
             die(f"no process {args[0]}")
         print(f"{v:.1f}")
+    elif cmd == "cpu":
+        cpu_seconds(args)
+    elif cmd == "busiest":
+        busiest(args[0], args[1] if len(args) > 1 else 0)
     elif cmd == "hold":
         hold(args[0], args[1], args[2], args[3:])
     elif cmd == "report":

@@ -1,0 +1,74 @@
+# shellcheck shell=bash
+# Shared by the bench/*.sh scripts (sourced, not run). See docs/benchmarks.md, "Running the benchmarks".
+#
+# Environment:
+#   BENCH_MVN_ARGS   extra Maven arguments for every build, split on spaces: "-o" to build offline (opt-in; the
+#                    default lets Maven download what ~/.m2 lacks), "-Dmaven.repo.local=/tmp/m2-fresh" for another
+#                    local repository
+#   VANROUTER_BENCH_LOCKED=1   set by a script that already holds /tmp/vanrouter-mvn.lock (no second flock)
+
+bench_lock=/tmp/vanrouter-mvn.lock
+
+# bench_mvn ARGS...: Maven in batch mode under the shared build lock, with BENCH_MVN_ARGS; never offline unless asked.
+bench_mvn() {
+    local extra=()
+    read -r -a extra <<< "${BENCH_MVN_ARGS:-}"
+    if [[ -n ${VANROUTER_BENCH_LOCKED:-} ]]; then
+        mvn -B "${extra[@]}" "$@"
+    else
+        flock "$bench_lock" mvn -B "${extra[@]}" "$@"
+    fi
+}
+
+# bench_need_tools NAME TOOL=PACKAGE...: installs the Debian packages of missing tools with apt-get when run as root,
+# otherwise stops and prints the apt-get line to run.
+bench_need_tools() {
+    local name=$1 spec missing=()
+    shift
+    for spec in "$@"; do
+        command -v "${spec%%=*}" > /dev/null || missing+=("${spec#*=}")
+    done
+    ((${#missing[@]})) || return 0
+    mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get > /dev/null; then
+        echo "[$(date +%H:%M:%S)] $name: installing ${missing[*]} (apt-get)" >&2
+        apt-get update -q > /dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" > /dev/null
+    else
+        echo "$name: missing tools; install them first: sudo apt-get install -y ${missing[*]}" >&2
+        exit 1
+    fi
+}
+
+# The tools a Maven build of the project needs (a JDK, not only a JRE).
+# shellcheck disable=SC2034 # used by the scripts that source this file
+bench_build_tools=(mvn=maven javac=openjdk-17-jdk-headless flock=util-linux)
+
+# bench_commit REPO: short commit, with " dirty" when the work tree has uncommitted changes to tracked files.
+bench_commit() {
+    local c
+    c=$(git -C "$1" rev-parse --short HEAD 2> /dev/null) || { echo unknown; return; }
+    if [[ -n $(git -C "$1" status --porcelain --untracked-files=no 2> /dev/null) ]]; then c="$c dirty"; fi
+    echo "$c"
+}
+
+# bench_machine: one line of machine facts.
+bench_machine() {
+    local model mem
+    model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+    mem=$(awk '/^MemTotal:/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
+    echo "$(nproc) cores (${model:-unknown CPU}), $mem, $(uname -sr)"
+}
+
+# bench_busy_warning: a warning line when the 1-minute load average is above 1.0 per core, else nothing.
+bench_busy_warning() {
+    local msg="**Warning: busy machine at the start: 1-minute load average %s on %d cores (above 1.0 per core);"
+    msg+=" other work skews these figures.**\n"
+    awk -v n="$(nproc)" -v msg="$msg" '$1 > n { printf msg, $1, n }' /proc/loadavg
+}
+
+# bench_load_snapshot PY HELPER: load average and the 5 busiest other processes over one second (Markdown lines).
+bench_load_snapshot() {
+    echo "- load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
+    echo "- busiest other processes at the start (CPU over 1 s): $("$1" "$2" busiest 5 $$)"
+}
