@@ -337,8 +337,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         long instance = reader.u64("instance");
         String routerId = reader.string("routerId", WireLimits.NAME_BYTES_MAX);
         String network = reader.string("network", WireLimits.NAME_BYTES_MAX);
-        // Trailing bytes are fields of a later version: ignored on purpose.
-        return new HandshakeFrame(mode, cost, instance, routerId, network);
+        // Appended fields: absent from older senders (read as 0); bytes after them are fields of a later version,
+        // ignored on purpose.
+        int role = reader.remaining() >= 1 ? reader.u8("role") : HandshakeFrame.ROLE_LINK;
+        int dataConnections = reader.remaining() >= 1 ? reader.u8("dataConnections") : 0;
+        return new HandshakeFrame(mode, cost, instance, routerId, network, role, dataConnections);
     }
 
     private static ReasonFrame parseReason(FrameType type, PayloadReader reader) {

@@ -143,6 +143,7 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
                 .writeLong(handshake.instance());
         WireStrings.write(out, handshake.routerId(), WireLimits.NAME_BYTES_MAX);
         WireStrings.write(out, handshake.network(), WireLimits.NAME_BYTES_MAX);
+        out.writeByte(handshake.role()).writeByte(handshake.dataConnections());
     }
 
     private static void writeHello(Hello hello, ByteBuf out) {

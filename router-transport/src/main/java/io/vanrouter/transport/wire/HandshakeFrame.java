@@ -5,15 +5,41 @@ import java.util.Objects;
 /**
  * HANDSHAKE: who the sender is. Each side sends one right after its preamble.
  *
- * @param modeCode  {@link io.vanrouter.transport.RouterMode} code (kept raw so unknown modes can be refused politely)
- * @param cost      link cost configured at the sender's end, at least 1
- * @param instance  the sender's boot id
- * @param routerId  the sender's router id
- * @param network   the sender's network name
+ * <p>Version-1 extensions (appended fields, absent from older senders and read as 0): {@code role} says whether the
+ * connection is a link (control connection, role 0) or a data connection joining the sender's existing link (role 1),
+ * and {@code dataConnections} how many data connections the sender takes per link (0: streams share the link).
+ *
+ * @param modeCode        {@link io.vanrouter.transport.RouterMode} code (kept raw so unknown modes can be refused politely)
+ * @param cost            link cost configured at the sender's end, at least 1
+ * @param instance        the sender's boot id
+ * @param routerId        the sender's router id
+ * @param network         the sender's network name
+ * @param role            {@link #ROLE_LINK} or {@link #ROLE_DATA}; other values are refused
+ * @param dataConnections data connections per link the sender takes, 0..255
  */
-public record HandshakeFrame(int modeCode, int cost, long instance, String routerId, String network) {
+public record HandshakeFrame(int modeCode, int cost, long instance, String routerId, String network, int role,
+        int dataConnections) {
+    /** A link: control frames, and stream and message frames when there are no data connections. */
+    public static final int ROLE_LINK = 0;
+    /** A data connection of the sender's link to this router: stream frames only. */
+    public static final int ROLE_DATA = 1;
+    public static final int DATA_CONNECTIONS_MAX = 255;
+
     public HandshakeFrame {
         Objects.requireNonNull(routerId, "routerId");
         Objects.requireNonNull(network, "network");
+        if (dataConnections < 0 || dataConnections > DATA_CONNECTIONS_MAX) {
+            throw new IllegalArgumentException("dataConnections " + dataConnections + " out of range 0.."
+                    + DATA_CONNECTIONS_MAX);
+        }
+    }
+
+    /** A version-1 link handshake without data connections (what routers before data connections send). */
+    public HandshakeFrame(int modeCode, int cost, long instance, String routerId, String network) {
+        this(modeCode, cost, instance, routerId, network, ROLE_LINK, 0);
+    }
+
+    public boolean isData() {
+        return role == ROLE_DATA;
     }
 }

@@ -90,6 +90,10 @@ final class PayloadReader {
         return value;
     }
 
+    int remaining() {
+        return payload.readableBytes();
+    }
+
     /** Fails when bytes are left over (every frame but HANDSHAKE must parse exactly). */
     void expectEnd() {
         if (payload.isReadable()) {

@@ -19,7 +19,9 @@ public enum ReasonCode {
     SHUTDOWN(10),
     /** Any close requested by the routing core (the usual cause is an expired dead interval). */
     DEAD_INTERVAL(11),
-    SLOW_LINK(12);
+    SLOW_LINK(12),
+    /** A data connection named a link this router does not have (gone, replaced, or never made). */
+    UNKNOWN_LINK(13);
 
     private final int code;
 

@@ -52,14 +52,32 @@ class FrameCodecTest {
 
     @Test
     void shouldEncodeHandshakeAsDocumented() {
-        ByteBuf bytes = encode(Preamble.CURRENT, new HandshakeFrame(0, 1, 1, "a", "demo"));
+        ByteBuf bytes = encode(Preamble.CURRENT, new HandshakeFrame(0, 1, 1, "a", "demo", HandshakeFrame.ROLE_LINK,
+                2));
         try {
             // Matches the annotated example in docs/protocol.md.
-            assertThat(ByteBufUtil.hexDump(bytes)).isEqualTo("56414e520001" + "00000017" + "01" + "00" + "00000001"
-                    + "0000000000000001" + "000161" + "000464656d6f");
+            assertThat(ByteBufUtil.hexDump(bytes)).isEqualTo("56414e520001" + "00000019" + "01" + "00" + "00000001"
+                    + "0000000000000001" + "000161" + "000464656d6f" + "00" + "02");
         } finally {
             bytes.release();
         }
+    }
+
+    @Test
+    void shouldReadAHandshakeWithoutTheAppendedFieldsAsALinkWithoutDataConnections() {
+        // What a router from before data connections sends: the fields end after the network name.
+        ByteBuf old = Unpooled.buffer().writeBytes(ByteBufUtil.decodeHexDump("56414e520001" + "00000017" + "01" + "00"
+                + "00000001" + "0000000000000001" + "000161" + "000464656d6f"));
+        assertThat(decode(old)).containsExactly(new HandshakeFrame(0, 1, 1, "a", "demo",
+                HandshakeFrame.ROLE_LINK, 0));
+    }
+
+    @Test
+    void shouldIgnoreHandshakeFieldsOfALaterVersionAfterTheDataConnectionFields() {
+        ByteBuf later = Unpooled.buffer().writeBytes(ByteBufUtil.decodeHexDump("56414e520001" + "0000001c" + "01"
+                + "00" + "00000001" + "0000000000000001" + "000161" + "000464656d6f" + "01" + "04" + "abcdef"));
+        assertThat(decode(later)).containsExactly(new HandshakeFrame(0, 1, 1, "a", "demo",
+                HandshakeFrame.ROLE_DATA, 4));
     }
 
     @Test
