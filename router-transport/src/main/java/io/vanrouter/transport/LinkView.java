@@ -11,6 +11,7 @@ package io.vanrouter.transport;
  * @param cost       agreed link cost (configured cost before a handshake)
  * @param ageMillis  time in the current state
  * @param lastError  why the last attempt failed or the link closed; null if none
+ * @param dataConnections data connections of an active link (docs/protocol.md, section 5.1); 0 otherwise
  */
 public record LinkView(
         long linkId,
@@ -20,5 +21,6 @@ public record LinkView(
         String state,
         int cost,
         long ageMillis,
-        String lastError) {
+        String lastError,
+        int dataConnections) {
 }

@@ -5,6 +5,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -34,6 +35,7 @@ import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAddressCounters;
 import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
 import io.vanrouter.transport.link.ActiveLink;
+import io.vanrouter.transport.link.DataConnectionDialer;
 import io.vanrouter.transport.link.LinkEnvironment;
 import io.vanrouter.transport.link.LinkInitializer;
 import io.vanrouter.transport.link.LinkRegistry;
@@ -47,6 +49,7 @@ import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.stream.StreamRouter;
 import io.vanrouter.transport.stream.StreamView;
 import io.vanrouter.transport.wire.EncodeFailures;
+import io.vanrouter.transport.wire.HandshakeFrame;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -78,6 +81,8 @@ public final class TransportServer implements AutoCloseable {
     /** Pending outbound bytes above which a link stops being writable (the core's senders may check). */
     public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
     public static final int IO_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    /** Data connections per link offered by default: one per event loop (docs/protocol.md, section 5.1). */
+    public static final int DATA_CONNECTIONS_DEFAULT = IO_THREADS;
     /** How long {@link #close()} waits for CLOSE frames to drain, then for the event loops to stop. */
     public static final long SHUTDOWN_TIMEOUT_MILLIS = 3_000;
 
@@ -90,8 +95,12 @@ public final class TransportServer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private final List<PeerDialer> dialers = new ArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
+    private volatile int dataConnections = DATA_CONNECTIONS_DEFAULT;
+    private volatile DataConnectionDialer dataDialer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile EventLoopGroup group;
+    /** One thread for every link (control connection): data work on {@link #group} never delays a hello. */
+    private volatile EventLoopGroup controlGroup;
     /** Resolves host names of peers and TCP connectors on the event loops of {@link #group}; closed with it. */
     private volatile AddressResolverGroup<InetSocketAddress> resolvers;
     private volatile StreamRouter streams;
@@ -109,6 +118,19 @@ public final class TransportServer implements AutoCloseable {
         this.dns = java.util.Objects.requireNonNull(dns, "dns");
         this.registry = new LinkRegistry(settings.routerId());
         this.sender = new NettyControlSender(registry, counters);
+    }
+
+    /**
+     * Data connections per link this router offers (0: stream frames share the link with control frames, as with
+     * routers that predate data connections). Before {@link #start}.
+     */
+    public TransportServer dataConnections(int perLink) {
+        if (perLink < 0 || perLink > HandshakeFrame.DATA_CONNECTIONS_MAX) {
+            throw new IllegalArgumentException("data connections per link " + perLink + " out of range 0.."
+                    + HandshakeFrame.DATA_CONNECTIONS_MAX);
+        }
+        this.dataConnections = perLink;
+        return this;
     }
 
     /** Sends core output on links; valid before {@link #start}. */
@@ -152,6 +174,9 @@ public final class TransportServer implements AutoCloseable {
         LOG.info("[{}] inter-router transport uses {}", settings.routerId(), epoll ? "epoll" : "NIO");
         group = new MultiThreadIoEventLoopGroup(IO_THREADS,
                 new DefaultThreadFactory("vanrouter-" + settings.routerId() + "-io", true), factory);
+        controlGroup = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("vanrouter-" + settings.routerId() + "-control", true), factory);
+        EventLoop controlLoop = controlGroup.next();
         resolvers = DnsResolvers.create(dns, epoll ? EpollDatagramChannel.class : NioDatagramChannel.class,
                 epoll ? EpollSocketChannel.class : NioSocketChannel.class);
         StreamRouter streamRouter = new StreamRouter(settings.routerId(), routes(core));
@@ -159,8 +184,9 @@ public final class TransportServer implements AutoCloseable {
         MessageRouter messageRouter = messageRouter(core);
         messageRouter.start(group.next());
         messages = messageRouter;
+        dataDialer = new DataConnectionDialer(group, linkBootstrap(epoll));
         LinkEnvironment env = LinkEnvironment.create(settings, registry, core, counters, channels, streamRouter,
-                messageRouter);
+                messageRouter).withConnections(controlLoop, dataConnections, dataDialer);
         encodeFailures = env.encoder().failures();
         try {
             for (Endpoint endpoint : settings.listen()) {
@@ -177,18 +203,21 @@ public final class TransportServer implements AutoCloseable {
             throw e;
         }
         for (Endpoint peer : settings.peers()) {
-            Bootstrap bootstrap = new Bootstrap()
-                    .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-                    .resolver(resolvers)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.SO_KEEPALIVE, true)
-                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
-            PeerDialer dialer = new PeerDialer(env, peer, group.next(), bootstrap);
+            PeerDialer dialer = new PeerDialer(env, peer, controlLoop, linkBootstrap(epoll).resolver(resolvers));
             synchronized (dialers) {
                 dialers.add(dialer);
             }
             dialer.start();
         }
+    }
+
+    /** Channel type and options of every inter-router connection this router dials. */
+    private static Bootstrap linkBootstrap(boolean epoll) {
+        return new Bootstrap()
+                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
     }
 
     /** The core's routing table when {@code core} is a {@link CoreLoop}; otherwise an empty one (tests). */
@@ -293,6 +322,18 @@ public final class TransportServer implements AutoCloseable {
     }
 
     /** Active links, connections mid-handshake and configured peers without a link. */
+    /** The data connections of the current link to {@code peerId} (none without a link). Any thread. */
+    public List<Channel> dataConnections(String peerId) {
+        ActiveLink link = registry.toPeer(peerId);
+        return link == null ? List.of() : link.data().all();
+    }
+
+    /** The channel of the current link (control connection) to {@code peerId}, or null. Any thread. */
+    public Channel linkChannel(String peerId) {
+        ActiveLink link = registry.toPeer(peerId);
+        return link == null ? null : link.channel();
+    }
+
     public List<LinkView> linkViews() {
         long now = System.nanoTime();
         List<LinkView> views = new ArrayList<>();
@@ -326,6 +367,10 @@ public final class TransportServer implements AutoCloseable {
         synchronized (dialers) {
             dialers.forEach(PeerDialer::close);
         }
+        DataConnectionDialer data = dataDialer;
+        if (data != null) {
+            data.close();
+        }
         synchronized (listeners) {
             listeners.forEach(listener -> listener.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS));
         }
@@ -352,10 +397,11 @@ public final class TransportServer implements AutoCloseable {
         if (dnsResolvers != null) {
             dnsResolvers.close();
         }
-        EventLoopGroup loops = group;
-        if (loops != null) {
-            loops.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-                    .awaitUninterruptibly(2 * SHUTDOWN_TIMEOUT_MILLIS);
+        for (EventLoopGroup loops : java.util.Arrays.asList(group, controlGroup)) {
+            if (loops != null) {
+                loops.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                        .awaitUninterruptibly(2 * SHUTDOWN_TIMEOUT_MILLIS);
+            }
         }
         LOG.info("[{}] inter-router transport closed", settings.routerId());
     }

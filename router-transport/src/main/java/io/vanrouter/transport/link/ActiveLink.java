@@ -9,9 +9,10 @@ import java.util.concurrent.TimeUnit;
  * A link whose handshake succeeded and which is registered in the {@link LinkRegistry}. Immutable; any thread.
  *
  * @param cost agreed cost: the larger of the two ends' configured costs
+ * @param data the link's data connections (none when either end offers none)
  */
 public record ActiveLink(long linkId, String peerId, long peerInstance, int cost, LinkSession session,
-        long upNanos) {
+        long upNanos, DataConnections data) {
 
     public Channel channel() {
         return session.channel();
@@ -29,6 +30,6 @@ public record ActiveLink(long linkId, String peerId, long peerInstance, int cost
 
     public LinkView view(long nowNanos) {
         return new LinkView(linkId, peerId, session.direction(), session.remote(), "active", cost,
-                TimeUnit.NANOSECONDS.toMillis(nowNanos - upNanos), null);
+                TimeUnit.NANOSECONDS.toMillis(nowNanos - upNanos), null, data.count());
     }
 }

@@ -84,9 +84,11 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
             }
             ReferenceCountUtil.release(msg);
         } else if (msg instanceof StreamFrame frame) {
-            session.env().dataPlane().frame(session.link(), frame);
+            session.env().dataPlane().frame(session.link(), frame, ctx.channel());
         } else if (msg instanceof MessageFrame || msg instanceof MessageAck) {
             session.env().messages().onLinkMessage(session.link(), msg);
+        } else if (msg instanceof ControlMessage message && session.isData()) {
+            fail(ReasonCode.PROTOCOL_ERROR, message.getClass().getSimpleName() + " on a data connection");
         } else if (msg instanceof ControlMessage message) {
             session.env().core().submitMessage(session.link().linkId(), message);
         } else if (msg instanceof ReasonFrame reason) {
@@ -147,8 +149,10 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         LOG.debug("{} writable: {}", session.tag(), ctx.channel().isWritable());
         if (ctx.channel().isWritable()) {
-            session.env().dataPlane().writable(session.link());
-            session.env().messages().onLinkWritable(session.link());
+            session.env().dataPlane().writable(session.link(), ctx.channel());
+            if (!session.isData()) {
+                session.env().messages().onLinkWritable(session.link());
+            }
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -174,7 +178,10 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (!downReported) {
+        if (!downReported && session.isData()) {
+            downReported = true;
+            dataConnectionDown(ctx);
+        } else if (!downReported) {
             downReported = true;
             ActiveLink link = session.link();
             LinkEnvironment env = session.env();
@@ -183,11 +190,29 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
             env.core().submitLinkDown(link.linkId(), reason);
             env.dataPlane().linkDown(link, reason);
             env.messages().onLinkDown(link);
+            link.data().closeAll().forEach(io.netty.channel.Channel::close);
             LOG.info("{} link down: {}", session.tag(), reason);
             if (session.observer() != null) {
                 session.observer().connectionClosed(link.peerId(), session.endCode(), reason);
             }
         }
         ctx.fireChannelInactive();
+    }
+
+    /** Only this data connection's streams are reset; the link and its other connections carry on. */
+    private void dataConnectionDown(ChannelHandlerContext ctx) {
+        ActiveLink link = session.link();
+        LinkEnvironment env = session.env();
+        String reason = session.endReason();
+        link.data().detach(ctx.channel());
+        env.dataPlane().connectionDown(link, ctx.channel(), reason);
+        if (env.registry().isCurrent(link) && session.endCode() != ReasonCode.SHUTDOWN) {
+            LOG.info("{} data connection down: {}", session.tag(), reason);
+        } else {
+            LOG.debug("{} data connection down with its link: {}", session.tag(), reason); // link down says why
+        }
+        if (session.observer() != null) {
+            session.observer().connectionClosed(link.peerId(), session.endCode(), reason);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.vanrouter.transport.link;
 
+import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
 import io.vanrouter.transport.wire.StreamFrame;
 
@@ -8,7 +9,8 @@ import io.vanrouter.transport.wire.StreamFrame;
  * a stream frame arrived, the link's writability changed, the link is down. Keeps the link package free of stream
  * state.
  *
- * <p>Every call runs on the link's event loop. {@link #frame} takes ownership of the frame.
+ * <p>Every call runs on the event loop of the connection concerned (the link's, or a data connection's).
+ * {@link #frame} takes ownership of the frame.
  */
 public interface LinkDataPlane {
     /** Drops stream frames (links of a router without a data plane, codec tests). */
@@ -18,12 +20,16 @@ public interface LinkDataPlane {
         }
 
         @Override
-        public void frame(ActiveLink link, StreamFrame frame) {
+        public void frame(ActiveLink link, StreamFrame frame, Channel via) {
             ReferenceCountUtil.release(frame);
         }
 
         @Override
-        public void writable(ActiveLink link) {
+        public void writable(ActiveLink link, Channel channel) {
+        }
+
+        @Override
+        public void connectionDown(ActiveLink link, Channel channel, String reason) {
         }
 
         @Override
@@ -34,10 +40,14 @@ public interface LinkDataPlane {
     /** Before any stream frame of the link is delivered. */
     void linkUp(ActiveLink link);
 
-    void frame(ActiveLink link, StreamFrame frame);
+    /** A stream frame that arrived on {@code via}: the link itself or one of its data connections. */
+    void frame(ActiveLink link, StreamFrame frame, Channel via);
 
-    /** The link's channel became writable again. */
-    void writable(ActiveLink link);
+    /** {@code channel} (the link or one of its data connections) became writable again. */
+    void writable(ActiveLink link, Channel channel);
+
+    /** A data connection of a live link closed; the streams on it must be reset. Its own loop. */
+    void connectionDown(ActiveLink link, Channel channel, String reason);
 
     /** After the last frame; the link's streams must be reset. */
     void linkDown(ActiveLink link, String reason);

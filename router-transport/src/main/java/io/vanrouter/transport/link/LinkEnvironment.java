@@ -1,5 +1,6 @@
 package io.vanrouter.transport.link;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.vanrouter.transport.CoreEvents;
 import io.vanrouter.transport.TransportSettings;
@@ -15,6 +16,11 @@ import io.vanrouter.transport.wire.StreamDataEncoder;
  * @param channels  every inter-router connection, for orderly shutdown
  * @param dataPlane receives stream frames (TCP adaptor)
  * @param messages  receives MESSAGE and MESSAGE_ACK frames (MQTT and other message adaptors)
+ * @param dataConnections data connections per link this router offers in its HANDSHAKE (0: none)
+ * @param dataDialer      dials the data connections of links this router dialed; null when it offers none
+ * @param controlLoop     the loop every link (control connection) runs on, which data connections never use, so
+ *                        that hellos are read and written however busy the data loops are; null: links stay where
+ *                        they were accepted or dialed (tests)
  */
 public record LinkEnvironment(
         TransportSettings settings,
@@ -27,7 +33,10 @@ public record LinkEnvironment(
         StreamDataEncoder dataEncoder,
         LinkDataPlane dataPlane,
         MessageEncoder messageEncoder,
-        LinkMessageSink messages) {
+        LinkMessageSink messages,
+        int dataConnections,
+        DataConnectionDialer dataDialer,
+        EventLoop controlLoop) {
 
     /** An environment whose links discard stream and message frames (control plane only). */
     public static LinkEnvironment create(TransportSettings settings, LinkRegistry registry, CoreEvents core,
@@ -41,7 +50,21 @@ public record LinkEnvironment(
         return new LinkEnvironment(settings, registry, core, counters, channels,
                 new FrameEncoder(settings.maxFrameBytes(), failures), new ExceptionHandler(settings.routerId()),
                 new StreamDataEncoder(failures), dataPlane, new MessageEncoder(settings.maxFrameBytes(), failures),
-                messages);
+                messages, 0, null, null);
+    }
+
+    /**
+     * This environment with links on {@code control} and {@code count} data connections per link offered, dialed by
+     * {@code dialer}.
+     */
+    public LinkEnvironment withConnections(EventLoop control, int count, DataConnectionDialer dialer) {
+        LinkEnvironment env = new LinkEnvironment(settings, registry, core, counters, channels, encoder,
+                exceptionHandler, dataEncoder, dataPlane, messageEncoder, messages, count, count > 0 ? dialer : null,
+                control);
+        if (env.dataDialer != null) {
+            env.dataDialer.bind(env);
+        }
+        return env;
     }
 
     public String routerId() {

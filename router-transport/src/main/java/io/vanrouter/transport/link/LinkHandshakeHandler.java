@@ -63,7 +63,7 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         env.registry().handshakeStarted(session);
         ctx.write(Preamble.CURRENT);
         if (session.outbound()) {
-            ctx.write(ownHandshake());
+            ctx.write(ownHandshake(session.isData() ? HandshakeFrame.ROLE_DATA : HandshakeFrame.ROLE_LINK));
         }
         ctx.flush();
         long millis = settings.handshakeTimeoutMillis();
@@ -109,9 +109,18 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
                     + " is not supported; this router links interior routers only");
             return;
         }
+        if (session.joining() != null || peer.isData()) {
+            onDataHandshake(ctx, peer);
+            return;
+        }
+        if (peer.role() != HandshakeFrame.ROLE_LINK) {
+            refuse(ReasonCode.PROTOCOL_ERROR, "unknown connection role " + peer.role());
+            return;
+        }
         int cost = Math.max(session.configuredCost(), peer.cost());
+        int dataConnections = Math.min(session.env().dataConnections(), peer.dataConnections());
         LinkRegistry.Admission admission = session.env().registry().admit(session, peer.routerId(),
-                peer.instance(), cost);
+                peer.instance(), cost, dataConnections);
         if (admission.link() == null) {
             refuse(admission.refusal(), admission.text());
             return;
@@ -120,20 +129,70 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
+     * A data connection (docs/protocol.md, section 5.1): the dialer names the link it joins by its own router id and
+     * boot id; the listener accepts it only for the current link that router dialed, up to the agreed number, and
+     * answers with a data HANDSHAKE. The dialer checks that the answer comes from the same peer instance.
+     */
+    private void onDataHandshake(ChannelHandlerContext ctx, HandshakeFrame peer) {
+        LinkRegistry registry = session.env().registry();
+        ActiveLink link;
+        if (session.joining() != null) {
+            link = session.joining();
+            if (!peer.isData() || !peer.routerId().equals(link.peerId()) || peer.instance() != link.peerInstance()) {
+                refuse(ReasonCode.PROTOCOL_ERROR, "answer to a data connection is not a data HANDSHAKE from "
+                        + link.peerId() + " instance " + link.peerInstance());
+                return;
+            }
+            if (!registry.isCurrent(link)) {
+                refuse(ReasonCode.UNKNOWN_LINK, "link L" + link.linkId() + " to " + link.peerId() + " is gone");
+                return;
+            }
+        } else {
+            link = registry.linkForData(peer.routerId(), peer.instance());
+            if (link == null) {
+                refuse(ReasonCode.UNKNOWN_LINK, "no link dialed by " + peer.routerId() + " instance "
+                        + peer.instance() + " for this data connection to join");
+                return;
+            }
+        }
+        if (!link.data().attach(ctx.channel())) {
+            refuse(ReasonCode.UNKNOWN_LINK, "link L" + link.linkId() + " takes no more data connections ("
+                    + link.data().agreed() + " agreed)");
+            return;
+        }
+        if (!session.outbound()) {
+            ctx.writeAndFlush(ownHandshake(HandshakeFrame.ROLE_DATA));
+        }
+        timeout.cancel(false);
+        handedOver = true;
+        registry.handshakeEnded(session);
+        session.activateData(link);
+        ctx.pipeline().replace(this, HandlerNames.LINK, new InterRouterLinkHandler(session,
+                InterRouterLinkHandler.pendingBytesMax(session.env().settings().maxFrameBytes())));
+        LOG.info("{} data connection up ({}, {}, {} of {})", session.tag(), session.direction(), session.remote(),
+                link.data().count(), link.data().agreed());
+        if (session.observer() != null) {
+            session.observer().handshakeCompleted(link.peerId());
+        }
+    }
+
+    /**
      * The dialer sends its HANDSHAKE at once; the listener answers with its own only once it has admitted the dialer,
      * and with a REFUSE otherwise, so a refused dialer never takes the link for up (docs/protocol.md, section 3).
      */
-    private HandshakeFrame ownHandshake() {
-        TransportSettings settings = session.env().settings();
+    private HandshakeFrame ownHandshake(int role) {
+        LinkEnvironment env = session.env();
+        TransportSettings settings = env.settings();
         return new HandshakeFrame(settings.mode().code(), session.configuredCost(), settings.instance(),
-                settings.routerId(), settings.network());
+                settings.routerId(), settings.network(),
+                role, env.dataConnections());
     }
 
     private void activate(ChannelHandlerContext ctx, LinkRegistry.Admission admission) {
         ActiveLink link = admission.link();
         LinkEnvironment env = session.env();
         if (!session.outbound()) {
-            ctx.writeAndFlush(ownHandshake()); // before anything the link sends once it is up
+            ctx.writeAndFlush(ownHandshake(HandshakeFrame.ROLE_LINK)); // before anything the link sends once it is up
         }
         timeout.cancel(false);
         handedOver = true;
@@ -146,6 +205,12 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         LOG.info("{} link up ({}, {}, cost {})", session.tag(), session.direction(), session.remote(), link.cost());
         if (session.observer() != null) {
             session.observer().handshakeCompleted(link.peerId());
+        }
+        if (session.outbound() && env.dataDialer() != null && link.data().agreed() > 0) {
+            env.dataDialer().dial(link);
+        }
+        if (env.controlLoop() != null && ctx.channel().eventLoop() != env.controlLoop()) {
+            session.moveTo(env.controlLoop()); // accepted on a data loop; dialed links start on the control loop
         }
         ActiveLink displaced = admission.displaced();
         if (displaced != null) {

@@ -21,12 +21,24 @@ public final class LinkInitializer extends ChannelInitializer<Channel> {
     private final boolean outbound;
     private final int configuredCost;
     private final LinkObserver observer;
+    private final ActiveLink joining;
 
     LinkInitializer(LinkEnvironment env, boolean outbound, int configuredCost, LinkObserver observer) {
+        this(env, outbound, configuredCost, observer, null);
+    }
+
+    private LinkInitializer(LinkEnvironment env, boolean outbound, int configuredCost, LinkObserver observer,
+            ActiveLink joining) {
         this.env = env;
         this.outbound = outbound;
         this.configuredCost = configuredCost;
         this.observer = observer;
+        this.joining = joining;
+    }
+
+    /** For a data connection this router dials to join {@code link}. */
+    static LinkInitializer dataConnection(LinkEnvironment env, ActiveLink link, LinkObserver observer) {
+        return new LinkInitializer(env, true, link.cost(), observer, link);
     }
 
     /** For accepted connections of a listener whose configured cost is {@code configuredCost}. */
@@ -36,7 +48,7 @@ public final class LinkInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
-        LinkSession session = new LinkSession(env, channel, outbound, configuredCost, observer);
+        LinkSession session = new LinkSession(env, channel, outbound, configuredCost, observer, joining);
         channel.attr(LinkSession.KEY).set(session);
         env.channels().add(channel);
         ChannelPipeline pipeline = channel.pipeline();

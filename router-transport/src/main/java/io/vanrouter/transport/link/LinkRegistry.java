@@ -69,7 +69,7 @@ public final class LinkRegistry {
     }
 
     /** Registers a link for a session whose peer passed validation, or says why it may not be linked. */
-    Admission admit(LinkSession session, String peerId, long peerInstance, int cost) {
+    Admission admit(LinkSession session, String peerId, long peerInstance, int cost, int dataConnections) {
         synchronized (lock) {
             ActiveLink existing = byPeer.get(peerId);
             ActiveLink displaced = null;
@@ -88,12 +88,26 @@ public final class LinkRegistry {
                 displaced = existing;
             }
             ActiveLink link = new ActiveLink(nextLinkId.getAndIncrement(), peerId, peerInstance, cost, session,
-                    System.nanoTime());
+                    System.nanoTime(), new DataConnections(dataConnections));
             byPeer.put(peerId, link);
             activeByPeer.put(peerId, link);
             byId.put(link.linkId(), link);
             return new Admission(link, displaced, null, null);
         }
+    }
+
+    /**
+     * The link a data connection from {@code peerId} (boot {@code peerInstance}) joins: the current link to that peer,
+     * which must have been dialed by the peer (data connections are dialed by the end that dialed the link); else null.
+     */
+    ActiveLink linkForData(String peerId, long peerInstance) {
+        ActiveLink link = activeByPeer.get(peerId);
+        return link != null && link.peerInstance() == peerInstance && !link.dialed() ? link : null;
+    }
+
+    /** Whether {@code link} is still the registered link with its id. */
+    boolean isCurrent(ActiveLink link) {
+        return byId.get(link.linkId()) == link;
     }
 
     /** Forgets a link whose channel closed; runs the watchers of its peer if it was that peer's current link. */

@@ -2,10 +2,12 @@ package io.vanrouter.transport.link;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vanrouter.transport.LinkView;
+import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.wire.FrameType;
 import io.vanrouter.transport.wire.ReasonCode;
 import io.vanrouter.transport.wire.ReasonFrame;
@@ -30,20 +32,25 @@ public final class LinkSession {
     private final boolean outbound;
     private final int configuredCost;
     private final LinkObserver observer;
+    /** For a data connection this router dials: the link it joins; else null. */
+    private final ActiveLink joining;
     private final long sinceNanos = System.nanoTime();
     private volatile String remote;
     private volatile String peerId;
     private volatile Phase phase = Phase.HANDSHAKING;
     private ActiveLink link;
+    private volatile boolean data;
     private ReasonCode endCode;
     private String endReason;
 
-    LinkSession(LinkEnvironment env, Channel channel, boolean outbound, int configuredCost, LinkObserver observer) {
+    LinkSession(LinkEnvironment env, Channel channel, boolean outbound, int configuredCost, LinkObserver observer,
+            ActiveLink joining) {
         this.env = env;
         this.channel = channel;
         this.outbound = outbound;
         this.configuredCost = configuredCost;
         this.observer = observer;
+        this.joining = joining;
         this.remote = format(channel.remoteAddress());
     }
 
@@ -114,10 +121,26 @@ public final class LinkSession {
         this.phase = Phase.ACTIVE;
     }
 
-    /** Log prefix: "[a]" before the handshake, "[a L3 peer=b]" after it. */
+    /** This connection became a data connection of {@code activeLink}. */
+    void activateData(ActiveLink activeLink) {
+        this.data = true;
+        activate(activeLink);
+    }
+
+    /** The link an outbound data connection joins, or null when this connection is (to become) a link. */
+    ActiveLink joining() {
+        return joining;
+    }
+
+    /** True for a data connection (after its handshake, or from the start when this router dialed it). */
+    boolean isData() {
+        return data || joining != null;
+    }
+
+    /** Log prefix: "[a]" before the handshake, "[a L3 peer=b]" after it, "[a L3 peer=b data]" on a data connection. */
     String tag() {
         return link == null ? "[" + env.routerId() + "]"
-                : "[" + env.routerId() + " L" + link.linkId() + " peer=" + link.peerId() + "]";
+                : "[" + env.routerId() + " L" + link.linkId() + " peer=" + link.peerId() + (data ? " data]" : "]");
     }
 
     /** "from 127.0.0.1:41234" or "to 127.0.0.1:55672". */
@@ -178,6 +201,27 @@ public final class LinkSession {
         channel.closeFuture().addListener(f -> linger.cancel(false));
     }
 
+    /**
+     * Moves this connection onto {@code loop} (an accepted link onto the control loop): reads pause while it moves,
+     * writes queued meanwhile are flushed once it is there. Owning event loop.
+     */
+    void moveTo(EventLoop loop) {
+        channel.deregister().addListener(deregistered -> {
+            if (!deregistered.isSuccess()) {
+                closeNow(null, "cannot move to the control loop: " + Errors.describe(deregistered.cause()));
+                return;
+            }
+            loop.register(channel).addListener(registered -> {
+                if (registered.isSuccess()) {
+                    channel.flush();
+                } else {
+                    recordEnd(null, "cannot move to the control loop: " + Errors.describe(registered.cause()));
+                    channel.close();
+                }
+            });
+        });
+    }
+
     /** Closes at once without a frame (the peer is not reading, or not speaking this protocol). */
     void closeNow(ReasonCode code, String reason) {
         phase = Phase.CLOSING;
@@ -192,7 +236,7 @@ public final class LinkSession {
 
     /** The view of a connection still handshaking. Any thread. */
     public LinkView view(long nowNanos) {
-        return new LinkView(-1, peerId, direction(), remote, "handshaking", configuredCost,
-                TimeUnit.NANOSECONDS.toMillis(nowNanos - sinceNanos), null);
+        return new LinkView(-1, peerId, direction(), remote, isData() ? "handshaking (data)" : "handshaking", configuredCost,
+                TimeUnit.NANOSECONDS.toMillis(nowNanos - sinceNanos), null, 0);
     }
 }

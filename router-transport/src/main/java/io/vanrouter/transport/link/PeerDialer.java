@@ -183,6 +183,6 @@ public final class PeerDialer implements LinkObserver {
             return null;
         }
         return new LinkView(-1, peerId, "out", peer.toString(), shown, peer.cost(),
-                TimeUnit.NANOSECONDS.toMillis(nowNanos - stateSinceNanos), lastError);
+                TimeUnit.NANOSECONDS.toMillis(nowNanos - stateSinceNanos), lastError, 0);
     }
 }

@@ -11,27 +11,31 @@ import io.vanrouter.transport.wire.StreamResetCode;
  * A stream end on an inter-router link: stream {@link #id} of that link. Sends DATA within the peer's credit and
  * grants the peer credit (STREAM_WINDOW) as the bytes it sent are written onward.
  *
- * <p>Owned by the stream's loop, which may differ from the link's loop: frames arrive through {@link #onFrame} on the
- * stream's loop; writes go to the link channel from the stream's loop (Netty queues them in order).
+ * <p>Owned by the stream's loop, which is its connection's loop when the link has a data connection on that loop, and
+ * may differ otherwise: frames arrive through {@link #onFrame} on the stream's loop; writes go to the connection from
+ * the stream's loop (Netty queues them in order).
  */
 final class LinkEnd extends StreamEnd {
     final LinkStreams links;
     final int id;
+    /** The connection every frame of this stream on this hop uses, both ways: the link or one of its data ones. */
+    private final Channel channel;
     /** Bytes the peer may still send on this hop before we grant more. */
     private int recvCredit;
     /** Bytes passed on since the last STREAM_WINDOW. */
     private int grantPending;
     private boolean waitingWritable;
 
-    LinkEnd(Stream stream, LinkStreams links, int id, int window) {
+    LinkEnd(Stream stream, LinkStreams links, int id, int window, Channel channel) {
         super(stream, window);
         this.links = links;
         this.id = id;
+        this.channel = channel;
         this.recvCredit = window;
     }
 
     Channel channel() {
-        return links.channel();
+        return channel;
     }
 
     /** Writes a control frame for this stream and flushes (the link consolidates flushes). */
@@ -132,6 +136,7 @@ final class LinkEnd extends StreamEnd {
 
     @Override
     String describe() {
-        return "link L" + links.link.linkId() + " (" + links.link.peerId() + ") #" + Integer.toUnsignedString(id);
+        return "link L" + links.link.linkId() + " (" + links.link.peerId() + ") #" + Integer.toUnsignedString(id)
+                + (channel == links.channel() ? "" : " data");
     }
 }

@@ -29,8 +29,25 @@ final class LinkStreams {
         this.nextId = new AtomicInteger(link.dialed() ? 1 : 2);
     }
 
+    /** The link's own connection (control frames; stream frames too when it has no data connections). */
     Channel channel() {
         return link.channel();
+    }
+
+    /**
+     * The connection a new stream owned by {@code loop} uses for all its frames, both ways: a data connection on that
+     * loop if there is one (no thread change per chunk), else another data connection, else the link itself.
+     */
+    Channel channelFor(io.netty.channel.EventLoop loop) {
+        Channel data = link.data().forLoop(loop);
+        return data != null ? data : link.channel();
+    }
+
+    /** Every connection of the link: the link itself and its data connections. */
+    List<Channel> channels() {
+        List<Channel> all = new ArrayList<>(link.data().all());
+        all.add(0, link.channel());
+        return all;
     }
 
     /** A fresh id of this router's parity; ids are not reused until the u32 space wraps (2^31 streams). */
@@ -47,12 +64,16 @@ final class LinkStreams {
         return ((id & 1) == 1) != link.dialed();
     }
 
-    /** Registers an end; false when the link is already down (the caller then fails the stream). */
+    /**
+     * Registers an end; false when the link or the end's connection is already down (the caller then fails the
+     * stream). A connection is inactive before its close is handled, so an end registered after
+     * {@link #markConnectionDown} collected its connection's ends sees it here.
+     */
     boolean register(LinkEnd end) {
         if (ends.putIfAbsent(end.id, end) != null) {
             return false;
         }
-        if (down) {
+        if (down || !end.channel().isActive()) {
             ends.remove(end.id, end);
             return false;
         }
@@ -75,21 +96,42 @@ final class LinkStreams {
         return ends.size();
     }
 
-    /** Queues {@code end} to be drained when the link is writable; wakes at once if it already is. */
+    /** Queues {@code end} to be drained when its connection is writable; wakes at once if it already is. */
     void awaitWritable(LinkEnd end) {
         waitingWritable.add(end);
-        if (channel().isWritable()) {
-            wakeWritable();
+        if (end.channel().isWritable()) {
+            wakeWritable(end.channel());
         }
     }
 
-    /** Hands every waiting end back to its stream's loop, in the order they started waiting. */
-    void wakeWritable() {
+    /**
+     * Hands every end waiting for {@code channel} back to its stream's loop, in the order they started waiting; ends
+     * waiting for another connection of the link stay queued.
+     */
+    void wakeWritable(Channel channel) {
+        List<LinkEnd> others = new ArrayList<>();
         LinkEnd end;
         while ((end = waitingWritable.poll()) != null) {
-            LinkEnd waiting = end;
-            waiting.stream.execute(waiting::onWritable);
+            if (end.channel() == channel) {
+                LinkEnd waiting = end;
+                waiting.stream.execute(waiting::onWritable);
+            } else {
+                others.add(end);
+            }
         }
+        waitingWritable.addAll(others);
+    }
+
+    /** A data connection closed: removes and returns the ends that used it. */
+    List<LinkEnd> markConnectionDown(Channel channel) {
+        List<LinkEnd> lost = new ArrayList<>();
+        for (LinkEnd end : ends.values()) {
+            if (end.channel() == channel && ends.remove(end.id, end)) {
+                lost.add(end);
+            }
+        }
+        waitingWritable.removeIf(end -> end.channel() == channel);
+        return lost;
     }
 
     /** Marks the link down and returns the ends registered so far; later registrations fail. */

@@ -11,6 +11,7 @@ import io.vanrouter.transport.link.ActiveLink;
 import io.vanrouter.transport.link.LinkDataPlane;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.netty.HandlerNames;
+import io.vanrouter.transport.wire.FrameNames;
 import io.vanrouter.transport.wire.ReasonCode;
 import io.vanrouter.transport.wire.StreamFrame;
 import io.vanrouter.transport.wire.StreamResetCode;
@@ -66,14 +67,14 @@ public final class StreamRouter implements LinkDataPlane {
     }
 
     @Override
-    public void frame(ActiveLink link, StreamFrame frame) {
+    public void frame(ActiveLink link, StreamFrame frame, Channel via) {
         LinkStreams streams = links.get(link.linkId());
         if (streams == null) {
             ReferenceCountUtil.release(frame);
             return;
         }
         if (frame instanceof StreamFrame.Open open) {
-            onOpen(streams, open);
+            onOpen(streams, open, via);
             return;
         }
         LinkEnd end = streams.get(frame.streamId());
@@ -83,14 +84,38 @@ public final class StreamRouter implements LinkDataPlane {
             ReferenceCountUtil.release(frame);
             return;
         }
+        if (end.channel() != via) {
+            // Every frame of a stream travels on the connection its OPEN used (docs/protocol.md, section 5.1).
+            ReferenceCountUtil.release(frame);
+            end.stream.execute(() -> end.stream.protocolError(end, FrameNames.nameOf(frame)
+                    + " on another connection than the stream's"));
+            return;
+        }
         end.stream.execute(() -> end.onFrame(frame));
     }
 
     @Override
-    public void writable(ActiveLink link) {
+    public void writable(ActiveLink link, Channel channel) {
         LinkStreams streams = links.get(link.linkId());
         if (streams != null) {
-            streams.wakeWritable();
+            streams.wakeWritable(channel);
+        }
+    }
+
+    @Override
+    public void connectionDown(ActiveLink link, Channel channel, String reason) {
+        LinkStreams streams = links.get(link.linkId());
+        if (streams == null) {
+            return;
+        }
+        List<LinkEnd> ends = streams.markConnectionDown(channel);
+        if (!ends.isEmpty()) {
+            LOG.info("[{}] resetting {} stream(s) of link L{} to {}: data connection down", routerId, ends.size(),
+                    link.linkId(), link.peerId());
+        }
+        String text = "data connection of link " + routerId + "->" + link.peerId() + " down: " + reason;
+        for (LinkEnd end : ends) {
+            end.stream.execute(() -> end.stream.abortFrom(end, StreamResetCode.LINK_DOWN, text));
         }
     }
 
@@ -111,7 +136,7 @@ public final class StreamRouter implements LinkDataPlane {
         }
     }
 
-    private void onOpen(LinkStreams from, StreamFrame.Open open) {
+    private void onOpen(LinkStreams from, StreamFrame.Open open, Channel via) {
         int id = open.streamId();
         if (!from.isPeerId(id) || from.contains(id)) {
             String why = from.contains(id) ? "STREAM_OPEN reuses live stream id " + Integer.toUnsignedString(id)
@@ -121,21 +146,22 @@ public final class StreamRouter implements LinkDataPlane {
             return;
         }
         if (open.window() == 0 || open.window() > StreamLimits.WINDOW_BYTES_MAX) {
-            resetNew(from, id, StreamResetCode.PROTOCOL_ERROR, "window " + open.window() + " out of range 1.."
+            resetNew(via, id, StreamResetCode.PROTOCOL_ERROR, "window " + open.window() + " out of range 1.."
                     + StreamLimits.WINDOW_BYTES_MAX);
             return;
         }
-        EventLoop loop = from.channel().eventLoop();
         if (open.destination().equals(routerId)) {
-            startConnectorSide(from, open, loop);
+            startConnectorSide(from, open, via);
         } else {
-            startTransit(from, open, loop);
+            startTransit(from, open, via);
         }
     }
 
-    private void startConnectorSide(LinkStreams from, StreamFrame.Open open, EventLoop loop) {
-        Stream stream = newStream(loop, Stream.Role.CONNECTOR, open.address(), open.origin(), routerId, null);
-        LinkEnd upstream = new LinkEnd(stream, from, open.streamId(), open.window());
+    /** The stream lives on the loop of the connection its OPEN came in on; so does its server socket. */
+    private void startConnectorSide(LinkStreams from, StreamFrame.Open open, Channel via) {
+        Stream stream = newStream(via.eventLoop(), Stream.Role.CONNECTOR, open.address(), open.origin(), routerId,
+                null);
+        LinkEnd upstream = new LinkEnd(stream, from, open.streamId(), open.window(), via);
         if (!from.register(upstream)) {
             return;
         }
@@ -148,25 +174,28 @@ public final class StreamRouter implements LinkDataPlane {
         }
     }
 
-    private void startTransit(LinkStreams from, StreamFrame.Open open, EventLoop loop) {
+    /** Transit: the next hop's connection is chosen on the incoming connection's loop, so relaying never hops. */
+    private void startTransit(LinkStreams from, StreamFrame.Open open, Channel via) {
         LinkStreams next = nextHop(open.destination());
         if (next == null || next == from) {
             opensWithoutRoute.incrementAndGet();
-            resetNew(from, open.streamId(), StreamResetCode.NO_ROUTE, "router " + routerId + " has no route to "
+            resetNew(via, open.streamId(), StreamResetCode.NO_ROUTE, "router " + routerId + " has no route to "
                     + open.destination());
             return;
         }
+        EventLoop loop = via.eventLoop();
         Stream stream = newStream(loop, Stream.Role.TRANSIT, open.address(), open.origin(), open.destination(),
                 null);
-        LinkEnd upstream = new LinkEnd(stream, from, open.streamId(), open.window());
-        LinkEnd downstream = new LinkEnd(stream, next, next.allocateId(), StreamLimits.INITIAL_WINDOW_BYTES);
+        LinkEnd upstream = new LinkEnd(stream, from, open.streamId(), open.window(), via);
+        LinkEnd downstream = new LinkEnd(stream, next, next.allocateId(), StreamLimits.INITIAL_WINDOW_BYTES,
+                next.channelFor(loop));
         stream.ends(upstream, downstream);
         if (!from.register(upstream)) {
             return;
         }
         if (!next.register(downstream)) {
             from.unregister(upstream);
-            resetNew(from, open.streamId(), StreamResetCode.NO_ROUTE, "next hop toward " + open.destination()
+            resetNew(via, open.streamId(), StreamResetCode.NO_ROUTE, "next hop toward " + open.destination()
                     + " went down");
             return;
         }
@@ -207,7 +236,8 @@ public final class StreamRouter implements LinkDataPlane {
         if (next == null) {
             return false;
         }
-        LinkEnd downstream = new LinkEnd(stream, next, next.allocateId(), StreamLimits.INITIAL_WINDOW_BYTES);
+        LinkEnd downstream = new LinkEnd(stream, next, next.allocateId(), StreamLimits.INITIAL_WINDOW_BYTES,
+                next.channelFor(stream.loop));
         if (!next.register(downstream)) {
             return false;
         }
@@ -247,8 +277,9 @@ public final class StreamRouter implements LinkDataPlane {
         return next == null || next.isDown() ? null : next;
     }
 
-    private static void resetNew(LinkStreams link, int id, StreamResetCode code, String text) {
-        link.channel().writeAndFlush(StreamFrame.Reset.of(id, code, text), link.channel().voidPromise());
+    /** Refuses a new stream on the connection its OPEN came in on. */
+    private static void resetNew(Channel via, int id, StreamResetCode code, String text) {
+        via.writeAndFlush(StreamFrame.Reset.of(id, code, text), via.voidPromise());
     }
 
     private Stream newStream(EventLoop loop, Stream.Role role, String address, String origin, String destination,
@@ -291,8 +322,10 @@ public final class StreamRouter implements LinkDataPlane {
     public long linkPendingBytes() {
         long total = 0;
         for (LinkStreams streams : links.values()) {
-            io.netty.channel.ChannelOutboundBuffer buffer = streams.channel().unsafe().outboundBuffer();
-            total += buffer == null ? 0 : buffer.totalPendingWriteBytes();
+            for (Channel channel : streams.channels()) {
+                io.netty.channel.ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+                total += buffer == null ? 0 : buffer.totalPendingWriteBytes();
+            }
         }
         return total;
     }

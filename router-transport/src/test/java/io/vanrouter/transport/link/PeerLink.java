@@ -38,6 +38,16 @@ final class PeerLink {
         }
     }
 
+    /**
+     * Connects and sends {@code handshake} as the peer's first frame, keeping whatever the router answers for
+     * {@link #received()} (a HANDSHAKE, or a REFUSE).
+     */
+    PeerLink(LinkEnvironment env, HandshakeFrame handshake) {
+        channel = new EmbeddedChannel(LinkInitializer.inbound(env, 1));
+        linkId = -1;
+        send(Preamble.CURRENT, handshake);
+    }
+
     /** Encodes {@code frames} as a peer would and writes them into the pipeline in one read. */
     void send(Object... frames) {
         EmbeddedChannel encoder = new EmbeddedChannel(new FrameEncoder(LIMIT), new StreamDataEncoder());

@@ -42,6 +42,13 @@ final class Routers implements AutoCloseable {
     }
 
     private final List<Router> routers = new ArrayList<>();
+    private int dataConnections = TransportServer.DATA_CONNECTIONS_DEFAULT;
+
+    /** Routers started from now on offer this many data connections per link. */
+    Routers dataConnections(int perLink) {
+        dataConnections = perLink;
+        return this;
+    }
 
     /**
      * Starts a router listening for routers on a free port and dialing {@code peers}.
@@ -57,7 +64,7 @@ final class Routers implements AutoCloseable {
         TransportSettings settings = new TransportSettings(id, 1, "test", RouterMode.INTERIOR,
                 List.of(new Endpoint("127.0.0.1", 0, 1)), dial, 5_000, TransportSettings.MAX_FRAME_BYTES_DEFAULT, 50,
                 500).withTcp(listeners, connectors);
-        TransportServer server = new TransportServer(settings);
+        TransportServer server = new TransportServer(settings).dataConnections(dataConnections);
         CoreLoop core = new CoreLoop(CoreSettings.defaults(id, 1).withHello(100, 1_000), server.controlSender());
         core.start();
         server.start(core, new StaticConnectorDirectory(id, directory, core::routingTable));

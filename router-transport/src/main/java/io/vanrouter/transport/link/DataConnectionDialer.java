@@ -1,0 +1,108 @@
+package io.vanrouter.transport.link;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.vanrouter.transport.netty.Errors;
+import io.vanrouter.transport.wire.ReasonCode;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+
+/**
+ * Dials the data connections of every link this router dialed, one per event loop (connection i on loop i), to the
+ * very address the link is connected to (no new DNS lookup, same NAT path). A data connection that fails or drops
+ * while its link is still current is dialed again after a back-off; when the link goes, its data connections go too.
+ *
+ * <p>Any thread; each connection's state lives on its own loop.
+ */
+public final class DataConnectionDialer {
+    static final long RETRY_INITIAL_MILLIS = 200;
+    static final long RETRY_MAX_MILLIS = 5_000;
+    private static final Logger LOG = LinkHandshakeHandler.LOG;
+
+    private final List<EventLoop> loops = new ArrayList<>();
+    private final Bootstrap template;
+    private volatile LinkEnvironment env;
+    private volatile boolean closed;
+
+    /** {@code template} carries channel type and options; the dialer sets group, handler and timeout. */
+    public DataConnectionDialer(EventLoopGroup group, Bootstrap template) {
+        for (EventExecutor executor : group) {
+            loops.add((EventLoop) executor);
+        }
+        this.template = template.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, PeerDialer.CONNECT_TIMEOUT_MILLIS);
+    }
+
+    void bind(LinkEnvironment environment) {
+        this.env = environment;
+    }
+
+    public void close() {
+        closed = true;
+    }
+
+    /** Starts the data connections of a link this router dialed; from the link's handshake. */
+    void dial(ActiveLink link) {
+        int count = link.data().agreed();
+        for (int i = 0; i < count; i++) {
+            new Attempt(link, loops.get(i % loops.size()), i).connect();
+        }
+    }
+
+    /** One data connection slot of one link, redialed while the link lives. */
+    private final class Attempt implements LinkObserver {
+        private final ActiveLink link;
+        private final EventLoop loop;
+        private final int index;
+        private long nextDelayMillis = RETRY_INITIAL_MILLIS;
+
+        Attempt(ActiveLink link, EventLoop loop, int index) {
+            this.link = link;
+            this.loop = loop;
+            this.index = index;
+        }
+
+        private boolean wanted() {
+            return !closed && env.registry().isCurrent(link) && !link.session().closing();
+        }
+
+        void connect() {
+            if (!wanted()) {
+                return;
+            }
+            SocketAddress remote = link.channel().remoteAddress();
+            template.clone().group(loop).handler(LinkInitializer.dataConnection(env, link, this)).connect(remote)
+                    .addListener(f -> {
+                        if (!f.isSuccess()) {
+                            LOG.debug("[{} L{} peer={}] data connection {} to {} failed: {}", env.routerId(),
+                                    link.linkId(), link.peerId(), index, remote, Errors.describe(f.cause()));
+                            retry();
+                        }
+                    });
+        }
+
+        @Override
+        public void handshakeCompleted(String peerId) {
+            nextDelayMillis = RETRY_INITIAL_MILLIS;
+        }
+
+        @Override
+        public void connectionClosed(String peerId, ReasonCode reason, String text) {
+            retry();
+        }
+
+        private void retry() {
+            if (!wanted()) {
+                return;
+            }
+            long delay = PeerDialer.jitter(nextDelayMillis);
+            nextDelayMillis = Math.min(RETRY_MAX_MILLIS, nextDelayMillis * 2);
+            loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+}

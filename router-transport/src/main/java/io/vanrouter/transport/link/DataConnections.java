@@ -1,0 +1,91 @@
+package io.vanrouter.transport.link;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The data connections of one link (docs/protocol.md, section 5.1): extra TCP connections between the same two
+ * routers that carry only stream frames, so that hellos, link state and address frames on the link itself never wait
+ * behind bulk bytes, and so that each event loop has a connection of its own.
+ *
+ * <p>Any thread: copy-on-write, read lock-free by the data plane for every new stream.
+ */
+public final class DataConnections {
+    private static final Channel[] NONE = new Channel[0];
+
+    private final int agreed;
+    private final AtomicInteger rotation = new AtomicInteger();
+    private volatile Channel[] channels = NONE;
+    private boolean closed; // guarded by this
+
+    DataConnections(int agreed) {
+        this.agreed = agreed;
+    }
+
+    /** How many data connections both ends of the link take: the smaller of the two HANDSHAKE offers. */
+    public int agreed() {
+        return agreed;
+    }
+
+    /** Adds a connection that completed its handshake; false when the link is gone or already has enough. */
+    synchronized boolean attach(Channel channel) {
+        if (closed || channels.length >= agreed) {
+            return false;
+        }
+        Channel[] more = Arrays.copyOf(channels, channels.length + 1);
+        more[channels.length] = channel;
+        channels = more;
+        return true;
+    }
+
+    synchronized void detach(Channel channel) {
+        Channel[] now = channels;
+        int at = Arrays.asList(now).indexOf(channel);
+        if (at < 0) {
+            return;
+        }
+        Channel[] fewer = new Channel[now.length - 1];
+        System.arraycopy(now, 0, fewer, 0, at);
+        System.arraycopy(now, at + 1, fewer, at, now.length - at - 1);
+        channels = fewer;
+    }
+
+    /** The link went down: no more attachments; returns the connections to close. */
+    synchronized List<Channel> closeAll() {
+        closed = true;
+        List<Channel> all = List.of(channels);
+        channels = NONE;
+        return all;
+    }
+
+    /**
+     * The connection a new stream owned by {@code loop} should use: one on that very loop, so the stream never changes
+     * threads; else the next open one in rotation; null when there is none (the stream then uses the link itself).
+     */
+    public Channel forLoop(EventLoop loop) {
+        Channel[] now = channels;
+        for (Channel channel : now) {
+            if (channel.eventLoop() == loop && channel.isActive()) {
+                return channel;
+            }
+        }
+        for (int i = 0; i < now.length; i++) {
+            Channel channel = now[Math.floorMod(rotation.getAndIncrement(), now.length)];
+            if (channel.isActive()) {
+                return channel;
+            }
+        }
+        return null;
+    }
+
+    public List<Channel> all() {
+        return List.of(channels);
+    }
+
+    public int count() {
+        return channels.length;
+    }
+}
