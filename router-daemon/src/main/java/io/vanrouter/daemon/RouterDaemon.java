@@ -11,9 +11,10 @@ import io.vanrouter.daemon.mgmt.StatusReport;
 import io.vanrouter.transport.CoreLoop;
 import io.vanrouter.transport.LinkView;
 import io.vanrouter.transport.TransportServer;
-import io.vanrouter.transport.adaptor.tcp.AddressTableDirectory;
-import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
+import io.vanrouter.transport.adaptor.ProtocolAdaptor;
 import io.vanrouter.transport.adaptor.mqtt.MqttAdaptor;
+import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
+import io.vanrouter.transport.adaptor.tcp.TcpAddressCounters;
 import io.vanrouter.transport.message.MessageRouter;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -32,8 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root of one router: core thread, transport, management endpoint. Built, started, awaited and
- * closed in reverse order. Several can run in one JVM (the demo, tests).
+ * The composition root of one router: core thread, transport with the protocol adaptors the configuration asks for,
+ * management endpoint. Built, started, awaited and closed in reverse order. Several can run in one JVM (the demo,
+ * tests).
  *
  * <p>Any thread.
  */
@@ -45,8 +47,11 @@ public final class RouterDaemon implements AutoCloseable {
     private final long startedMillis;
     private final TransportServer transport;
     private final CoreLoop core;
+    /** Null when the configuration has no TCP listener or connector. */
+    private final TcpAdaptor tcp;
+    /** Null when the configuration has no {@code mqtt:} section. */
+    private final MqttAdaptor mqtt;
     private ManagementServer management;
-    private volatile MqttAdaptor mqtt;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -56,6 +61,9 @@ public final class RouterDaemon implements AutoCloseable {
         this.startedMillis = System.currentTimeMillis();
         this.transport = new TransportServer(config.transportSettings(instance));
         this.core = new CoreLoop(config.coreSettings(instance), config.addressRules(), transport.controlSender());
+        boolean hasTcp = !config.tcpListeners().isEmpty() || !config.tcpConnectors().isEmpty();
+        this.tcp = hasTcp ? new TcpAdaptor(config.tcpSettings()) : null;
+        this.mqtt = config.mqtt() == null ? null : new MqttAdaptor(config.mqtt().settings());
     }
 
     /** Builds and starts a router; throws with a clear message when a port cannot be bound. */
@@ -80,22 +88,25 @@ public final class RouterDaemon implements AutoCloseable {
 
     private void startAll() throws Exception {
         core.start();
-        transport.start(core, new AddressTableDirectory(core));
-        for (TcpConnectorSettings connector : config.tcpConnectors()) {
-            core.submitAddConsumer(Address.plain(connector.address()));
-        }
-        if (config.mqtt() != null) {
-            MqttAdaptor adaptor = new MqttAdaptor(config.mqtt().settings(), transport.messageRouter(),
-                    core::submitAddConsumer, core::submitRemoveConsumer);
-            mqtt = adaptor;
-            adaptor.start(transport.eventLoops(), transport.serverChannelType());
-        }
+        transport.start(core, adaptors());
         if (config.management().enabled()) {
             management = new ManagementServer(config.management().host(), config.management().port(), this::status);
         }
         LOG.info("[{}] router started: network {}, instance {}, listening on {}, {} peer(s), management {}",
                 routerId(), config.network(), instance, transport.boundAddresses(), config.peers().size(),
                 management == null ? "disabled" : management.address());
+    }
+
+    /** The configured adaptors, in start order (the transport closes them in reverse). */
+    private List<ProtocolAdaptor> adaptors() {
+        List<ProtocolAdaptor> adaptors = new ArrayList<>(2);
+        if (tcp != null) {
+            adaptors.add(tcp);
+        }
+        if (mqtt != null) {
+            adaptors.add(mqtt);
+        }
+        return adaptors;
     }
 
     public String routerId() {
@@ -113,8 +124,7 @@ public final class RouterDaemon implements AutoCloseable {
 
     /** Where the MQTT listener is bound, or null when there is none. */
     public InetSocketAddress mqttAddress() {
-        MqttAdaptor adaptor = mqtt;
-        return adaptor == null ? null : adaptor.boundAddress();
+        return mqtt == null ? null : mqtt.boundAddress();
     }
 
     /** Bound inter-router listener addresses. */
@@ -124,7 +134,7 @@ public final class RouterDaemon implements AutoCloseable {
 
     /** Bound TCP adaptor listener addresses, in configuration order (useful with port 0). */
     public List<InetSocketAddress> tcpListenerAddresses() {
-        return transport.tcpListenerAddresses();
+        return tcp == null ? List.of() : tcp.listenerAddresses();
     }
 
     /** A status snapshot, as the management endpoint serves it. */
@@ -202,7 +212,8 @@ public final class RouterDaemon implements AutoCloseable {
     }
 
     private List<StatusReport.TcpCounters> tcpCounters() {
-        return transport.tcpCounters().stream()
+        List<TcpAddressCounters> counters = tcp == null ? List.of() : tcp.counters().views();
+        return counters.stream()
                 .map(c -> new StatusReport.TcpCounters(c.address(), c.accepted(), c.opened(), c.refused(),
                         c.failed(), c.served(), c.serveFailed()))
                 .toList();
@@ -224,11 +235,7 @@ public final class RouterDaemon implements AutoCloseable {
             if (management != null) {
                 management.close();
             }
-            MqttAdaptor adaptor = mqtt;
-            if (adaptor != null) {
-                adaptor.close();
-            }
-            transport.close();
+            transport.close(); // adaptors stop accepting, then streams are reset and links closed
             core.close();
         } finally {
             terminated.countDown();

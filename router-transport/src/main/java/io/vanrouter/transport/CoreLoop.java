@@ -16,6 +16,8 @@ import io.vanrouter.transport.CoreCommand.LinkUp;
 import io.vanrouter.transport.CoreCommand.Message;
 import io.vanrouter.transport.CoreCommand.QueryView;
 import io.vanrouter.transport.CoreCommand.RemoveConsumer;
+import io.vanrouter.transport.adaptor.LocalConsumers;
+import io.vanrouter.transport.adaptor.RoutingView;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * ({@link #commandCounters()}) and logs once per burst; a command that throws is logged with its type, counted and
  * the loop goes on.
  */
-public final class CoreLoop implements CoreEvents, AutoCloseable {
+public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("vanrouter.core");
 
     public static final int COMMAND_QUEUE_CAPACITY = 65_536;
@@ -82,11 +84,13 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
     }
 
     /** The newest routing table; any thread, lock-free. */
+    @Override
     public RoutingTable routingTable() {
         return routingTable;
     }
 
     /** The newest address view (which routers consume which addresses); any thread, lock-free. */
+    @Override
     public AddressSnapshotView addressView() {
         return addressView;
     }
@@ -95,6 +99,7 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
      * Runs {@code listener} on the core thread after every new routing table or address view; it must be brief and
      * must not block. Returns a handle that removes it.
      */
+    @Override
     public AutoCloseable onForwardingChange(Runnable listener) {
         forwardingListeners.add(listener);
         return () -> forwardingListeners.remove(listener);
@@ -111,11 +116,13 @@ public final class CoreLoop implements CoreEvents, AutoCloseable {
     }
 
     /** A local consumer of {@code address} appeared (a TCP connector, an MQTT subscription). */
+    @Override
     public void submitAddConsumer(Address address) {
         submit(new AddConsumer(address));
     }
 
     /** A local consumer of {@code address} went away. */
+    @Override
     public void submitRemoveConsumer(Address address) {
         submit(new RemoveConsumer(address));
     }

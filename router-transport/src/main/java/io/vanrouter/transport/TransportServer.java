@@ -19,21 +19,19 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.vanrouter.core.address.AddressRules;
-import io.vanrouter.core.address.AddressSnapshotView;
-import io.vanrouter.core.path.RoutingTable;
+import io.vanrouter.core.address.Address;
 import io.vanrouter.core.port.ControlSender;
-import io.vanrouter.transport.adaptor.tcp.ConnectorDirectory;
-import io.vanrouter.transport.adaptor.tcp.StaticConnectorDirectory;
-import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
-import io.vanrouter.transport.adaptor.tcp.TcpAddressCounters;
-import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
+import io.vanrouter.transport.adaptor.AdaptorContext;
+import io.vanrouter.transport.adaptor.LocalConsumers;
+import io.vanrouter.transport.adaptor.ProtocolAdaptor;
+import io.vanrouter.transport.adaptor.RoutingView;
 import io.vanrouter.transport.link.ActiveLink;
 import io.vanrouter.transport.link.DataConnectionDialer;
 import io.vanrouter.transport.link.LinkEnvironment;
@@ -55,8 +53,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -66,12 +62,13 @@ import org.slf4j.LoggerFactory;
  * Owns the event loops, inter-router listeners, outgoing peer dialers and the registry of active links.
  *
  * <p>Wiring: {@code server = new TransportServer(settings)}, then {@code core = new CoreLoop(coreSettings,
- * server.controlSender())}, then {@code server.start(core, directory)}. {@link #close()} resets live streams and sends
+ * server.controlSender())}, then {@code server.start(core, adaptors)}. {@link #close()} resets live streams and sends
  * every peer a CLOSE frame with a reason, so that they reroute at once rather than after their dead interval.
  *
- * <p>The data plane ({@link StreamRouter}) and the TCP adaptor ({@link TcpAdaptor}) start with the links: streams
- * read the routing table from {@link CoreLoop#routingTable()}, lock-free, and listeners pick connectors through the
- * {@link ConnectorDirectory} given to {@link #start(CoreEvents, ConnectorDirectory)}.
+ * <p>The stream plane ({@link StreamRouter}) and the message plane ({@link MessageRouter}) start with the links and
+ * read the core's routing state lock-free. Protocol adaptors ({@link ProtocolAdaptor}: TCP, MQTT) are given to
+ * {@link #start(CoreEvents, List)} and started after that plumbing with an {@link AdaptorContext}; this class knows
+ * nothing of their protocols or settings.
  *
  * <p>Any thread.
  */
@@ -94,6 +91,8 @@ public final class TransportServer implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("links", GlobalEventExecutor.INSTANCE);
     private final List<Channel> listeners = new ArrayList<>();
     private final List<PeerDialer> dialers = new ArrayList<>();
+    /** In start order; closed in reverse. */
+    private final List<ProtocolAdaptor> adaptors = new ArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile int dataConnections = DATA_CONNECTIONS_DEFAULT;
     private volatile DataConnectionDialer dataDialer;
@@ -101,10 +100,9 @@ public final class TransportServer implements AutoCloseable {
     private volatile EventLoopGroup group;
     /** One thread for every link (control connection): data work on {@link #group} never delays a hello. */
     private volatile EventLoopGroup controlGroup;
-    /** Resolves host names of peers and TCP connectors on the event loops of {@link #group}; closed with it. */
+    /** Resolves host names of peers and adaptors' servers on the event loops of {@link #group}; closed with it. */
     private volatile AddressResolverGroup<InetSocketAddress> resolvers;
     private volatile StreamRouter streams;
-    private volatile TcpAdaptor tcp;
     private volatile MessageRouter messages;
     private volatile EncodeFailures encodeFailures;
 
@@ -112,7 +110,7 @@ public final class TransportServer implements AutoCloseable {
         this(settings, DnsSettings.SYSTEM);
     }
 
-    /** With {@code dns} telling where host names of peers and TCP connectors are resolved. */
+    /** With {@code dns} telling where host names of peers and of adaptors' servers are resolved. */
     public TransportServer(TransportSettings settings, DnsSettings dns) {
         this.settings = settings;
         this.dns = java.util.Objects.requireNonNull(dns, "dns");
@@ -148,24 +146,18 @@ public final class TransportServer implements AutoCloseable {
         return encodeFailures;
     }
 
-    /**
-     * Starts with a directory that knows only this router's own connectors (until the address table is wired).
-     */
+    /** Starts links and the stream and message planes without protocol adaptors. */
     public void start(CoreEvents core) throws Exception {
-        Supplier<RoutingTable> routes = routes(core);
-        List<String> self = List.of(settings.routerId());
-        Map<String, List<String>> local = new java.util.HashMap<>();
-        for (TcpConnectorSettings connector : settings.tcpConnectors()) {
-            local.put(connector.address(), self);
-        }
-        start(core, new StaticConnectorDirectory(settings.routerId(), local, routes));
+        start(core, List.of());
     }
 
     /**
-     * Binds every inter-router and TCP listener (throws with a clear message if one cannot bind) and starts dialing
-     * peers. {@code directory} tells TCP listeners which routers have connectors for their address.
+     * Binds every inter-router listener, builds the stream and message planes, then starts {@code adaptors} in order
+     * (throws with a clear message if a port cannot be bound, after closing everything) and starts dialing peers.
+     * {@link #close()} closes the adaptors in reverse order. {@code core} is normally a {@link CoreLoop}, which also
+     * gives adaptors its routing view and takes their local consumers.
      */
-    public void start(CoreEvents core, ConnectorDirectory directory) throws Exception {
+    public void start(CoreEvents core, List<ProtocolAdaptor> adaptors) throws Exception {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("transport already started");
         }
@@ -177,27 +169,34 @@ public final class TransportServer implements AutoCloseable {
         controlGroup = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("vanrouter-" + settings.routerId() + "-control", true), factory);
         EventLoop controlLoop = controlGroup.next();
+        Class<? extends ServerChannel> serverType = epoll ? EpollServerSocketChannel.class
+                : NioServerSocketChannel.class;
+        Class<? extends SocketChannel> socketType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         resolvers = DnsResolvers.create(dns, epoll ? EpollDatagramChannel.class : NioDatagramChannel.class,
-                epoll ? EpollSocketChannel.class : NioSocketChannel.class);
-        StreamRouter streamRouter = new StreamRouter(settings.routerId(), routes(core));
+                socketType);
+        RoutingView routing = core instanceof RoutingView view ? view : RoutingView.empty(settings.routerId());
+        StreamRouter streamRouter = new StreamRouter(settings.routerId(), routing::routingTable);
         streams = streamRouter;
-        MessageRouter messageRouter = messageRouter(core);
+        MessageRouter messageRouter = new MessageRouter(settings.routerId(), settings.instance(),
+                settings.maxFrameBytes(), routing::routingTable, routing::addressView, registry);
         messageRouter.start(group.next());
         messages = messageRouter;
         dataDialer = new DataConnectionDialer(group, linkBootstrap(epoll));
         LinkEnvironment env = LinkEnvironment.create(settings, registry, core, counters, channels, streamRouter,
                 messageRouter).withConnections(controlLoop, dataConnections, dataDialer);
         encodeFailures = env.encoder().failures();
+        synchronized (this.adaptors) {
+            this.adaptors.addAll(adaptors);
+        }
         try {
             for (Endpoint endpoint : settings.listen()) {
-                listeners.add(bind(env, endpoint, epoll ? EpollServerSocketChannel.class
-                        : NioServerSocketChannel.class));
+                listeners.add(bind(env, endpoint, serverType));
             }
-            TcpAdaptor adaptor = new TcpAdaptor(settings.tcpListeners(), settings.tcpConnectors(), directory,
-                    streamRouter);
-            tcp = adaptor;
-            adaptor.start(group, epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class,
-                    epoll ? EpollSocketChannel.class : NioSocketChannel.class, resolvers);
+            AdaptorContext context = new AdaptorContext(settings.routerId(), group, serverType, socketType, resolvers,
+                    streamRouter, messageRouter, routing, localConsumers(core));
+            for (ProtocolAdaptor adaptor : adaptors) {
+                adaptor.start(context);
+            }
         } catch (Exception e) {
             close();
             throw e;
@@ -220,13 +219,22 @@ public final class TransportServer implements AutoCloseable {
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
     }
 
-    /** The core's routing table when {@code core} is a {@link CoreLoop}; otherwise an empty one (tests). */
-    private Supplier<RoutingTable> routes(CoreEvents core) {
-        if (core instanceof CoreLoop loop) {
-            return loop::routingTable;
+    /** The core as adaptors announce local consumers to it; a core that takes none refuses them (a wiring error). */
+    private static LocalConsumers localConsumers(CoreEvents core) {
+        if (core instanceof LocalConsumers consumers) {
+            return consumers;
         }
-        RoutingTable empty = RoutingTable.empty(settings.routerId());
-        return () -> empty;
+        return new LocalConsumers() {
+            @Override
+            public void submitAddConsumer(Address address) {
+                throw new IllegalStateException("this core takes no local consumers (" + address + ")");
+            }
+
+            @Override
+            public void submitRemoveConsumer(Address address) {
+                throw new IllegalStateException("this core takes no local consumers (" + address + ")");
+            }
+        };
     }
 
     /** Live streams at this router (listener, transit and connector side), oldest first. Any thread. */
@@ -235,53 +243,14 @@ public final class TransportServer implements AutoCloseable {
         return router == null ? List.of() : router.views();
     }
 
-    /** TCP connection counters per address. Any thread. */
-    public List<TcpAddressCounters> tcpCounters() {
-        TcpAdaptor adaptor = tcp;
-        return adaptor == null ? List.of() : adaptor.counters().views();
-    }
-
-    /** Bound addresses of the TCP listeners, in configuration order (useful with port 0). */
-    public List<InetSocketAddress> tcpListenerAddresses() {
-        TcpAdaptor adaptor = tcp;
-        return adaptor == null ? List.of() : adaptor.listenerAddresses();
-    }
-
     /** The data plane, for tests and status; null before {@link #start}. */
     public StreamRouter streamRouter() {
         return streams;
     }
 
-    /** The TCP adaptor, for tests and status; null before {@link #start}. */
-    public TcpAdaptor tcpAdaptor() {
-        return tcp;
-    }
-
-    /** The message plane reads the core's routing table and address view (empty ones when not a CoreLoop). */
-    private MessageRouter messageRouter(CoreEvents core) {
-        if (core instanceof CoreLoop loop) {
-            return new MessageRouter(settings.routerId(), settings.instance(), settings.maxFrameBytes(),
-                    loop::routingTable, loop::addressView, registry);
-        }
-        RoutingTable routes = RoutingTable.empty(settings.routerId());
-        AddressSnapshotView view = AddressSnapshotView.empty(settings.routerId(), AddressRules.none());
-        return new MessageRouter(settings.routerId(), settings.instance(), settings.maxFrameBytes(), () -> routes,
-                () -> view, registry);
-    }
-
     /** The message plane (MESSAGE frames); null before {@link #start}. */
     public MessageRouter messageRouter() {
         return messages;
-    }
-
-    /** The server channel class adaptors should bind with (epoll when available). */
-    public Class<? extends ServerChannel> serverChannelType() {
-        return Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    }
-
-    /** The event loops of links (and of adaptors that share them); null before {@link #start}. */
-    public EventLoopGroup eventLoops() {
-        return group;
     }
 
     private Channel bind(LinkEnvironment env, Endpoint endpoint, Class<? extends ServerChannel> type)
@@ -356,7 +325,8 @@ public final class TransportServer implements AutoCloseable {
     }
 
     /**
-     * Stops dialers and listeners, sends CLOSE SHUTDOWN on every link (REFUSE on connections mid-handshake), waits
+     * Stops dialers and listeners, closes the adaptors in reverse start order (so they stop accepting before streams
+     * are reset), resets every stream, sends CLOSE SHUTDOWN on every link (REFUSE on connections mid-handshake), waits
      * briefly for those frames to drain, then stops the event loops. Idempotent.
      */
     @Override
@@ -374,10 +344,7 @@ public final class TransportServer implements AutoCloseable {
         synchronized (listeners) {
             listeners.forEach(listener -> listener.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS));
         }
-        TcpAdaptor adaptor = tcp;
-        if (adaptor != null) {
-            adaptor.close();
-        }
+        closeAdaptors();
         StreamRouter router = streams;
         if (router != null) {
             router.shutdown();
@@ -404,5 +371,21 @@ public final class TransportServer implements AutoCloseable {
             }
         }
         LOG.info("[{}] inter-router transport closed", settings.routerId());
+    }
+
+    /** Reverse start order; one adaptor failing to close does not keep the others, or the links, open. */
+    private void closeAdaptors() {
+        List<ProtocolAdaptor> toClose;
+        synchronized (adaptors) {
+            toClose = new ArrayList<>(adaptors);
+        }
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            ProtocolAdaptor adaptor = toClose.get(i);
+            try {
+                adaptor.close();
+            } catch (RuntimeException e) {
+                LOG.error("[{}] closing the {} adaptor failed; continuing", settings.routerId(), adaptor.name(), e);
+            }
+        }
     }
 }

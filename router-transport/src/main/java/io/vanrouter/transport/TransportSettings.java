@@ -1,12 +1,10 @@
 package io.vanrouter.transport;
 
-import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
-import io.vanrouter.transport.adaptor.tcp.TcpListenerSettings;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Validated settings of the inter-router transport.
+ * Validated settings of the inter-router transport. Protocol adaptors carry their own settings.
  *
  * @param routerId               this router's id (sent in the handshake)
  * @param instance               this process's boot id (sent in the handshake)
@@ -18,8 +16,6 @@ import java.util.Objects;
  * @param maxFrameBytes          largest frame accepted; a larger one closes the link
  * @param reconnectInitialMillis first reconnect delay after a failed or lost outgoing link
  * @param reconnectMaxMillis     cap of the exponential reconnect backoff
- * @param tcpListeners           TCP adaptor listeners (address, host, port, distribution)
- * @param tcpConnectors          TCP adaptor connectors (address, host, port)
  */
 public record TransportSettings(
         String routerId,
@@ -31,9 +27,7 @@ public record TransportSettings(
         long handshakeTimeoutMillis,
         int maxFrameBytes,
         long reconnectInitialMillis,
-        long reconnectMaxMillis,
-        List<TcpListenerSettings> tcpListeners,
-        List<TcpConnectorSettings> tcpConnectors) {
+        long reconnectMaxMillis) {
 
     public static final long HANDSHAKE_TIMEOUT_MILLIS_DEFAULT = 10_000;
     public static final int MAX_FRAME_BYTES_DEFAULT = 1 << 20;
@@ -46,22 +40,6 @@ public record TransportSettings(
         Objects.requireNonNull(mode, "mode");
         listen = List.copyOf(listen);
         peers = List.copyOf(peers);
-        tcpListeners = List.copyOf(tcpListeners);
-        tcpConnectors = List.copyOf(tcpConnectors);
-    }
-
-    /** Settings without TCP listeners or connectors. */
-    public TransportSettings(String routerId, long instance, String network, RouterMode mode, List<Endpoint> listen,
-            List<Endpoint> peers, long handshakeTimeoutMillis, int maxFrameBytes, long reconnectInitialMillis,
-            long reconnectMaxMillis) {
-        this(routerId, instance, network, mode, listen, peers, handshakeTimeoutMillis, maxFrameBytes,
-                reconnectInitialMillis, reconnectMaxMillis, List.of(), List.of());
-    }
-
-    /** These settings with the given TCP listeners and connectors. */
-    public TransportSettings withTcp(List<TcpListenerSettings> listeners, List<TcpConnectorSettings> connectors) {
-        return new TransportSettings(routerId, instance, network, mode, listen, peers, handshakeTimeoutMillis,
-                maxFrameBytes, reconnectInitialMillis, reconnectMaxMillis, listeners, connectors);
     }
 
     /** Settings with every limit and interval at its default. */

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
+import io.vanrouter.core.path.RoutingTable;
+import io.vanrouter.transport.adaptor.tcp.StaticConnectorDirectory;
+import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpListenerSettings;
+import io.vanrouter.transport.adaptor.tcp.TcpSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -14,7 +18,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,13 +49,13 @@ class DnsResolutionTest {
         dns.close();
     }
 
-    private record Router(TransportServer server, RecordingCore core) {
+    private record Router(TransportServer server, RecordingCore core, TcpAdaptor tcp) {
         int linkPort() {
             return server.boundAddresses().get(0).getPort();
         }
 
         int tcpPort() {
-            return server.tcpListenerAddresses().get(0).getPort();
+            return tcp.listenerAddresses().get(0).getPort();
         }
     }
 
@@ -58,12 +64,17 @@ class DnsResolutionTest {
         List<TcpListenerSettings> listeners = connectors.isEmpty() ? List.of()
                 : List.of(new TcpListenerSettings("svc", "127.0.0.1", 0));
         TransportSettings settings = new TransportSettings(id, 1, "test", RouterMode.INTERIOR, listen, peers, 5_000,
-                TransportSettings.MAX_FRAME_BYTES_DEFAULT, 50, 500).withTcp(listeners, connectors);
+                TransportSettings.MAX_FRAME_BYTES_DEFAULT, 50, 500);
         TransportServer server = new TransportServer(settings, DnsSettings.nameServer(dns.address()));
         closeables.add(server);
         RecordingCore core = new RecordingCore();
-        server.start(core);
-        return new Router(server, core);
+        // This router's own connectors only: there is no core thread to advertise them.
+        Map<String, List<String>> local = new HashMap<>();
+        connectors.forEach(connector -> local.put(connector.address(), List.of(id)));
+        TcpAdaptor tcp = new TcpAdaptor(new TcpSettings(listeners, connectors),
+                new StaticConnectorDirectory(id, local, () -> RoutingTable.empty(id)));
+        server.start(core, List.of(tcp));
+        return new Router(server, core, tcp);
     }
 
     private Router tcpRouter(String host, int port) throws Exception {

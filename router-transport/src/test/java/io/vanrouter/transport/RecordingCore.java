@@ -1,11 +1,13 @@
 package io.vanrouter.transport;
 
+import io.vanrouter.core.address.Address;
 import io.vanrouter.core.message.ControlMessage;
+import io.vanrouter.transport.adaptor.LocalConsumers;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Records what the transport tells the core. Any thread. */
-public final class RecordingCore implements CoreEvents {
+/** Records what the transport and its adaptors tell the core. Any thread. */
+public final class RecordingCore implements CoreEvents, LocalConsumers {
     public record LinkUp(long linkId, String peerId, long peerInstance, int cost) {
     }
 
@@ -19,6 +21,8 @@ public final class RecordingCore implements CoreEvents {
     public final List<LinkDown> downs = new CopyOnWriteArrayList<>();
     public final List<Message> messages = new CopyOnWriteArrayList<>();
     public final List<Long> activity = new CopyOnWriteArrayList<>();
+    /** Local consumers announced, in order; a removal is recorded as {@code "-" + address}. */
+    public final List<String> consumers = new CopyOnWriteArrayList<>();
 
     @Override
     public void submitLinkUp(long linkId, String peerId, long peerInstance, int cost) {
@@ -38,6 +42,16 @@ public final class RecordingCore implements CoreEvents {
     @Override
     public void submitLinkActivity(long linkId) {
         activity.add(linkId);
+    }
+
+    @Override
+    public void submitAddConsumer(Address address) {
+        consumers.add(address.toString());
+    }
+
+    @Override
+    public void submitRemoveConsumer(Address address) {
+        consumers.add("-" + address);
     }
 
     /** Links reported up and not yet down. */

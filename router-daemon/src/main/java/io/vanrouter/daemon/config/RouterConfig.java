@@ -7,6 +7,7 @@ import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.TransportSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpListenerSettings;
+import io.vanrouter.transport.adaptor.tcp.TcpSettings;
 import io.vanrouter.transport.adaptor.mqtt.MqttSettings;
 import java.nio.file.Path;
 import java.util.List;
@@ -106,6 +107,11 @@ public record RouterConfig(
     public TransportSettings transportSettings(long instance) {
         return new TransportSettings(routerId, instance, network, mode, listen, peers,
                 routing.handshakeTimeoutMillis(), routing.maxFrameBytes(), routing.reconnectInitialMillis(),
-                routing.reconnectMaxMillis(), tcpListeners, tcpConnectors);
+                routing.reconnectMaxMillis());
+    }
+
+    /** {@code tcp:} the TCP adaptor's listeners and connectors. */
+    public TcpSettings tcpSettings() {
+        return new TcpSettings(tcpListeners, tcpConnectors);
     }
 }

@@ -38,7 +38,7 @@ class TcpConfigTest {
             assertThat(c.host()).isEqualTo("10.0.0.5");
             assertThat(c.port()).isEqualTo(80);
         });
-        assertThat(config.transportSettings(1).tcpListeners()).hasSize(2);
+        assertThat(config.tcpSettings().listeners()).hasSize(2);
     }
 
     @Test

@@ -1,172 +1,67 @@
 package io.vanrouter.transport.adaptor.mqtt;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.mqtt.MqttDecoder;
-import io.netty.handler.codec.mqtt.MqttEncoder;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.GlobalEventExecutor;
-import io.vanrouter.core.address.Address;
-import io.vanrouter.transport.message.MessageCounters;
-import io.vanrouter.transport.message.MessageRouter;
-import io.vanrouter.transport.netty.ApplicationSockets;
-import io.vanrouter.transport.netty.Errors;
-import io.vanrouter.transport.netty.ExceptionHandler;
+import io.vanrouter.transport.adaptor.AdaptorContext;
+import io.vanrouter.transport.adaptor.LocalConsumers;
+import io.vanrouter.transport.adaptor.ProtocolAdaptor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The MQTT listener of one router: accepts MQTT 3.1.1 and 5 clients on the transport's event loops, turns their
- * subscriptions into local consumers of the address layer and their publishes into messages of the
- * {@link MessageRouter}, which in turn delivers to them. Not a broker: no retained messages, no persistent sessions.
+ * The MQTT adaptor as a plug-in: uses the message plane only. At start it builds its {@link MqttListener} on the
+ * context's message router (which then delivers to local subscribers through it) and announces each filter's first
+ * and last local subscriber to {@link LocalConsumers}.
  *
- * <p>Any thread.
+ * <p>{@link #start} and {@link #close} on the caller's thread; views from any thread.
  */
-public final class MqttAdaptor implements AutoCloseable {
-    static final Logger LOG = LoggerFactory.getLogger("vanrouter.adaptor.mqtt");
-    static final String IDLE = "idle";
-    /** Per-client socket water marks: a client above the high mark is not written to until it drains. */
-    public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 << 10, 128 << 10);
-
+public final class MqttAdaptor implements ProtocolAdaptor {
     private final MqttSettings settings;
-    private final MessageRouter router;
-    private final LocalSubscriptions subscriptions;
     private final MqttCounters counters = new MqttCounters();
-    private final Map<String, MqttConnectionHandler> clients = new ConcurrentHashMap<>();
-    private final Map<MqttConnectionHandler, ChannelHandlerContext> contexts = new ConcurrentHashMap<>();
-    private final ChannelGroup channels = new DefaultChannelGroup("mqtt", GlobalEventExecutor.INSTANCE);
-    private final AtomicLong connectionIds = new AtomicLong();
-    private final ExceptionHandler exceptions;
-    private volatile Channel listener;
+    private volatile MqttListener listener;
 
-    /**
-     * @param addConsumer    told when a filter gets its first local subscriber ({@code CoreLoop::submitAddConsumer})
-     * @param removeConsumer told when it loses its last one
-     */
-    public MqttAdaptor(MqttSettings settings, MessageRouter router, Consumer<Address> addConsumer,
-            Consumer<Address> removeConsumer) {
+    public MqttAdaptor(MqttSettings settings) {
         this.settings = settings;
-        this.router = router;
-        this.subscriptions = new LocalSubscriptions(addConsumer, removeConsumer);
-        this.exceptions = new ExceptionHandler(router.self());
-        router.localDelivery(subscriptions);
     }
 
-    /** Binds the listener (throws with a clear message when it cannot). */
-    public void start(EventLoopGroup group, Class<? extends ServerChannel> type) throws IOException {
-        ChannelFuture bound = new ServerBootstrap().group(group).channel(type)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .option(ChannelOption.SO_RCVBUF, ApplicationSockets.RECEIVE_BUFFER_BYTES) // inherited by clients, before listen
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(clientInitializer())
-                .bind(settings.host(), settings.port()).awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            throw new IOException("cannot listen for MQTT on " + settings.host() + ":" + settings.port() + ": "
-                    + Errors.describe(bound.cause()), bound.cause());
+    @Override
+    public String name() {
+        return "mqtt";
+    }
+
+    /** Binds the MQTT listener (throws with a clear message when it cannot). */
+    @Override
+    public void start(AdaptorContext context) throws IOException {
+        if (listener != null) {
+            throw new IllegalStateException("mqtt adaptor already started");
         }
-        listener = bound.channel();
-        LOG.info("[{}] listening for MQTT clients on {}", routerId(), boundAddress());
+        LocalConsumers consumers = context.consumers();
+        MqttListener started = new MqttListener(settings, context.messages(), consumers::submitAddConsumer,
+                consumers::submitRemoveConsumer, counters);
+        listener = started; // before binding, so that close() after a failed bind still finds it
+        started.start(context.eventLoops(), context.serverChannelType());
     }
 
-    /** The pipeline of one client connection (tests run it on an EmbeddedChannel). */
-    ChannelInitializer<Channel> clientInitializer() {
-        return new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                channels.add(ch);
-                String key = "c" + connectionIds.incrementAndGet();
-                ch.pipeline().addLast("mqttDecoder", new MqttDecoder(settings.maxMessageBytes()));
-                ch.pipeline().addLast("mqttEncoder", MqttEncoder.INSTANCE);
-                ch.pipeline().addLast(IDLE, new IdleStateHandler(settings.connectTimeoutMillis(), 0, 0,
-                        TimeUnit.MILLISECONDS));
-                ch.pipeline().addLast("mqtt", new MqttConnectionHandler(MqttAdaptor.this, key));
-                ch.pipeline().addLast("exceptions", exceptions);
-            }
-        };
-    }
-
+    /** Where the listener is bound, or null before {@link #start}. */
     public InetSocketAddress boundAddress() {
-        Channel channel = listener;
-        return channel == null ? null : (InetSocketAddress) channel.localAddress();
+        MqttListener current = listener;
+        return current == null ? null : current.boundAddress();
     }
 
+    /** Connection and packet counters. */
     public MqttCounters counters() {
         return counters;
     }
 
-    /** The message plane's per-topic counters, where sessions count the messages they drop. */
-    MessageCounters topicCounters() {
-        return router.counters();
-    }
-
     public int connectedClients() {
-        return clients.size();
-    }
-
-    MqttSettings settings() {
-        return settings;
-    }
-
-    MessageRouter router() {
-        return router;
-    }
-
-    LocalSubscriptions subscriptions() {
-        return subscriptions;
-    }
-
-    String routerId() {
-        return router.self();
-    }
-
-    String assignClientId() {
-        return "vanrouter-" + routerId() + "-" + connectionIds.incrementAndGet();
-    }
-
-    /** A CONNECT was accepted: an older connection with the same client id is taken over. */
-    void connected(String clientId, MqttConnectionHandler handler) {
-        MqttConnectionHandler previous = clients.put(clientId, handler);
-        if (previous != null) {
-            ChannelHandlerContext ctx = contexts.get(previous);
-            if (ctx != null) {
-                ctx.executor().execute(() -> previous.takenOver(ctx));
-            }
-        }
-    }
-
-    void context(MqttConnectionHandler handler, ChannelHandlerContext ctx) {
-        contexts.put(handler, ctx);
-    }
-
-    void disconnected(String clientId, MqttConnectionHandler handler) {
-        clients.remove(clientId, handler);
-        contexts.remove(handler);
+        MqttListener current = listener;
+        return current == null ? 0 : current.connectedClients();
     }
 
     /** Stops listening and closes every client connection. */
     @Override
     public void close() {
-        Channel channel = listener;
-        if (channel != null) {
-            channel.close().awaitUninterruptibly(2_000);
+        MqttListener current = listener;
+        if (current != null) {
+            current.close();
         }
-        channels.close().awaitUninterruptibly(2_000);
     }
 }

@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>One per channel; owning event loop.
  */
 final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
-    private final MqttAdaptor adaptor;
+    private final MqttListener listener;
     private final String key;
     private MqttSession session;
     private MqttVersion version = MqttVersion.MQTT_3_1_1;
@@ -51,8 +51,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private record Will(String topic, byte[] payload, int qos) {
     }
 
-    MqttConnectionHandler(MqttAdaptor adaptor, String key) {
-        this.adaptor = adaptor;
+    MqttConnectionHandler(MqttListener listener, String key) {
+        this.listener = listener;
         this.key = key;
     }
 
@@ -83,8 +83,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             case PUBACK -> session.onPubAck(((MqttMessageIdVariableHeader) m.variableHeader()).messageId());
             case PUBREL -> ctx.writeAndFlush(MqttReplies.reply(MqttMessageType.PUBCOMP,
                     ((MqttMessageIdVariableHeader) m.variableHeader()).messageId()), ctx.voidPromise());
-            case SUBSCRIBE -> MqttSubscriptions.onSubscribe(ctx, adaptor, session, m, v5());
-            case UNSUBSCRIBE -> MqttSubscriptions.onUnsubscribe(ctx, adaptor, session, m, v5());
+            case SUBSCRIBE -> MqttSubscriptions.onSubscribe(ctx, listener, session, m, v5());
+            case UNSUBSCRIBE -> MqttSubscriptions.onUnsubscribe(ctx, listener, session, m, v5());
             case PINGREQ -> ctx.writeAndFlush(MqttReplies.pingResp(), ctx.voidPromise());
             case DISCONNECT -> onDisconnect(ctx, m);
             default -> {
@@ -109,7 +109,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
                         "empty client id without clean session");
                 return;
             }
-            assigned = adaptor.assignClientId();
+            assigned = listener.assignClientId();
             requested = assigned;
         }
         clientId = requested;
@@ -122,8 +122,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
                     Math.min(1, header.willQos()));
         }
         if (!header.isCleanSession()) {
-            MqttAdaptor.LOG.debug("[{}] client {} asked for a persistent session: this router keeps none, "
-                    + "connected as a clean session", adaptor.routerId(), clientId);
+            MqttListener.LOG.debug("[{}] client {} asked for a persistent session: this router keeps none, "
+                    + "connected as a clean session", listener.routerId(), clientId);
         }
         int receiveMaximum = MqttSession.INFLIGHT_MAX_V3;
         boolean expiryRequested = false;
@@ -134,19 +134,19 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             var expiry = props.getProperty(MqttProperties.SESSION_EXPIRY_INTERVAL);
             expiryRequested = expiry != null && ((Integer) expiry.value()) != 0;
         }
-        session = new MqttSession(key, clientId, ctx.channel(), receiveMaximum, adaptor.counters(),
-                adaptor.topicCounters());
-        adaptor.subscriptions().register(session);
-        adaptor.context(this, ctx);
-        adaptor.connected(clientId, this);
+        session = new MqttSession(key, clientId, ctx.channel(), receiveMaximum, listener.counters(),
+                listener.topicCounters());
+        listener.subscriptions().register(session);
+        listener.context(this, ctx);
+        listener.connected(clientId, this);
         int keepAlive = header.keepAliveTimeSeconds();
         long idleMillis = keepAlive == 0 ? 0 : keepAlive * 1_500L;
-        ctx.pipeline().replace(MqttAdaptor.IDLE, MqttAdaptor.IDLE,
+        ctx.pipeline().replace(MqttListener.IDLE, MqttListener.IDLE,
                 new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
-        adaptor.counters().connections.incrementAndGet();
-        ctx.writeAndFlush(MqttReplies.connAccepted(v5(), adaptor.settings(), v5() ? assigned : null,
+        listener.counters().connections.incrementAndGet();
+        ctx.writeAndFlush(MqttReplies.connAccepted(v5(), listener.settings(), v5() ? assigned : null,
                 expiryRequested));
-        MqttAdaptor.LOG.debug("[{}] client {} connected from {} ({})", adaptor.routerId(), clientId,
+        MqttListener.LOG.debug("[{}] client {} connected from {} ({})", listener.routerId(), clientId,
                 ctx.channel().remoteAddress(), version);
     }
 
@@ -176,22 +176,22 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         int packetId = publish.variableHeader().packetId();
-        if (qos > 0 && inboundUnacked.incrementAndGet() > adaptor.settings().receiveMaximum() && v5()) {
+        if (qos > 0 && inboundUnacked.incrementAndGet() > listener.settings().receiveMaximum() && v5()) {
             publish.release();
             fail(ctx, MqttReasonCodes.Disconnect.RECEIVE_MAXIMUM_EXCEEDED, "more than "
-                    + adaptor.settings().receiveMaximum() + " unacknowledged QoS 1 publishes");
+                    + listener.settings().receiveMaximum() + " unacknowledged QoS 1 publishes");
             return;
         }
-        adaptor.counters().publishesIn.incrementAndGet();
+        listener.counters().publishesIn.incrementAndGet();
         MessageFrame frame = new MessageFrame(Math.min(qos, 1), false, MessageFrame.HOPS_INITIAL,
-                adaptor.routerId(), adaptor.router().nextMessageId(), topic, "", "", publish.payload());
+                listener.routerId(), listener.router().nextMessageId(), topic, "", "", publish.payload());
         Runnable onDone = qos == 0 ? null : () -> ctx.executor().execute(() -> {
             inboundUnacked.decrementAndGet();
             ctx.writeAndFlush(qos == 1 ? MqttReplies.pubAck(packetId)
                     : MqttReplies.reply(MqttMessageType.PUBREC, packetId), ctx.voidPromise());
         });
         List<Blocker> blockers = new ArrayList<>(0);
-        adaptor.router().publish(frame, onDone, blockers);
+        listener.router().publish(frame, onDone, blockers);
         if (!blockers.isEmpty()) {
             pause(ctx, blockers);
         }
@@ -205,18 +205,18 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private String tooLargeForLinks(String topic, int payloadBytes) {
         int topicBytes = ByteBufUtil.utf8Bytes(topic);
         long frameBytes = MessageCodec.frameBytesMax(topicBytes, payloadBytes);
-        int limit = adaptor.router().maxFrameBytes();
+        int limit = listener.router().maxFrameBytes();
         if (frameBytes <= limit) {
             return null;
         }
-        adaptor.counters().tooLargeForLinks.incrementAndGet();
+        listener.counters().tooLargeForLinks.incrementAndGet();
         return "a topic of " + topicBytes + " bytes with a payload of " + payloadBytes + " bytes: its MESSAGE frame"
                 + " (up to " + frameBytes + " bytes) exceeds routing.maxFrameBytes (" + limit + ")";
     }
 
     /** Stops reading this publisher until everything it just fed is clear again. */
     private void pause(ChannelHandlerContext ctx, List<Blocker> blockers) {
-        adaptor.counters().publisherPauses.incrementAndGet();
+        listener.counters().publisherPauses.incrementAndGet();
         pauses++;
         ctx.channel().config().setAutoRead(false);
         AtomicInteger left = new AtomicInteger(blockers.size());
@@ -244,12 +244,12 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
             if (session == null) {
-                MqttAdaptor.LOG.info("[{}] MQTT connection from {} sent no CONNECT in {} ms: closing",
-                        adaptor.routerId(), ctx.channel().remoteAddress(), adaptor.settings().connectTimeoutMillis());
+                MqttListener.LOG.info("[{}] MQTT connection from {} sent no CONNECT in {} ms: closing",
+                        listener.routerId(), ctx.channel().remoteAddress(), listener.settings().connectTimeoutMillis());
                 ctx.close();
                 return;
             }
-            adaptor.counters().keepAliveTimeouts.incrementAndGet();
+            listener.counters().keepAliveTimeouts.incrementAndGet();
             fail(ctx, MqttReasonCodes.Disconnect.KEEP_ALIVE_TIMEOUT, "nothing received for 1.5 x keep-alive");
             return;
         }
@@ -267,9 +267,9 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (session != null) {
-            adaptor.subscriptions().unregister(session);
+            listener.subscriptions().unregister(session);
             session.close();
-            adaptor.disconnected(clientId, this);
+            listener.disconnected(clientId, this);
             if (!cleanDisconnect && will != null) {
                 sendWill();
             }
@@ -280,12 +280,12 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private void sendWill() {
         String tooLarge = tooLargeForLinks(will.topic(), will.payload().length);
         if (tooLarge != null) {
-            MqttAdaptor.LOG.warn("[{}] will of MQTT client {} not sent: {}", adaptor.routerId(), clientId, tooLarge);
+            MqttListener.LOG.warn("[{}] will of MQTT client {} not sent: {}", listener.routerId(), clientId, tooLarge);
             return;
         }
-        adaptor.counters().willsSent.incrementAndGet();
-        adaptor.router().publish(new MessageFrame(will.qos(), false, MessageFrame.HOPS_INITIAL, adaptor.routerId(),
-                adaptor.router().nextMessageId(), will.topic(), "", "", Unpooled.wrappedBuffer(will.payload())),
+        listener.counters().willsSent.incrementAndGet();
+        listener.router().publish(new MessageFrame(will.qos(), false, MessageFrame.HOPS_INITIAL, listener.routerId(),
+                listener.router().nextMessageId(), will.topic(), "", "", Unpooled.wrappedBuffer(will.payload())),
                 null, null);
     }
 
@@ -295,7 +295,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void badPacket(ChannelHandlerContext ctx, Throwable cause) {
-        adaptor.counters().badPackets.incrementAndGet();
+        listener.counters().badPackets.incrementAndGet();
         if (cause instanceof MqttUnacceptableProtocolVersionException) {
             refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION,
                     "unacceptable protocol name or version: " + cause.getMessage());
@@ -310,8 +310,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private void refuse(ChannelHandlerContext ctx, MqttConnectReturnCode code, String why) {
         failed = true;
-        adaptor.counters().refused.incrementAndGet();
-        MqttAdaptor.LOG.warn("[{}] MQTT client {} from {} refused: {} ({})", adaptor.routerId(), clientId,
+        listener.counters().refused.incrementAndGet();
+        MqttListener.LOG.warn("[{}] MQTT client {} from {} refused: {} ({})", listener.routerId(), clientId,
                 ctx.channel().remoteAddress(), why, code);
         ctx.writeAndFlush(MqttReplies.connRefused(code)).addListener(ChannelFutureListener.CLOSE);
     }
@@ -322,7 +322,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         failed = true;
-        MqttAdaptor.LOG.warn("[{}] MQTT client {} from {}: {}: disconnecting ({} 0x{})", adaptor.routerId(), clientId,
+        MqttListener.LOG.warn("[{}] MQTT client {} from {}: {}: disconnecting ({} 0x{})", listener.routerId(), clientId,
                 ctx.channel().remoteAddress(), why, reason, Integer.toHexString(reason.byteValue() & 0xFF));
         if (v5() && session != null) {
             ctx.writeAndFlush(MqttReplies.disconnect(reason.byteValue())).addListener(ChannelFutureListener.CLOSE);

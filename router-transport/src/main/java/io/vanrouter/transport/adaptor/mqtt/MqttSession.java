@@ -231,7 +231,7 @@ final class MqttSession {
             if (!closed && queuedBytes.get() >= QUEUE_BYTES_LOW && !waiters.isEmpty()) {
                 slow = true;
                 counters.slowSubscribers.incrementAndGet();
-                MqttAdaptor.LOG.info("[{}] subscriber {} is slow ({} bytes queued for {} ms): publishers no longer "
+                MqttListener.LOG.info("[{}] subscriber {} is slow ({} bytes queued for {} ms): publishers no longer "
                         + "wait for it; past {} bytes its messages are dropped", key, clientId, queuedBytes.get(),
                         STALL_MAX_MILLIS, QUEUE_BYTES_MAX);
                 runWaiters();

@@ -23,7 +23,7 @@ final class MqttSubscriptions {
     private MqttSubscriptions() {
     }
 
-    static void onSubscribe(ChannelHandlerContext ctx, MqttAdaptor adaptor, MqttSession session, MqttMessage m,
+    static void onSubscribe(ChannelHandlerContext ctx, MqttListener listener, MqttSession session, MqttMessage m,
             boolean v5) {
         MqttSubscribeMessage subscribe = (MqttSubscribeMessage) m;
         List<MqttTopicSubscription> filters = subscribe.payload().topicSubscriptions();
@@ -35,27 +35,27 @@ final class MqttSubscriptions {
             try {
                 address = Address.fromMqttSubscription(text);
             } catch (IllegalArgumentException e) {
-                MqttAdaptor.LOG.info("[{}] client {} subscribed to invalid filter '{}': {}", adaptor.routerId(),
+                MqttListener.LOG.info("[{}] client {} subscribed to invalid filter '{}': {}", listener.routerId(),
                         session.clientId, text, e.getMessage());
                 codes[i] = v5 ? SUBACK_TOPIC_FILTER_INVALID : SUBACK_FAILURE;
                 continue;
             }
             int qos = Math.min(filter.qualityOfService().value(), MqttQoS.AT_LEAST_ONCE.value());
-            adaptor.subscriptions().subscribe(session, text, address, qos);
+            listener.subscriptions().subscribe(session, text, address, qos);
             codes[i] = qos;
         }
         ctx.writeAndFlush(MqttReplies.subAck(subscribe.idAndPropertiesVariableHeader().messageId(), codes),
                 ctx.voidPromise());
     }
 
-    static void onUnsubscribe(ChannelHandlerContext ctx, MqttAdaptor adaptor, MqttSession session, MqttMessage m,
+    static void onUnsubscribe(ChannelHandlerContext ctx, MqttListener listener, MqttSession session, MqttMessage m,
             boolean v5) {
         MqttUnsubscribeMessage unsubscribe = (MqttUnsubscribeMessage) m;
         List<Short> codes = new ArrayList<>();
         for (String topic : unsubscribe.payload().topics()) {
             boolean had;
             try {
-                had = adaptor.subscriptions().unsubscribe(session, topic);
+                had = listener.subscriptions().unsubscribe(session, topic);
             } catch (IllegalArgumentException e) {
                 had = false;
             }

@@ -4,7 +4,7 @@ import io.vanrouter.core.address.AddressRoute;
 import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.path.Route;
 import io.vanrouter.core.path.RoutingTable;
-import io.vanrouter.transport.CoreLoop;
+import io.vanrouter.transport.adaptor.RoutingView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +17,9 @@ import java.util.Map;
  * <p>Any thread: reads the core's published snapshots, never blocks.
  */
 public final class AddressTableDirectory implements ConnectorDirectory {
-    private final CoreLoop core;
+    private final RoutingView core;
 
-    public AddressTableDirectory(CoreLoop core) {
+    public AddressTableDirectory(RoutingView core) {
         this.core = core;
     }
 

@@ -1,57 +1,71 @@
 package io.vanrouter.transport.adaptor.tcp;
 
-import io.netty.channel.Channel;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.vanrouter.core.address.Address;
+import io.vanrouter.transport.adaptor.AdaptorContext;
+import io.vanrouter.transport.adaptor.ProtocolAdaptor;
 import io.vanrouter.transport.stream.StreamRouter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * The TCP adaptor of one router: its listeners and connectors, their counters and their sockets. Built and started
- * by {@code TransportServer}.
+ * The TCP adaptor of one router: its listeners and connectors, their counters and their sockets. Uses the stream
+ * plane only: a listener turns each client into a stream toward a connector chosen through its
+ * {@link ConnectorDirectory}; connectors are registered with the {@link StreamRouter} and advertised to the network
+ * as local consumers of their address.
  *
  * <p>{@link #start} and {@link #close} on the caller's thread; views from any thread.
  */
-public final class TcpAdaptor {
-    private final List<TcpListenerSettings> listenerSettings;
-    private final List<TcpConnectorSettings> connectorSettings;
-    private final ConnectorDirectory directory;
-    private final StreamRouter router;
+public final class TcpAdaptor implements ProtocolAdaptor {
+    private final TcpSettings settings;
+    /** Null: the address table of the context's routing view. */
+    private final ConnectorDirectory fixedDirectory;
     private final TcpCounters counters = new TcpCounters();
     private final ChannelGroup sockets = new DefaultChannelGroup("tcp", GlobalEventExecutor.INSTANCE);
     private final List<TcpListener> listeners = new ArrayList<>();
 
-    public TcpAdaptor(List<TcpListenerSettings> listeners, List<TcpConnectorSettings> connectors,
-            ConnectorDirectory directory, StreamRouter router) {
-        this.listenerSettings = List.copyOf(listeners);
-        this.connectorSettings = List.copyOf(connectors);
-        this.directory = directory;
-        this.router = router;
+    /** Listeners find connectors in the address table, as the network advertises them. */
+    public TcpAdaptor(TcpSettings settings) {
+        this.settings = settings;
+        this.fixedDirectory = null;
+    }
+
+    /** Listeners find connectors in {@code directory} (tests: a fixed map). */
+    public TcpAdaptor(TcpSettings settings, ConnectorDirectory directory) {
+        this.settings = settings;
+        this.fixedDirectory = Objects.requireNonNull(directory, "directory");
+    }
+
+    @Override
+    public String name() {
+        return "tcp";
     }
 
     /**
-     * Registers the connectors with the stream router, then binds every listener (throws if one cannot bind).
-     * Connector hosts are resolved by {@code resolvers} at every connection attempt, never here.
+     * Registers the connectors with the stream router and advertises their addresses, then binds every listener
+     * (throws if one cannot bind). Connector hosts are resolved by the context's resolver at every connection attempt,
+     * never here.
      */
-    public void start(EventLoopGroup group, Class<? extends ServerChannel> serverType,
-            Class<? extends Channel> socketType, AddressResolverGroup<InetSocketAddress> resolvers)
-            throws IOException {
-        router.connectors(new TcpConnectors(router.routerId(), connectorSettings, socketType, resolvers, counters,
-                sockets));
-        for (TcpConnectorSettings connector : connectorSettings) {
-            TcpListener.LOG.info("[{}] tcp connector for '{}' to {}:{}", router.routerId(), connector.address(),
+    @Override
+    public void start(AdaptorContext context) throws IOException {
+        StreamRouter router = context.streams();
+        router.connectors(new TcpConnectors(context.routerId(), settings.connectors(), context.socketChannelType(),
+                context.resolvers(), counters, sockets));
+        for (TcpConnectorSettings connector : settings.connectors()) {
+            TcpListener.LOG.info("[{}] tcp connector for '{}' to {}:{}", context.routerId(), connector.address(),
                     connector.host(), connector.port());
+            context.consumers().submitAddConsumer(Address.plain(connector.address()));
         }
-        for (TcpListenerSettings settings : listenerSettings) {
-            TcpListener listener = new TcpListener(settings, router, directory, counters, sockets);
-            listener.bind(group, serverType);
+        ConnectorDirectory directory = fixedDirectory != null ? fixedDirectory
+                : new AddressTableDirectory(context.routing());
+        for (TcpListenerSettings listenerSettings : settings.listeners()) {
+            TcpListener listener = new TcpListener(listenerSettings, router, directory, counters, sockets);
+            listener.bind(context.eventLoops(), context.serverChannelType());
             synchronized (listeners) {
                 listeners.add(listener);
             }
@@ -79,6 +93,7 @@ public final class TcpAdaptor {
     }
 
     /** Stops accepting; live streams are reset by the stream router, their sockets closed with RST. */
+    @Override
     public void close() {
         synchronized (listeners) {
             listeners.forEach(TcpListener::close);

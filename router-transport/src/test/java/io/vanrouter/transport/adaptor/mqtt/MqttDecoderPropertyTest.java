@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Seeded property of the MQTT listener's pipeline (the real initializer of {@link MqttAdaptor} on an EmbeddedChannel):
+ * Seeded property of the MQTT listener's pipeline (the real initializer of {@link MqttListener} on an EmbeddedChannel):
  * a session of valid packets (CONNECT 3.1.1 or 5, PUBLISH QoS 0/1, SUBSCRIBE, UNSUBSCRIBE, PUBACK, PINGREQ,
  * DISCONNECT), mutated and split at random offsets, never throws out of the pipeline, never logs an ERROR (an
  * unexpected exception), and the decoder never holds more than one packet of the configured maximum. Leaks fail the
@@ -41,10 +41,10 @@ class MqttDecoderPropertyTest {
     private static final int FIXED_HEADER_BYTES_MAX = 5;
 
     private final MqttSettings settings = MqttSettings.defaults("127.0.0.1", 0);
-    private final MqttAdaptor adaptor = new MqttAdaptor(settings, new MessageRouter("a", 1,
+    private final MqttListener adaptor = new MqttListener(settings, new MessageRouter("a", 1,
             TransportSettings.MAX_FRAME_BYTES_DEFAULT, () -> RoutingTable.empty("a"),
             () -> AddressSnapshotView.empty("a", AddressRules.none()),
-            new LinkRegistry("a")), address -> { }, address -> { });
+            new LinkRegistry("a")), address -> { }, address -> { }, new MqttCounters());
     private final LogCapture log = new LogCapture("vanrouter");
 
     @AfterEach

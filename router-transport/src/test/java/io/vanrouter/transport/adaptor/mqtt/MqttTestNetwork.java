@@ -2,9 +2,6 @@ package io.vanrouter.transport.adaptor.mqtt;
 
 import static org.awaitility.Awaitility.await;
 
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.vanrouter.core.CoreSettings;
 import io.vanrouter.core.address.AddressRules;
 import io.vanrouter.core.address.TopicRoute;
@@ -74,13 +71,9 @@ final class MqttTestNetwork implements AutoCloseable {
         CoreLoop core = new CoreLoop(CoreSettings.defaults(id, instance).withHello(500, 5_000), rules,
                 server.controlSender());
         core.start();
-        server.start(core);
-        MqttSettings mqttSettings = new MqttSettings("127.0.0.1", 0, maxMessageBytes,
-                MqttSettings.RECEIVE_MAXIMUM_DEFAULT, MqttSettings.CONNECT_TIMEOUT_MILLIS_DEFAULT);
-        MqttAdaptor mqtt = new MqttAdaptor(mqttSettings, server.messageRouter(), core::submitAddConsumer,
-                core::submitRemoveConsumer);
-        mqtt.start(server.eventLoops(), Epoll.isAvailable() ? EpollServerSocketChannel.class
-                : NioServerSocketChannel.class);
+        MqttAdaptor mqtt = new MqttAdaptor(new MqttSettings("127.0.0.1", 0, maxMessageBytes,
+                MqttSettings.RECEIVE_MAXIMUM_DEFAULT, MqttSettings.CONNECT_TIMEOUT_MILLIS_DEFAULT));
+        server.start(core, List.of(mqtt));
         Node node = new Node(id, server, core, mqtt);
         nodes.put(id, node);
         return node;
@@ -119,8 +112,7 @@ final class MqttTestNetwork implements AutoCloseable {
     void stop(String id) {
         Node node = nodes.remove(id);
         if (node != null) {
-            node.mqtt().close();
-            node.server().close();
+            node.server().close(); // closes the MQTT adaptor first
             node.core().close();
         }
     }

@@ -14,17 +14,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Real routers (TransportServer + CoreLoop) on 127.0.0.1 in one JVM, with a static connector directory each. */
+/**
+ * Real routers (TransportServer + CoreLoop + TcpAdaptor) on 127.0.0.1 in one JVM, with a static connector directory
+ * each.
+ */
 final class Routers implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(15);
 
-    record Router(String id, TransportServer server, CoreLoop core) {
+    record Router(String id, TransportServer server, CoreLoop core, TcpAdaptor tcp) {
         int linkPort() {
             return server.boundAddresses().get(0).getPort();
         }
 
         int tcpPort() {
-            return server.tcpListenerAddresses().get(0).getPort();
+            return tcp.listenerAddresses().get(0).getPort();
         }
 
         List<StreamView> streams() {
@@ -32,7 +35,7 @@ final class Routers implements AutoCloseable {
         }
 
         TcpAddressCounters counters(String address) {
-            return server.tcpAdaptor().counters().view(address);
+            return tcp.counters().view(address);
         }
 
         long linkId(String peer) {
@@ -63,12 +66,14 @@ final class Routers implements AutoCloseable {
         }
         TransportSettings settings = new TransportSettings(id, 1, "test", RouterMode.INTERIOR,
                 List.of(new Endpoint("127.0.0.1", 0, 1)), dial, 5_000, TransportSettings.MAX_FRAME_BYTES_DEFAULT, 50,
-                500).withTcp(listeners, connectors);
+                500);
         TransportServer server = new TransportServer(settings).dataConnections(dataConnections);
         CoreLoop core = new CoreLoop(CoreSettings.defaults(id, 1).withHello(100, 1_000), server.controlSender());
         core.start();
-        server.start(core, new StaticConnectorDirectory(id, directory, core::routingTable));
-        Router router = new Router(id, server, core);
+        TcpAdaptor tcp = new TcpAdaptor(new TcpSettings(listeners, connectors),
+                new StaticConnectorDirectory(id, directory, core::routingTable));
+        server.start(core, List.of(tcp));
+        Router router = new Router(id, server, core, tcp);
         routers.add(router);
         return router;
     }
@@ -82,7 +87,7 @@ final class Routers implements AutoCloseable {
     /** Waits until no router has a live stream or an open TCP socket. */
     void awaitIdle() {
         await().atMost(WAIT).until(() -> routers.stream().allMatch(r -> r.streams().isEmpty()
-                && r.server().tcpAdaptor().openSockets() == 0));
+                && r.tcp().openSockets() == 0));
     }
 
     @Override
