@@ -29,7 +29,7 @@ final class ConfigValidator {
     static final List<String> MANAGEMENT_KEYS = List.of("enabled", "host", "port", "allowRemote");
     static final List<String> ROUTING_KEYS = List.of("helloIntervalMillis", "deadIntervalMillis",
             "linkStateRefreshMillis", "linkStateMaxAgeMillis", "handshakeTimeoutMillis", "reconnectInitialMillis",
-            "reconnectMaxMillis", "maxFrameBytes");
+            "reconnectMaxMillis", "maxFrameBytes", "dataConnections");
 
     static final String NETWORK_DEFAULT = "default";
     static final int NAME_BYTES_MAX = 255;
@@ -38,6 +38,8 @@ final class ConfigValidator {
     /** Longest accepted timer: one day. Anything longer is a typo, not a setting. */
     static final long MILLIS_MAX = 86_400_000L;
     static final int FRAME_BYTES_MIN = 4_096;
+    /** More data connections per link than event loops buy nothing; 16 leaves room for large machines. */
+    static final int DATA_CONNECTIONS_MAX = 16;
     static final int FRAME_BYTES_MAX = 64 << 20;
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -238,11 +240,13 @@ final class ConfigValidator {
         long reconnectInitial = millis(s, "reconnectInitialMillis", defaults.reconnectInitialMillis());
         long reconnectMax = millis(s, "reconnectMaxMillis", defaults.reconnectMaxMillis());
         Long frame = s.integer("maxFrameBytes", FRAME_BYTES_MIN, FRAME_BYTES_MAX, false);
+        Long data = s.integer("dataConnections", 0, DATA_CONNECTIONS_MAX, false);
         order(s, "helloIntervalMillis", hello, "deadIntervalMillis", dead, true);
         order(s, "linkStateRefreshMillis", refresh, "linkStateMaxAgeMillis", maxAge, true);
         order(s, "reconnectInitialMillis", reconnectInitial, "reconnectMaxMillis", reconnectMax, false);
         return new RoutingConfig(hello, dead, refresh, maxAge, handshake, reconnectInitial, reconnectMax,
-                frame == null ? defaults.maxFrameBytes() : frame.intValue());
+                frame == null ? defaults.maxFrameBytes() : frame.intValue(),
+                data == null ? defaults.dataConnections() : data.intValue());
     }
 
     /**

@@ -4,6 +4,7 @@ import io.vanrouter.core.CoreSettings;
 import io.vanrouter.core.address.AddressRules;
 import io.vanrouter.transport.Endpoint;
 import io.vanrouter.transport.RouterMode;
+import io.vanrouter.transport.TransportServer;
 import io.vanrouter.transport.TransportSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpListenerSettings;
@@ -88,7 +89,17 @@ public record RouterConfig(
             long handshakeTimeoutMillis,
             long reconnectInitialMillis,
             long reconnectMaxMillis,
-            int maxFrameBytes) {
+            int maxFrameBytes,
+            int dataConnections) {
+
+        /** With the default number of data connections per link. */
+        public RoutingConfig(long helloIntervalMillis, long deadIntervalMillis, long linkStateRefreshMillis,
+                long linkStateMaxAgeMillis, long handshakeTimeoutMillis, long reconnectInitialMillis,
+                long reconnectMaxMillis, int maxFrameBytes) {
+            this(helloIntervalMillis, deadIntervalMillis, linkStateRefreshMillis, linkStateMaxAgeMillis,
+                    handshakeTimeoutMillis, reconnectInitialMillis, reconnectMaxMillis, maxFrameBytes,
+                    TransportServer.DATA_CONNECTIONS_DEFAULT);
+        }
 
         public static RoutingConfig defaults() {
             return new RoutingConfig(CoreSettings.HELLO_INTERVAL_MILLIS_DEFAULT,

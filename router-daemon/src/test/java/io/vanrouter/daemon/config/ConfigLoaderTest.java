@@ -42,7 +42,7 @@ class ConfigLoaderTest {
         assertThat(config.peers()).containsExactly(new Endpoint("127.0.0.1", 55672, 1),
                 new Endpoint("router-b.example.com", 55673, 5));
         assertThat(config.management()).isEqualTo(new ManagementConfig(true, "0.0.0.0", 9292));
-        assertThat(config.routing()).isEqualTo(new RoutingConfig(500, 2000, 10000, 30000, 4000, 50, 50, 65536));
+        assertThat(config.routing()).isEqualTo(new RoutingConfig(500, 2000, 10000, 30000, 4000, 50, 50, 65536, 3));
         assertThat(config.coreSettings(7).helloIntervalMillis()).isEqualTo(500);
         assertThat(config.transportSettings(7).maxFrameBytes()).isEqualTo(65536);
     }
@@ -71,7 +71,8 @@ class ConfigLoaderTest {
                         tuple("peers[2].port", 13, "must be 1..65535, got 70000"),
                         tuple("management.port", 15, "must be 0..65535, got -1"),
                         tuple("routing.helloIntervalMillis", 17, "must be 1..86400000, got 0"),
-                        tuple("routing.maxFrameBytes", 18, "must be 4096..67108864, got 1024"));
+                        tuple("routing.maxFrameBytes", 18, "must be 4096..67108864, got 1024"),
+                        tuple("routing.dataConnections", 19, "must be 0..16, got 17"));
     }
 
     @Test
