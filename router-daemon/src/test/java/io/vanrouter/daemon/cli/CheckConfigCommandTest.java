@@ -32,9 +32,10 @@ class CheckConfigCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
-        assertThat(run.err().lines().toList()).hasSize(7)
+        assertThat(run.err().lines().toList()).hasSize(8)
                 .startsWith(file + ":5: listen[0].port: must be 0..65535, got 65536")
-                .contains(file + ":13: peers[2].port: must be 1..65535, got 70000");
+                .contains(file + ":13: peers[2].port: must be 1..65535, got 70000")
+                .endsWith(file + ":19: routing.dataConnections: must be 0..16, got 17");
     }
 
     @Test
