@@ -67,6 +67,20 @@ bench_busy_warning() {
     awk -v n="$(nproc)" -v msg="$msg" '$1 > n { printf msg, $1, n }' /proc/loadavg
 }
 
+# bench_settle [MAX_SECONDS]: waits (at most MAX_SECONDS, default 180) until the 1-minute load average is at most 1.0
+# per core. The load average lags: a script started right after another benchmark sees that benchmark's own load and
+# would call a quiet machine busy. Returns at once on a quiet machine; says how long it waited.
+bench_settle() {
+    local max=${1:-180} waited=0
+    while awk -v n="$(nproc)" '$1 <= n { exit 1 }' /proc/loadavg && ((waited < max)); do
+        sleep 10
+        waited=$((waited + 10))
+    done
+    if ((waited > 0)); then
+        echo "[$(date +%H:%M:%S)] waited ${waited} s for the load average to settle: $(cut -d' ' -f1 /proc/loadavg)" >&2
+    fi
+}
+
 # bench_load_snapshot PY HELPER: load average and the 5 busiest other processes over one second (Markdown lines).
 bench_load_snapshot() {
     echo "- load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"

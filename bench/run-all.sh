@@ -121,10 +121,12 @@ if runs tcp; then
     if ((quick)); then targs+=(--hold 0); fi
     # The MQTT run has just built the jar.
     if ((!build || built)); then targs+=(--no-build); fi
+    bench_settle # the MQTT run's own load would otherwise mark the TCP report busy
     log "TCP: bench/tcp-benchmark.sh ${targs[*]}"
     "$repo/bench/tcp-benchmark.sh" "${targs[@]}" > "$out/tcp.out" || { status=1; log "the TCP benchmark failed"; }
 fi
 if runs spf; then
+    bench_settle
     mkdir -p "$out/spf"
     spf_args=(-rf json -rff "$out/spf/spf.json")
     if ((quick)); then

@@ -17,6 +17,7 @@
 #   --rounds N    rounds; each round runs every case once on every path, paths in rotated order (default 3)
 #   --quick       smoke run: --seconds 1 --rounds 2 (about 2 minutes with all four paths)
 #   --paths LIST  comma-separated subset of direct,socat,vr-ab,vr-abc (default all)
+#   --cases LIST  comma-separated subset of iperf1,iperf8,redis1,redis1bulk,redis50,wrk50,newconn50 (default all)
 #   --hold N      connections held open through A->B for the peak RSS step (default 1000; 0 skips it)
 #   --no-build    use the existing router-daemon/target/vanrouter.jar instead of building it first
 #   --out DIR     write results.md, raw.csv, configs and logs to DIR (created if needed) instead of a new temp dir
@@ -29,6 +30,7 @@ rounds=3
 hold_n=1000
 build=1
 paths_arg="direct,socat,vr-ab,vr-abc"
+cases_arg="iperf1,iperf8,redis1,redis1bulk,redis50,wrk50,newconn50"
 out_dir=""
 cmdline="bench/tcp-benchmark.sh $*"
 
@@ -42,6 +44,7 @@ while (($#)); do
         --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
         --quick) secs=1; rounds=2; shift ;;
         --paths) paths_arg=${2:?--paths needs a value}; shift 2 ;;
+        --cases) cases_arg=${2:?--cases needs a value}; shift 2 ;;
         --hold) hold_n=${2:?--hold needs a value}; shift 2 ;;
         --no-build) build=0; shift ;;
         --out) out_dir=${2:?--out needs a value}; shift 2 ;;
@@ -402,7 +405,7 @@ measure() {
     fi
 }
 
-cases=(iperf1 iperf8 redis1 redis1bulk redis50 wrk50 newconn50)
+IFS=, read -r -a cases <<< "$cases_arg"
 
 # Warm-up, not recorded: JIT of the routers, connection pools, and the redis request counts (calibration).
 log "warm-up and calibration (not recorded)"
