@@ -156,7 +156,8 @@ public final class RouterDaemon implements AutoCloseable {
             if (n != null && "active".equals(state)) {
                 state = "two-way".equals(n.state()) ? "up" : "init";
             }
-            return new StatusReport.Link(l.linkId(), l.peerId(), state, l.cost(), l.direction(), l.remote(),
+            return new StatusReport.Link(l.linkId(), l.peerId(), state, l.cost(), l.dataConnections(),
+                    l.direction(), l.remote(),
                     l.ageMillis(), n == null ? -1 : n.lastHelloAgeMillis(), l.lastError());
         }).toList();
         return new StatusReport(view.routerId(), config.network(), config.mode().name().toLowerCase(), instance,

@@ -9,6 +9,7 @@ import io.vanrouter.daemon.config.RouterConfig.RoutingConfig;
 import io.vanrouter.daemon.mgmt.StatusReport;
 import io.vanrouter.transport.Endpoint;
 import io.vanrouter.transport.RouterMode;
+import io.vanrouter.transport.TransportServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,6 +83,9 @@ class RouterDaemonTest {
         RouterDaemon a = start("a", peer(b, 3));
 
         await().atMost(CONVERGE).until(() -> route(a, "b").equals("b/3"));
+        // Data connections follow the link (a dials them); status shows them once both ends have them.
+        await().atMost(CONVERGE).until(() -> a.status().get(5, TimeUnit.SECONDS).links().get(0).dataConnections()
+                == TransportServer.DATA_CONNECTIONS_DEFAULT);
         StatusReport report = a.status().get(5, TimeUnit.SECONDS);
         assertThat(report.router()).isEqualTo("a");
         assertThat(report.network()).isEqualTo("test");

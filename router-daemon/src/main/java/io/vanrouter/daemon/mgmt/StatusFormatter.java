@@ -88,11 +88,11 @@ public final class StatusFormatter {
         if (links.isEmpty()) {
             return "  none\n";
         }
-        TextTable table = new TextTable("ID", "PEER", "STATE", "DIR", "REMOTE", "COST", "AGE", "LAST HELLO",
-                "LAST ERROR");
+        TextTable table = new TextTable("ID", "PEER", "STATE", "DIR", "REMOTE", "COST", "DATA", "AGE",
+                "LAST HELLO", "LAST ERROR");
         for (StatusReport.Link link : links) {
             table.row(link.id(), link.peer(), link.state(), link.direction(), link.remote(), link.cost(),
-                    age(link.ageMillis()), age(link.lastHelloAgeMillis()), link.lastError());
+                    link.dataConnections(), age(link.ageMillis()), age(link.lastHelloAgeMillis()), link.lastError());
         }
         return table.render();
     }

@@ -42,9 +42,12 @@ public record StatusReport(
             long linkStateSequence, long linkStateAgeMillis) {
     }
 
-    /** An inter-router link or configured peer; {@code state} as in the transport, plus hello state. */
-    public record Link(long id, String peer, String state, long cost, String direction, String remote,
-            long ageMillis, long lastHelloAgeMillis, String lastError) {
+    /**
+     * An inter-router link or configured peer; {@code state} as in the transport, plus hello state;
+     * {@code dataConnections} beside an active link (docs/protocol.md, section 5.1).
+     */
+    public record Link(long id, String peer, String state, long cost, int dataConnections, String direction,
+            String remote, long ageMillis, long lastHelloAgeMillis, String lastError) {
     }
 
     /**

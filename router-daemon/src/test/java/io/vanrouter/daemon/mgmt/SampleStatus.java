@@ -13,11 +13,11 @@ public final class SampleStatus {
                         new StatusReport.Node("site-b", "site-b", 1, 1, true, 1712345600000L, 7, 2_500),
                         new StatusReport.Node("site-c", "site-b", 2, 2, true, 1712345600001L, 3, 12_000),
                         new StatusReport.Node("site-d", null, -1, 0, false, 1712345600002L, 9, 75_000)),
-                List.of(new StatusReport.Link(1, "site-b", "ACTIVE", 1, "out", "127.0.0.1:55672", 61_000, 400,
+                List.of(new StatusReport.Link(1, "site-b", "ACTIVE", 1, 2, "out", "127.0.0.1:55672", 61_000, 400,
                         null),
-                        new StatusReport.Link(2, "site-c", "ACTIVE", 5, "out", "127.0.0.1:55673", 3_723_000, 900,
+                        new StatusReport.Link(2, "site-c", "ACTIVE", 5, 0, "out", "127.0.0.1:55673", 3_723_000, 900,
                                 null),
-                        new StatusReport.Link(3, null, "CONNECTING", 1, "out", "127.0.0.1:55679", 0, -1,
+                        new StatusReport.Link(3, null, "CONNECTING", 1, 0, "out", "127.0.0.1:55679", 0, -1,
                                 "Connection refused")),
                 List.of());
     }

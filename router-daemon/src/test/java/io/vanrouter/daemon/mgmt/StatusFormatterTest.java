@@ -37,10 +37,10 @@ class StatusFormatterTest {
 
         assertThat(text.lines().toList()).containsExactly(
                 "Links",
-                "ID  PEER    STATE       DIR  REMOTE           COST  AGE    LAST HELLO  LAST ERROR",
-                "1   site-b  ACTIVE      out  127.0.0.1:55672  1     1m 1s  400ms       -",
-                "2   site-c  ACTIVE      out  127.0.0.1:55673  5     1h 2m  900ms       -",
-                "3   -       CONNECTING  out  127.0.0.1:55679  1     0ms    -           Connection refused");
+                "ID  PEER    STATE       DIR  REMOTE           COST  DATA  AGE    LAST HELLO  LAST ERROR",
+                "1   site-b  ACTIVE      out  127.0.0.1:55672  1     2     1m 1s  400ms       -",
+                "2   site-c  ACTIVE      out  127.0.0.1:55673  5     0     1h 2m  900ms       -",
+                "3   -       CONNECTING  out  127.0.0.1:55679  1     0     0ms    -           Connection refused");
     }
 
     @Test

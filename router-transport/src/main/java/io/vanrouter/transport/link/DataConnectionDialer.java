@@ -35,7 +35,8 @@ public final class DataConnectionDialer {
         for (EventExecutor executor : group) {
             loops.add((EventLoop) executor);
         }
-        this.template = template.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, PeerDialer.CONNECT_TIMEOUT_MILLIS);
+        this.template = template.clone()
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, PeerDialer.CONNECT_TIMEOUT_MILLIS);
     }
 
     void bind(LinkEnvironment environment) {

@@ -14,7 +14,7 @@ import io.vanrouter.transport.wire.StreamDataEncoder;
  * What every link handler of one {@code TransportServer} shares. Immutable; its parts are thread-safe.
  *
  * @param channels  every inter-router connection, for orderly shutdown
- * @param dataPlane receives stream frames (TCP adaptor)
+ * @param dataPlane receives stream frames (the stream plane that stream adaptors such as TCP use)
  * @param messages  receives MESSAGE and MESSAGE_ACK frames (MQTT and other message adaptors)
  * @param dataConnections data connections per link this router offers in its HANDSHAKE (0: none)
  * @param dataDialer      dials the data connections of links this router dialed; null when it offers none
