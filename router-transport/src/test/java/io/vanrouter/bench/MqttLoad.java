@@ -297,7 +297,7 @@ public final class MqttLoad {
         public void channelActive(ChannelHandlerContext c) {
             ctx = c;
             c.writeAndFlush(MqttMessageBuilders.connect().clientId(clientId).protocolVersion(MqttVersion.MQTT_3_1_1)
-                    .cleanSession(true).keepAlive(60).build());
+                    .cleanSession(true).keepAlive(0).build()); // no PINGREQ is sent: no keep-alive, for long runs
         }
 
         @Override

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class LinkStreams {
     final ActiveLink link;
     private final Map<Integer, LinkEnd> ends = new ConcurrentHashMap<>();
-    private final Queue<LinkEnd> waitingWritable = new ConcurrentLinkedQueue<>();
+    /** Ends waiting for a connection of the link to become writable, one queue per connection. */
+    private final Map<Channel, Queue<LinkEnd>> waitingWritable = new ConcurrentHashMap<>();
     private final AtomicInteger nextId;
     private volatile boolean down;
     private volatile String downReason;
@@ -96,30 +97,32 @@ final class LinkStreams {
         return ends.size();
     }
 
-    /** Queues {@code end} to be drained when its connection is writable; wakes at once if it already is. */
+    /**
+     * Queues {@code end} to be drained when its connection is writable; wakes at once if it already is (checked after
+     * queueing, so a writability change in between is never missed).
+     */
     void awaitWritable(LinkEnd end) {
-        waitingWritable.add(end);
+        waitingWritable.computeIfAbsent(end.channel(), c -> new ConcurrentLinkedQueue<>()).add(end);
         if (end.channel().isWritable()) {
             wakeWritable(end.channel());
         }
     }
 
     /**
-     * Hands every end waiting for {@code channel} back to its stream's loop, in the order they started waiting; ends
-     * waiting for another connection of the link stay queued.
+     * Hands every end waiting for {@code channel} back to its stream's loop, in the order they started waiting. Each
+     * connection has its own queue: taking ends of other connections out and putting them back would hide them from
+     * a wake-up for their own connection running meanwhile on its loop (a lost wake-up stalls a stream for good).
      */
     void wakeWritable(Channel channel) {
-        List<LinkEnd> others = new ArrayList<>();
-        LinkEnd end;
-        while ((end = waitingWritable.poll()) != null) {
-            if (end.channel() == channel) {
-                LinkEnd waiting = end;
-                waiting.stream.execute(waiting::onWritable);
-            } else {
-                others.add(end);
-            }
+        Queue<LinkEnd> waiting = waitingWritable.get(channel);
+        if (waiting == null) {
+            return;
         }
-        waitingWritable.addAll(others);
+        LinkEnd end;
+        while ((end = waiting.poll()) != null) {
+            LinkEnd woken = end;
+            woken.stream.execute(woken::onWritable);
+        }
     }
 
     /** A data connection closed: removes and returns the ends that used it. */
@@ -130,7 +133,7 @@ final class LinkStreams {
                 lost.add(end);
             }
         }
-        waitingWritable.removeIf(end -> end.channel() == channel);
+        waitingWritable.remove(channel);
         return lost;
     }
 

@@ -96,6 +96,34 @@ class DataConnectionsTest {
         routers.awaitIdle();
     }
 
+    /**
+     * Bulk both ways on several streams at once: the data connections fill up and drain in turn on different loops,
+     * and every end waiting for its connection must be woken (a lost wake-up stalls its stream for good).
+     */
+    @Test
+    void shouldCarryConcurrentBulkBothWaysOnEveryDataConnectionWithoutStalling() throws Exception {
+        line();
+        await().atMost(Routers.WAIT).until(() -> dataConnections(a, "b") == 2 && dataConnections(c, "b") == 2);
+        int clients = 6;
+        List<java.util.concurrent.CompletableFuture<byte[]>> echoes = new java.util.ArrayList<>();
+        List<byte[]> payloads = new java.util.ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            byte[] payload = random(8 << 20, 10 + i);
+            payloads.add(payload);
+            echoes.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Clients.echo(a.tcpPort(), payload);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            }));
+        }
+        for (int i = 0; i < clients; i++) {
+            assertThat(echoes.get(i).get(90, TimeUnit.SECONDS)).as("echo %d", i).isEqualTo(payloads.get(i));
+        }
+        routers.awaitIdle();
+    }
+
     @Test
     void shouldCarryStreamsOnTheLinkWhenAPeerOffersNoDataConnections() throws Exception {
         echo = new EchoServer();
