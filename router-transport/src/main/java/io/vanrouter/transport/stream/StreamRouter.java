@@ -293,11 +293,11 @@ public final class StreamRouter implements LinkDataPlane {
     }
 
     void streamClosed(Stream stream, StreamResetCode code, String text) {
-        live.remove(stream);
         if (code != null) {
-            resets.count(code, text);
+            resets.count(code, text); // before the stream leaves the live set: whoever sees it gone sees it counted
             LOG.debug("[{}] stream {} reset: {}: {}", routerId, stream.serial(), code, text);
         }
+        live.remove(stream);
     }
 
     /** Resets every live stream (router shutting down). Any thread. */

@@ -211,11 +211,12 @@ class TcpLoadTest {
             System.out.printf("link lost: client closed after %d ms (%s)%n", millis, more < 0 ? "reset" : "EOF");
             assertThat(millis).isLessThan(2_000);
         }
-        // Each router on the path counts the reset under its cause, with the reason that reached it.
+        // Each router on the path counts the reset under its cause, with the reason that reached it (counted just
+        // after the client's socket is reset, on the router's loop: awaited).
         for (Router router : List.of(a, b)) {
             io.vanrouter.transport.stream.StreamResets resets = router.server().streamRouter().resets();
-            assertThat(resets.byCode()).as("resets at %s", router.id())
-                    .containsExactly(Map.entry(io.vanrouter.transport.wire.StreamResetCode.LINK_DOWN, 1L));
+            await().atMost(Routers.WAIT).untilAsserted(() -> assertThat(resets.byCode()).as("resets at %s",
+                    router.id()).containsExactly(Map.entry(io.vanrouter.transport.wire.StreamResetCode.LINK_DOWN, 1L)));
             assertThat(resets.describe()).contains("LINK_DOWN x1", "test: link lost");
         }
         routers.awaitIdle();
