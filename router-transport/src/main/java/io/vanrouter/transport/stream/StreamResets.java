@@ -19,8 +19,8 @@ public final class StreamResets {
     private final AtomicReferenceArray<String> lastReasons = new AtomicReferenceArray<>(CODES.length);
 
     void count(StreamResetCode code, String reason) {
+        lastReasons.set(code.ordinal(), reason); // first: a reader that sees the count sees a reason
         counts.incrementAndGet(code.ordinal());
-        lastReasons.set(code.ordinal(), reason);
     }
 
     public long count(StreamResetCode code) {

@@ -160,7 +160,9 @@ class DataConnectionsTest {
         // The link itself never went down: same link, same route; b dials the data connections again.
         assertThat(a.linkId("b")).isEqualTo(linkId);
         assertThat(a.core().routingTable().route("c")).isPresent();
-        assertThat(a.server().streamRouter().resets().byCode()).containsOnlyKeys(StreamResetCode.LINK_DOWN);
+        // Counted on a's loop just after it reset the client: awaited.
+        await().atMost(Routers.WAIT).untilAsserted(() -> assertThat(a.server().streamRouter().resets().byCode())
+                .containsOnlyKeys(StreamResetCode.LINK_DOWN));
         await().atMost(Routers.WAIT).until(() -> dataConnections(a, "b") == 2 && dataConnections(b, "a") == 2);
         byte[] payload = random(50_000, 3);
         assertThat(Clients.echo(a.tcpPort(), payload)).isEqualTo(payload);
