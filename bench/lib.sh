@@ -86,3 +86,24 @@ bench_load_snapshot() {
     echo "- load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
     echo "- busiest other processes at the start (CPU over 1 s): $("$1" "$2" busiest 5 $$)"
 }
+
+# Processes a bench script starts: bench_start runs one in its own session (so forked children go with it), logging
+# to $work/NAME.log, and sets last_pid; bench_cleanup (on EXIT) resumes, stops, then kills them all.
+pids=()
+bench_start() { # bench_start NAME CMD...
+    local name=$1; shift
+    setsid "$@" > "$work/$name.log" 2>&1 < /dev/null &
+    pids+=("$!")
+    last_pid=$!
+}
+bench_cleanup() {
+    local pid
+    for pid in "${pids[@]}"; do kill -CONT "$pid" 2> /dev/null || true; kill -TERM -- "-$pid" 2> /dev/null || true; done
+    for _ in $(seq 50); do
+        local alive=0
+        for pid in "${pids[@]}"; do kill -0 "$pid" 2> /dev/null && alive=1; done
+        ((alive)) || break
+        sleep 0.1
+    done
+    for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2> /dev/null || true; done
+}

@@ -59,21 +59,9 @@ if [[ -n $out_dir ]]; then mkdir -p "$out_dir"; work=$(cd "$out_dir" && pwd); el
 busy_warning=$(bench_busy_warning)
 load_lines=$(bench_load_snapshot python3 "$helper")
 
-pids=()
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do kill -CONT "$pid" 2> /dev/null || true; kill -TERM -- "-$pid" 2> /dev/null || true; done
-    sleep 1
-    for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2> /dev/null || true; done
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
-start() { # start NAME CMD...: in its own session, logging to work/NAME.log
-    local name=$1; shift
-    setsid "$@" > "$work/$name.log" 2>&1 < /dev/null &
-    pids+=("$!")
-    last_pid=$!
-}
+start() { bench_start "$@"; }
 
 if ((build)); then
     log "building router-daemon and the load generator (under the shared Maven lock)"

@@ -97,28 +97,9 @@ if [[ -n $out_dir ]]; then
 else
     work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-tcpbench.XXXXXX")
 fi
-pids=()
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2> /dev/null || true; done
-    for _ in $(seq 50); do
-        local alive=0
-        for pid in "${pids[@]}"; do kill -0 "$pid" 2> /dev/null && alive=1; done
-        ((alive)) || break
-        sleep 0.1
-    done
-    for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2> /dev/null || true; done
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
-
-# start NAME CMD...: runs CMD in its own session (so socat's and nginx's children go with it), logs to work/NAME.log.
-start() {
-    local name=$1; shift
-    setsid "$@" > "$work/$name.log" 2>&1 < /dev/null &
-    pids+=("$!")
-    last_pid=$!
-}
+start() { bench_start "$@"; }
 
 if ((build)) && [[ " ${paths[*]} " == *" vr-"* ]]; then
     log "building router-daemon (under the shared Maven lock)"

@@ -108,15 +108,8 @@ public final class StreamRouter implements LinkDataPlane {
         if (streams == null) {
             return;
         }
-        List<LinkEnd> ends = streams.markConnectionDown(channel);
-        if (!ends.isEmpty()) {
-            LOG.info("[{}] resetting {} stream(s) of link L{} to {}: data connection down", routerId, ends.size(),
-                    link.linkId(), link.peerId());
-        }
-        String text = "data connection of link " + routerId + "->" + link.peerId() + " down: " + reason;
-        for (LinkEnd end : ends) {
-            end.stream.execute(() -> end.stream.abortFrom(end, StreamResetCode.LINK_DOWN, text));
-        }
+        resetLost(link, streams.markConnectionDown(channel), "data connection down",
+                "data connection of link " + routerId + "->" + link.peerId() + " down: " + reason);
     }
 
     @Override
@@ -125,12 +118,16 @@ public final class StreamRouter implements LinkDataPlane {
         if (streams == null) {
             return;
         }
-        List<LinkEnd> ends = streams.markDown(reason);
+        resetLost(link, streams.markDown(reason), "link down",
+                "link " + routerId + "->" + link.peerId() + " down: " + reason);
+    }
+
+    /** Resets, each on its stream's loop, the ends a lost link or data connection carried (one log line). */
+    private void resetLost(ActiveLink link, List<LinkEnd> ends, String what, String text) {
         if (!ends.isEmpty()) {
-            LOG.info("[{}] resetting {} stream(s) of link L{} to {}: link down", routerId, ends.size(),
-                    link.linkId(), link.peerId());
+            LOG.info("[{}] resetting {} stream(s) of link L{} to {}: {}", routerId, ends.size(), link.linkId(),
+                    link.peerId(), what);
         }
-        String text = "link " + routerId + "->" + link.peerId() + " down: " + reason;
         for (LinkEnd end : ends) {
             end.stream.execute(() -> end.stream.abortFrom(end, StreamResetCode.LINK_DOWN, text));
         }
