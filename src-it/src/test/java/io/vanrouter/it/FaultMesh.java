@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Five routers a..e with a {@link FaultProxy} on every inter-router link, and the test's model of which routers and
@@ -35,6 +37,7 @@ final class FaultMesh implements AutoCloseable {
     static final String LINKS_KEY = "links up to";
     static final int HELLO_MILLIS = 200;
     static final int DEAD_MILLIS = 1_000;
+    private static final Pattern PAUSE_LINE = Pattern.compile("this router did not run for (\\d+) ms");
 
     /** An inter-router link: {@code from} dials {@code to} through the link's proxy, at {@code cost}. */
     record Link(String from, String to, int cost) {
@@ -277,6 +280,21 @@ final class FaultMesh implements AutoCloseable {
             }
         }
         return events;
+    }
+
+    /**
+     * Milliseconds the routers logged they themselves did not run (GC pause, SIGSTOP, a starved CPU), summed over all
+     * routers. A stalled router cannot react; the difference across a window is time the protocol could not use.
+     */
+    long loggedPauseMillis() {
+        long total = 0;
+        for (String id : ROUTERS) {
+            Matcher matcher = PAUSE_LINE.matcher(router(id).logText());
+            while (matcher.find()) {
+                total += Long.parseLong(matcher.group(1));
+            }
+        }
+        return total;
     }
 
     @Override
