@@ -21,8 +21,9 @@
 #   --hold N      connections held open through A->B for the peak RSS step (default 1000; 0 skips it)
 #   --no-build    use the existing router-daemon/target/vanrouter.jar instead of building it first
 #   --out DIR     write results.md, raw.csv, configs and logs to DIR (created if needed) instead of a new temp dir
-# Builds with Maven online (BENCH_MVN_ARGS=-o for offline, see bench/lib.sh); installs missing Debian packages when
-# run as root, otherwise prints the apt-get line. See docs/benchmarks.md, section "TCP adaptor".
+# BENCH_ROUTING='key: value; ...' adds a routing: section to the routers' configs (docs/configuration.md), for
+# comparing settings. Builds with Maven online (BENCH_MVN_ARGS=-o for offline, see bench/lib.sh); installs missing
+# Debian packages when run as root, otherwise prints the apt-get line. See docs/benchmarks.md, section "TCP adaptor".
 set -euo pipefail
 
 secs=10
@@ -177,6 +178,10 @@ router_conf() { # router_conf ID LISTEN_PORT MGMT_PORT PEER_PORT|-
     printf 'router:\n  id: %s\n  network: tcpbench\nlisten:\n  - host: 127.0.0.1\n    port: %s\n' "$1" "$2"
     if [[ $4 != - ]]; then printf 'peers:\n  - host: 127.0.0.1\n    port: %s\n' "$4"; fi
     printf 'management:\n  host: 127.0.0.1\n  port: %s\n' "$3"
+    if [[ -n ${BENCH_ROUTING:-} ]]; then # e.g. BENCH_ROUTING='ioThreads: 4; dataConnections: 2'
+        printf 'routing:\n'
+        tr ';' '\n' <<< "$BENCH_ROUTING" | sed 's/^ */  /'
+    fi
 }
 { router_conf a "$link_a" "$mgmt_a" "$link_b"; tcp_section listeners vr-ab vr-abc; } > "$work/router-a.yaml"
 { router_conf b "$link_b" "$mgmt_b" "$link_c"; tcp_section connectors vr-ab; } > "$work/router-b.yaml"

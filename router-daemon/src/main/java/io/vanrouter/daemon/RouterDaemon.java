@@ -60,7 +60,8 @@ public final class RouterDaemon implements AutoCloseable {
         this.instance = instance;
         this.startedMillis = System.currentTimeMillis();
         this.transport = new TransportServer(config.transportSettings(instance))
-                .dataConnections(config.routing().dataConnections());
+                .dataConnections(config.routing().dataConnections())
+                .ioThreads(config.routing().ioThreads());
         this.core = new CoreLoop(config.coreSettings(instance), config.addressRules(), transport.controlSender());
         boolean hasTcp = !config.tcpListeners().isEmpty() || !config.tcpConnectors().isEmpty();
         this.tcp = hasTcp ? new TcpAdaptor(config.tcpSettings()) : null;

@@ -26,6 +26,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ThreadPerTaskExecutor;
 import io.vanrouter.core.address.Address;
 import io.vanrouter.core.port.ControlSender;
 import io.vanrouter.transport.adaptor.AdaptorContext;
@@ -44,6 +45,7 @@ import io.vanrouter.transport.link.TransportCounters;
 import io.vanrouter.transport.message.MessageRouter;
 import io.vanrouter.transport.netty.DnsResolvers;
 import io.vanrouter.transport.netty.Errors;
+import io.vanrouter.transport.netty.LoopLoad;
 import io.vanrouter.transport.stream.StreamRouter;
 import io.vanrouter.transport.stream.StreamView;
 import io.vanrouter.transport.wire.EncodeFailures;
@@ -77,9 +79,10 @@ public final class TransportServer implements AutoCloseable {
 
     /** Pending outbound bytes above which a link stops being writable (the core's senders may check). */
     public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 << 10, 1 << 20);
-    public static final int IO_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    /** Event loops for links' data connections and adaptor sockets, unless configured (routing.ioThreads). */
+    public static final int IO_THREADS_DEFAULT = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
     /** Data connections per link offered by default: one per event loop (docs/protocol.md, section 5.1). */
-    public static final int DATA_CONNECTIONS_DEFAULT = IO_THREADS;
+    public static final int DATA_CONNECTIONS_DEFAULT = IO_THREADS_DEFAULT;
     /** How long {@link #close()} waits for CLOSE frames to drain, then for the event loops to stop. */
     public static final long SHUTDOWN_TIMEOUT_MILLIS = 3_000;
 
@@ -95,6 +98,9 @@ public final class TransportServer implements AutoCloseable {
     private final List<ProtocolAdaptor> adaptors = new ArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile int dataConnections = DATA_CONNECTIONS_DEFAULT;
+    private volatile int ioThreads = IO_THREADS_DEFAULT;
+    /** Places each new channel on the least busy loop of {@link #group}. */
+    private final LoopLoad loopLoad = new LoopLoad();
     private volatile DataConnectionDialer dataDialer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile EventLoopGroup group;
@@ -131,6 +137,15 @@ public final class TransportServer implements AutoCloseable {
         return this;
     }
 
+    /** Event loops for data connections and adaptor sockets (links' control connections have their own). Before {@link #start}. */
+    public TransportServer ioThreads(int loops) {
+        if (loops < 1) {
+            throw new IllegalArgumentException("io threads " + loops + " must be at least 1");
+        }
+        this.ioThreads = loops;
+        return this;
+    }
+
     /** Sends core output on links; valid before {@link #start}. */
     public ControlSender controlSender() {
         return sender;
@@ -164,8 +179,9 @@ public final class TransportServer implements AutoCloseable {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         LOG.info("[{}] inter-router transport uses {}", settings.routerId(), epoll ? "epoll" : "NIO");
-        group = new MultiThreadIoEventLoopGroup(IO_THREADS,
-                new DefaultThreadFactory("vanrouter-" + settings.routerId() + "-io", true), factory);
+        group = new MultiThreadIoEventLoopGroup(ioThreads,
+                new ThreadPerTaskExecutor(new DefaultThreadFactory("vanrouter-" + settings.routerId() + "-io", true)),
+                loopLoad, factory);
         controlGroup = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("vanrouter-" + settings.routerId() + "-control", true), factory);
         EventLoop controlLoop = controlGroup.next();
@@ -175,7 +191,7 @@ public final class TransportServer implements AutoCloseable {
         resolvers = DnsResolvers.create(dns, epoll ? EpollDatagramChannel.class : NioDatagramChannel.class,
                 socketType);
         RoutingView routing = core instanceof RoutingView view ? view : RoutingView.empty(settings.routerId());
-        StreamRouter streamRouter = new StreamRouter(settings.routerId(), routing::routingTable);
+        StreamRouter streamRouter = new StreamRouter(settings.routerId(), routing::routingTable, loopLoad::meter);
         streams = streamRouter;
         MessageRouter messageRouter = new MessageRouter(settings.routerId(), settings.instance(),
                 settings.maxFrameBytes(), routing::routingTable, routing::addressView, registry);

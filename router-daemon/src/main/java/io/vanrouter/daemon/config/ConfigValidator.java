@@ -29,7 +29,7 @@ final class ConfigValidator {
     static final List<String> MANAGEMENT_KEYS = List.of("enabled", "host", "port", "allowRemote");
     static final List<String> ROUTING_KEYS = List.of("helloIntervalMillis", "deadIntervalMillis",
             "linkStateRefreshMillis", "linkStateMaxAgeMillis", "handshakeTimeoutMillis", "reconnectInitialMillis",
-            "reconnectMaxMillis", "maxFrameBytes", "dataConnections");
+            "reconnectMaxMillis", "maxFrameBytes", "dataConnections", "ioThreads");
 
     static final String NETWORK_DEFAULT = "default";
     static final int NAME_BYTES_MAX = 255;
@@ -40,6 +40,7 @@ final class ConfigValidator {
     static final int FRAME_BYTES_MIN = 4_096;
     /** More data connections per link than event loops buy nothing; 16 leaves room for large machines. */
     static final int DATA_CONNECTIONS_MAX = 16;
+    static final int IO_THREADS_MAX = 64;
     static final int FRAME_BYTES_MAX = 64 << 20;
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -241,12 +242,16 @@ final class ConfigValidator {
         long reconnectMax = millis(s, "reconnectMaxMillis", defaults.reconnectMaxMillis());
         Long frame = s.integer("maxFrameBytes", FRAME_BYTES_MIN, FRAME_BYTES_MAX, false);
         Long data = s.integer("dataConnections", 0, DATA_CONNECTIONS_MAX, false);
+        Long threads = s.integer("ioThreads", 1, IO_THREADS_MAX, false);
         order(s, "helloIntervalMillis", hello, "deadIntervalMillis", dead, true);
         order(s, "linkStateRefreshMillis", refresh, "linkStateMaxAgeMillis", maxAge, true);
         order(s, "reconnectInitialMillis", reconnectInitial, "reconnectMaxMillis", reconnectMax, false);
         return new RoutingConfig(hello, dead, refresh, maxAge, handshake, reconnectInitial, reconnectMax,
                 frame == null ? defaults.maxFrameBytes() : frame.intValue(),
-                data == null ? defaults.dataConnections() : data.intValue());
+                data != null ? data.intValue()
+                        : threads != null ? Math.min(threads.intValue(), DATA_CONNECTIONS_MAX) // one per loop
+                        : defaults.dataConnections(),
+                threads == null ? defaults.ioThreads() : threads.intValue());
     }
 
     /**

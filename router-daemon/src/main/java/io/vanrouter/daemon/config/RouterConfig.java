@@ -90,9 +90,19 @@ public record RouterConfig(
             long reconnectInitialMillis,
             long reconnectMaxMillis,
             int maxFrameBytes,
-            int dataConnections) {
+            int dataConnections,
+            int ioThreads) {
 
-        /** With the default number of data connections per link. */
+        /** With the default number of event loops. */
+        public RoutingConfig(long helloIntervalMillis, long deadIntervalMillis, long linkStateRefreshMillis,
+                long linkStateMaxAgeMillis, long handshakeTimeoutMillis, long reconnectInitialMillis,
+                long reconnectMaxMillis, int maxFrameBytes, int dataConnections) {
+            this(helloIntervalMillis, deadIntervalMillis, linkStateRefreshMillis, linkStateMaxAgeMillis,
+                    handshakeTimeoutMillis, reconnectInitialMillis, reconnectMaxMillis, maxFrameBytes, dataConnections,
+                    TransportServer.IO_THREADS_DEFAULT);
+        }
+
+        /** With the default number of data connections per link and of event loops. */
         public RoutingConfig(long helloIntervalMillis, long deadIntervalMillis, long linkStateRefreshMillis,
                 long linkStateMaxAgeMillis, long handshakeTimeoutMillis, long reconnectInitialMillis,
                 long reconnectMaxMillis, int maxFrameBytes) {

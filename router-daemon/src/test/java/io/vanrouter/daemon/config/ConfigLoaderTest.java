@@ -42,7 +42,7 @@ class ConfigLoaderTest {
         assertThat(config.peers()).containsExactly(new Endpoint("127.0.0.1", 55672, 1),
                 new Endpoint("router-b.example.com", 55673, 5));
         assertThat(config.management()).isEqualTo(new ManagementConfig(true, "0.0.0.0", 9292));
-        assertThat(config.routing()).isEqualTo(new RoutingConfig(500, 2000, 10000, 30000, 4000, 50, 50, 65536, 3));
+        assertThat(config.routing()).isEqualTo(new RoutingConfig(500, 2000, 10000, 30000, 4000, 50, 50, 65536, 3, 6));
         assertThat(config.coreSettings(7).helloIntervalMillis()).isEqualTo(500);
         assertThat(config.transportSettings(7).maxFrameBytes()).isEqualTo(65536);
     }
@@ -72,7 +72,24 @@ class ConfigLoaderTest {
                         tuple("management.port", 15, "must be 0..65535, got -1"),
                         tuple("routing.helloIntervalMillis", 17, "must be 1..86400000, got 0"),
                         tuple("routing.maxFrameBytes", 18, "must be 4096..67108864, got 1024"),
-                        tuple("routing.dataConnections", 19, "must be 0..16, got 17"));
+                        tuple("routing.dataConnections", 19, "must be 0..16, got 17"),
+                        tuple("routing.ioThreads", 20, "must be 1..64, got 0"));
+    }
+
+    @Test
+    void shouldOfferOneDataConnectionPerConfiguredEventLoop() throws Exception {
+        RouterConfig config = ConfigLoader.parse("""
+                router:
+                  id: a
+                peers:
+                  - host: localhost
+                    port: 55671
+                routing:
+                  ioThreads: 5
+                """, null);
+
+        assertThat(config.routing().ioThreads()).isEqualTo(5);
+        assertThat(config.routing().dataConnections()).isEqualTo(5);
     }
 
     @Test

@@ -39,6 +39,11 @@ public final class DataConnectionDialer {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, PeerDialer.CONNECT_TIMEOUT_MILLIS);
     }
 
+    /** The data event loops, in group order: connection i of a link is dialed on loop i. */
+    List<EventLoop> loops() {
+        return List.copyOf(loops);
+    }
+
     void bind(LinkEnvironment environment) {
         this.env = environment;
     }

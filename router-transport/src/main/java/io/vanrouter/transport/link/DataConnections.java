@@ -41,6 +41,34 @@ public final class DataConnections {
         return true;
     }
 
+    /**
+     * Where a data connection accepted on {@code current} should live: null to stay (no other connection of this link
+     * is on {@code current}, or every loop has one already), else the first of {@code loops} without one. The acceptor
+     * places new channels by load, not by link, so two of a link's connections can land on one loop while another
+     * loop has none; streams on that loop would then change threads.
+     */
+    EventLoop homeFor(EventLoop current, List<EventLoop> loops) {
+        Channel[] now = channels;
+        if (!onLoop(now, current)) {
+            return null;
+        }
+        for (EventLoop loop : loops) {
+            if (!onLoop(now, loop)) {
+                return loop;
+            }
+        }
+        return null;
+    }
+
+    private static boolean onLoop(Channel[] channels, EventLoop loop) {
+        for (Channel channel : channels) {
+            if (channel.eventLoop() == loop) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     synchronized void detach(Channel channel) {
         Channel[] now = channels;
         int at = Arrays.asList(now).indexOf(channel);

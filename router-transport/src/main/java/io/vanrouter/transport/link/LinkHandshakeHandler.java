@@ -2,6 +2,7 @@ package io.vanrouter.transport.link;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vanrouter.transport.RouterMode;
@@ -155,6 +156,23 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
+        DataConnectionDialer loops = session.env().dataDialer();
+        EventLoop home = session.outbound() || loops == null ? null
+                : link.data().homeFor(ctx.channel().eventLoop(), loops.loops());
+        if (home != null) {
+            timeout.cancel(false); // reads pause while it moves; the dialer's wait for our answer bounds the move
+            session.moveTo(home, () -> completeData(ctx, link));
+            return;
+        }
+        completeData(ctx, link);
+    }
+
+    /** Attaches an admitted data connection to its link, answers an accepted one, hands over to the link handler. */
+    private void completeData(ChannelHandlerContext ctx, ActiveLink link) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        LinkRegistry registry = session.env().registry();
         if (!link.data().attach(ctx.channel())) {
             refuse(ReasonCode.UNKNOWN_LINK, "link L" + link.linkId() + " takes no more data connections ("
                     + link.data().agreed() + " agreed)");

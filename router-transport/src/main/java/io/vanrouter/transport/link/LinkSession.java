@@ -206,16 +206,22 @@ public final class LinkSession {
      * writes queued meanwhile are flushed once it is there. Owning event loop.
      */
     void moveTo(EventLoop loop) {
+        moveTo(loop, () -> { });
+    }
+
+    /** As {@link #moveTo(EventLoop)}, then runs {@code then} on {@code loop} before flushing. */
+    void moveTo(EventLoop loop, Runnable then) {
         channel.deregister().addListener(deregistered -> {
             if (!deregistered.isSuccess()) {
-                closeNow(null, "cannot move to the control loop: " + Errors.describe(deregistered.cause()));
+                closeNow(null, "cannot move to another event loop: " + Errors.describe(deregistered.cause()));
                 return;
             }
             loop.register(channel).addListener(registered -> {
                 if (registered.isSuccess()) {
+                    then.run();
                     channel.flush();
                 } else {
-                    recordEnd(null, "cannot move to the control loop: " + Errors.describe(registered.cause()));
+                    recordEnd(null, "cannot move to another event loop: " + Errors.describe(registered.cause()));
                     channel.close();
                 }
             });

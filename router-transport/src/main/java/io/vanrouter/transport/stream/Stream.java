@@ -3,6 +3,7 @@ package io.vanrouter.transport.stream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.vanrouter.transport.netty.Errors;
+import io.vanrouter.transport.netty.LoopLoad;
 import io.vanrouter.transport.wire.StreamFrame;
 import io.vanrouter.transport.wire.StreamResetCode;
 import java.io.IOException;
@@ -34,6 +35,8 @@ public final class Stream {
     private final String origin;
     private final long createdNanos = System.nanoTime();
     private final StreamObserver observer;
+    /** Counts the bytes this stream carries on its loop, so new channels go to idler loops. */
+    private final LoopLoad.Meter meter;
     private volatile String destination;
     private volatile State state = State.OPENING;
     private volatile long bytesToConnector;
@@ -52,6 +55,7 @@ public final class Stream {
         this.origin = origin;
         this.destination = destination;
         this.observer = observer;
+        this.meter = router.meter(loop);
     }
 
     public String address() {
@@ -117,6 +121,7 @@ public final class Stream {
             return;
         }
         int bytes = buf.readableBytes();
+        meter.add(bytes);
         if (from == a) {
             bytesToConnector += bytes;
         } else {

@@ -11,6 +11,7 @@ import io.vanrouter.transport.link.ActiveLink;
 import io.vanrouter.transport.link.LinkDataPlane;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.netty.HandlerNames;
+import io.vanrouter.transport.netty.LoopLoad;
 import io.vanrouter.transport.wire.FrameNames;
 import io.vanrouter.transport.wire.ReasonCode;
 import io.vanrouter.transport.wire.StreamFrame;
@@ -23,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,7 @@ public final class StreamRouter implements LinkDataPlane {
 
     private final String routerId;
     private final Supplier<RoutingTable> routes;
+    private final Function<EventLoop, LoopLoad.Meter> meters;
     private final Map<Long, LinkStreams> links = new ConcurrentHashMap<>();
     private final Set<Stream> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong serials = new AtomicLong();
@@ -48,8 +51,18 @@ public final class StreamRouter implements LinkDataPlane {
     private volatile ServiceConnector connectors = ServiceConnector.NONE;
 
     public StreamRouter(String routerId, Supplier<RoutingTable> routes) {
+        this(routerId, routes, loop -> new LoopLoad.Meter());
+    }
+
+    /** With {@code meters} giving each loop's meter of stream bytes, read when choosing loops for new channels. */
+    public StreamRouter(String routerId, Supplier<RoutingTable> routes, Function<EventLoop, LoopLoad.Meter> meters) {
         this.routerId = routerId;
         this.routes = routes;
+        this.meters = meters;
+    }
+
+    LoopLoad.Meter meter(EventLoop loop) {
+        return meters.apply(loop);
     }
 
     public String routerId() {
