@@ -203,7 +203,10 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
     private void dataConnectionDown(ChannelHandlerContext ctx) {
         ActiveLink link = session.link();
         LinkEnvironment env = session.env();
-        String reason = session.endReason();
+        // Closed because its link is closing (the peer closes data connections when it reads the link's CLOSE, often
+        // before this router's own link-down runs): the streams are reset for the link's reason, not "connection lost".
+        String linkClosing = link.session().closingReason();
+        String reason = linkClosing != null ? "link closing: " + linkClosing : session.endReason();
         link.data().detach(ctx.channel());
         env.dataPlane().connectionDown(link, ctx.channel(), reason);
         if (env.registry().isCurrent(link) && session.endCode() != ReasonCode.SHUTDOWN) {

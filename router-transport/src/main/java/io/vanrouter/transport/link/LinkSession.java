@@ -169,6 +169,11 @@ public final class LinkSession {
         return phase == Phase.CLOSING;
     }
 
+    /** Why this connection is being closed by this router, or null while it is not. Any thread. */
+    String closingReason() {
+        return phase == Phase.CLOSING ? endReason() : null;
+    }
+
     /**
      * Tells the peer why (REFUSE during the handshake, CLOSE after it), then closes: at once on an embedded channel,
      * else when the peer closes or after {@link #CLOSE_LINGER_MILLIS}. Idempotent; owning event loop.
@@ -178,8 +183,8 @@ public final class LinkSession {
             return;
         }
         ReasonFrame frame = phase == Phase.ACTIVE ? ReasonFrame.close(code, text) : ReasonFrame.refuse(code, text);
-        phase = Phase.CLOSING;
         recordEnd(code, frame.describe());
+        phase = Phase.CLOSING; // after the reason: a thread that sees CLOSING sees why (closingReason)
         if (frame.type() == FrameType.REFUSE) {
             env.counters().refusalSent();
         }
@@ -230,8 +235,8 @@ public final class LinkSession {
 
     /** Closes at once without a frame (the peer is not reading, or not speaking this protocol). */
     void closeNow(ReasonCode code, String reason) {
-        phase = Phase.CLOSING;
         recordEnd(code, reason);
+        phase = Phase.CLOSING;
         channel.close();
     }
 
