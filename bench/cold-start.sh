@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# Cold start (issue 8): does a router started 2 s before the load carry at least half its warm rate in the first 5 s?
+#
+# Two routers a - b (b dials a); a TCP listener at a in front of an iperf3 server behind b, and an MQTT listener on
+# each. Each round, for TCP and then for MQTT, starts both routers afresh, waits 2 s from their launch, and runs the
+# load for --seconds three times in a row: the first run is "cold", the last "warm" (same routers, same processes).
+#   TCP:  iperf3, one stream a -> b (Gbit/s);
+#   MQTT: QoS 0, publisher at a, subscriber at b (bench's MqttLoad, a fresh JVM each run, no warm-up: msgs/s).
+# Every round does this twice: with config/jvm.options ("plain"; VANROUTER_JAVA_OPTS replaces them), and with those
+# and the class data archive bin/vanrouter starts routers from ("cds", made by `bin/vanrouter cds`).
+# Result per round: cold, warm and cold / warm; min, median and max of the ratios; and the time from launch to the
+# "router started" line of each router.
+#
+# Usage:   bench/cold-start.sh [--rounds N] [--seconds N] [--no-build] [--out DIR]
+#   --rounds N   rounds (default 3)
+#   --seconds N  length of each run (default 5)
+#   --no-build   use the existing jar and load generator
+#   --out DIR    results directory (default a new /tmp/vanrouter-cold.XXXXXX): logs, configs, raw.csv, report.md
+# Run it on a quiet machine; it prints a Markdown report on stdout and in DIR/report.md.
+set -euo pipefail
+
+rounds=3
+secs=5
+build=1
+out_dir=""
+
+die() { echo "cold-start: $*" >&2; exit 1; }
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-0}"; }
+while (($#)); do
+    case "$1" in
+        --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
+        --seconds) secs=${2:?--seconds needs a value}; shift 2 ;;
+        --no-build) build=0; shift ;;
+        --out) out_dir=${2:?--out needs a value}; shift 2 ;;
+        -h|--help) usage 0 ;;
+        *) echo "cold-start: unknown option $1" >&2; usage 2 ;;
+    esac
+done
+for v in rounds secs; do
+    [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--$v must be a positive integer, got '${!v}'"
+done
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+helper="$repo/bench/tcp_bench.py"
+jar="$repo/router-daemon/target/vanrouter.jar"
+cpfile="$repo/router-transport/target/bench-classpath.txt"
+PATH="$PATH:/usr/sbin:/sbin"
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
+tools=(iperf3=iperf3 java=openjdk-17-jre-headless python3=python3 setsid=util-linux)
+if ((build)); then tools+=("${bench_build_tools[@]}"); fi
+bench_need_tools cold-start "${tools[@]}"
+
+if [[ -n $out_dir ]]; then mkdir -p "$out_dir"; work=$(cd "$out_dir" && pwd); else
+    work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-cold.XXXXXX"); fi
+
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM
+
+if ((build)); then
+    log "building router-daemon and the load generator (under the shared Maven lock)"
+    (cd "$repo" && bench_mvn -q -DskipTests -pl router-daemon,router-transport -am \
+        package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test) \
+        > "$work/build.log" 2>&1 || die "build failed, see $work/build.log"
+fi
+[[ -f $jar && -f $cpfile ]] || die "no $jar or $cpfile: run without --no-build once"
+bench_settle # after the build: measure on a quiet machine
+busy_warning=$(bench_busy_warning)
+load_lines=$(bench_load_snapshot python3 "$helper")
+gen_cp="$repo/router-transport/target/test-classes:$(cat "$cpfile")"
+read -r -a gen_opts <<< "${MQTTLOAD_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC}"
+read -r -a java_opts <<< "${VANROUTER_JAVA_OPTS:-$(grep -v '^#' "$repo/config/jvm.options" | tr '\n' ' ')}"
+archive=$(VANROUTER_BUILD=never "$repo/bin/vanrouter" cds) || die "could not make the class data archive"
+declare -A variant_opts=([plain]="" [cds]="-XX:SharedArchiveFile=$archive")
+
+read -r -a port < <(python3 "$helper" free-ports 8)
+p_iperf=${port[0]} p_front=${port[1]}
+declare -A link=([a]=${port[2]} [b]=${port[3]}) mgmt=([a]=${port[4]} [b]=${port[5]}) mqtt=([a]=${port[6]} [b]=${port[7]})
+for r in a b; do
+    {
+        printf 'router:\n  id: %s\n  network: cold\n' "$r"
+        printf 'listen:\n  - {host: 127.0.0.1, port: %s}\n' "${link[$r]}"
+        if [[ $r == b ]]; then printf 'peers:\n  - {host: 127.0.0.1, port: %s}\n' "${link[a]}"; fi
+        printf 'management: {host: 127.0.0.1, port: %s}\n' "${mgmt[$r]}"
+        printf 'mqtt:\n  listen: {host: 127.0.0.1, port: %s}\n' "${mqtt[$r]}"
+        if [[ $r == a ]]; then
+            printf 'tcp:\n  listeners:\n    - {address: iperf, host: 127.0.0.1, port: %s}\n' "$p_front"
+        else
+            printf 'tcp:\n  connectors:\n    - {address: iperf, host: 127.0.0.1, port: %s}\n' "$p_iperf"
+        fi
+    } > "$work/router-$r.yaml"
+done
+bench_start iperf3-server iperf3 -s -B 127.0.0.1 -p "$p_iperf"
+
+declare -A router_pid=()
+launched=0
+start_routers() { # start_routers TAG VARIANT: fresh a and b, returns 2 s after their launch
+    local r extra
+    read -r -a extra <<< "${variant_opts[$2]}"
+    launched=$(date +%s%N)
+    for r in a b; do
+        bench_start "router-$r-$1" java "${java_opts[@]}" "${extra[@]}" -jar "$jar" run --config "$work/router-$r.yaml"
+        router_pid[$r]=$last_pid
+    done
+    sleep 2
+}
+started_ms() { # started_ms TAG R: ms from the launch to R's "router started" line
+    python3 - "$launched" "$work/router-$2-$1.log" << 'EOF'
+import datetime, sys
+launched = datetime.datetime.fromtimestamp(int(sys.argv[1]) / 1e9)
+for line in open(sys.argv[2]):
+    if "router started" in line:
+        t = datetime.datetime.combine(launched.date(), datetime.datetime.strptime(line[:12], "%H:%M:%S.%f").time())
+        print(f"{(t - launched).total_seconds() * 1000:.0f}")
+        break
+else:
+    print("none")
+EOF
+}
+stop_routers() {
+    local r
+    for r in a b; do kill -TERM "${router_pid[$r]}" 2> /dev/null || true; done
+    for r in a b; do wait "${router_pid[$r]}" 2> /dev/null || true; done
+}
+tcp_run() { # tcp_run OUT: Gbit/s of one iperf3 stream for --seconds, or 0 when it failed
+    iperf3 -c 127.0.0.1 -p "$p_front" -t "$secs" -J > "$1" 2> "$1.err" || true
+    python3 - "$1" << 'EOF'
+import json, sys
+try:
+    print(f"{json.load(open(sys.argv[1]))['end']['sum_received']['bits_per_second'] / 1e9:.2f}")
+except Exception:
+    print("0")
+EOF
+}
+mqtt_run() { # mqtt_run OUT TOPIC: msgs/s received over --seconds, or 0 when it failed
+    timeout $((secs + 60)) java "${gen_opts[@]}" -cp "$gen_cp" io.vanrouter.bench.MqttLoad \
+        --pub "127.0.0.1:${mqtt[a]}" --sub "127.0.0.1:${mqtt[b]}" --topic "$2" --qos 0 --size 100 \
+        --seconds "$secs" --warmup 0 --window 2000 --inflight 100 > "$1" 2> "$1.err" || true
+    local rate
+    rate=$(grep '^result ' "$1" | grep -o 'rate_avg=[0-9]*' | cut -d= -f2 || true)
+    echo "${rate:-0}"
+}
+
+raw="$work/raw.csv"
+echo "round,variant,load,run,rate" > "$raw"
+started="$work/started.csv"
+echo "round,variant,load,router,ms" > "$started"
+for ((i = 1; i <= rounds; i++)); do
+    variants=(plain cds)
+    ((i % 2)) || variants=(cds plain) # alternate which goes first
+    for variant in "${variants[@]}"; do
+        for load in tcp mqtt; do
+            tag="$load-$variant-$i"
+            start_routers "$tag" "$variant"
+            for run in 1 2 3; do
+                if [[ $load == tcp ]]; then
+                    rate=$(tcp_run "$work/iperf-$tag-$run.json")
+                else
+                    rate=$(mqtt_run "$work/mqtt-$tag-$run.out" "q0/cold/$tag/$run")
+                fi
+                echo "$i,$variant,$load,$run,$rate" >> "$raw"
+                log "round $i $variant $load run $run: $rate"
+            done
+            for r in a b; do echo "$i,$variant,$load,$r,$(started_ms "$tag" "$r")" >> "$started"; done
+            stop_routers
+        done
+    done
+done
+
+{
+    echo "## Cold start: the first $secs s after a router starts ($(date -u +'%Y-%m-%d %H:%M') UTC)"
+    echo
+    if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
+    echo "- command: bench/cold-start.sh --rounds $rounds --seconds $secs; commit $(bench_commit "$repo")"
+    echo "- machine: $(bench_machine)"
+    echo "$load_lines"
+    echo "- routers: java ${java_opts[*]}; cds adds -XX:SharedArchiveFile (bin/vanrouter cds); a - b, load started"
+    echo "  2 s after both were launched; cold = run 1, warm = run 3 of the same routers; a failed run counts as 0"
+    echo
+    python3 - "$raw" "$started" << 'EOF'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+starts = list(csv.DictReader(open(sys.argv[2])))
+print("| load | variant | round | cold | run 2 | warm | cold / warm | launch to started, a / b (ms) |")
+print("|---|---|---:|---:|---:|---:|---:|---|")
+summary = []
+for load, unit in (("tcp", "Gbit/s"), ("mqtt", "msgs/s")):
+    for variant in ("plain", "cds"):
+        ratios = []
+        for rnd in sorted({r["round"] for r in rows}, key=int):
+            runs = {r["run"]: float(r["rate"]) for r in rows
+                    if r["load"] == load and r["variant"] == variant and r["round"] == rnd}
+            cold, warm = runs.get("1", 0), runs.get("3", 0)
+            ratio = cold / warm if warm else 0
+            ratios.append(ratio)
+            st = {s["router"]: s["ms"] for s in starts
+                  if s["load"] == load and s["variant"] == variant and s["round"] == rnd}
+            fmt = (lambda v: f"{v:.2f}") if load == "tcp" else (lambda v: f"{v:,.0f}")
+            print(f"| {load.upper()} ({unit}) | {variant} | {rnd} | {fmt(cold)} | {fmt(runs.get('2', 0))} | "
+                  f"{fmt(warm)} | {ratio:.2f} | {st.get('a', '?')} / {st.get('b', '?')} |")
+        summary.append(f"- {load.upper()}, {variant}: cold / warm min {min(ratios):.2f}, median "
+                       f"{statistics.median(ratios):.2f}, max {max(ratios):.2f}")
+print()
+print("\n".join(summary))
+EOF
+    echo
+    echo "- results: $work"
+} | tee "$work/report.md"

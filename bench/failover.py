@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Failover probes for bench/failover.sh.
+
+  failover.py measure PORT PID SIGNAL SECS   send SIGNAL (KILL or STOP) to PID, then open a new connection through
+                                             PORT and send a redis PING, again and again, until one gets PONG; print
+                                             "ms attempts" (ms from the signal to that PONG), or "none attempts"
+  failover.py wait-via MGMT DEST HOP SECS    wait until the router at management port MGMT routes DEST via HOP
+"""
+import json
+import os
+import signal
+import socket
+import sys
+import time
+import urllib.request
+
+PING = b"*1\r\n$4\r\nPING\r\n"
+ATTEMPT_TIMEOUT = 0.05  # a stream opened towards the dead router is not answered: try a new one soon
+
+
+def ping_once(port, timeout):
+    with socket.create_connection(("127.0.0.1", int(port)), timeout=timeout) as s:
+        s.settimeout(timeout)
+        s.sendall(PING)
+        buf = b""
+        while not buf.endswith(b"\r\n"):
+            chunk = s.recv(64)
+            if not chunk:
+                raise OSError("closed without a reply")
+            buf += chunk
+        if buf != b"+PONG\r\n":
+            raise OSError(f"unexpected reply {buf!r}")
+
+
+def measure(port, pid, sig, secs):
+    ping_once(port, 2.0)  # the path works before the fault
+    start = time.monotonic()
+    os.kill(int(pid), getattr(signal, "SIG" + sig))
+    attempts = 0
+    while time.monotonic() - start < float(secs):
+        attempts += 1
+        try:
+            ping_once(port, ATTEMPT_TIMEOUT)
+            print(f"{(time.monotonic() - start) * 1000:.0f} {attempts}")
+            return
+        except OSError:
+            time.sleep(0.002)
+    print(f"none {attempts}")
+
+
+def wait_via(mgmt, dest, hop, secs):
+    deadline = time.time() + float(secs)
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{mgmt}/status", timeout=2) as r:
+                nodes = json.load(r).get("nodes", [])
+            if any(n.get("id") == dest and n.get("nextHop") == hop for n in nodes):
+                return
+        except Exception:  # noqa: BLE001 - not answering yet
+            pass
+        time.sleep(0.1)
+    sys.exit(f"failover: router at :{mgmt} does not route {dest} via {hop} after {secs} s")
+
+
+def main(argv):
+    if len(argv) < 2:
+        sys.exit(__doc__)
+    cmd, args = argv[1], argv[2:]
+    if cmd == "measure":
+        measure(*args)
+    elif cmd == "wait-via":
+        wait_via(*args)
+    else:
+        sys.exit(f"unknown subcommand {cmd}\n{__doc__}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)
