@@ -126,6 +126,57 @@ class CliIT {
         assertThat(result.output()).contains("cannot reach").contains(Integer.toString(closedPort));
     }
 
+    /**
+     * The launcher makes a class data archive once (a training run) and starts routers from it: the router's own
+     * classes must come from that archive ("shared objects file (top)" is the JVM's name for an archive on top of the
+     * JDK's), or the start-up time it buys (docs/operations.md) is silently lost.
+     */
+    @Test
+    void shouldStartRoutersFromTheClassDataArchiveTheLauncherMakes() throws Exception {
+        Path home = Path.of(System.getProperty("vanrouter.home")).toAbsolutePath().normalize();
+        String flags = String.join(" ", Files.readAllLines(home.resolve("config/jvm.options")).stream()
+                .filter(line -> !line.isBlank() && !line.startsWith("#")).toList()) + " -Xlog:class+load=info";
+        Result cds = launcher(home, flags, "cds");
+        assertThat(cds.exitCode()).as(cds.output()).isZero();
+        Path archive = Path.of(cds.output().strip().lines().reduce((first, second) -> second).orElseThrow());
+        assertThat(archive).exists();
+        assertThat(Files.size(archive)).isGreaterThan(1 << 20);
+
+        Path config = dir.resolve("cds.yaml");
+        Files.writeString(config, "router: {id: cds-check}\nlisten: [{host: 127.0.0.1, port: 0}]\n"
+                + "management: {host: 127.0.0.1, port: 0}\n");
+        Path output = dir.resolve("cds-run.out");
+        Process router = launcherProcess(home, flags, output, "run", "--config", config.toString());
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(output).contains("router started"));
+            assertThat(Files.readString(output))
+                    .contains("io.vanrouter.daemon.RouterDaemon source: shared objects file (top)")
+                    .doesNotContain("Unable to use shared archive");
+        } finally {
+            router.destroy();
+            router.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private Result launcher(Path home, String javaOpts, String... args) throws Exception {
+        Path output = Files.createTempFile(dir, "launcher", ".out");
+        Process process = launcherProcess(home, javaOpts, output, args);
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("bin/vanrouter " + String.join(" ", args) + " did not finish");
+        }
+        return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+    }
+
+    private Process launcherProcess(Path home, String javaOpts, Path output, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/vanrouter").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().put("VANROUTER_JAVA_OPTS", javaOpts);
+        builder.environment().put("VANROUTER_BUILD", "never"); // the jar under test, as Maven built it
+        return builder.start();
+    }
+
     @Test
     void shouldRunDemoNetworkFromLauncherScript() throws Exception {
         Path home = Path.of(System.getProperty("vanrouter.home")).toAbsolutePath().normalize();
