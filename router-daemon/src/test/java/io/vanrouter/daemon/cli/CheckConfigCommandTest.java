@@ -32,10 +32,11 @@ class CheckConfigCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).isEmpty();
-        assertThat(run.err().lines().toList()).hasSize(8)
+        assertThat(run.err().lines().toList()).hasSize(9)
                 .startsWith(file + ":5: listen[0].port: must be 0..65535, got 65536")
-                .contains(file + ":13: peers[2].port: must be 1..65535, got 70000")
-                .endsWith(file + ":19: routing.dataConnections: must be 0..16, got 17");
+                .contains(file + ":13: peers[2].port: must be 1..65535, got 70000",
+                        file + ":19: routing.dataConnections: must be 0..16, got 17")
+                .endsWith(file + ":20: routing.ioThreads: must be 1..64, got 0");
     }
 
     @Test
