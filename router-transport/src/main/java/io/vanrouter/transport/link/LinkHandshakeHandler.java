@@ -231,7 +231,13 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
             session.moveTo(env.controlLoop()); // accepted on a data loop; dialed links start on the control loop
         }
         ActiveLink displaced = admission.displaced();
-        if (displaced != null) {
+        if (displaced != null && !displaced.channel().isOpen()) {
+            // Its connection is closed but it was still registered: its link-down is on its way, or was never fired
+            // (closed while moving between loops). Report it now; the link handler ignores a second report.
+            LOG.info("{} replaces L{} to {}, whose connection is already closed", session.tag(), displaced.linkId(),
+                    displaced.peerId());
+            displaced.channel().pipeline().fireChannelInactive();
+        } else if (displaced != null) {
             LOG.info("{} replaces L{} to {}: keeping the connection dialed by the smaller router id",
                     session.tag(), displaced.linkId(), displaced.peerId());
             displaced.close(ReasonCode.DUPLICATE_LINK, "replaced by link dialed by "

@@ -73,7 +73,9 @@ public final class LinkRegistry {
         synchronized (lock) {
             ActiveLink existing = byPeer.get(peerId);
             ActiveLink displaced = null;
-            if (existing != null) {
+            if (existing != null && !existing.channel().isOpen()) {
+                displaced = existing; // closed, its link-down still on its way: not a reason to refuse the peer
+            } else if (existing != null) {
                 if (existing.peerInstance() != peerInstance) {
                     return Admission.refused(ReasonCode.DUPLICATE_ROUTER_ID, "router id " + peerId
                             + " already linked with instance " + existing.peerInstance());

@@ -228,6 +228,10 @@ public final class LinkSession {
                 } else {
                     recordEnd(null, "cannot move to another event loop: " + Errors.describe(registered.cause()));
                     channel.close();
+                    // Closed while registered nowhere (e.g. displaced by a newer link during the move): Netty fires no
+                    // channelInactive for such a channel, so its handler would never unregister the link and the
+                    // peer's every redial would be refused as a duplicate. Deliver the event here.
+                    channel.pipeline().fireChannelInactive();
                 }
             });
         });

@@ -239,6 +239,31 @@ class LinkPipelineTest {
                 "[a] refused link from embedded (peer ?): malformed frame: bad preamble");
     }
 
+    /**
+     * A link whose connection closed while no handler heard it (Netty fires no channelInactive for a channel closed
+     * while it moves between event loops) must not make the peer's every redial a refused duplicate: the new link
+     * replaces it and its link-down is reported then.
+     */
+    @Test
+    void shouldAdmitAPeerWhoseEarlierLinkClosedWithoutItsLinkDown() {
+        sent();
+        channel.writeInbound(encode(Preamble.CURRENT, PEER_B));
+        assertThat(sent()).containsExactly(OWN);
+        channel.pipeline().remove(HandlerNames.LINK); // nobody hears the close
+        channel.close();
+        assertThat(core.downs).isEmpty();
+
+        EmbeddedChannel redial = new EmbeddedChannel(LinkInitializer.inbound(env, 2));
+        try {
+            redial.writeInbound(encode(Preamble.CURRENT, PEER_B));
+            ByteBuf answer = drainOutbound(redial);
+            assertThat(decode(answer)).containsExactly(OWN);
+            assertThat(log.messages(Level.INFO)).anyMatch(line -> line.contains("whose connection is already closed"));
+        } finally {
+            redial.finishAndReleaseAll();
+        }
+    }
+
     @Test
     void shouldRefuseOwnRouterId() {
         sent();
