@@ -4,9 +4,7 @@ import io.vanrouter.core.CoreSettings;
 import io.vanrouter.core.RouterCore;
 import io.vanrouter.core.address.Address;
 import io.vanrouter.core.address.AddressRules;
-import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.message.ControlMessage;
-import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.core.port.ControlSender;
 import io.vanrouter.core.status.RouterView;
 import io.vanrouter.transport.CoreCommand.AddConsumer;
@@ -16,6 +14,7 @@ import io.vanrouter.transport.CoreCommand.LinkUp;
 import io.vanrouter.transport.CoreCommand.Message;
 import io.vanrouter.transport.CoreCommand.QueryView;
 import io.vanrouter.transport.CoreCommand.RemoveConsumer;
+import io.vanrouter.transport.adaptor.ForwardingView;
 import io.vanrouter.transport.adaptor.LocalConsumers;
 import io.vanrouter.transport.adaptor.RoutingView;
 import java.util.List;
@@ -30,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * The core thread: the only thread that touches {@link RouterCore}. Events arrive as typed {@link CoreCommand}s on
  * two lanes ({@link CommandLanes}): lifecycle commands (link up/down, consumer add/remove) are never dropped and run
  * first; the rest (control messages, link activity, status queries) wait on a queue of {@link #COMMAND_QUEUE_CAPACITY}.
- * Each cycle runs at most {@link #COMMAND_DRAIN_LIMIT} of each lane and then ticks the core. Routing tables are
- * published through one volatile field that event loops read without locks.
+ * Each cycle runs at most {@link #COMMAND_DRAIN_LIMIT} of each lane and then ticks the core. Routes and the address
+ * view are published together as one {@link ForwardingView} in one volatile field that event loops read without
+ * locks.
  *
  * <p>Submit methods: any thread, never block. A full bounded lane drops the command, counts it per type
  * ({@link #commandCounters()}) and logs once per burst; a command that throws is logged with its type, counted and
@@ -51,8 +51,8 @@ public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, 
     private final AtomicLong tickErrors = new AtomicLong();
     private final RouterCore core;
     private final Thread thread;
-    private volatile RoutingTable routingTable;
-    private volatile AddressSnapshotView addressView;
+    /** Written by the core thread only (read-modify-write is safe there), read by any thread. */
+    private volatile ForwardingView forwarding;
     private volatile boolean running = true;
     private volatile boolean rejectedLogged;
     private final List<Runnable> forwardingListeners = new CopyOnWriteArrayList<>();
@@ -62,13 +62,12 @@ public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, 
     }
 
     public CoreLoop(CoreSettings settings, AddressRules addressRules, ControlSender sender) {
-        this.routingTable = RoutingTable.empty(settings.routerId());
-        this.addressView = AddressSnapshotView.empty(settings.routerId(), addressRules);
+        this.forwarding = ForwardingView.empty(settings.routerId(), addressRules);
         this.core = new RouterCore(settings, addressRules, System::nanoTime, sender, table -> {
-            routingTable = table;
+            forwarding = forwarding.withRoutes(table);
             notifyForwardingChange();
         }, view -> {
-            addressView = view;
+            forwarding = forwarding.withAddresses(view);
             notifyForwardingChange();
         });
         this.thread = new Thread(this::run, "vanrouter-core-" + settings.routerId());
@@ -83,16 +82,10 @@ public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, 
         return core.settings().routerId();
     }
 
-    /** The newest routing table; any thread, lock-free. */
+    /** The newest routes and address view, as one value; any thread, lock-free. */
     @Override
-    public RoutingTable routingTable() {
-        return routingTable;
-    }
-
-    /** The newest address view (which routers consume which addresses); any thread, lock-free. */
-    @Override
-    public AddressSnapshotView addressView() {
-        return addressView;
+    public ForwardingView forwarding() {
+        return forwarding;
     }
 
     /**

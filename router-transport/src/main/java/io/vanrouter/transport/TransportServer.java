@@ -194,7 +194,7 @@ public final class TransportServer implements AutoCloseable {
         StreamRouter streamRouter = new StreamRouter(settings.routerId(), routing::routingTable, loopLoad::meter);
         streams = streamRouter;
         MessageRouter messageRouter = new MessageRouter(settings.routerId(), settings.instance(),
-                settings.maxFrameBytes(), routing::routingTable, routing::addressView, registry);
+                settings.maxFrameBytes(), routing::forwarding, registry);
         messageRouter.start(group.next());
         messages = messageRouter;
         dataDialer = new DataConnectionDialer(group, linkBootstrap(epoll));

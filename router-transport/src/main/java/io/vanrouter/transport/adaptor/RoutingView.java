@@ -12,11 +12,18 @@ import io.vanrouter.core.path.RoutingTable;
  */
 public interface RoutingView {
 
+    /** Routes and addresses of one moment; read it once per decision that needs both. */
+    ForwardingView forwarding();
+
     /** Next hop and cost per reachable router. */
-    RoutingTable routingTable();
+    default RoutingTable routingTable() {
+        return forwarding().routes();
+    }
 
     /** Which routers have consumers of which addresses and topic filters. */
-    AddressSnapshotView addressView();
+    default AddressSnapshotView addressView() {
+        return forwarding().addresses();
+    }
 
     /**
      * Runs {@code listener} (on the core thread, briefly, without blocking) after every new routing table or address
@@ -26,17 +33,11 @@ public interface RoutingView {
 
     /** A view with no routes and no addresses that never changes: a router with no core thread (tests). */
     static RoutingView empty(String routerId) {
-        RoutingTable routes = RoutingTable.empty(routerId);
-        AddressSnapshotView addresses = AddressSnapshotView.empty(routerId, AddressRules.none());
+        ForwardingView empty = ForwardingView.empty(routerId, AddressRules.none());
         return new RoutingView() {
             @Override
-            public RoutingTable routingTable() {
-                return routes;
-            }
-
-            @Override
-            public AddressSnapshotView addressView() {
-                return addresses;
+            public ForwardingView forwarding() {
+                return empty;
             }
 
             @Override

@@ -4,6 +4,7 @@ import io.vanrouter.core.address.AnycastSelector;
 import io.vanrouter.core.address.AnycastSelector.Choice;
 import io.vanrouter.core.address.GroupRoute;
 import io.vanrouter.core.path.RoutingTable;
+import io.vanrouter.transport.adaptor.ForwardingView;
 import io.vanrouter.transport.message.MessageCounters.Drop;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -156,24 +157,24 @@ final class AnycastTracker {
             if (accepted || p.qos == 0) {
                 finish(p);
             } else {
-                redispatch(p, p.destination);
+                redispatch(p, p.destination, router.forwarding());
             }
         }
     }
 
     /** Sends p again (DUP) to another member, excluding {@code lost}; the caller holds p's lock. */
-    private void redispatch(Pending p, String lost) {
+    private void redispatch(Pending p, String lost, ForwardingView view) {
         if (lost != null) {
             p.tried.add(lost);
         }
         p.destination = null;
-        Optional<GroupRoute> group = router.route(p.topic).groups().stream()
+        Optional<GroupRoute> group = router.route(p.topic, view.addresses()).groups().stream()
                 .filter(g -> key(g).equals(p.groupKey)).findFirst();
         if (group.isEmpty()) {
             return; // no member anywhere right now: the sweep retries until GIVE_UP_NANOS
         }
         router.counters().countResend();
-        dispatch(p, group.get(), p.frame, router.routingTable(), true, null);
+        dispatch(p, group.get(), p.frame, view.routes(), true, null);
     }
 
     private void finish(Pending p) {
@@ -192,7 +193,8 @@ final class AnycastTracker {
      * in the same case.
      */
     void sweep(long now) {
-        RoutingTable table = router.routingTable();
+        ForwardingView view = router.forwarding();
+        RoutingTable table = view.routes();
         String self = router.self();
         for (Pending p : pending.values()) {
             synchronized (p) {
@@ -218,7 +220,7 @@ final class AnycastTracker {
                     finish(p);
                 } else if (unassigned || lost || silent) {
                     release(p.destination);
-                    redispatch(p, p.destination);
+                    redispatch(p, p.destination, view);
                 }
             }
         }

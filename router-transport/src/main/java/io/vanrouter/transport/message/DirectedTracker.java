@@ -1,6 +1,7 @@
 package io.vanrouter.transport.message;
 
 import io.vanrouter.core.path.RoutingTable;
+import io.vanrouter.transport.adaptor.ForwardingView;
 import io.vanrouter.transport.message.MessageCounters.Drop;
 import java.util.List;
 import java.util.Map;
@@ -118,13 +119,14 @@ final class DirectedTracker {
 
     /** Sends again what was lost or refused; settles what has nowhere to go; gives up what waited too long. */
     void sweep(long now) {
-        RoutingTable table = router.routingTable();
+        ForwardingView view = router.forwarding();
+        RoutingTable table = view.routes();
         for (Pending p : pending.values()) {
             synchronized (p) {
                 if (p.finished) {
                     continue;
                 }
-                if (!router.route(p.frame.topic()).remoteSubscribers().containsKey(p.destination)) {
+                if (!router.route(p.frame.topic(), view.addresses()).remoteSubscribers().containsKey(p.destination)) {
                     finish(p); // its subscribers left, or their router is unreachable: nothing to deliver
                 } else if (now - p.firstNanos > GIVE_UP_NANOS) {
                     router.counters().drop(p.frame.topic(), Drop.GAVE_UP);

@@ -11,6 +11,7 @@ import io.vanrouter.core.address.MulticastPlanner;
 import io.vanrouter.core.address.TopicRoute;
 import io.vanrouter.core.path.Route;
 import io.vanrouter.core.path.RoutingTable;
+import io.vanrouter.transport.adaptor.ForwardingView;
 import io.vanrouter.transport.link.ActiveLink;
 import io.vanrouter.transport.link.InterRouterLinkHandler;
 import io.vanrouter.transport.link.LinkMessageSink;
@@ -56,8 +57,7 @@ public final class MessageRouter implements LinkMessageSink {
 
     private final String self;
     private final int maxFrameBytes;
-    private final Supplier<RoutingTable> routes;
-    private final Supplier<AddressSnapshotView> addresses;
+    private final Supplier<ForwardingView> forwarding;
     private final LinkRegistry links;
     private final MessageCounters counters = new MessageCounters();
     private final AtomicLong ids;
@@ -87,12 +87,11 @@ public final class MessageRouter implements LinkMessageSink {
     static final int ROUTE_CACHE_MAX = 10_000;
 
     /** @param maxFrameBytes the links' frame limit: a MESSAGE above it cannot be sent (see {@link #maxFrameBytes}) */
-    public MessageRouter(String self, long instance, int maxFrameBytes, Supplier<RoutingTable> routes,
-            Supplier<AddressSnapshotView> addresses, LinkRegistry links) {
+    public MessageRouter(String self, long instance, int maxFrameBytes, Supplier<ForwardingView> forwarding,
+            LinkRegistry links) {
         this.self = self;
         this.maxFrameBytes = maxFrameBytes;
-        this.routes = routes;
-        this.addresses = addresses;
+        this.forwarding = forwarding;
         this.links = links;
         this.ids = new AtomicLong((instance & 0xFFFF_FFFFL) << 24); // distinct ranges across restarts
         this.anycast = new AnycastTracker(this);
@@ -147,8 +146,9 @@ public final class MessageRouter implements LinkMessageSink {
         return local;
     }
 
-    RoutingTable routingTable() {
-        return routes.get();
+    /** Routes and addresses of one moment: read once per decision. */
+    ForwardingView forwarding() {
+        return forwarding.get();
     }
 
     public long nextMessageId() {
@@ -165,8 +165,9 @@ public final class MessageRouter implements LinkMessageSink {
         PublishCompletion completion = new PublishCompletion(onDone);
         try {
             counters.in(frame.topic());
-            TopicRoute route = route(frame.topic());
-            RoutingTable table = routes.get();
+            ForwardingView view = forwarding.get();
+            TopicRoute route = route(frame.topic(), view.addresses());
+            RoutingTable table = view.routes();
             int copies = frame.qos() > 0
                     ? directed.send(frame, route.remoteSubscribers().keySet(), table, completion, blockers)
                     : multicast(frame, route, table, false, blockers);
@@ -192,8 +193,8 @@ public final class MessageRouter implements LinkMessageSink {
         try {
             counters.in(frame.topic());
             if (frame.isMulticast()) {
-                TopicRoute route = route(frame.topic());
-                int copies = multicast(frame, route, routes.get(), true, null);
+                ForwardingView view = forwarding.get();
+                int copies = multicast(frame, route(frame.topic(), view.addresses()), view.routes(), true, null);
                 copies += local.deliverMulticast(frame, null);
                 counters.out(frame.topic(), copies);
             } else if (frame.destination().equals(self) && frame.group().isEmpty()) {
@@ -213,7 +214,7 @@ public final class MessageRouter implements LinkMessageSink {
 
     /** A transit anycast copy toward its destination router; refused (RELEASED) without a route or room. */
     private void forwardAnycast(MessageFrame frame) {
-        Route route = routes.get().routes().get(frame.destination());
+        Route route = forwarding.get().routes().routes().get(frame.destination());
         ActiveLink link = route == null ? null : links.get(route.linkId());
         Drop refused = link == null ? Drop.NO_ROUTE : transitAccepts(link, frame) ? null : Drop.LINK_CONGESTED;
         if (refused != null) {
@@ -247,9 +248,8 @@ public final class MessageRouter implements LinkMessageSink {
         return multicastQos1 ? pendingBytes <= TRANSIT_QOS1_PENDING_BYTES_MAX : writable;
     }
 
-    /** The receivers of {@code topic} in the current address view, cached per view generation. */
-    TopicRoute route(String topic) {
-        AddressSnapshotView view = addresses.get();
+    /** The receivers of {@code topic} in {@code view}, cached per view generation. */
+    TopicRoute route(String topic, AddressSnapshotView view) {
         RouteCache cache = routeCache;
         if (cache.generation() != view.generation() || cache.routes().size() >= ROUTE_CACHE_MAX) {
             cache = new RouteCache(view.generation());
@@ -353,7 +353,7 @@ public final class MessageRouter implements LinkMessageSink {
             }
             return;
         }
-        Route route = routes.get().routes().get(ingress);
+        Route route = forwarding.get().routes().routes().get(ingress);
         ActiveLink link = route == null ? null : links.get(route.linkId());
         if (link != null) {
             outbox(link).add(new MessageAck(ingress, messageId, accepted));

@@ -10,6 +10,7 @@ import io.vanrouter.core.address.GroupRoute;
 import io.vanrouter.core.path.Route;
 import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.transport.TransportSettings;
+import io.vanrouter.transport.adaptor.ForwardingView;
 import io.vanrouter.transport.link.LinkRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -61,7 +62,8 @@ class AnycastTrackerTest {
     private final RoutingTable table = new RoutingTable(SELF, 1,
             Map.of(REMOTE, new Route(REMOTE, REMOTE, 7, 1, 1)), Set.of());
     private final MessageRouter router = new MessageRouter(SELF, 1, TransportSettings.MAX_FRAME_BYTES_DEFAULT,
-            () -> table, () -> AddressSnapshotView.empty(SELF, AddressRules.none()), new LinkRegistry(SELF));
+            () -> new ForwardingView(1, table, AddressSnapshotView.empty(SELF, AddressRules.none())),
+            new LinkRegistry(SELF));
     private final AnycastTracker tracker = new AnycastTracker(router, PENDING_MAX);
     private final GroupRoute localOnly = new GroupRoute("g", "t/#", Distribution.BALANCED, 1, new TreeMap<>());
     private final GroupRoute localAndRemote = new GroupRoute("g", "t/#", Distribution.BALANCED, 1,

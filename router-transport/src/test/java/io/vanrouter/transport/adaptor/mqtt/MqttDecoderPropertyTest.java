@@ -9,12 +9,10 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.util.ReferenceCountUtil;
-import io.vanrouter.core.address.AddressRules;
-import io.vanrouter.core.address.AddressSnapshotView;
-import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.transport.LogCapture;
 import io.vanrouter.transport.link.LinkRegistry;
 import io.vanrouter.transport.TransportSettings;
+import io.vanrouter.transport.adaptor.RoutingView;
 import io.vanrouter.transport.message.MessageRouter;
 import io.vanrouter.transport.prop.Mutations;
 import io.vanrouter.transport.prop.PropertyRun;
@@ -42,9 +40,7 @@ class MqttDecoderPropertyTest {
 
     private final MqttSettings settings = MqttSettings.defaults("127.0.0.1", 0);
     private final MqttListener adaptor = new MqttListener(settings, new MessageRouter("a", 1,
-            TransportSettings.MAX_FRAME_BYTES_DEFAULT, () -> RoutingTable.empty("a"),
-            () -> AddressSnapshotView.empty("a", AddressRules.none()),
-            new LinkRegistry("a")), address -> { }, address -> { }, new MqttCounters());
+            TransportSettings.MAX_FRAME_BYTES_DEFAULT, RoutingView.empty("a")::forwarding, new LinkRegistry("a")), address -> { }, address -> { }, new MqttCounters());
     private final LogCapture log = new LogCapture("vanrouter");
 
     @AfterEach
