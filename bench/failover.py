@@ -9,27 +9,13 @@
 import json
 import os
 import signal
-import socket
 import sys
 import time
 import urllib.request
 
-PING = b"*1\r\n$4\r\nPING\r\n"
+from tcp_bench import ping_once  # a new connection, a redis PING, its PONG (same directory)
+
 ATTEMPT_TIMEOUT = 0.05  # a stream opened towards the dead router is not answered: try a new one soon
-
-
-def ping_once(port, timeout):
-    with socket.create_connection(("127.0.0.1", int(port)), timeout=timeout) as s:
-        s.settimeout(timeout)
-        s.sendall(PING)
-        buf = b""
-        while not buf.endswith(b"\r\n"):
-            chunk = s.recv(64)
-            if not chunk:
-                raise OSError("closed without a reply")
-            buf += chunk
-        if buf != b"+PONG\r\n":
-            raise OSError(f"unexpected reply {buf!r}")
 
 
 def measure(port, pid, sig, secs):
