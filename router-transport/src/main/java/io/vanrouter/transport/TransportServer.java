@@ -43,6 +43,7 @@ import io.vanrouter.transport.link.NettyControlSender;
 import io.vanrouter.transport.link.PeerDialer;
 import io.vanrouter.transport.link.TransportCounters;
 import io.vanrouter.transport.message.MessageRouter;
+import io.vanrouter.transport.netty.ControlLoopGroup;
 import io.vanrouter.transport.netty.DnsResolvers;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.netty.LoopLoad;
@@ -182,7 +183,7 @@ public final class TransportServer implements AutoCloseable {
         group = new MultiThreadIoEventLoopGroup(ioThreads,
                 new ThreadPerTaskExecutor(new DefaultThreadFactory("vanrouter-" + settings.routerId() + "-io", true)),
                 loopLoad, factory);
-        controlGroup = new MultiThreadIoEventLoopGroup(1,
+        controlGroup = new ControlLoopGroup(
                 new DefaultThreadFactory("vanrouter-" + settings.routerId() + "-control", true), factory);
         EventLoop controlLoop = controlGroup.next();
         Class<? extends ServerChannel> serverType = epoll ? EpollServerSocketChannel.class

@@ -83,6 +83,9 @@ public final class MessageRouter implements LinkMessageSink {
      */
     public static final long TRANSIT_QOS1_PENDING_BYTES_MAX = InterRouterLinkHandler.PENDING_BYTES_MAX / 2;
 
+    /** Frames one outbox task writes before it yields the link's loop (see {@link Outbox#run}). */
+    static final int OUTBOX_BATCH_FRAMES = 64;
+
     /** Topics whose route is cached per address-view generation (matching is not redone per message). */
     static final int ROUTE_CACHE_MAX = 10_000;
 
@@ -433,14 +436,23 @@ public final class MessageRouter implements LinkMessageSink {
                 onLinkWritable(link);
                 return;
             }
-            boolean wrote = false;
-            for (Object frame = frames.poll(); frame != null; frame = frames.poll()) {
+            int written = 0;
+            for (Object frame; written < OUTBOX_BATCH_FRAMES && (frame = frames.poll()) != null; written++) {
                 bytes.addAndGet(-size(frame));
                 channel.write(frame, channel.voidPromise());
-                wrote = true;
             }
-            if (wrote) {
+            if (written > 0) {
                 channel.flush();
+            }
+            if (!frames.isEmpty() && scheduled.compareAndSet(false, true)) {
+                // More than one batch: the rest in a later task, so that the loop reads and writes its sockets (the
+                // links' hellos) in between instead of encoding every queued message first.
+                try {
+                    channel.eventLoop().execute(this);
+                } catch (RejectedExecutionException e) {
+                    scheduled.set(false); // shutting down
+                    releaseAll();
+                }
             }
             if (writable(link)) {
                 onLinkWritable(link);
