@@ -83,8 +83,13 @@ public final class MessageRouter implements LinkMessageSink {
      */
     public static final long TRANSIT_QOS1_PENDING_BYTES_MAX = InterRouterLinkHandler.PENDING_BYTES_MAX / 2;
 
-    /** Frames one outbox task writes before it yields the link's loop (see {@link Outbox#run}). */
-    static final int OUTBOX_BATCH_FRAMES = 64;
+    /**
+     * One outbox task writes at most this many frames, and stops early once it has run {@link #OUTBOX_BATCH_NANOS}
+     * (checked every 64 frames), then yields the link's loop (see {@link Outbox#run}). Large enough that a fast
+     * machine writes and flushes a full burst at once.
+     */
+    static final int OUTBOX_BATCH_FRAMES = 4_096;
+    static final long OUTBOX_BATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     /** Topics whose route is cached per address-view generation (matching is not redone per message). */
     static final int ROUTE_CACHE_MAX = 10_000;
@@ -437,9 +442,14 @@ public final class MessageRouter implements LinkMessageSink {
                 return;
             }
             int written = 0;
+            long started = System.nanoTime();
             for (Object frame; written < OUTBOX_BATCH_FRAMES && (frame = frames.poll()) != null; written++) {
                 bytes.addAndGet(-size(frame));
                 channel.write(frame, channel.voidPromise());
+                if ((written & 63) == 63 && System.nanoTime() - started > OUTBOX_BATCH_NANOS) {
+                    written++;
+                    break;
+                }
             }
             if (written > 0) {
                 channel.flush();

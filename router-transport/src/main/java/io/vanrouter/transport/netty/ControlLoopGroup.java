@@ -13,10 +13,10 @@ import java.util.concurrent.ThreadFactory;
  * {@code MessageRouter}'s outboxes among them) for at most {@value #TASK_QUANTUM_MILLIS} ms before it reads and writes
  * its sockets again; Netty's default is a second, during which no hello is read or sent. A burst of messages on a slow
  * or starved machine (a multicast of thousands under paranoid leak detection, on one core) kept a router's links
- * silent past a 3 s dead interval that way.
+ * silent past a 3 s dead interval that way. Shorter quanta cost throughput: each turn to I/O flushes smaller batches.
  */
 public final class ControlLoopGroup extends MultiThreadIoEventLoopGroup {
-    public static final long TASK_QUANTUM_MILLIS = 20;
+    public static final long TASK_QUANTUM_MILLIS = 50;
 
     public ControlLoopGroup(ThreadFactory threads, IoHandlerFactory io) {
         super(1, threads, io);
