@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The data connections of one link (docs/protocol.md, section 5.1): extra TCP connections between the same two
- * routers that carry only stream frames, so that hellos, link state and address frames on the link itself never wait
- * behind bulk bytes, and so that each event loop has a connection of its own.
+ * routers that carry stream frames and messages, so that hellos, link state and address frames on the link itself
+ * never wait behind bulk bytes, and so that each event loop has a connection of its own.
  *
  * <p>Any thread: copy-on-write, read lock-free by the data plane for every new stream.
  */
@@ -19,6 +19,7 @@ public final class DataConnections {
     private final int agreed;
     private final AtomicInteger rotation = new AtomicInteger();
     private volatile Channel[] channels = NONE;
+    private volatile int losses; // written under this
     private boolean closed; // guarded by this
 
     DataConnections(int agreed) {
@@ -79,6 +80,15 @@ public final class DataConnections {
         System.arraycopy(now, 0, fewer, 0, at);
         System.arraycopy(now, at + 1, fewer, at, now.length - at - 1);
         channels = fewer;
+        losses++; // after the removal: a sender that reads the new count no longer picks this connection
+    }
+
+    /**
+     * How many connections this link has lost so far while it stayed up. A sender of an acknowledged message notes it
+     * when sending; a different count later means the copy or its answer may have been lost with a connection.
+     */
+    public int losses() {
+        return losses;
     }
 
     /** The link went down: no more attachments; returns the connections to close. */
@@ -103,6 +113,19 @@ public final class DataConnections {
         for (int i = 0; i < now.length; i++) {
             Channel channel = now[Math.floorMod(rotation.getAndIncrement(), now.length)];
             if (channel.isActive()) {
+                return channel;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * This link's open connection on the calling thread's event loop, else null. Messages use it and fall back to
+     * the link itself, never to a rotation: one publisher's messages then keep their order.
+     */
+    public Channel onCurrentLoop() {
+        for (Channel channel : channels) {
+            if (channel.eventLoop().inEventLoop() && channel.isActive()) {
                 return channel;
             }
         }

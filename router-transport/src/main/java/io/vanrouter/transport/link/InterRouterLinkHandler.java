@@ -150,9 +150,7 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
         LOG.debug("{} writable: {}", session.tag(), ctx.channel().isWritable());
         if (ctx.channel().isWritable()) {
             session.env().dataPlane().writable(session.link(), ctx.channel());
-            if (!session.isData()) {
-                session.env().messages().onLinkWritable(session.link());
-            }
+            session.env().messages().onConnectionWritable(session.link(), ctx.channel());
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -209,6 +207,7 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
         String reason = linkClosing != null ? "link closing: " + linkClosing : session.endReason();
         link.data().detach(ctx.channel());
         env.dataPlane().connectionDown(link, ctx.channel(), reason);
+        env.messages().onConnectionDown(link, ctx.channel());
         if (env.registry().isCurrent(link) && session.endCode() != ReasonCode.SHUTDOWN) {
             LOG.info("{} data connection down: {}", session.tag(), reason);
         } else {

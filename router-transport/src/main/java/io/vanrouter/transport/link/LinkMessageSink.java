@@ -1,18 +1,23 @@
 package io.vanrouter.transport.link;
 
+import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Where an active link hands data-plane frames (MESSAGE, MESSAGE_ACK) and its writability and end. Implemented by
- * the message router. Called on the link's event loop; the sink owns (and must release) each message.
+ * Where an active link hands data-plane frames (MESSAGE, MESSAGE_ACK) and the writability and end of its connections
+ * (the link's own and its data connections). Implemented by the message router. Called on the event loop of the
+ * connection concerned; the sink owns (and must release) each message.
  */
 public interface LinkMessageSink {
 
     /** A data-plane frame arrived on {@code link}. */
     void onLinkMessage(ActiveLink link, Object message);
 
-    /** {@code link} became writable again (its pending bytes fell below the low water mark). */
-    void onLinkWritable(ActiveLink link);
+    /** {@code connection} of {@code link} became writable again (its pending bytes fell below the low water mark). */
+    void onConnectionWritable(ActiveLink link, Channel connection);
+
+    /** A data connection of {@code link} closed; the link is still up. */
+    void onConnectionDown(ActiveLink link, Channel connection);
 
     /** {@code link} is gone. */
     void onLinkDown(ActiveLink link);
@@ -25,7 +30,11 @@ public interface LinkMessageSink {
         }
 
         @Override
-        public void onLinkWritable(ActiveLink link) {
+        public void onConnectionWritable(ActiveLink link, Channel connection) {
+        }
+
+        @Override
+        public void onConnectionDown(ActiveLink link, Channel connection) {
         }
 
         @Override

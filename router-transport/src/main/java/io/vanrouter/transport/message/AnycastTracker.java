@@ -44,6 +44,8 @@ final class AnycastTracker {
         long sentNanos;
         /** The link a remote copy left on (-1 for a local member): when it goes down the copy is sent again. */
         long sentLinkId = -1;
+        /** The data connections that link had lost when the copy left (see {@link MessageRouter#pathIntact}). */
+        int sentLosses;
         boolean finished;
 
         Pending(long id, String groupKey, String topic, int qos, MessageFrame frame, PublishCompletion completion,
@@ -128,6 +130,7 @@ final class AnycastTracker {
         }
         MessageFrame copy = source.anycast(p.id, destination, p.groupKey, dup);
         p.sentLinkId = choice.get().local() ? -1 : router.linkToward(destination, table);
+        p.sentLosses = router.lossesOn(p.sentLinkId);
         if (choice.get().local()) {
             boolean taken;
             try {
@@ -202,10 +205,10 @@ final class AnycastTracker {
                     continue;
                 }
                 boolean unassigned = p.destination == null;
-                // Lost: the member's router is unreachable, or the link the copy left on went down (the route may
-                // only have moved: without this the copy would wait for the answer timeout).
+                // Lost: the member's router is unreachable, or the link the copy left on went down or lost a data
+                // connection (the route may only have moved: without this the copy would wait for the answer timeout).
                 boolean lost = !unassigned && !p.destination.equals(self) && (table.route(p.destination).isEmpty()
-                        || p.sentLinkId >= 0 && !router.linkUp(p.sentLinkId));
+                        || p.sentLinkId >= 0 && !router.pathIntact(p.sentLinkId, p.sentLosses));
                 boolean silent = !unassigned && now - p.sentNanos > ACK_TIMEOUT_NANOS;
                 if (p.qos == 0) {
                     if (lost || silent) {

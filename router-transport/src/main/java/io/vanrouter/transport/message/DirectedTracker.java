@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  * QoS 1 messages to remote non-shared subscribers, end to end: the ingress sends one directed copy (destination = the
  * subscriber's router, empty group) to every router with matching subscribers, and the publisher's PUBACK waits for
  * each of them to answer MESSAGE_ACK once it has handed the message to its local subscribers. A copy lost with a link
- * (cut, stalled, its router frozen) is sent again, with DUP, over the current route: when the link it left on is gone,
- * when the copy was refused on the way (RELEASED), or after {@link #ACK_TIMEOUT_NANOS} without an answer. A copy is
+ * (cut, stalled, its router frozen) is sent again, with DUP, over the current route: when the link it left on is gone
+ * or has lost a data connection since, when the copy was refused on the way (RELEASED), or after
+ * {@link #ACK_TIMEOUT_NANOS} without an answer. A copy is
  * settled without delivery when its router no longer has subscribers for the topic (they left, or the router became
  * unreachable and its addresses were withdrawn), and given up after {@link #GIVE_UP_NANOS} (counted). Duplicates are
  * possible, as QoS 1 allows; loss of an acknowledged message is not, while the subscriber's router stays reachable.
@@ -41,6 +42,8 @@ final class DirectedTracker {
         long sentNanos;
         /** The link the last copy left on, or -1 when it could not be sent (no route): the sweep sends it again. */
         long sentLinkId = -1;
+        /** The data connections that link had lost when the copy left (see {@link MessageRouter#pathIntact}). */
+        int sentLosses;
         boolean refused;
         boolean finished;
 
@@ -93,6 +96,7 @@ final class DirectedTracker {
         p.refused = false;
         p.sentNanos = System.nanoTime();
         p.sentLinkId = router.linkToward(p.destination, table);
+        p.sentLosses = router.lossesOn(p.sentLinkId);
         if (p.sentLinkId < 0) {
             return false; // no route or link now: the sweep tries again
         }
@@ -133,7 +137,7 @@ final class DirectedTracker {
                     MessageRouter.LOG.warn("[{}] gave up on message {} for subscribers at {} after {} s",
                             router.self(), p.id, p.destination, TimeUnit.NANOSECONDS.toSeconds(GIVE_UP_NANOS));
                     finish(p);
-                } else if (p.refused || p.sentLinkId < 0 || !router.linkUp(p.sentLinkId)
+                } else if (p.refused || p.sentLinkId < 0 || !router.pathIntact(p.sentLinkId, p.sentLosses)
                         || now - p.sentNanos > ACK_TIMEOUT_NANOS) {
                     router.counters().countResend();
                     dispatch(p, table, true, null);

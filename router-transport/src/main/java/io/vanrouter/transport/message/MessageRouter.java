@@ -13,6 +13,7 @@ import io.vanrouter.core.path.Route;
 import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.transport.adaptor.ForwardingView;
 import io.vanrouter.transport.link.ActiveLink;
+import io.vanrouter.transport.link.DataConnections;
 import io.vanrouter.transport.link.InterRouterLinkHandler;
 import io.vanrouter.transport.link.LinkMessageSink;
 import io.vanrouter.transport.link.LinkRegistry;
@@ -40,11 +41,16 @@ import org.slf4j.LoggerFactory;
  *   <li>Anycast (shared groups): the ingress picks one member per matching group and sends one copy toward its router
  *       ({@link AnycastTracker}); the destination answers with MESSAGE_ACK, routed back hop by hop.</li>
  * </ul>
- * Outbound bytes per link are bounded so that control frames (HELLO, LINK_STATE) never wait behind unbounded data:
- * copies from local publishers are always written and pause their publisher while the link is not writable
- * (back-pressure, {@link Blocker}); transit copies (arriving on a link) are refused by {@link #transitAccepts}: QoS 0
- * and anycast copies while the next-hop link is not writable (above its high-water mark), multicast QoS 1 copies
- * above {@link #TRANSIT_QOS1_PENDING_BYTES_MAX}. A refused copy is counted ({@code LINK_CONGESTED}); an anycast one is
+ * Which connection: a copy leaves on the link's data connection on the sending thread's event loop
+ * ({@link DataConnections#onCurrentLoop}), else on the link itself. A publisher's messages, and the copies a transit
+ * router forwards from one connection, therefore never change threads on the way out and keep their order, and a
+ * destination answers MESSAGE_ACK on the loop that received the copy: back on the connection it came over.
+ *
+ * <p>Outbound bytes per connection are bounded so that control frames (HELLO, LINK_STATE) never wait behind unbounded
+ * data: copies from local publishers are always written and pause their publisher while the connection is not
+ * writable (back-pressure, {@link Blocker}); transit copies (arriving on a link) are refused by
+ * {@link #transitAccepts}: QoS 0 and anycast copies while the next-hop connection is not writable (above its
+ * high-water mark), multicast QoS 1 copies above {@link #TRANSIT_QOS1_PENDING_BYTES_MAX}. A refused copy is counted ({@code LINK_CONGESTED}); an anycast one is
  * answered RELEASED so that the ingress chooses again (QoS 1: another member or, after the sweep, the same one; DUP).
  *
  * <p>Reads the routing table and address view through lock-free suppliers. Any thread: publishers' and links' event
@@ -63,8 +69,8 @@ public final class MessageRouter implements LinkMessageSink {
     private final AtomicLong ids;
     private final AnycastTracker anycast;
     private final DirectedTracker directed;
-    private final Map<Long, Queue<Runnable>> linkWaiters = new ConcurrentHashMap<>();
-    private final Map<Long, Outbox> outboxes = new ConcurrentHashMap<>();
+    private final Map<Channel, Queue<Runnable>> waiters = new ConcurrentHashMap<>();
+    private final Map<Channel, Outbox> outboxes = new ConcurrentHashMap<>();
     private volatile LocalDelivery local = LocalDelivery.NONE;
     private volatile MulticastPlanner planner;
     private volatile ScheduledFuture<?> sweep;
@@ -224,27 +230,28 @@ public final class MessageRouter implements LinkMessageSink {
     private void forwardAnycast(MessageFrame frame) {
         Route route = forwarding.get().routes().routes().get(frame.destination());
         ActiveLink link = route == null ? null : links.get(route.linkId());
-        Drop refused = link == null ? Drop.NO_ROUTE : transitAccepts(link, frame) ? null : Drop.LINK_CONGESTED;
+        Channel connection = link == null ? null : connectionFor(link);
+        Drop refused = link == null ? Drop.NO_ROUTE
+                : transitAccepts(connection, frame) ? null : Drop.LINK_CONGESTED;
         if (refused != null) {
             counters.drop(frame.topic(), refused);
             sendAck(frame.ingress(), frame.messageId(), false);
             return;
         }
-        write(link, frame.nextHop(), null);
+        write(link, connection, frame.nextHop(), null);
         counters.out(frame.topic(), 1);
     }
 
     /**
-     * Whether {@code link} takes one more transit copy like {@code frame} now (see the class comment); copies in its
-     * {@link Outbox} count as pending.
+     * Whether {@code connection} takes one more transit copy like {@code frame} now (see the class comment); copies in
+     * its {@link Outbox} count as pending.
      */
-    boolean transitAccepts(ActiveLink link, MessageFrame frame) {
-        Channel channel = link.channel();
-        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-        Outbox outbox = outboxes.get(link.linkId());
+    boolean transitAccepts(Channel connection, MessageFrame frame) {
+        ChannelOutboundBuffer buffer = connection.unsafe().outboundBuffer();
+        Outbox outbox = outboxes.get(connection);
         long handedOver = outbox == null ? 0 : outbox.bytes.get();
         boolean promised = frame.qos() > 0 && (frame.isMulticast() || frame.group().isEmpty()); // not re-chosen
-        return transitAccepts(promised, writable(link),
+        return transitAccepts(promised, writable(connection),
                 (buffer == null ? 0 : buffer.totalPendingWriteBytes()) + handedOver);
     }
 
@@ -310,11 +317,12 @@ public final class MessageRouter implements LinkMessageSink {
                 counters.drop(frame.topic(), Drop.NO_LINK);
                 continue;
             }
-            if (transit && !transitAccepts(link, frame)) {
+            Channel connection = connectionFor(link);
+            if (transit && !transitAccepts(connection, frame)) {
                 counters.drop(frame.topic(), Drop.LINK_CONGESTED);
                 continue;
             }
-            write(link, transit ? frame.nextHop() : frame.retainedDuplicate(), blockers);
+            write(link, connection, transit ? frame.nextHop() : frame.retainedDuplicate(), blockers);
             sent++;
         }
         return sent;
@@ -335,9 +343,19 @@ public final class MessageRouter implements LinkMessageSink {
         return route != null && links.get(route.linkId()) != null ? route.linkId() : -1;
     }
 
-    /** Whether link {@code linkId} is still up. */
-    boolean linkUp(long linkId) {
-        return links.get(linkId) != null;
+    /**
+     * Whether a copy sent over link {@code linkId} when it had lost {@code losses} data connections can still be
+     * answered: the link is up and has lost none since (the copy, or its MESSAGE_ACK, may have gone with one).
+     */
+    boolean pathIntact(long linkId, int losses) {
+        ActiveLink link = links.get(linkId);
+        return link != null && link.data().losses() == losses;
+    }
+
+    /** How many data connections link {@code linkId} has lost so far (see {@link #pathIntact}); 0 when it is down. */
+    int lossesOn(long linkId) {
+        ActiveLink link = links.get(linkId);
+        return link == null ? 0 : link.data().losses();
     }
 
     /** Sends {@code frame} (ownership taken) toward router {@code destination}; false if there is no route. */
@@ -348,7 +366,7 @@ public final class MessageRouter implements LinkMessageSink {
             frame.release();
             return false;
         }
-        write(link, frame, blockers);
+        write(link, connectionFor(link), frame, blockers);
         return true;
     }
 
@@ -364,58 +382,76 @@ public final class MessageRouter implements LinkMessageSink {
         Route route = forwarding.get().routes().routes().get(ingress);
         ActiveLink link = route == null ? null : links.get(route.linkId());
         if (link != null) {
-            outbox(link).add(new MessageAck(ingress, messageId, accepted));
+            Channel connection = connectionFor(link);
+            if (connection.isActive()) {
+                outbox(connection).add(new MessageAck(ingress, messageId, accepted));
+            }
         }
     }
 
-    private void write(ActiveLink link, Object message, List<Blocker> blockers) {
-        if (!link.channel().isActive()) {
+    /** The connection of {@code link} for a copy sent from this thread (see the class comment). */
+    private static Channel connectionFor(ActiveLink link) {
+        Channel data = link.data().onCurrentLoop();
+        return data != null ? data : link.channel();
+    }
+
+    private void write(ActiveLink link, Channel connection, Object message, List<Blocker> blockers) {
+        if (!connection.isActive()) {
             ReferenceCountUtil.release(message);
             return;
         }
         counters.copyToPeer(link.peerId());
-        outbox(link).add(message);
-        if (blockers != null && !writable(link)) {
-            blockers.add(resume -> whenWritable(link, resume));
+        outbox(connection).add(message);
+        if (blockers != null && !writable(connection)) {
+            blockers.add(resume -> whenWritable(connection, resume));
         }
     }
 
-    private Outbox outbox(ActiveLink link) {
-        Outbox outbox = outboxes.get(link.linkId());
-        return outbox != null ? outbox : outboxes.computeIfAbsent(link.linkId(), k -> new Outbox(link));
+    private Outbox outbox(Channel connection) {
+        Outbox outbox = outboxes.get(connection);
+        return outbox != null ? outbox : outboxes.computeIfAbsent(connection, Outbox::new);
     }
 
     /** The channel is writable and what is handed over to it, not yet written, is below its high-water mark. */
-    private boolean writable(ActiveLink link) {
-        Channel channel = link.channel();
-        if (!channel.isWritable()) {
+    private boolean writable(Channel connection) {
+        if (!connection.isWritable()) {
             return false;
         }
-        Outbox outbox = outboxes.get(link.linkId());
-        return outbox == null || outbox.bytes.get() < channel.config().getWriteBufferHighWaterMark();
+        Outbox outbox = outboxes.get(connection);
+        return outbox == null || outbox.bytes.get() < connection.config().getWriteBufferHighWaterMark();
     }
 
-    private void whenWritable(ActiveLink link, Runnable resume) {
-        linkWaiters.computeIfAbsent(link.linkId(), k -> new ConcurrentLinkedQueue<>()).add(resume);
-        if (writable(link) || !link.channel().isActive()) {
-            onLinkWritable(link);
+    private void whenWritable(Channel connection, Runnable resume) {
+        waiters.computeIfAbsent(connection, k -> new ConcurrentLinkedQueue<>()).add(resume);
+        if (writable(connection) || !connection.isActive()) {
+            resumeWaiters(connection);
+        }
+    }
+
+    private void resumeWaiters(Channel connection) {
+        Queue<Runnable> queue = waiters.get(connection);
+        if (queue != null) {
+            for (Runnable resume = queue.poll(); resume != null; resume = queue.poll()) {
+                resume.run();
+            }
         }
     }
 
     /**
-     * Frames for one link from any thread (publishers' and other links' event loops). Instead of one
-     * {@code writeAndFlush} task per frame on the link's loop, frames are queued here and one task writes all that
-     * arrived before it runs, in order, and flushes once. Their bytes count toward the link's back-pressure until
-     * they are written.
+     * Frames for one connection from any thread (publishers' and other links' event loops). Instead of one
+     * {@code writeAndFlush} task per frame on the connection's loop, frames are queued here and one task writes all
+     * that arrived before it runs, in order, and flushes once; on the connection's own loop the task runs after the
+     * current read batch, so a batch of PUBLISHes leaves in one flush. Their bytes count toward the connection's
+     * back-pressure until they are written.
      */
     private final class Outbox implements Runnable {
-        private final ActiveLink link;
+        private final Channel channel;
         private final Queue<Object> frames = new ConcurrentLinkedQueue<>();
         private final AtomicLong bytes = new AtomicLong();
         private final AtomicBoolean scheduled = new AtomicBoolean();
 
-        Outbox(ActiveLink link) {
-            this.link = link;
+        Outbox(Channel channel) {
+            this.channel = channel;
         }
 
         void add(Object frame) {
@@ -423,7 +459,7 @@ public final class MessageRouter implements LinkMessageSink {
             frames.add(frame);
             if (scheduled.compareAndSet(false, true)) {
                 try {
-                    link.channel().eventLoop().execute(this);
+                    channel.eventLoop().execute(this);
                 } catch (RejectedExecutionException e) {
                     scheduled.set(false);
                     releaseAll();
@@ -434,11 +470,10 @@ public final class MessageRouter implements LinkMessageSink {
         @Override
         public void run() {
             scheduled.set(false);
-            Channel channel = link.channel();
             if (!channel.isActive()) {
-                outboxes.remove(link.linkId(), this);
+                outboxes.remove(channel, this);
                 releaseAll();
-                onLinkWritable(link);
+                resumeWaiters(channel);
                 return;
             }
             int written = 0;
@@ -464,8 +499,8 @@ public final class MessageRouter implements LinkMessageSink {
                     releaseAll();
                 }
             }
-            if (writable(link)) {
-                onLinkWritable(link);
+            if (writable(channel)) {
+                resumeWaiters(channel);
             }
         }
 
@@ -484,26 +519,30 @@ public final class MessageRouter implements LinkMessageSink {
     }
 
     @Override
-    public void onLinkWritable(ActiveLink link) {
-        Queue<Runnable> waiters = linkWaiters.get(link.linkId());
-        if (waiters != null) {
-            for (Runnable resume = waiters.poll(); resume != null; resume = waiters.poll()) {
-                resume.run();
-            }
-        }
+    public void onConnectionWritable(ActiveLink link, Channel connection) {
+        resumeWaiters(connection);
     }
 
     @Override
-    public void onLinkDown(ActiveLink link) {
-        Outbox outbox = outboxes.remove(link.linkId());
+    public void onConnectionDown(ActiveLink link, Channel connection) {
+        Outbox outbox = outboxes.remove(connection);
         if (outbox != null) {
             try {
-                link.channel().eventLoop().execute(outbox); // releases what is left (the channel is inactive)
+                connection.eventLoop().execute(outbox); // releases what is left (the channel is inactive)
             } catch (RejectedExecutionException e) {
                 outbox.releaseAll();
             }
         }
-        onLinkWritable(link);
-        linkWaiters.remove(link.linkId());
+        resumeWaiters(connection); // publishers paused on it go on (their next copies take another connection)
+        waiters.remove(connection);
+    }
+
+    /** The link and every one of its connections are gone. */
+    @Override
+    public void onLinkDown(ActiveLink link) {
+        onConnectionDown(link, link.channel());
+        for (Channel connection : link.data().all()) {
+            onConnectionDown(link, connection);
+        }
     }
 }

@@ -13,9 +13,11 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vanrouter.core.address.Address;
+import io.vanrouter.transport.link.LinkInitializer;
 import io.vanrouter.transport.message.MessageCounters;
 import io.vanrouter.transport.message.MessageRouter;
 import io.vanrouter.transport.netty.ApplicationSockets;
@@ -95,6 +97,9 @@ final class MqttListener implements AutoCloseable {
             protected void initChannel(Channel ch) {
                 channels.add(ch);
                 String key = "c" + connectionIds.incrementAndGet();
+                // PUBACKs are written one by one as MESSAGE_ACKs arrive: flushed together after the read batch or
+                // task run that wrote them, not one syscall each.
+                ch.pipeline().addLast("flushes", new FlushConsolidationHandler(LinkInitializer.FLUSHES_CONSOLIDATED_MAX, true));
                 ch.pipeline().addLast("mqttDecoder", new MqttDecoder(settings.maxMessageBytes()));
                 ch.pipeline().addLast("mqttEncoder", MqttEncoder.INSTANCE);
                 ch.pipeline().addLast(IDLE, new IdleStateHandler(settings.connectTimeoutMillis(), 0, 0,

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.Channel;
 import io.vanrouter.transport.adaptor.mqtt.PahoClients.Received;
+import io.vanrouter.transport.link.ActiveLink;
 import io.vanrouter.transport.message.MessageCounters;
 import io.vanrouter.transport.message.MessageCounters.Drop;
 import java.time.Duration;
@@ -20,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Transit copies toward a congested link: the line a - b - c with the publisher on a and the subscriber on c; b's
- * link to c is made unwritable (user-defined writability, as if its high-water mark were passed) while the link itself
- * stays up.
+ * Transit copies toward a congested link: the line a - b - c with the publisher on a and the subscriber on c; every
+ * connection of b's link to c (the link's own and its data connections, which carry the messages) is made unwritable
+ * (user-defined writability, as if its high-water mark were passed) while the link itself stays up.
  */
 @Timeout(90)
 class MqttLinkCongestionTest {
@@ -46,14 +47,19 @@ class MqttLinkCongestionTest {
         network.close();
     }
 
-    private Channel linkBToC() {
-        return network.node("b").server().activeLink("c").channel();
+    private List<Channel> connectionsBToC() {
+        ActiveLink link = network.node("b").server().activeLink("c");
+        await().atMost(DELIVERY).until(() -> link.data().count() == link.data().agreed()); // none joins later
+        List<Channel> connections = new ArrayList<>(link.data().all());
+        connections.add(link.channel());
+        return connections;
     }
 
     private void congest(boolean congested) {
-        Channel channel = linkBToC();
-        channel.unsafe().outboundBuffer().setUserDefinedWritability(CONGESTED, !congested);
-        await().atMost(DELIVERY).until(() -> channel.isWritable() != congested);
+        for (Channel channel : connectionsBToC()) {
+            channel.unsafe().outboundBuffer().setUserDefinedWritability(CONGESTED, !congested);
+            await().atMost(DELIVERY).until(() -> channel.isWritable() != congested);
+        }
     }
 
     private MessageCounters countersAt(String id) {
