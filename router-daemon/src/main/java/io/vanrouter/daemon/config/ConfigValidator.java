@@ -8,7 +8,6 @@ import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.wire.MessageCodec;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +31,6 @@ final class ConfigValidator {
             "reconnectMaxMillis", "maxFrameBytes", "dataConnections", "ioThreads");
 
     static final String NETWORK_DEFAULT = "default";
-    static final int NAME_BYTES_MAX = 255;
     static final int LISTEN_MAX = 64;
     static final int PEERS_MAX = 1_024;
     /** Longest accepted timer: one day. Anything longer is a typo, not a setting. */
@@ -118,16 +116,7 @@ final class ConfigValidator {
 
     /** @return what is wrong with a name, or null when it is fine */
     static String nameRule(String value) {
-        if (value.isEmpty()) {
-            return "must not be empty";
-        }
-        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > NAME_BYTES_MAX) {
-            return "must be at most " + NAME_BYTES_MAX + " UTF-8 bytes, got " + bytes;
-        }
-        boolean bad = value.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c)
-                || Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
-        return bad ? "must not contain whitespace or control characters, got '" + value + "'" : null;
+        return Names.problem(value);
     }
 
     private record EndpointList(List<Endpoint> endpoints, int items) {
