@@ -6,6 +6,7 @@ import io.vanrouter.daemon.cli.DemoCommand;
 import io.vanrouter.daemon.cli.ExitCodes;
 import io.vanrouter.daemon.cli.RunCommand;
 import io.vanrouter.daemon.cli.StatusCommand;
+import io.vanrouter.daemon.cli.TokenCommand;
 import java.lang.reflect.Constructor;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -15,13 +16,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code vanrouter} command: picocli root of {@code run}, {@code status}, {@code check-config}, {@code certs} and
- * {@code demo}.
+ * The {@code vanrouter} command: picocli root of {@code run}, {@code status}, {@code check-config}, {@code certs},
+ * {@code token} and {@code demo}.
  */
 @Command(name = "vanrouter", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Virtual Application Network router.",
         subcommands = {RunCommand.class, StatusCommand.class, CheckConfigCommand.class, CertsCommand.class,
-            DemoCommand.class, CommandLine.HelpCommand.class},
+            TokenCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:invalid configuration or the router failed to start",
             "2:usage error, or the router's management endpoint did not answer"})

@@ -48,6 +48,11 @@ public final class SecureFiles {
         write(file, text, PUBLIC);
     }
 
+    /** Replaces a file that is not secret (a configuration) keeping its mode; a new one gets 0644. */
+    public static void writeKeepingMode(Path file, String text) throws IOException {
+        write(file, text, POSIX && Files.exists(file) ? Files.getPosixFilePermissions(file) : PUBLIC);
+    }
+
     /** Reads a text credential file, refusing huge files (a wrong path to a log or an image). */
     public static String read(Path file) throws IOException {
         long size = Files.size(file);
