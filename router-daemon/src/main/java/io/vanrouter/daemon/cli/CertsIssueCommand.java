@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 /** {@code vanrouter certs issue --ca DIR --router ID --out DIR2}: a router's key and certificate. */
 @Command(name = "issue", mixinStandardHelpOptions = true,
         description = {"Issue a router's credentials: DIR2/ID.crt, DIR2/ID.key (mode 0600) and DIR2/ca.crt. The"
-            + " certificate names the router in the URI SAN vanrouter://router/ID and serves as TLS server and client."})
+            + " certificate names the router in the URI SAN vanrouter://router/ID and serves as TLS server and"
+            + " client."})
 public final class CertsIssueCommand implements Callable<Integer> {
 
     @Spec

@@ -129,6 +129,11 @@ public final class JoinTokenFile {
         if (!KeyPairs.matches(key, cert.getPublicKey())) {
             throw tampered(name, "its key does not match its certificate");
         }
+        try {
+            RouterFiles.checkRouterId(token.routerId()); // it names the files redeem writes
+        } catch (CredentialException e) {
+            throw tampered(name, "its " + e.getMessage());
+        }
         if (token.peerPort() < 1 || token.peerPort() > 65_535 || token.cost() < 1) {
             throw tampered(name, "its peer port or cost is out of range");
         }

@@ -82,7 +82,8 @@ public final class Pem {
     }
 
     public static X509CRL revocationList(String text) throws GeneralSecurityException {
-        X509CRL crl = (X509CRL) factory().generateCRL(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)));
+        X509CRL crl = (X509CRL) factory()
+                .generateCRL(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)));
         if (crl == null) {
             throw new GeneralSecurityException("no PEM revocation list in it");
         }

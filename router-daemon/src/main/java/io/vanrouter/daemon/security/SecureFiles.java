@@ -65,7 +65,8 @@ public final class SecureFiles {
     private static void write(Path file, String text, Set<PosixFilePermission> mode) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path temp = POSIX ? Files.createTempFile(dir, ".vanrouter-", ".tmp", PosixFilePermissions.asFileAttribute(PRIVATE))
+        Path temp = POSIX
+                ? Files.createTempFile(dir, ".vanrouter-", ".tmp", PosixFilePermissions.asFileAttribute(PRIVATE))
                 : Files.createTempFile(dir, ".vanrouter-", ".tmp");
         try {
             Files.writeString(temp, text, StandardCharsets.UTF_8);

@@ -61,7 +61,8 @@ class CertsCommandTest {
         CliRun forced = now("certs", "ca", "--network", "acme", "--out", dir.toString(), "--force");
 
         assertThat(again.exitCode()).isEqualTo(ExitCodes.CONFIG);
-        assertThat(again.err().strip()).isEqualTo(dir.resolve("ca.crt") + " already exists; pass --force to replace it");
+        assertThat(again.err().strip())
+                .isEqualTo(dir.resolve("ca.crt") + " already exists; pass --force to replace it");
         assertThat(forced.exitCode()).isZero();
         assertThat(Files.readString(dir.resolve("ca.key"))).isNotEqualTo(key);
     }

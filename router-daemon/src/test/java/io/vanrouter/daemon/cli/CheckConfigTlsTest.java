@@ -88,7 +88,8 @@ class CheckConfigTlsTest {
         CliRun run = check();
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG);
-        assertThat(run.err().strip()).isEqualTo(config + ":9: tls.cert: the certificate in " + site.resolve("site-b.crt")
+        assertThat(run.err().strip()).isEqualTo(config + ":9: tls.cert: the certificate in "
+                + site.resolve("site-b.crt")
                 + " expired at " + NOW.minus(Duration.ofDays(2)) + "; get a new one (vanrouter certs issue, or a new"
                 + " join token)");
     }
@@ -125,7 +126,8 @@ class CheckConfigTlsTest {
 
         CliRun run = check();
 
-        assertThat(run.err().strip()).isEqualTo(config + ":9: tls.cert: the certificate in " + site.resolve("site-b.crt")
+        assertThat(run.err().strip()).isEqualTo(config + ":9: tls.cert: the certificate in "
+                + site.resolve("site-b.crt")
                 + " was not issued by the CA in " + other.resolve("ca.crt") + " (its issuer is 'O=vanrouter,CN=acme');"
                 + " use the ca.crt that came with it, or a certificate from this network's CA");
     }
@@ -136,7 +138,8 @@ class CheckConfigTlsTest {
 
         CliRun run = check();
 
-        assertThat(run.err().strip()).isEqualTo(config + ":9: tls.cert: the certificate in " + site.resolve("site-b.crt")
+        assertThat(run.err().strip()).isEqualTo(config + ":9: tls.cert: the certificate in "
+                + site.resolve("site-b.crt")
                 + " is for router 'site-b' but router.id is 'site-x'; use the certificate issued to site-x, or correct"
                 + " router.id");
     }
