@@ -67,7 +67,7 @@ public final class CertsIssueCommand implements Callable<Integer> {
         try {
             RouterFiles.checkRouterId(routerId);
             CaDirectory dir = new CaDirectory(caDir);
-            CertificateAuthority ca = dir.load();
+            CertificateAuthority ca = dir.loadValidAt(clock.instant());
             SecureFiles.requireAbsent(force, certFile, keyFile);
             String caPem = Pem.certificate(ca.certificate());
             if (!force && Files.exists(caFile) && !SecureFiles.read(caFile).equals(caPem)) {

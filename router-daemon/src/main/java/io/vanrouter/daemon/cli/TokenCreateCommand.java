@@ -104,7 +104,7 @@ public final class TokenCreateCommand implements Callable<Integer> {
             RouterFiles.checkRouterId(routerId);
             SecureFiles.requireAbsent(force, out);
             CaDirectory dir = new CaDirectory(caDir);
-            CertificateAuthority ca = dir.load();
+            CertificateAuthority ca = dir.loadValidAt(now);
             Credentials credentials = ca.issue(routerId, days, now);
             dir.record(credentials.certificate(), routerId);
             token = new JoinToken(ca.network(), routerId, host, Integer.parseInt(peerParts.group(3)), cost,

@@ -76,6 +76,22 @@ public final class CaDirectory {
         }
     }
 
+    /** {@link #load}, refusing a CA that is out of date at {@code now}: whatever it issued would be refused too. */
+    public CertificateAuthority loadValidAt(Instant now) throws CredentialException {
+        CertificateAuthority ca = load();
+        Instant notAfter = ca.certificate().getNotAfter().toInstant();
+        Instant notBefore = ca.certificate().getNotBefore().toInstant();
+        if (now.isAfter(notAfter)) {
+            throw new CredentialException("the CA in " + dir + " expired at " + notAfter + "; make a new CA"
+                    + " (vanrouter certs ca --force) and new credentials for every router");
+        }
+        if (now.isBefore(notBefore)) {
+            throw new CredentialException("the CA in " + dir + " is not valid before " + notBefore
+                    + "; check this machine's clock");
+        }
+        return ca;
+    }
+
     /** Records an issued certificate, so that {@code certs revoke} finds it. */
     public void record(X509Certificate certificate, String routerId) throws IOException {
         IssuedIndex.append(indexFile(), IssuedIndex.Entry.of(certificate, routerId));

@@ -106,6 +106,20 @@ class CertsCommandTest {
     }
 
     @Test
+    void shouldRefuseToIssueFromAnExpiredCa() {
+        Path ca = tmp.resolve("ca");
+        Security.at(NOW.minus(Duration.ofDays(40)), "certs", "ca", "--network", "acme", "--out", ca.toString(),
+                "--days", "30");
+
+        CliRun run = now("certs", "issue", "--ca", ca.toString(), "--router", "site-b", "--out", tmp.toString());
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.CONFIG);
+        assertThat(run.err().strip()).isEqualTo("the CA in " + ca + " expired at " + NOW.minus(Duration.ofDays(10))
+                + "; make a new CA (vanrouter certs ca --force) and new credentials for every router");
+        assertThat(tmp.resolve("site-b.key")).doesNotExist();
+    }
+
+    @Test
     void shouldNotReplaceARoutersKeyWithoutForce() {
         Path ca = Security.ca(tmp.resolve("ca"), "acme");
         Security.issue(NOW, ca, "site-b", tmp.resolve("b"));

@@ -82,7 +82,9 @@ class CheckConfigTlsTest {
 
     @Test
     void shouldReportAnExpiredCertificate() throws Exception {
-        Security.issue(NOW.minus(Duration.ofDays(3)), ca, "site-b", site, "--days", "1", "--force");
+        Path older = tmp.resolve("older");
+        at(NOW.minus(Duration.ofDays(10)), "certs", "ca", "--network", "acme", "--out", older.toString());
+        Security.issue(NOW.minus(Duration.ofDays(3)), older, "site-b", site, "--days", "1", "--force");
         writeConfig("site-b", "  ca: ca.crt\n  cert: site-b.crt\n  key: site-b.key\n");
 
         CliRun run = check();
