@@ -1,21 +1,28 @@
 package io.vanrouter.daemon;
 
+import io.vanrouter.daemon.cli.CertsCommand;
 import io.vanrouter.daemon.cli.CheckConfigCommand;
 import io.vanrouter.daemon.cli.DemoCommand;
 import io.vanrouter.daemon.cli.ExitCodes;
 import io.vanrouter.daemon.cli.RunCommand;
 import io.vanrouter.daemon.cli.StatusCommand;
+import io.vanrouter.daemon.cli.TokenCommand;
+import java.lang.reflect.Constructor;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The {@code vanrouter} command: picocli root of {@code run}, {@code status}, {@code check-config} and {@code demo}. */
+/**
+ * The {@code vanrouter} command: picocli root of {@code run}, {@code status}, {@code check-config}, {@code certs},
+ * {@code token} and {@code demo}.
+ */
 @Command(name = "vanrouter", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Virtual Application Network router.",
-        subcommands = {RunCommand.class, StatusCommand.class, CheckConfigCommand.class, DemoCommand.class,
-            CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, StatusCommand.class, CheckConfigCommand.class, CertsCommand.class,
+            TokenCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:invalid configuration or the router failed to start",
             "2:usage error, or the router's management endpoint did not answer"})
@@ -30,7 +37,12 @@ public final class Main implements Callable<Integer> {
 
     /** The command line as {@link #main} runs it; tests set their own out and err writers on it. */
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new Main());
+        return commandLine(Clock.systemUTC());
+    }
+
+    /** With {@code clock} for the commands that read the time (certificate lifetimes, token expiry); for tests. */
+    public static CommandLine commandLine(Clock clock) {
+        CommandLine commandLine = new CommandLine(new Main(), new ClockFactory(clock));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         return commandLine;
     }
@@ -40,6 +52,20 @@ public final class Main implements Callable<Integer> {
         spec.commandLine().getErr().println("vanrouter: a command is required");
         spec.commandLine().usage(spec.commandLine().getErr());
         return ExitCodes.USAGE;
+    }
+
+    /** Makes commands with a {@code (Clock)} constructor with the given clock, and the rest as picocli would. */
+    private record ClockFactory(Clock clock) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            Constructor<K> withClock;
+            try {
+                withClock = type.getDeclaredConstructor(Clock.class);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
+            }
+            return withClock.newInstance(clock);
+        }
     }
 
     /** {@code --version}. */

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,20 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found, including a missing or unreadable file
      */
     public static RouterConfig load(Path file) throws ConfigException {
+        return load(file, null);
+    }
+
+    /**
+     * Loads and validates {@code file}, and checks the files it names (the {@code tls} section's certificates, key
+     * and revocation list) as they are at {@code now}: what {@code check-config} reports.
+     *
+     * @throws ConfigException with every problem found, in the file and in the files it names
+     */
+    public static RouterConfig loadAndCheckFiles(Path file, Instant now) throws ConfigException {
+        return load(file, Objects.requireNonNull(now, "now"));
+    }
+
+    private static RouterConfig load(Path file, Instant filesCheckedAt) throws ConfigException {
         String text;
         try {
             long size = Files.size(file);
@@ -44,20 +60,32 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw fileProblem(file, "cannot read file: " + e);
         }
-        RouterConfig config = parse(text, file);
+        RouterConfig config = parse(text, file, filesCheckedAt);
         LOG.debug("loaded {}: router {}", file, config.routerId());
         return config;
     }
 
     /**
-     * Validates YAML text; {@code source} is only recorded in the result and the exception.
+     * Validates YAML text; {@code source} is recorded in the result and the exception, and relative file names in
+     * the text start from its directory.
      *
      * @throws ConfigException with every problem found
      */
     public static RouterConfig parse(String text, Path source) throws ConfigException {
+        return parse(text, source, null);
+    }
+
+    /**
+     * Validates YAML text; relative file names in it start from {@code source}'s directory.
+     *
+     * @param filesCheckedAt when not null, the files the text names are read and checked at this instant
+     * @throws ConfigException with every problem found
+     */
+    public static RouterConfig parse(String text, Path source, Instant filesCheckedAt) throws ConfigException {
         Problems problems = new Problems();
         YamlNode root = new YamlReader(problems).read(text);
-        RouterConfig config = root == null ? null : new ConfigValidator(problems).validate(root, source);
+        RouterConfig config = root == null ? null
+                : new ConfigValidator(problems, filesCheckedAt).validate(root, source);
         if (!problems.isEmpty() || config == null) {
             throw new ConfigException(source, problems.sorted());
         }

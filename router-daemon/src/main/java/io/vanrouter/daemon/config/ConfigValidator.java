@@ -3,13 +3,14 @@ package io.vanrouter.daemon.config;
 import io.vanrouter.core.address.AddressRules;
 import io.vanrouter.daemon.config.RouterConfig.ManagementConfig;
 import io.vanrouter.daemon.config.RouterConfig.RoutingConfig;
+import io.vanrouter.daemon.security.TlsSettings;
 import io.vanrouter.transport.Endpoint;
 import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.wire.MessageCodec;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  */
 final class ConfigValidator {
     static final List<String> TOP_KEYS = List.of("router", "listen", "peers", "management", "routing",
-            "addresses", "mqtt", "tcp");
+            "addresses", "mqtt", "tcp", "tls");
     static final List<String> ROUTER_KEYS = List.of("id", "mode", "network");
     static final List<String> ENDPOINT_KEYS = List.of("host", "port", "cost");
     static final List<String> MANAGEMENT_KEYS = List.of("enabled", "host", "port", "allowRemote");
@@ -32,7 +33,6 @@ final class ConfigValidator {
             "reconnectMaxMillis", "maxFrameBytes", "dataConnections", "ioThreads");
 
     static final String NETWORK_DEFAULT = "default";
-    static final int NAME_BYTES_MAX = 255;
     static final int LISTEN_MAX = 64;
     static final int PEERS_MAX = 1_024;
     /** Longest accepted timer: one day. Anything longer is a typo, not a setting. */
@@ -46,11 +46,18 @@ final class ConfigValidator {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private final Problems problems;
+    /** When not null, the files the configuration names are read and checked at this instant. */
+    private final Instant filesCheckedAt;
     /** The {@code routing:} section once read (null when absent), for cross-section checks. */
     private Section routingSection;
 
     ConfigValidator(Problems problems) {
+        this(problems, null);
+    }
+
+    ConfigValidator(Problems problems, Instant filesCheckedAt) {
         this.problems = problems;
+        this.filesCheckedAt = filesCheckedAt;
     }
 
     /** @return the configuration, or null when a problem was found */
@@ -72,11 +79,12 @@ final class ConfigValidator {
         TcpSection.Tcp tcp = TcpSection.validate(top, addressRules, problems);
         RouterConfig.MqttConfig mqtt = MqttSection.validate(top, problems);
         messagesFitFrames(top, routing, mqtt);
+        TlsSettings tls = TlsSection.validate(top, source, router.id, filesCheckedAt, problems);
         if (!problems.isEmpty()) {
             return null;
         }
         return new RouterConfig(source, router.id, router.mode, router.network, listen.endpoints, peers.endpoints,
-                management, routing, addressRules, mqtt, tcp.listeners(), tcp.connectors());
+                management, routing, addressRules, mqtt, tcp.listeners(), tcp.connectors(), tls);
     }
 
     private record RouterSection(String id, RouterMode mode, String network) {
@@ -118,16 +126,7 @@ final class ConfigValidator {
 
     /** @return what is wrong with a name, or null when it is fine */
     static String nameRule(String value) {
-        if (value.isEmpty()) {
-            return "must not be empty";
-        }
-        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > NAME_BYTES_MAX) {
-            return "must be at most " + NAME_BYTES_MAX + " UTF-8 bytes, got " + bytes;
-        }
-        boolean bad = value.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c)
-                || Character.isISOControl(c) || Character.getType(c) == Character.FORMAT);
-        return bad ? "must not contain whitespace or control characters, got '" + value + "'" : null;
+        return Names.problem(value);
     }
 
     private record EndpointList(List<Endpoint> endpoints, int items) {

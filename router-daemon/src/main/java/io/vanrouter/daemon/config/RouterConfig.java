@@ -2,6 +2,7 @@ package io.vanrouter.daemon.config;
 
 import io.vanrouter.core.CoreSettings;
 import io.vanrouter.core.address.AddressRules;
+import io.vanrouter.daemon.security.TlsSettings;
 import io.vanrouter.transport.Endpoint;
 import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.TransportServer;
@@ -29,6 +30,8 @@ import java.util.List;
  * @param mqtt       {@code mqtt}: the MQTT listener, or null
  * @param tcpListeners  {@code tcp.listeners}
  * @param tcpConnectors {@code tcp.connectors}
+ * @param tls        {@code tls}: this router's TLS files or {@code insecure: true}; null when the section is absent
+ *                   (links are plain either way until TLS is wired into the transport)
  */
 public record RouterConfig(
         Path source,
@@ -42,7 +45,8 @@ public record RouterConfig(
         AddressRules addressRules,
         MqttConfig mqtt,
         List<TcpListenerSettings> tcpListeners,
-        List<TcpConnectorSettings> tcpConnectors) {
+        List<TcpConnectorSettings> tcpConnectors,
+        TlsSettings tls) {
 
     public RouterConfig {
         listen = List.copyOf(listen);
@@ -50,6 +54,14 @@ public record RouterConfig(
         addressRules = addressRules == null ? AddressRules.none() : addressRules;
         tcpListeners = List.copyOf(tcpListeners);
         tcpConnectors = List.copyOf(tcpConnectors);
+    }
+
+    /** A configuration without a {@code tls} section. */
+    public RouterConfig(Path source, String routerId, RouterMode mode, String network, List<Endpoint> listen,
+            List<Endpoint> peers, ManagementConfig management, RoutingConfig routing, AddressRules addressRules,
+            MqttConfig mqtt, List<TcpListenerSettings> tcpListeners, List<TcpConnectorSettings> tcpConnectors) {
+        this(source, routerId, mode, network, listen, peers, management, routing, addressRules, mqtt, tcpListeners,
+                tcpConnectors, null);
     }
 
     /** A configuration without address rules or TCP adaptor. */
