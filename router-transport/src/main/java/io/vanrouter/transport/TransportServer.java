@@ -34,6 +34,7 @@ import io.vanrouter.transport.adaptor.LocalConsumers;
 import io.vanrouter.transport.adaptor.ProtocolAdaptor;
 import io.vanrouter.transport.adaptor.RoutingView;
 import io.vanrouter.transport.link.ActiveLink;
+import io.vanrouter.transport.link.CredentialsWatch;
 import io.vanrouter.transport.link.DataConnectionDialer;
 import io.vanrouter.transport.link.LinkEnvironment;
 import io.vanrouter.transport.link.LinkInitializer;
@@ -47,6 +48,7 @@ import io.vanrouter.transport.netty.ControlLoopGroup;
 import io.vanrouter.transport.netty.DnsResolvers;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.netty.LoopLoad;
+import io.vanrouter.transport.tls.LinkTls;
 import io.vanrouter.transport.stream.StreamRouter;
 import io.vanrouter.transport.stream.StreamView;
 import io.vanrouter.transport.wire.EncodeFailures;
@@ -100,6 +102,7 @@ public final class TransportServer implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile int dataConnections = DATA_CONNECTIONS_DEFAULT;
     private volatile int ioThreads = IO_THREADS_DEFAULT;
+    private volatile LinkTls linkTls;
     /** Places each new channel on the least busy loop of {@link #group}. */
     private final LoopLoad loopLoad = new LoopLoad();
     private volatile DataConnectionDialer dataDialer;
@@ -139,6 +142,17 @@ public final class TransportServer implements AutoCloseable {
     }
 
     /** Event loops for data connections and adaptor sockets (links' control connections have their own). Before {@link #start}. */
+    /** TLS on every inter-router connection (null: plain TCP, the default); before {@link #start}. */
+    public TransportServer linkTls(LinkTls tls) {
+        this.linkTls = tls;
+        return this;
+    }
+
+    /** The link credentials in use, or null when links are plain. */
+    public LinkTls linkTls() {
+        return linkTls;
+    }
+
     public TransportServer ioThreads(int loops) {
         if (loops < 1) {
             throw new IllegalArgumentException("io threads " + loops + " must be at least 1");
@@ -200,7 +214,13 @@ public final class TransportServer implements AutoCloseable {
         messages = messageRouter;
         dataDialer = new DataConnectionDialer(group, linkBootstrap(epoll));
         LinkEnvironment env = LinkEnvironment.create(settings, registry, core, counters, channels, streamRouter,
-                messageRouter).withConnections(controlLoop, dataConnections, dataDialer);
+                messageRouter).withTls(linkTls).withConnections(controlLoop, dataConnections, dataDialer);
+        if (linkTls != null) {
+            LOG.info("[{}] links use TLS 1.3 with client certificates ({}); certificate {}, CA {}", settings.routerId(),
+                    linkTls.providerName(), linkTls.files().cert(), linkTls.files().ca());
+            controlLoop.scheduleWithFixedDelay(new CredentialsWatch(settings.routerId(), linkTls, registry),
+                    CredentialsWatch.POLL_MILLIS, CredentialsWatch.POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
         encodeFailures = env.encoder().failures();
         synchronized (this.adaptors) {
             this.adaptors.addAll(adaptors);

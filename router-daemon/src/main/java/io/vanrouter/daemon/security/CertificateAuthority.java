@@ -1,5 +1,6 @@
 package io.vanrouter.daemon.security;
 
+import io.vanrouter.transport.tls.RouterIdentity;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;

@@ -1,5 +1,6 @@
 package io.vanrouter.daemon.security;
 
+import io.vanrouter.transport.tls.RouterIdentity;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;

@@ -1,5 +1,6 @@
 package io.vanrouter.daemon.security;
 
+import io.vanrouter.transport.tls.RouterIdentity;
 import java.nio.file.Path;
 import java.util.Objects;
 

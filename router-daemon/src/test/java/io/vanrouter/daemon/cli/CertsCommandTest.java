@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vanrouter.daemon.security.KeyPairs;
 import io.vanrouter.daemon.security.Pem;
 import io.vanrouter.daemon.security.RevocationList;
-import io.vanrouter.daemon.security.RouterIdentity;
+import io.vanrouter.transport.tls.RouterIdentity;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;

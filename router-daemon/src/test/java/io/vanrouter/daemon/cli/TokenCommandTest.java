@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vanrouter.daemon.config.ConfigLoader;
 import io.vanrouter.daemon.config.RouterConfig;
-import io.vanrouter.daemon.security.RouterIdentity;
 import io.vanrouter.daemon.security.TlsSettings;
 import io.vanrouter.transport.Endpoint;
+import io.vanrouter.transport.tls.RouterIdentity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package io.vanrouter.daemon.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vanrouter.transport.tls.RouterIdentity;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package io.vanrouter.daemon.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vanrouter.transport.tls.RouterIdentity;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.KeyStore;

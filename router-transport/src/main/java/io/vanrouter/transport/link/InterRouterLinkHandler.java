@@ -111,14 +111,19 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
                 LOG.warn("{} link {} refused by {}: {}", session.tag(), session.fromOrTo(), by, frame.describe());
             }
             session.closeNow(ReasonCode.fromCode(frame.reasonCode()), "refused by " + by + ": " + frame.describe());
-        } else if (isProtocolFault(frame.reasonCode())) {
-            // The peer says this router broke the protocol: a bug or a version mismatch, worth an operator's look.
+        } else if (isProtocolFault(frame.reasonCode()) || isCredentialFault(frame.reasonCode())) {
+            // The peer says this router broke the protocol (a bug or a version mismatch) or that its credentials no
+            // longer hold (revoked): worth an operator's look.
             LOG.warn("{} link {} closed by {}: {}", session.tag(), session.fromOrTo(), by, frame.describe());
             session.closeNow(ReasonCode.fromCode(frame.reasonCode()), "closed by " + by + ": " + frame.describe());
         } else {
             LOG.debug("{} CLOSE from {}: {}", session.tag(), by, frame.describe());
             session.closeNow(ReasonCode.fromCode(frame.reasonCode()), "closed by " + by + ": " + frame.describe());
         }
+    }
+
+    private static boolean isCredentialFault(int code) {
+        return code == ReasonCode.AUTHENTICATION_FAILED.code() || code == ReasonCode.CERTIFICATE_REVOKED.code();
     }
 
     private static boolean isProtocolFault(int code) {

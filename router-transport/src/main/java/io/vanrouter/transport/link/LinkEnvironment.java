@@ -5,6 +5,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.vanrouter.transport.CoreEvents;
 import io.vanrouter.transport.TransportSettings;
 import io.vanrouter.transport.netty.ExceptionHandler;
+import io.vanrouter.transport.tls.LinkTls;
 import io.vanrouter.transport.wire.EncodeFailures;
 import io.vanrouter.transport.wire.FrameEncoder;
 import io.vanrouter.transport.wire.MessageEncoder;
@@ -21,6 +22,7 @@ import io.vanrouter.transport.wire.StreamDataEncoder;
  * @param controlLoop     the loop every link (control connection) runs on, which data connections never use, so
  *                        that hellos are read and written however busy the data loops are; null: links stay where
  *                        they were accepted or dialed (tests)
+ * @param tls             TLS on every inter-router connection; null: plain TCP
  */
 public record LinkEnvironment(
         TransportSettings settings,
@@ -36,7 +38,8 @@ public record LinkEnvironment(
         LinkMessageSink messages,
         int dataConnections,
         DataConnectionDialer dataDialer,
-        EventLoop controlLoop) {
+        EventLoop controlLoop,
+        LinkTls tls) {
 
     /** An environment whose links discard stream and message frames (control plane only). */
     public static LinkEnvironment create(TransportSettings settings, LinkRegistry registry, CoreEvents core,
@@ -50,7 +53,7 @@ public record LinkEnvironment(
         return new LinkEnvironment(settings, registry, core, counters, channels,
                 new FrameEncoder(settings.maxFrameBytes(), failures), new ExceptionHandler(settings.routerId()),
                 new StreamDataEncoder(failures), dataPlane, new MessageEncoder(settings.maxFrameBytes(), failures),
-                messages, 0, null, null);
+                messages, 0, null, null, null);
     }
 
     /**
@@ -60,11 +63,17 @@ public record LinkEnvironment(
     public LinkEnvironment withConnections(EventLoop control, int count, DataConnectionDialer dialer) {
         LinkEnvironment env = new LinkEnvironment(settings, registry, core, counters, channels, encoder,
                 exceptionHandler, dataEncoder, dataPlane, messageEncoder, messages, count, count > 0 ? dialer : null,
-                control);
+                control, tls);
         if (env.dataDialer != null) {
             env.dataDialer.bind(env);
         }
         return env;
+    }
+
+    /** This environment with TLS on every connection (null: plain). Before {@link #withConnections}. */
+    public LinkEnvironment withTls(LinkTls linkTls) {
+        return new LinkEnvironment(settings, registry, core, counters, channels, encoder, exceptionHandler,
+                dataEncoder, dataPlane, messageEncoder, messages, dataConnections, dataDialer, controlLoop, linkTls);
     }
 
     public String routerId() {

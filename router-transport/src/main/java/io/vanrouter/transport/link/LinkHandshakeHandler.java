@@ -3,11 +3,16 @@ package io.vanrouter.transport.link;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.TransportSettings;
 import io.vanrouter.transport.netty.HandlerNames;
+import io.vanrouter.transport.tls.LinkTls;
+import io.vanrouter.transport.tls.TlsFailures;
+import io.vanrouter.transport.wire.FrameEncoder;
 import io.vanrouter.transport.wire.FrameNames;
 import io.vanrouter.transport.wire.HandshakeFrame;
 import io.vanrouter.transport.wire.Preamble;
@@ -98,6 +103,14 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         session.peerId(peer.routerId());
         if (peer.routerId().equals(settings.routerId())) {
             refuse(ReasonCode.DUPLICATE_ROUTER_ID, "peer uses this router's id");
+            return;
+        }
+        LinkTls tls = session.env().tls();
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        LinkTls.Refusal refusal = tls == null || ssl == null ? null
+                : tls.checkPeer(ssl.engine().getSession(), peer.routerId());
+        if (refusal != null) {
+            refuse(refusal.reason(), refusal.text());
             return;
         }
         if (!peer.network().equals(settings.network())) {
@@ -269,8 +282,39 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         session.closeWith(reason, text);
     }
 
+    /** A failed TLS handshake: logged once, here; the TLS handler closes the connection. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess() && !session.closing()) {
+            session.env().counters().tlsFailure();
+            String reason = "TLS handshake failed: " + TlsFailures.describe(done.cause());
+            LOG.warn("{} refused link {}: {}", session.tag(), session.fromOrTo(), reason);
+            if (TlsFailures.isPlainPeer(done.cause())) { // it reads plain frames: tell it why, beneath TLS
+                ctx.pipeline().context(SslHandler.class).writeAndFlush(FrameEncoder.plainRefusal(ctx.alloc(),
+                        ReasonCode.AUTHENTICATION_FAILED, "this router's links require TLS; set the same tls section"
+                                + " on both routers"));
+            }
+            session.closeNow(ReasonCode.AUTHENTICATION_FAILED, reason);
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (TlsFailures.isTls(cause)) {
+            // A failed TLS handshake was logged with its event and the connection is closing. Otherwise the peer
+            // refused this router after the handshake completed on this side (TLS 1.3 clients finish first and
+            // learn that their certificate was refused from an alert that follows).
+            if (!session.closing()) {
+                session.env().counters().tlsFailure();
+                String reason = "TLS failed: " + TlsFailures.describe(cause);
+                LOG.warn("{} refused link {}: {}", session.tag(), session.fromOrTo(), reason);
+                session.closeNow(ReasonCode.AUTHENTICATION_FAILED, reason);
+            }
+            ctx.close();
+            return;
+        }
         if (!(cause instanceof WireException wire)) {
             ctx.fireExceptionCaught(cause);
             return;
@@ -280,7 +324,7 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         if (wire.kind() == WireException.Kind.BAD_PREAMBLE) {
             session.env().counters().garbageConnection();
-            LOG.warn("{} garbage on inter-router port {}: bad preamble", session.tag(), session.fromOrTo());
+            LOG.warn("{} garbage on inter-router port {}: {}", session.tag(), session.fromOrTo(), wire.getMessage());
             session.closeWith(wire.reason(), wire.getMessage());
             return;
         }

@@ -52,6 +52,9 @@ public final class LinkInitializer extends ChannelInitializer<Channel> {
         channel.attr(LinkSession.KEY).set(session);
         env.channels().add(channel);
         ChannelPipeline pipeline = channel.pipeline();
+        if (env.tls() != null) {
+            pipeline.addLast(HandlerNames.TLS, env.tls().newHandler(channel.alloc(), outbound));
+        }
         pipeline.addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(FLUSHES_CONSOLIDATED_MAX, true));
         pipeline.addLast(HandlerNames.FRAME_DECODER, new FrameDecoder(env.settings().maxFrameBytes()));
         pipeline.addLast(HandlerNames.FRAME_ENCODER, env.encoder());

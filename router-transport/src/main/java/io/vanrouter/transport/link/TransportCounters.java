@@ -9,6 +9,7 @@ public final class TransportCounters {
     private final AtomicLong garbageConnections = new AtomicLong();
     private final AtomicLong slowLinkCloses = new AtomicLong();
     private final AtomicLong messagesDroppedNoLink = new AtomicLong();
+    private final AtomicLong tlsFailures = new AtomicLong();
 
     public long refusalsSent() {
         return refusalsSent.get();
@@ -28,6 +29,11 @@ public final class TransportCounters {
         return slowLinkCloses.get();
     }
 
+    /** Connections whose TLS handshake failed (plain client, unknown CA, expired or refused certificate). */
+    public long tlsFailures() {
+        return tlsFailures.get();
+    }
+
     /** Messages the core sent to a link that was already gone. */
     public long messagesDroppedNoLink() {
         return messagesDroppedNoLink.get();
@@ -39,6 +45,10 @@ public final class TransportCounters {
 
     void refusalReceived() {
         refusalsReceived.incrementAndGet();
+    }
+
+    void tlsFailure() {
+        tlsFailures.incrementAndGet();
     }
 
     void garbageConnection() {

@@ -32,6 +32,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private enum State { PREAMBLE, HEADER, SKIP, SLICING, FAILED }
 
     private static final int HEADER_BYTES = WireLimits.LENGTH_FIELD_BYTES + 1;
+    /** The first byte of a TLS ClientHello record: a TLS client at a plain port gets a precise complaint. */
+    private static final byte TLS_HANDSHAKE_RECORD = 0x16;
 
     private final int maxFrameBytes;
     private State state = State.PREAMBLE;
@@ -114,7 +116,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         int available = Math.min(in.readableBytes(), WireLimits.MAGIC.length);
         for (int i = 0; i < available; i++) {
             if (in.getByte(index + i) != WireLimits.MAGIC[i]) {
-                throw WireException.badPreamble();
+                throw i == 0 && in.getByte(index) == TLS_HANDSHAKE_RECORD ? WireException.tlsOnPlainPort()
+                        : WireException.badPreamble();
             }
         }
         if (in.readableBytes() < WireLimits.PREAMBLE_BYTES) {

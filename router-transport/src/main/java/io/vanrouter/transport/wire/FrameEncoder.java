@@ -1,6 +1,7 @@
 package io.vanrouter.transport.wire;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -53,6 +54,21 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
     /** The drop counter this encoder shares with the link's other encoders. */
     public EncodeFailures failures() {
         return failures;
+    }
+
+    /**
+     * The preamble and a REFUSE as raw bytes: the answer to a plain peer at a TLS port, written beneath the TLS
+     * handler so that the peer can read (and log) why it is refused.
+     */
+    public static ByteBuf plainRefusal(ByteBufAllocator alloc, ReasonCode reason, String text) {
+        ByteBuf out = alloc.buffer();
+        out.writeBytes(WireLimits.MAGIC).writeShort(WireLimits.PROTOCOL_VERSION);
+        int start = out.writerIndex();
+        out.writeInt(0);
+        out.writeByte(FrameType.REFUSE.code()).writeShort(reason.code());
+        WireStrings.write(out, truncate(text, WireLimits.REASON_TEXT_BYTES_MAX), WireLimits.STRING_BYTES_MAX);
+        out.setInt(start, out.writerIndex() - start - WireLimits.LENGTH_FIELD_BYTES);
+        return out;
     }
 
     @Override

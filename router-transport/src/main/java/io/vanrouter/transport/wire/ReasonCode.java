@@ -21,7 +21,11 @@ public enum ReasonCode {
     DEAD_INTERVAL(11),
     SLOW_LINK(12),
     /** A data connection named a link this router does not have (gone, replaced, or never made). */
-    UNKNOWN_LINK(13);
+    UNKNOWN_LINK(13),
+    /** The peer's certificate does not name the router id it claims (or names none). */
+    AUTHENTICATION_FAILED(14),
+    /** The peer's certificate is on the network's revocation list. */
+    CERTIFICATE_REVOKED(15);
 
     private final int code;
 

@@ -37,6 +37,12 @@ public final class WireException extends DecoderException {
         return new WireException(Kind.BAD_PREAMBLE, ReasonCode.MALFORMED_FRAME, "bad preamble");
     }
 
+    /** The peer's first byte starts a TLS handshake record: a TLS client on a plain inter-router port. */
+    public static WireException tlsOnPlainPort() {
+        return new WireException(Kind.BAD_PREAMBLE, ReasonCode.MALFORMED_FRAME,
+                "bad preamble: the peer starts TLS but this router's links are plain; set the same tls section on both");
+    }
+
     public Kind kind() {
         return kind;
     }

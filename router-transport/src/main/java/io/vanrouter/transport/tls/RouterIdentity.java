@@ -1,4 +1,4 @@
-package io.vanrouter.daemon.security;
+package io.vanrouter.transport.tls;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
