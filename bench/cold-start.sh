@@ -83,6 +83,7 @@ for r in a b; do
         printf 'listen:\n  - {host: 127.0.0.1, port: %s}\n' "${link[$r]}"
         if [[ $r == b ]]; then printf 'peers:\n  - {host: 127.0.0.1, port: %s}\n' "${link[a]}"; fi
         printf 'management: {host: 127.0.0.1, port: %s}\n' "${mgmt[$r]}"
+        bench_tls "$work" "$r"
         printf 'mqtt:\n  listen: {host: 127.0.0.1, port: %s}\n' "${mqtt[$r]}"
         if [[ $r == a ]]; then
             printf 'tcp:\n  listeners:\n    - {address: iperf, host: 127.0.0.1, port: %s}\n' "$p_front"

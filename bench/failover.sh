@@ -89,6 +89,7 @@ for r in a b c d; do
             done
         fi
         printf 'management: {host: 127.0.0.1, port: %s}\n' "${mgmt[$r]}"
+        bench_tls "$work" "$r"
         printf 'routing: {helloIntervalMillis: %s, deadIntervalMillis: %s}\n' "$hello" "$dead"
         if [[ $r == a ]]; then
             printf 'tcp:\n  listeners:\n    - {address: redis, host: 127.0.0.1, port: %s}\n' "$p_front"

@@ -107,3 +107,18 @@ bench_cleanup() {
     done
     for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2> /dev/null || true; done
 }
+
+# bench_tls DIR ROUTER_ID: the tls section of a router's config. Plain links (tls: insecure) unless BENCH_TLS=1: then
+# a network CA is made once in DIR/pki/ca with the jar's certs commands, and each router gets credentials of its own.
+bench_tls() {
+    local dir=$1 id=$2
+    if [[ ${BENCH_TLS:-0} != 1 ]]; then
+        printf 'tls: {insecure: true}\n'
+        return
+    fi
+    if [[ ! -f $dir/pki/ca/ca.crt ]]; then
+        java -jar "$jar" certs ca --network bench --out "$dir/pki/ca" > /dev/null || return 1
+    fi
+    java -jar "$jar" certs issue --ca "$dir/pki/ca" --router "$id" --out "$dir/pki" --force > /dev/null || return 1
+    printf 'tls: {ca: %s, cert: %s, key: %s}\n' "$dir/pki/ca.crt" "$dir/pki/$id.crt" "$dir/pki/$id.key"
+}

@@ -83,6 +83,7 @@ for r in a b c; do
         printf 'listen:\n  - {host: 127.0.0.1, port: %s}\n' "${link[$r]}"
         if [[ -n ${dials[$r]} ]]; then printf 'peers:\n  - {host: 127.0.0.1, port: %s}\n' "${link[${dials[$r]}]}"; fi
         printf 'management: {host: 127.0.0.1, port: %s}\n' "${mgmt[$r]}"
+        bench_tls "$work" "$r"
         printf 'routing: {helloIntervalMillis: %s, deadIntervalMillis: %s}\n' "$hello" "$dead"
         printf 'mqtt:\n  listen: {host: 127.0.0.1, port: %s}\n' "${mqtt[$r]}"
         if [[ $r == a ]]; then

@@ -179,6 +179,7 @@ router_conf() { # router_conf ID: a, the hub, listens; b, c and d dial it.
     if [[ $1 != a ]]; then printf 'peers:\n  - host: 127.0.0.1\n    port: %s\n' "${link_port[a]}"; fi
     printf 'management:\n  host: 127.0.0.1\n  port: %s\n' "${mgmt_port[$1]}"
     printf 'mqtt:\n  listen: {host: 127.0.0.1, port: %s}\n' "${mqtt_port[$1]}"
+    bench_tls "$work" "$1"
 }
 declare -A router_pid=()
 vr_routers=()

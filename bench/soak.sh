@@ -108,6 +108,7 @@ config() {
             local peer; for peer in "$@"; do printf '  - host: 127.0.0.1\n    port: %s\n' "$peer"; done
         fi
         printf 'management:\n  host: 127.0.0.1\n  port: %s\n' "${mgmt_port[$r]}"
+        bench_tls "$out" "$r"
         printf 'routing:\n  helloIntervalMillis: 1000\n  deadIntervalMillis: 3000\n'
         printf '  reconnectInitialMillis: 100\n  reconnectMaxMillis: 1000\n'
         printf 'mqtt:\n  listen:\n    host: 127.0.0.1\n    port: %s\n' "${mqtt_port[$r]}"

@@ -178,6 +178,7 @@ router_conf() { # router_conf ID LISTEN_PORT MGMT_PORT PEER_PORT|-
     printf 'router:\n  id: %s\n  network: tcpbench\nlisten:\n  - host: 127.0.0.1\n    port: %s\n' "$1" "$2"
     if [[ $4 != - ]]; then printf 'peers:\n  - host: 127.0.0.1\n    port: %s\n' "$4"; fi
     printf 'management:\n  host: 127.0.0.1\n  port: %s\n' "$3"
+    bench_tls "$work" "$1"
     if [[ -n ${BENCH_ROUTING:-} ]]; then # e.g. BENCH_ROUTING='ioThreads: 4; dataConnections: 2'
         printf 'routing:\n'
         tr ';' '\n' <<< "$BENCH_ROUTING" | sed 's/^ */  /'

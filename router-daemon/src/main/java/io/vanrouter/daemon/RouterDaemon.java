@@ -8,6 +8,7 @@ import io.vanrouter.core.status.RouterView;
 import io.vanrouter.daemon.config.RouterConfig;
 import io.vanrouter.daemon.mgmt.ManagementServer;
 import io.vanrouter.daemon.mgmt.StatusReport;
+import io.vanrouter.daemon.security.TlsSettings;
 import io.vanrouter.transport.CoreLoop;
 import io.vanrouter.transport.LinkView;
 import io.vanrouter.transport.TransportServer;
@@ -16,6 +17,9 @@ import io.vanrouter.transport.adaptor.mqtt.MqttAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAddressCounters;
 import io.vanrouter.transport.message.MessageRouter;
+import io.vanrouter.transport.tls.LinkTls;
+import io.vanrouter.transport.tls.TlsException;
+import io.vanrouter.transport.tls.TlsFiles;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -55,13 +59,14 @@ public final class RouterDaemon implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
-    private RouterDaemon(RouterConfig config, long instance) {
+    private RouterDaemon(RouterConfig config, long instance, LinkTls linkTls) {
         this.config = config;
         this.instance = instance;
         this.startedMillis = System.currentTimeMillis();
         this.transport = new TransportServer(config.transportSettings(instance))
                 .dataConnections(config.routing().dataConnections())
-                .ioThreads(config.routing().ioThreads());
+                .ioThreads(config.routing().ioThreads())
+                .linkTls(linkTls);
         this.core = new CoreLoop(config.coreSettings(instance), config.addressRules(), transport.controlSender());
         boolean hasTcp = !config.tcpListeners().isEmpty() || !config.tcpConnectors().isEmpty();
         this.tcp = hasTcp ? new TcpAdaptor(config.tcpSettings()) : null;
@@ -70,7 +75,7 @@ public final class RouterDaemon implements AutoCloseable {
 
     /** Builds and starts a router; throws with a clear message when a port cannot be bound. */
     public static RouterDaemon start(RouterConfig config) throws Exception {
-        RouterDaemon daemon = new RouterDaemon(config, newInstanceId());
+        RouterDaemon daemon = new RouterDaemon(config, newInstanceId(), linkTls(config));
         try {
             daemon.startAll();
         } catch (Exception e) {
@@ -78,6 +83,17 @@ public final class RouterDaemon implements AutoCloseable {
             throw e;
         }
         return daemon;
+    }
+
+    /** The link credentials the configuration names, read now; null for {@code tls: {insecure: true}}. */
+    private static LinkTls linkTls(RouterConfig config) throws TlsException {
+        TlsSettings tls = config.tls();
+        if (tls == null || tls.insecure()) {
+            LOG.warn("[{}] links are plain TCP (tls: insecure): anyone who reaches a listener can join the network"
+                    + " and read its traffic; see docs/security.md", config.routerId());
+            return null;
+        }
+        return LinkTls.load(config.routerId(), new TlsFiles(tls.ca(), tls.cert(), tls.key(), tls.crl()));
     }
 
     /**
@@ -163,7 +179,12 @@ public final class RouterDaemon implements AutoCloseable {
         }).toList();
         return new StatusReport(view.routerId(), config.network(), config.mode().name().toLowerCase(), instance,
                 Version.current(), System.currentTimeMillis() - startedMillis, nodes, linkRows,
-                addresses(core.addressView()), topics(), connections(), tcpCounters());
+                addresses(core.addressView()), topics(), connections(), tcpCounters(), linkSecurity());
+    }
+
+    private String linkSecurity() {
+        LinkTls tls = transport.linkTls();
+        return tls == null ? "plain (tls: insecure)" : "TLS 1.3, " + tls.providerName();
     }
 
     private List<StatusReport.Topic> topics() {

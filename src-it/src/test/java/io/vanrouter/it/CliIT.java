@@ -144,7 +144,7 @@ class CliIT {
 
         Path config = dir.resolve("cds.yaml");
         Files.writeString(config, "router: {id: cds-check}\nlisten: [{host: 127.0.0.1, port: 0}]\n"
-                + "management: {host: 127.0.0.1, port: 0}\n");
+                + "management: {host: 127.0.0.1, port: 0}\ntls: {insecure: true}\n");
         Path output = dir.resolve("cds-run.out");
         Process router = launcherProcess(home, flags, output, "run", "--config", config.toString());
         try {

@@ -95,6 +95,7 @@ final class FaultMesh implements AutoCloseable {
                 .append("\n  deadIntervalMillis: ").append(DEAD_MILLIS)
                 .append("\n  handshakeTimeoutMillis: 2000\n  reconnectInitialMillis: 50\n  reconnectMaxMillis: 500\n");
         y.append("mqtt:\n  listen:\n    host: 127.0.0.1\n    port: ").append(mqttPorts.get(id)).append('\n');
+        y.append("tls:\n  insecure: true\n");
         return y.toString();
     }
 

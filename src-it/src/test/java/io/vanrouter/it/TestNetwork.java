@@ -60,6 +60,7 @@ final class TestNetwork implements AutoCloseable {
             }
         }
         y.append("management:\n  host: 127.0.0.1\n  port: ").append(FreePorts.next()).append('\n');
+        y.append("tls:\n  insecure: true\n"); // TlsNetworkIT runs links with TLS
         y.append("routing:\n  helloIntervalMillis: 1000\n  deadIntervalMillis: 3000\n");
         y.append("  reconnectInitialMillis: 100\n  reconnectMaxMillis: 1000\n");
         if (mqtt) {

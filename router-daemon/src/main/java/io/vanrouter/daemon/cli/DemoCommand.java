@@ -6,9 +6,12 @@ import io.vanrouter.daemon.config.ConfigLoader;
 import io.vanrouter.daemon.config.RouterConfig;
 import io.vanrouter.daemon.mgmt.StatusFormatter;
 import io.vanrouter.daemon.mgmt.StatusReport;
+import io.vanrouter.daemon.security.CredentialException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,6 +57,12 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (configs.isEmpty()) {
             err.println("no *.yaml router configurations in " + configDir);
+            return 1;
+        }
+        try {
+            DemoCredentials.ensure(configs, configDir.resolve("pki").resolve("ca"), Instant.now(), out);
+        } catch (CredentialException | IOException e) {
+            err.println("cannot make the demo's credentials in " + configDir.resolve("pki") + ": " + e.getMessage());
             return 1;
         }
         List<RouterDaemon> routers = new ArrayList<>();

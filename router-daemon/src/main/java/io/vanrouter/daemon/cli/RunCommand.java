@@ -7,6 +7,7 @@ import io.vanrouter.daemon.config.RouterConfig;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -68,7 +69,7 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         RouterConfig routerConfig;
         try {
-            routerConfig = ConfigLoader.load(config);
+            routerConfig = ConfigLoader.loadAndCheckFiles(config, Instant.now()); // an expired certificate: say so now
         } catch (ConfigException e) {
             CheckConfigCommand.printProblems(err, config, e);
             return ExitCodes.CONFIG;

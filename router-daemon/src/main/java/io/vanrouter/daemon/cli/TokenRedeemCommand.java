@@ -92,7 +92,7 @@ public final class TokenRedeemCommand implements Callable<Integer> {
                     + " for router " + token.routerId());
         }
         boolean exists = Files.exists(config);
-        RouterConfig existing = exists ? ConfigLoader.load(config) : null;
+        RouterConfig existing = exists ? ConfigLoader.loadBeforeJoining(config) : null;
         if (existing != null) {
             checkFits(token, existing);
         }

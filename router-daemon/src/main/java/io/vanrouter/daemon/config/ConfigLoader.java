@@ -31,7 +31,15 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found, including a missing or unreadable file
      */
     public static RouterConfig load(Path file) throws ConfigException {
-        return load(file, null);
+        return load(file, null, true);
+    }
+
+    /**
+     * Loads and validates {@code file} as a configuration still to get its {@code tls} section, which may be missing
+     * ({@code token redeem} adds it).
+     */
+    public static RouterConfig loadBeforeJoining(Path file) throws ConfigException {
+        return load(file, null, false);
     }
 
     /**
@@ -41,10 +49,10 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found, in the file and in the files it names
      */
     public static RouterConfig loadAndCheckFiles(Path file, Instant now) throws ConfigException {
-        return load(file, Objects.requireNonNull(now, "now"));
+        return load(file, Objects.requireNonNull(now, "now"), true);
     }
 
-    private static RouterConfig load(Path file, Instant filesCheckedAt) throws ConfigException {
+    private static RouterConfig load(Path file, Instant filesCheckedAt, boolean tlsRequired) throws ConfigException {
         String text;
         try {
             long size = Files.size(file);
@@ -60,7 +68,7 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw fileProblem(file, "cannot read file: " + e);
         }
-        RouterConfig config = parse(text, file, filesCheckedAt);
+        RouterConfig config = parse(text, file, filesCheckedAt, tlsRequired);
         LOG.debug("loaded {}: router {}", file, config.routerId());
         return config;
     }
@@ -82,10 +90,15 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found
      */
     public static RouterConfig parse(String text, Path source, Instant filesCheckedAt) throws ConfigException {
+        return parse(text, source, filesCheckedAt, true);
+    }
+
+    private static RouterConfig parse(String text, Path source, Instant filesCheckedAt, boolean tlsRequired)
+            throws ConfigException {
         Problems problems = new Problems();
         YamlNode root = new YamlReader(problems).read(text);
         RouterConfig config = root == null ? null
-                : new ConfigValidator(problems, filesCheckedAt).validate(root, source);
+                : new ConfigValidator(problems, filesCheckedAt, tlsRequired).validate(root, source);
         if (!problems.isEmpty() || config == null) {
             throw new ConfigException(source, problems.sorted());
         }

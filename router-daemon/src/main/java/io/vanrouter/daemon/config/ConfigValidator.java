@@ -48,16 +48,15 @@ final class ConfigValidator {
     private final Problems problems;
     /** When not null, the files the configuration names are read and checked at this instant. */
     private final Instant filesCheckedAt;
+    private final boolean tlsRequired;
     /** The {@code routing:} section once read (null when absent), for cross-section checks. */
     private Section routingSection;
 
-    ConfigValidator(Problems problems) {
-        this(problems, null);
-    }
-
-    ConfigValidator(Problems problems, Instant filesCheckedAt) {
+    /** @param tlsRequired false for a configuration that is still to get its {@code tls} section (token redeem) */
+    ConfigValidator(Problems problems, Instant filesCheckedAt, boolean tlsRequired) {
         this.problems = problems;
         this.filesCheckedAt = filesCheckedAt;
+        this.tlsRequired = tlsRequired;
     }
 
     /** @return the configuration, or null when a problem was found */
@@ -79,7 +78,7 @@ final class ConfigValidator {
         TcpSection.Tcp tcp = TcpSection.validate(top, addressRules, problems);
         RouterConfig.MqttConfig mqtt = MqttSection.validate(top, problems);
         messagesFitFrames(top, routing, mqtt);
-        TlsSettings tls = TlsSection.validate(top, source, router.id, filesCheckedAt, problems);
+        TlsSettings tls = TlsSection.validate(top, source, router.id, filesCheckedAt, tlsRequired, problems);
         if (!problems.isEmpty()) {
             return null;
         }

@@ -34,8 +34,14 @@ final class TlsSection {
      * @return the settings, or null when there is no {@code tls:} section or it has problems
      */
     static TlsSettings validate(Section top, Path source, String routerId, Instant filesCheckedAt,
-            Problems problems) {
+            boolean sectionRequired, Problems problems) {
         YamlNode node = top.value("tls");
+        if (node == null && sectionRequired && !top.isInvalid("tls")) {
+            top.problem("tls", "is required: links need the network CA, this router's certificate and its key"
+                    + " (vanrouter certs, or a join token; docs/security.md), or tls: {insecure: true} for plain links"
+                    + " that anyone who reaches them can join and read");
+            return null;
+        }
         Section section = node == null ? null : Section.of(node, "tls", problems);
         if (section == null) {
             return null;

@@ -55,11 +55,20 @@ public final class StatusFormatter {
         return view.title() + '\n' + body;
     }
 
-    /** {@code Router site-a  network demo  mode interior  instance 1712  version 0.1.0  up 1m 3s}. */
+    /**
+     * {@code Router site-a  network demo  mode interior  instance 1712  version 0.1.0  up 1m 3s}, then how links are
+     * protected; plain links get a line of their own, as a warning.
+     */
     public static String header(StatusReport report) {
-        return "Router " + report.router() + "  network " + report.network() + "  mode " + report.mode()
+        String header = "Router " + report.router() + "  network " + report.network() + "  mode " + report.mode()
                 + "  instance " + report.instance() + "  version " + report.version()
                 + "  up " + duration(report.uptimeMillis());
+        String security = report.linkSecurity();
+        if (security == null) {
+            return header;
+        }
+        return security.startsWith("plain") ? header + "\nWARNING: links are " + security
+                + ": not authenticated, not encrypted (docs/security.md)" : header + "  links " + security;
     }
 
     private static String nodes(StatusReport report) {

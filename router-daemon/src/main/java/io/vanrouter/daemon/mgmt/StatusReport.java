@@ -5,6 +5,9 @@ import java.util.List;
 /**
  * The management endpoint's answer to {@code GET /status}, and what {@code vanrouter status --json} prints. Field
  * names are part of the management API: add, never rename.
+ *
+ * @param linkSecurity how links are protected, e.g. "TLS 1.3, OpenSSL (BoringSSL)", or "plain (tls: insecure)";
+ *                     null in reports from routers before link TLS
  */
 public record StatusReport(
         String router,
@@ -18,7 +21,8 @@ public record StatusReport(
         List<Address> addresses,
         List<Topic> topics,
         List<Connection> connections,
-        List<TcpCounters> tcp) {
+        List<TcpCounters> tcp,
+        String linkSecurity) {
 
     public StatusReport {
         topics = topics == null ? List.of() : List.copyOf(topics);
@@ -30,7 +34,7 @@ public record StatusReport(
     public StatusReport(String router, String network, String mode, long instance, String version, long uptimeMillis,
             List<Node> nodes, List<Link> links, List<Address> addresses) {
         this(router, network, mode, instance, version, uptimeMillis, nodes, links, addresses, List.of(), List.of(),
-                List.of());
+                List.of(), null);
     }
 
     /** Messages of one topic at this router: received (from clients or links), copies sent on, dropped. */

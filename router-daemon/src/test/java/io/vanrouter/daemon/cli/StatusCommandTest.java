@@ -76,7 +76,7 @@ class StatusCommandTest {
     void shouldFindTheRouterThroughItsConfig(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("r.yaml");
         Files.writeString(config, "router: {id: site-a}\npeers: [{host: 127.0.0.1, port: 1}]\n"
-                + "management: {port: " + server.address().getPort() + "}\n");
+                + "management: {port: " + server.address().getPort() + "}\ntls: {insecure: true}\n");
 
         CliRun run = CliRun.vanrouter("status", "--config", config.toString(), "nodes");
 

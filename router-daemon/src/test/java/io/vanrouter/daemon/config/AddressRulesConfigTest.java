@@ -8,7 +8,7 @@ import io.vanrouter.core.address.Distribution;
 import org.junit.jupiter.api.Test;
 
 class AddressRulesConfigTest {
-    private static final String HEAD = "router: {id: a}\nlisten: [{host: 127.0.0.1, port: 1}]\naddresses:\n";
+    private static final String HEAD = "router: {id: a}\nlisten: [{host: 127.0.0.1, port: 1}]\ntls: {insecure: true}\naddresses:\n";
 
     @Test
     void shouldApplyFirstMatchingRule() throws Exception {
@@ -39,9 +39,9 @@ class AddressRulesConfigTest {
                   - pattern: "x/#/y"
                     distribution: closest
                 """)).extracting(ConfigProblem::path, ConfigProblem::line).containsExactly(
-                tuple("addresses[0].distribution", 5),
-                tuple("addresses[1].prefix", 6),
-                tuple("addresses[2].pattern", 8),
-                tuple("addresses[3].pattern", 10));
+                tuple("addresses[0].distribution", 6),
+                tuple("addresses[1].prefix", 7),
+                tuple("addresses[2].pattern", 9),
+                tuple("addresses[3].pattern", 11));
     }
 }

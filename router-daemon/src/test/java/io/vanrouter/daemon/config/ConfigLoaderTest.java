@@ -86,6 +86,7 @@ class ConfigLoaderTest {
                     port: 55671
                 routing:
                   ioThreads: 5
+                tls: {insecure: true}
                 """, null);
 
         assertThat(config.routing().ioThreads()).isEqualTo(5);
@@ -175,7 +176,7 @@ class ConfigLoaderTest {
     void shouldLimitIdToTwoHundredFiftyFiveUtf8Bytes() throws Exception {
         String fits = "é".repeat(127) + "x";
         String tooLong = "é".repeat(128);
-        String template = "router:\n  id: %s\npeers:\n  - {host: h, port: 1}\n";
+        String template = "router:\n  id: %s\npeers:\n  - {host: h, port: 1}\ntls: {insecure: true}\n";
 
         assertThat(ConfigLoader.parse(template.formatted(fits), null).routerId()).isEqualTo(fits);
         assertThat(problemsOfText(template.formatted(tooLong))).extracting(ConfigProblem::message)
@@ -188,7 +189,7 @@ class ConfigLoaderTest {
     void shouldRefuseRemoteManagementUnlessAllowed() throws Exception {
         assertThat(problemsOf("bad-remote-management.yaml")).extracting(ConfigProblem::path, ConfigProblem::line)
                 .containsExactly(tuple("management.host", 7));
-        String template = "router: {id: a}\npeers: [{host: h, port: 1}]\nmanagement: {host: '%s'}\n";
+        String template = "router: {id: a}\npeers: [{host: h, port: 1}]\nmanagement: {host: '%s'}\ntls: {insecure: true}\n";
         for (String loopback : List.of("127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]")) {
             assertThat(ConfigLoader.parse(template.formatted(loopback), null).management().host())
                     .isEqualTo(loopback);
@@ -243,7 +244,7 @@ class ConfigLoaderTest {
 
     @Test
     void shouldRejectAliases() {
-        String yaml = "router:\n  id: &name a\n  network: *name\npeers: [{host: h, port: 1}]\n";
+        String yaml = "router:\n  id: &name a\n  network: *name\npeers: [{host: h, port: 1}]\ntls: {insecure: true}\n";
 
         assertThat(problemsOfText(yaml)).extracting(ConfigProblem::path, ConfigProblem::line)
                 .containsExactly(tuple("router.network", 3));
@@ -251,17 +252,17 @@ class ConfigLoaderTest {
 
     @Test
     void shouldRejectAnEmptyRequiredValue() {
-        assertThat(problemsOfText("router:\n  id:\npeers: [{host: h, port: 1}]\n"))
+        assertThat(problemsOfText("router:\n  id:\npeers: [{host: h, port: 1}]\ntls: {insecure: true}\n"))
                 .extracting(ConfigProblem::path, ConfigProblem::line, ConfigProblem::message)
                 .containsExactly(tuple("router.id", 2, "must not be empty"));
-        assertThat(problemsOfText("router:\n  id: ~\npeers: [{host: h, port: 1}]\n"))
+        assertThat(problemsOfText("router:\n  id: ~\npeers: [{host: h, port: 1}]\ntls: {insecure: true}\n"))
                 .extracting(ConfigProblem::path, ConfigProblem::line, ConfigProblem::message)
                 .containsExactly(tuple("router.id", 2, "is required, got an empty value"));
     }
 
     @Test
     void shouldAcceptYamlIntegerForms() throws Exception {
-        RouterConfig config = ConfigLoader.parse("router: {id: 42}\npeers: [{host: h, port: 0x1F}]\n", null);
+        RouterConfig config = ConfigLoader.parse("router: {id: 42}\npeers: [{host: h, port: 0x1F}]\ntls: {insecure: true}\n", null);
 
         assertThat(config.routerId()).isEqualTo("42");
         assertThat(config.peers().get(0).port()).isEqualTo(31);

@@ -8,7 +8,7 @@ import io.vanrouter.core.address.Distribution;
 import org.junit.jupiter.api.Test;
 
 class TcpConfigTest {
-    private static final String HEAD = "router: {id: a}\nlisten: [{host: 127.0.0.1, port: 1}]\n";
+    private static final String HEAD = "router: {id: a}\nlisten: [{host: 127.0.0.1, port: 1}]\ntls: {insecure: true}\n";
 
     @Test
     void shouldLoadListenersAndConnectorsWithDistributionFromAddressRules() throws Exception {
@@ -60,9 +60,9 @@ class TcpConfigTest {
                       port: 81
                   proxies: []
                 """)).extracting(ConfigProblem::path, ConfigProblem::line).contains(
-                tuple("tcp.listeners[0].port", 7),
-                tuple("tcp.listeners[1].address", 8),
-                tuple("tcp.connectors[1]", 14),
-                tuple("tcp.proxies", 17));
+                tuple("tcp.listeners[0].port", 8),
+                tuple("tcp.listeners[1].address", 9),
+                tuple("tcp.connectors[1]", 15),
+                tuple("tcp.proxies", 18));
     }
 }

@@ -5,15 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.vanrouter.daemon.security.TlsSettings;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TlsConfigTest {
     static final String ROUTER = "router: {id: site-a}\npeers: [{host: localhost, port: 55671}]\n";
 
     @Test
-    void shouldHaveNoTlsSettingsWithoutTheSection() throws Exception {
-        assertThat(ConfigLoader.parse(ROUTER, null).tls()).isNull();
+    void shouldRequireTheSectionOrInsecureExceptBeforeJoining(@TempDir Path dir) throws Exception {
+        assertThat(problemsOfText(ROUTER)).extracting(ConfigProblem::path, ConfigProblem::message)
+                .singleElement().satisfies(p -> {
+                    assertThat(p.toList().get(0)).isEqualTo("tls");
+                    assertThat((String) p.toList().get(1)).startsWith("is required: links need the network CA")
+                            .contains("tls: {insecure: true}");
+                });
+        assertThat(ConfigLoader.parse(ROUTER + "tls: {insecure: true}\n", null).tls()).isEqualTo(TlsSettings.INSECURE);
+        Path config = dir.resolve("site-a.yaml");
+        Files.writeString(config, ROUTER);
+        assertThat(ConfigLoader.loadBeforeJoining(config).tls()).as("token redeem adds it").isNull();
     }
 
     @Test
