@@ -6,6 +6,7 @@ import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.status.NeighborView;
 import io.vanrouter.core.status.RouterView;
 import io.vanrouter.daemon.config.RouterConfig;
+import io.vanrouter.daemon.mgmt.BearerToken;
 import io.vanrouter.daemon.mgmt.ManagementServer;
 import io.vanrouter.daemon.mgmt.StatusReport;
 import io.vanrouter.daemon.security.TlsSettings;
@@ -21,6 +22,7 @@ import io.vanrouter.transport.tls.LinkTls;
 import io.vanrouter.transport.tls.TlsException;
 import io.vanrouter.transport.tls.TlsFiles;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -108,7 +110,9 @@ public final class RouterDaemon implements AutoCloseable {
         core.start();
         transport.start(core, adaptors());
         if (config.management().enabled()) {
-            management = new ManagementServer(config.management().host(), config.management().port(), this::status);
+            Path tokenFile = config.management().tokenFile();
+            management = new ManagementServer(config.management().host(), config.management().port(), this::status,
+                    ManagementServer.STATUS_TIMEOUT_DEFAULT, tokenFile == null ? null : BearerToken.read(tokenFile));
         }
         LOG.info("[{}] router started: network {}, instance {}, listening on {}, {} peer(s), management {}",
                 routerId(), config.network(), instance, transport.boundAddresses(), config.peers().size(),

@@ -1,5 +1,6 @@
 package io.vanrouter.daemon.cli;
 
+import io.vanrouter.daemon.mgmt.BearerToken;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -26,10 +27,21 @@ final class ManagementClient {
 
     private final String host;
     private final int port;
+    private final BearerToken token; // null: none sent
 
     ManagementClient(String host, int port) {
+        this(host, port, null);
+    }
+
+    private ManagementClient(String host, int port, BearerToken token) {
         this.host = host;
         this.port = port;
+        this.token = token;
+    }
+
+    /** This client sending {@code token} with every request. */
+    ManagementClient withToken(BearerToken token) {
+        return new ManagementClient(host, port, token);
     }
 
     /** {@code host:port}, bracketing IPv6 literals. */
@@ -46,7 +58,11 @@ final class ManagementClient {
             throw new UnreachableException("invalid management address " + display() + ": " + e.getMessage());
         }
         HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
+        if (token != null) {
+            builder.header("Authorization", token.header());
+        }
+        HttpRequest request = builder.build();
         HttpResponse<String> response;
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofString());

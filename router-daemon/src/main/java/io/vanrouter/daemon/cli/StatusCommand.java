@@ -6,10 +6,12 @@ import io.vanrouter.daemon.config.ConfigException;
 import io.vanrouter.daemon.config.ConfigLoader;
 import io.vanrouter.daemon.config.RouterConfig;
 import io.vanrouter.daemon.config.RouterConfig.ManagementConfig;
+import io.vanrouter.daemon.mgmt.BearerToken;
 import io.vanrouter.daemon.mgmt.StatusFormatter;
 import io.vanrouter.daemon.mgmt.StatusFormatter.View;
 import io.vanrouter.daemon.mgmt.StatusJson;
 import io.vanrouter.daemon.mgmt.StatusReport;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -39,6 +41,10 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the status JSON as the router serves it (pretty)")
     private boolean json;
 
+    @Option(names = "--token-file", paramLabel = "FILE", description = "send the management bearer token in FILE"
+            + " (with --config: the configuration's management.tokenFile unless given)")
+    private Path tokenFile;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "VIEW",
             description = "only this table: ${COMPLETION-CANDIDATES}")
     private View view;
@@ -59,9 +65,12 @@ public final class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ManagementClient client;
+        Path token = tokenFile;
         if (target != null && target.config != null) {
             try {
-                client = clientFor(ConfigLoader.load(target.config));
+                RouterConfig config = ConfigLoader.load(target.config);
+                client = clientFor(config);
+                token = token != null ? token : config.management().tokenFile();
             } catch (ConfigException e) {
                 CheckConfigCommand.printProblems(err, target.config, e);
                 return ExitCodes.CONFIG;
@@ -73,6 +82,14 @@ public final class StatusCommand implements Callable<Integer> {
             client = parseRouter(target.router);
         } else {
             client = new ManagementClient(ManagementConfig.HOST_DEFAULT, ManagementConfig.PORT_DEFAULT);
+        }
+        if (token != null) {
+            try {
+                client = client.withToken(BearerToken.read(token));
+            } catch (IOException e) {
+                err.println(e.getMessage());
+                return ExitCodes.CONFIG;
+            }
         }
         String body;
         try {

@@ -3,10 +3,12 @@ package io.vanrouter.daemon.config;
 import io.vanrouter.core.address.AddressRules;
 import io.vanrouter.daemon.config.RouterConfig.ManagementConfig;
 import io.vanrouter.daemon.config.RouterConfig.RoutingConfig;
+import io.vanrouter.daemon.mgmt.BearerToken;
 import io.vanrouter.daemon.security.TlsSettings;
 import io.vanrouter.transport.Endpoint;
 import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.wire.MessageCodec;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -27,7 +29,7 @@ final class ConfigValidator {
             "addresses", "mqtt", "tcp", "tls");
     static final List<String> ROUTER_KEYS = List.of("id", "mode", "network");
     static final List<String> ENDPOINT_KEYS = List.of("host", "port", "cost");
-    static final List<String> MANAGEMENT_KEYS = List.of("enabled", "host", "port", "allowRemote");
+    static final List<String> MANAGEMENT_KEYS = List.of("enabled", "host", "port", "allowRemote", "tokenFile");
     static final List<String> ROUTING_KEYS = List.of("helloIntervalMillis", "deadIntervalMillis",
             "linkStateRefreshMillis", "linkStateMaxAgeMillis", "handshakeTimeoutMillis", "reconnectInitialMillis",
             "reconnectMaxMillis", "maxFrameBytes", "dataConnections", "ioThreads");
@@ -72,7 +74,7 @@ final class ConfigValidator {
         if (listen.items == 0 && peers.items == 0 && !top.isInvalid("listen") && !top.isInvalid("peers")) {
             problems.add("", root, "router has neither listen nor peers");
         }
-        ManagementConfig management = management(top);
+        ManagementConfig management = management(top, source);
         RoutingConfig routing = routing(top);
         AddressRules addressRules = AddressRulesSection.validate(top, problems);
         TcpSection.Tcp tcp = TcpSection.validate(top, addressRules, problems);
@@ -185,7 +187,7 @@ final class ConfigValidator {
         return value;
     }
 
-    private ManagementConfig management(Section top) {
+    private ManagementConfig management(Section top, Path source) {
         YamlNode node = top.value("management");
         Section section = node == null ? null : Section.of(node, "management", problems);
         if (section == null) {
@@ -196,13 +198,30 @@ final class ConfigValidator {
         String host = host(section, "host", false);
         Long port = section.integer("port", 0, 65_535, false);
         Boolean allowRemote = section.bool("allowRemote");
+        String tokenFile = section.string("tokenFile", false);
         boolean on = enabled == null || enabled;
-        if (on && host != null && !Boolean.TRUE.equals(allowRemote) && !isLoopback(host)) {
-            section.problem("host", "'" + host + "' is not a loopback address; the management endpoint has no"
-                    + " authentication, so set management.allowRemote: true to serve it there");
+        boolean remote = on && host != null && !isLoopback(host);
+        if (remote && (!Boolean.TRUE.equals(allowRemote) || tokenFile == null)) {
+            section.problem("host", "'" + host + "' is not a loopback address; serving management there needs"
+                    + " management.allowRemote: true and management.tokenFile (a bearer token every request must"
+                    + " carry; docs/security.md)");
+        }
+        Path token = null;
+        if (tokenFile != null && tokenFile.isBlank()) {
+            section.problem("tokenFile", "must name a file");
+        } else if (tokenFile != null) {
+            Path dir = source == null || source.getParent() == null ? Path.of("") : source.getParent();
+            token = dir.resolve(tokenFile);
+            if (filesCheckedAt != null && on) {
+                try {
+                    BearerToken.read(token);
+                } catch (IOException e) {
+                    section.problem("tokenFile", e.getMessage());
+                }
+            }
         }
         return new ManagementConfig(on, host == null ? ManagementConfig.HOST_DEFAULT : host,
-                port == null ? ManagementConfig.PORT_DEFAULT : port.intValue());
+                port == null ? ManagementConfig.PORT_DEFAULT : port.intValue(), token);
     }
 
     /** True for localhost and loopback address literals; other names are not resolved and count as remote. */

@@ -87,9 +87,14 @@ public record RouterConfig(
     }
 
     /** {@code management:}; {@code enabled: false} turns the endpoint off. */
-    public record ManagementConfig(boolean enabled, String host, int port) {
+    /** @param tokenFile the bearer token every request must carry (required off loopback); null for none */
+    public record ManagementConfig(boolean enabled, String host, int port, Path tokenFile) {
         public static final String HOST_DEFAULT = "127.0.0.1";
         public static final int PORT_DEFAULT = 9191;
+
+        public ManagementConfig(boolean enabled, String host, int port) {
+            this(enabled, host, port, null);
+        }
     }
 
     /** {@code routing:} timers and limits, all in milliseconds or bytes. */

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * {@code -Dvanrouter.management.gc=true} (tests and soaks compare heap after GC), else 404</li>
  * <li>another path: 404; another method: 405</li>
  * </ul>
+ * With a {@link BearerToken}, every request but {@code /healthz} must carry it ({@code Authorization: Bearer ...});
+ * without it the answer is 401. A configuration on a non-loopback address must name one (docs/security.md).
  * The status supplier is called on a management thread and must not block: it should submit a query to the core and
  * return its future. Constructed, started and closed from any thread.
  */
@@ -46,6 +48,7 @@ public final class ManagementServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("vanrouter.mgmt");
 
     private final Supplier<CompletableFuture<StatusReport>> status;
+    private final BearerToken token; // null: none asked (loopback only)
     private final Duration statusTimeout;
     private final ExecutorService executor;
     private final HttpServer server;
@@ -54,7 +57,7 @@ public final class ManagementServer implements AutoCloseable {
     /** Binds {@code host:port} (port 0 picks a free one) and starts serving; status waits at most 2 s. */
     public ManagementServer(String host, int port, Supplier<CompletableFuture<StatusReport>> status)
             throws IOException {
-        this(host, port, status, STATUS_TIMEOUT_DEFAULT);
+        this(host, port, status, STATUS_TIMEOUT_DEFAULT, null);
     }
 
     /**
@@ -64,7 +67,17 @@ public final class ManagementServer implements AutoCloseable {
      */
     public ManagementServer(String host, int port, Supplier<CompletableFuture<StatusReport>> status,
             Duration statusTimeout) throws IOException {
+        this(host, port, status, statusTimeout, null);
+    }
+
+    /**
+     * Binds {@code host:port} and starts serving; with {@code token} (may be null) every request but
+     * {@code /healthz} must carry it.
+     */
+    public ManagementServer(String host, int port, Supplier<CompletableFuture<StatusReport>> status,
+            Duration statusTimeout, BearerToken token) throws IOException {
         this.status = Objects.requireNonNull(status, "status");
+        this.token = token;
         this.statusTimeout = Objects.requireNonNull(statusTimeout, "statusTimeout");
         InetSocketAddress bindTo = new InetSocketAddress(host, port);
         try {
@@ -81,7 +94,8 @@ public final class ManagementServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
-        LOG.info("management endpoint on http://{}:{}/status", address().getHostString(), address().getPort());
+        LOG.info("management endpoint on http://{}:{}/status{}", address().getHostString(), address().getPort(),
+                token == null ? "" : " (bearer token required)");
     }
 
     /** The bound address (with the real port when 0 was asked for). */
@@ -111,6 +125,13 @@ public final class ManagementServer implements AutoCloseable {
                         + exchange.getRequestMethod()));
             } else if ("/healthz".equals(path)) {
                 respond(exchange, 200, "text/plain; charset=utf-8", "ok\n");
+            } else if (token != null && !token.admits(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                LOG.warn("management request {} {} from {} refused: {} bearer token", exchange.getRequestMethod(),
+                        path, exchange.getRemoteAddress(), exchange.getRequestHeaders().containsKey("Authorization")
+                                ? "wrong" : "no");
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+                respond(exchange, 401, "application/json", error("a bearer token is required (Authorization: Bearer"
+                        + " ...; vanrouter status --token-file FILE)"));
             } else if ("/process".equals(path)) {
                 respond(exchange, 200, "application/json", StatusJson.write(ProcessResources.sample()));
             } else if ("/process/gc".equals(path)) {

@@ -2,6 +2,7 @@ package io.vanrouter.daemon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vanrouter.daemon.mgmt.BearerToken;
 import io.vanrouter.daemon.mgmt.ManagementServer;
 import io.vanrouter.daemon.mgmt.SampleStatus;
 import io.vanrouter.daemon.mgmt.StatusJson;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,6 +45,31 @@ class StatusCommandTest {
         assertThat(run.out().lines()).contains(
                 "site-c  site-b    2            2     3       12s",
                 "site-d  -         unreachable  -     9       1m 15s");
+    }
+
+    @Test
+    void shouldSendTheBearerTokenFromAFileOrItsConfig(@TempDir Path dir) throws Exception {
+        Path token = dir.resolve("mgmt.token");
+        Files.writeString(token, "another-long-token-0123456789\n");
+        try (ManagementServer guarded = new ManagementServer("127.0.0.1", 0,
+                () -> CompletableFuture.completedFuture(SampleStatus.siteA()), Duration.ofSeconds(2),
+                BearerToken.read(token))) {
+            String address = "127.0.0.1:" + guarded.address().getPort();
+            Path config = dir.resolve("r.yaml");
+            Files.writeString(config, "router: {id: site-a}\npeers: [{host: 127.0.0.1, port: 1}]\n"
+                    + "management: {port: " + guarded.address().getPort() + ", tokenFile: mgmt.token}\n"
+                    + "tls: {insecure: true}\n");
+
+            CliRun without = CliRun.vanrouter("status", "--router", address);
+            CliRun withFile = CliRun.vanrouter("status", "--router", address, "--token-file", token.toString());
+            CliRun withConfig = CliRun.vanrouter("status", "--config", config.toString());
+
+            assertThat(without.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+            assertThat(without.err()).contains("answered HTTP 401").contains("a bearer token is required");
+            assertThat(withFile.exitCode()).isZero();
+            assertThat(withFile.out()).startsWith("Router site-a");
+            assertThat(withConfig.exitCode()).isZero();
+        }
     }
 
     @Test

@@ -41,7 +41,8 @@ class ConfigLoaderTest {
         assertThat(config.listen()).containsExactly(new Endpoint("127.0.0.1", 55671, 3), new Endpoint("::1", 0, 1));
         assertThat(config.peers()).containsExactly(new Endpoint("127.0.0.1", 55672, 1),
                 new Endpoint("router-b.example.com", 55673, 5));
-        assertThat(config.management()).isEqualTo(new ManagementConfig(true, "0.0.0.0", 9292));
+        assertThat(config.management()).isEqualTo(new ManagementConfig(true, "0.0.0.0", 9292,
+                FIXTURES.resolve("mgmt.token")));
         assertThat(config.routing()).isEqualTo(new RoutingConfig(500, 2000, 10000, 30000, 4000, 50, 50, 65536, 3, 6));
         assertThat(config.coreSettings(7).helloIntervalMillis()).isEqualTo(500);
         assertThat(config.transportSettings(7).maxFrameBytes()).isEqualTo(65536);
@@ -195,6 +196,12 @@ class ConfigLoaderTest {
                     .isEqualTo(loopback);
         }
         assertThat(problemsOfText(template.formatted("mgmt.example.com"))).hasSize(1);
+        assertThat(problemsOfText("router: {id: a}\npeers: [{host: h, port: 1}]\nmanagement: {host: 0.0.0.0,"
+                + " allowRemote: true}\ntls: {insecure: true}\n")).as("allowRemote alone is not enough")
+                .singleElement().extracting(ConfigProblem::message).asString().contains("management.tokenFile");
+        assertThat(ConfigLoader.parse("router: {id: a}\npeers: [{host: h, port: 1}]\nmanagement: {host: 0.0.0.0,"
+                + " allowRemote: true, tokenFile: t}\ntls: {insecure: true}\n", null).management().tokenFile())
+                .isEqualTo(Path.of("t"));
     }
 
     @Test

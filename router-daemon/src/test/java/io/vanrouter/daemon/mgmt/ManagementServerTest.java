@@ -1,16 +1,21 @@
 package io.vanrouter.daemon.mgmt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(30)
 class ManagementServerTest {
@@ -25,10 +30,17 @@ class ManagementServerTest {
     }
 
     private HttpResponse<String> send(String method, String path) throws Exception {
+        return send(method, path, null);
+    }
+
+    private HttpResponse<String> send(String method, String path, String authorization) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + path);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
-        return client.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -41,6 +53,42 @@ class ManagementServerTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(StatusJson.read(response.body())).isEqualTo(SampleStatus.siteA());
         assertThat(StatusJson.tree(response.body()).get("nodes").get(2).get("nextHop").asText()).isEqualTo("site-b");
+    }
+
+    /**
+     * On a non-loopback (wildcard) address with a bearer token: a request without the token, or with another one, is
+     * refused with 401; one with it is answered; the health check needs none.
+     */
+    @Test
+    void shouldRequireTheBearerTokenOffLoopback(@TempDir Path dir) throws Exception {
+        Path tokenFile = dir.resolve("mgmt.token");
+        Files.writeString(tokenFile, "s3cret-token-for-tests-0123456789\n");
+        server = new ManagementServer("0.0.0.0", 0, () -> CompletableFuture.completedFuture(SampleStatus.siteA()),
+                Duration.ofSeconds(2), BearerToken.read(tokenFile));
+
+        HttpResponse<String> none = send("GET", "/status");
+        HttpResponse<String> wrong = send("GET", "/status", "Bearer s3cret-token-for-tests-012345678X");
+        HttpResponse<String> right = send("GET", "/status", "Bearer s3cret-token-for-tests-0123456789");
+
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        assertThat(none.body()).contains("a bearer token is required");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/process").statusCode()).isEqualTo(401);
+        assertThat(right.statusCode()).isEqualTo(200);
+        assertThat(StatusJson.read(right.body())).isEqualTo(SampleStatus.siteA());
+        assertThat(send("GET", "/healthz").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldRefuseAShortOrMissingTokenFile(@TempDir Path dir) throws Exception {
+        Path tokenFile = dir.resolve("mgmt.token");
+        Files.writeString(tokenFile, "short\n");
+
+        assertThatThrownBy(() -> BearerToken.read(tokenFile)).isInstanceOf(IOException.class)
+                .hasMessageContaining("shorter than 16 characters");
+        assertThatThrownBy(() -> BearerToken.read(dir.resolve("none"))).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("cannot read the management token file");
     }
 
     @Test
