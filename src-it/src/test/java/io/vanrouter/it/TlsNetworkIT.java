@@ -19,6 +19,8 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.CRC32;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -147,6 +149,89 @@ class TlsNetworkIT {
             publisher.publish("t/x", ("m" + i).getBytes(StandardCharsets.UTF_8), 1, false);
         }
         await().atMost(CONVERGE).until(() -> received.stream().filter(m -> m.startsWith("m")).count() == 100);
+        network.assertNoUnexpectedErrors(null);
+    }
+
+    /**
+     * Rotation without restart: site-b's certificate and key are replaced on disk (a new certificate from the same CA)
+     * while a TCP stream runs through site-b's link. The stream carries on to the last byte; the router logs that it
+     * reloaded; and once the hub restarts, site-b links again with the new files, the old ones being gone.
+     */
+    @Test
+    void shouldKeepAStreamWhileCertificatesRotateAndLinkWithTheNewOnes() throws Exception {
+        Path ca = dir.resolve("ca");
+        ok("certs", "ca", "--network", "acme", "--out", ca.toString());
+        ok("certs", "issue", "--ca", ca.toString(), "--router", "hub", "--out", dir.toString());
+        ok("certs", "issue", "--ca", ca.toString(), "--router", "site-b", "--out", dir.toString());
+        int hubPort = FreePorts.next();
+        int tcpB = FreePorts.next();
+        ServerSocket echo = Servers.echo();
+        closeables.add(echo);
+        String tls = "tls:\n  ca: ca.crt\n  cert: %s.crt\n  key: %s.key\n";
+        RouterProcess hub = network.launch("hub", "router:\n  id: hub\n  network: acme\nlisten:\n  - host: 127.0.0.1\n"
+                + "    port: " + hubPort + "\n" + management() + tls.formatted("hub", "hub")
+                + TcpAdaptorIT.connector("echo", echo.getLocalPort()));
+        RouterProcess b = network.launch("site-b", "router:\n  id: site-b\n  network: acme\npeers:\n"
+                + "  - host: 127.0.0.1\n    port: " + hubPort + "\n" + management() + tls.formatted("site-b", "site-b")
+                + TcpAdaptorIT.listener("echo", tcpB));
+        await().atMost(CONVERGE).until(() -> TcpAdaptorIT.addressRouters(b, "echo").contains("hub"));
+
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), tcpB)) {
+            socket.setSoTimeout(30_000);
+            AtomicBoolean rotated = new AtomicBoolean();
+            CRC32 sent = new CRC32();
+            CompletableFuture<Long> writer = CompletableFuture.supplyAsync(() -> {
+                byte[] chunk = new byte[64 << 10];
+                Random random = new Random(11);
+                long bytes = 0;
+                try {
+                    while (!rotated.get() || bytes < (8 << 20)) { // until well after the rotation
+                        random.nextBytes(chunk);
+                        socket.getOutputStream().write(chunk);
+                        sent.update(chunk);
+                        bytes += chunk.length;
+                    }
+                    socket.shutdownOutput();
+                    return bytes;
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            CompletableFuture<long[]> reader = CompletableFuture.supplyAsync(() -> {
+                CRC32 received = new CRC32();
+                byte[] buffer = new byte[64 << 10];
+                long bytes = 0;
+                try {
+                    for (int n; (n = socket.getInputStream().read(buffer)) >= 0; bytes += n) {
+                        received.update(buffer, 0, n);
+                    }
+                    return new long[] {bytes, received.getValue()};
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            ok("certs", "issue", "--ca", ca.toString(), "--router", "site-b", "--out", dir.toString(), "--force");
+            await().atMost(CONVERGE).until(() -> b.logText().contains("link credentials reloaded"));
+            rotated.set(true);
+
+            long written = writer.get(60, TimeUnit.SECONDS);
+            long[] back = reader.get(60, TimeUnit.SECONDS);
+            assertThat(back[0]).as("bytes echoed across the rotation").isEqualTo(written);
+            assertThat(back[1]).as("checksum").isEqualTo(sent.getValue());
+        }
+
+        hub.kill();
+        await().atMost(CONVERGE).until(() -> !TcpAdaptorIT.addressRouters(b, "echo").contains("hub"));
+        hub.restart();
+        await().atMost(CONVERGE).until(() -> TcpAdaptorIT.addressRouters(b, "echo").contains("hub"));
+        byte[] payload = "after rotation\n".getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), tcpB)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(payload);
+            socket.shutdownOutput();
+            assertThat(socket.getInputStream().readAllBytes()).isEqualTo(payload);
+        }
         network.assertNoUnexpectedErrors(null);
     }
 
