@@ -81,8 +81,10 @@ final class DirectedTracker {
             }
             Pending p = new Pending(id, destination, frame.retainedDuplicate(), completion, now);
             completion.expect();
-            pending.put(id, p);
             synchronized (p) {
+                // Published under its lock: a sweep that finds it before its first dispatch would take it for
+                // unsent (sentLinkId -1) and send a second copy (a duplicate with no fault, seen once in 20,800).
+                pending.put(id, p);
                 if (dispatch(p, table, false, blockers)) {
                     sent++;
                 }
