@@ -186,5 +186,8 @@ class CliIT {
         assertThat(demo.exitCode()).as(demo.output()).isZero();
         assertThat(demo.output()).contains("Router site-a").contains("Router site-b").contains("Router site-c")
                 .contains("converged");
+        // Its links run TLS with credentials it made on the first run (config/demo/pki, not in git).
+        assertThat(demo.output().lines().filter(line -> line.startsWith("Router site-")))
+                .hasSize(3).allMatch(line -> line.contains("links TLS 1.3"));
     }
 }
