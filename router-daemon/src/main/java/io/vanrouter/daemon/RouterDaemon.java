@@ -19,6 +19,7 @@ import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAddressCounters;
 import io.vanrouter.transport.message.MessageRouter;
 import io.vanrouter.transport.tls.LinkTls;
+import io.vanrouter.transport.tls.ServerTls;
 import io.vanrouter.transport.tls.TlsException;
 import io.vanrouter.transport.tls.TlsFiles;
 import java.net.InetSocketAddress;
@@ -61,7 +62,7 @@ public final class RouterDaemon implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
-    private RouterDaemon(RouterConfig config, long instance, LinkTls linkTls) {
+    private RouterDaemon(RouterConfig config, long instance, LinkTls linkTls, ServerTls mqttTls) {
         this.config = config;
         this.instance = instance;
         this.startedMillis = System.currentTimeMillis();
@@ -72,12 +73,12 @@ public final class RouterDaemon implements AutoCloseable {
         this.core = new CoreLoop(config.coreSettings(instance), config.addressRules(), transport.controlSender());
         boolean hasTcp = !config.tcpListeners().isEmpty() || !config.tcpConnectors().isEmpty();
         this.tcp = hasTcp ? new TcpAdaptor(config.tcpSettings()) : null;
-        this.mqtt = config.mqtt() == null ? null : new MqttAdaptor(config.mqtt().settings());
+        this.mqtt = config.mqtt() == null ? null : new MqttAdaptor(config.mqtt().settings()).tls(mqttTls);
     }
 
     /** Builds and starts a router; throws with a clear message when a port cannot be bound. */
     public static RouterDaemon start(RouterConfig config) throws Exception {
-        RouterDaemon daemon = new RouterDaemon(config, newInstanceId(), linkTls(config));
+        RouterDaemon daemon = new RouterDaemon(config, newInstanceId(), linkTls(config), mqttTls(config));
         try {
             daemon.startAll();
         } catch (Exception e) {
@@ -85,6 +86,15 @@ public final class RouterDaemon implements AutoCloseable {
             throw e;
         }
         return daemon;
+    }
+
+    /** The MQTT listener's TLS, or null for plain MQTT. */
+    private static ServerTls mqttTls(RouterConfig config) throws TlsException {
+        RouterConfig.MqttConfig mqtt = config.mqtt();
+        if (mqtt == null || mqtt.tls() == null) {
+            return null;
+        }
+        return ServerTls.load(mqtt.tls().cert(), mqtt.tls().key(), mqtt.tls().clientCa());
     }
 
     /** The link credentials the configuration names, read now; null for {@code tls: {insecure: true}}. */

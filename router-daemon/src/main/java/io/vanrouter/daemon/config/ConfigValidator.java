@@ -78,7 +78,7 @@ final class ConfigValidator {
         RoutingConfig routing = routing(top);
         AddressRules addressRules = AddressRulesSection.validate(top, problems);
         TcpSection.Tcp tcp = TcpSection.validate(top, addressRules, problems);
-        RouterConfig.MqttConfig mqtt = MqttSection.validate(top, problems);
+        RouterConfig.MqttConfig mqtt = MqttSection.validate(top, source, filesCheckedAt, problems);
         messagesFitFrames(top, routing, mqtt);
         TlsSettings tls = TlsSection.validate(top, source, router.id, filesCheckedAt, tlsRequired, problems);
         if (!problems.isEmpty()) {

@@ -2,6 +2,10 @@ package io.vanrouter.daemon.config;
 
 import io.vanrouter.daemon.config.RouterConfig.MqttConfig;
 import io.vanrouter.transport.adaptor.mqtt.MqttSettings;
+import io.vanrouter.transport.tls.ServerTls;
+import io.vanrouter.transport.tls.TlsException;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -10,10 +14,12 @@ import java.util.List;
  * mqtt:
  *   listen: {host: 0.0.0.0, port: 1883}
  *   maxMessageBytes: 262144     # optional
+ *   tls: {cert: mqtt.crt, key: mqtt.key, clientCa: clients-ca.crt}   # optional; clientCa: optional
  * </pre>
  */
 final class MqttSection {
-    static final List<String> KEYS = List.of("listen", "maxMessageBytes");
+    static final List<String> KEYS = List.of("listen", "maxMessageBytes", "tls");
+    static final List<String> TLS_KEYS = List.of("cert", "key", "clientCa");
     static final List<String> LISTEN_KEYS = List.of("host", "port");
     static final int MESSAGE_BYTES_MIN = 1_024;
     static final int MESSAGE_BYTES_MAX = 16 << 20;
@@ -21,8 +27,11 @@ final class MqttSection {
     private MqttSection() {
     }
 
-    /** @return the listener, or null when there is no {@code mqtt:} section or it has problems */
-    static MqttConfig validate(Section top, Problems problems) {
+    /**
+     * @param filesCheckedAt when not null, the TLS files are read at this instant (check-config, run)
+     * @return the listener, or null when there is no {@code mqtt:} section or it has problems
+     */
+    static MqttConfig validate(Section top, Path source, Instant filesCheckedAt, Problems problems) {
         YamlNode node = top.value("mqtt");
         Section section = node == null ? null : Section.of(node, "mqtt", problems);
         if (section == null) {
@@ -39,10 +48,40 @@ final class MqttSection {
         listen.rejectUnknown(LISTEN_KEYS);
         String host = ConfigValidator.host(listen, "host", true);
         Long port = listen.integer("port", 0, 65_535, true);
-        if (host == null || port == null) {
+        int before = problems.count();
+        MqttConfig.Tls tls = tls(section, source, filesCheckedAt, problems);
+        if (host == null || port == null || problems.count() != before) {
             return null;
         }
         return new MqttConfig(host, port.intValue(), maxBytes == null ? MqttSettings.MAX_MESSAGE_BYTES_DEFAULT
-                : maxBytes.intValue());
+                : maxBytes.intValue(), tls);
+    }
+
+    /** {@code mqtt.tls}: the listener's certificate and key, and the CA of the client certificates it requires. */
+    private static MqttConfig.Tls tls(Section mqtt, Path source, Instant filesCheckedAt, Problems problems) {
+        YamlNode node = mqtt.value("tls");
+        Section section = node == null ? null : Section.of(node, "mqtt.tls", problems);
+        if (section == null) {
+            return null;
+        }
+        section.rejectUnknown(TLS_KEYS);
+        String cert = section.string("cert", true);
+        String key = section.string("key", true);
+        String clientCa = section.string("clientCa", false);
+        if (cert == null || key == null) {
+            return null; // "is required", reported by string()
+        }
+        Path dir = source == null || source.getParent() == null ? Path.of("") : source.getParent();
+        MqttConfig.Tls tls = new MqttConfig.Tls(dir.resolve(cert), dir.resolve(key),
+                clientCa == null ? null : dir.resolve(clientCa));
+        if (filesCheckedAt != null) {
+            try {
+                ServerTls.load(tls.cert(), tls.key(), tls.clientCa());
+            } catch (TlsException e) {
+                section.problem("cert", e.getMessage());
+                return null;
+            }
+        }
+        return tls;
     }
 }

@@ -79,15 +79,27 @@ public record RouterConfig(
     }
 
     /** {@code mqtt:} the MQTT listener, or null when there is none. */
-    public record MqttConfig(String host, int port, int maxMessageBytes) {
+    /** @param tls TLS for every client (null: plain MQTT) */
+    public record MqttConfig(String host, int port, int maxMessageBytes, Tls tls) {
+        public MqttConfig(String host, int port, int maxMessageBytes) {
+            this(host, port, maxMessageBytes, null);
+        }
+
+        /** @param clientCa the CA whose client certificates are required; null: none asked */
+        public record Tls(Path cert, Path key, Path clientCa) {
+        }
+
         public MqttSettings settings() {
             return new MqttSettings(host, port, maxMessageBytes, MqttSettings.RECEIVE_MAXIMUM_DEFAULT,
                     MqttSettings.CONNECT_TIMEOUT_MILLIS_DEFAULT);
         }
     }
 
-    /** {@code management:}; {@code enabled: false} turns the endpoint off. */
-    /** @param tokenFile the bearer token every request must carry (required off loopback); null for none */
+    /**
+     * {@code management:}; {@code enabled: false} turns the endpoint off.
+     *
+     * @param tokenFile the bearer token every request must carry (required off loopback); null for none
+     */
     public record ManagementConfig(boolean enabled, String host, int port, Path tokenFile) {
         public static final String HOST_DEFAULT = "127.0.0.1";
         public static final int PORT_DEFAULT = 9191;

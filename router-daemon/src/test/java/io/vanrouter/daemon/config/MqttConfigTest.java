@@ -3,12 +3,17 @@ package io.vanrouter.daemon.config;
 import static io.vanrouter.daemon.config.ConfigLoaderTest.FIXTURES;
 import static io.vanrouter.daemon.config.ConfigLoaderTest.problemsOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.vanrouter.daemon.config.RouterConfig.MqttConfig;
 import io.vanrouter.transport.adaptor.mqtt.MqttSettings;
 import io.vanrouter.transport.wire.MessageCodec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code mqtt:} section: good and bad fixtures under src/test/resources/config. */
 class MqttConfigTest {
@@ -32,6 +37,20 @@ class MqttConfigTest {
     }
 
     @Test
+    void shouldResolveTheListenersTlsFilesAndCheckThemWhenAsked(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("r.yaml");
+        Files.writeString(config, "router: {id: a}\npeers: [{host: h, port: 1}]\ntls: {insecure: true}\n"
+                + "mqtt:\n  listen: {host: 127.0.0.1, port: 1883}\n"
+                + "  tls: {cert: mqtt.crt, key: mqtt.key, clientCa: clients.crt}\n");
+
+        assertThat(ConfigLoader.load(config).mqtt().tls()).isEqualTo(new MqttConfig.Tls(dir.resolve("mqtt.crt"),
+                dir.resolve("mqtt.key"), dir.resolve("clients.crt")));
+        assertThatThrownBy(() -> ConfigLoader.loadAndCheckFiles(config, Instant.now()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("mqtt.tls.cert").hasMessageContaining("cannot read the certificate");
+    }
+
+    @Test
     void shouldHaveNoMqttListenerWithoutTheSection() throws Exception {
         assertThat(ConfigLoader.load(FIXTURES.resolve("minimal.yaml")).mqtt()).isNull();
     }
@@ -43,7 +62,7 @@ class MqttConfigTest {
                         tuple("mqtt.listen.port", 9, "must be 0..65535, got 70000"),
                         tuple("mqtt.listen.tls", 10, "unknown key 'tls'; known keys: host, port"),
                         tuple("mqtt.maxMessageBytes", 11, "must be 1024..16777216, got 512"),
-                        tuple("mqtt.retain", 12, "unknown key 'retain'; known keys: listen, maxMessageBytes"));
+                        tuple("mqtt.retain", 12, "unknown key 'retain'; known keys: listen, maxMessageBytes, tls"));
     }
 
     @Test

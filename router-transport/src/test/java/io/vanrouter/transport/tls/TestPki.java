@@ -33,7 +33,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemObject;
 
 /** A network CA for tests: EC P-256 router certificates naming {@code vanrouter://router/ID}, PEM files, CRLs. */
-final class TestPki {
+public final class TestPki {
     private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
 
     private final Path dir;
@@ -41,7 +41,7 @@ final class TestPki {
     private final KeyPair caKey;
     private final X509Certificate ca;
 
-    TestPki(Path dir, String name) throws Exception {
+    public TestPki(Path dir, String name) throws Exception {
         this.dir = dir;
         this.name = name;
         this.caKey = ecKey();
@@ -55,7 +55,7 @@ final class TestPki {
         write(dir.resolve(name + "-ca.crt"), ca);
     }
 
-    Path caFile() {
+    public Path caFile() {
         return dir.resolve(name + "-ca.crt");
     }
 
@@ -85,7 +85,7 @@ final class TestPki {
     }
 
     /** Credentials of router {@code id}, valid from now for a year. */
-    TlsFiles issue(String id) throws Exception {
+    public TlsFiles issue(String id) throws Exception {
         return issue(id, Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofDays(365)), null);
     }
 

@@ -3,6 +3,7 @@ package io.vanrouter.transport.adaptor.mqtt;
 import io.vanrouter.transport.adaptor.AdaptorContext;
 import io.vanrouter.transport.adaptor.LocalConsumers;
 import io.vanrouter.transport.adaptor.ProtocolAdaptor;
+import io.vanrouter.transport.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 
@@ -17,9 +18,16 @@ public final class MqttAdaptor implements ProtocolAdaptor {
     private final MqttSettings settings;
     private final MqttCounters counters = new MqttCounters();
     private volatile MqttListener listener;
+    private volatile ServerTls tls;
 
     public MqttAdaptor(MqttSettings settings) {
         this.settings = settings;
+    }
+
+    /** TLS for every client connection (null: plain MQTT, the default); before {@link #start}. */
+    public MqttAdaptor tls(ServerTls serverTls) {
+        this.tls = serverTls;
+        return this;
     }
 
     @Override
@@ -35,7 +43,7 @@ public final class MqttAdaptor implements ProtocolAdaptor {
         }
         LocalConsumers consumers = context.consumers();
         MqttListener started = new MqttListener(settings, context.messages(), consumers::submitAddConsumer,
-                consumers::submitRemoveConsumer, counters);
+                consumers::submitRemoveConsumer, counters, tls);
         listener = started; // before binding, so that close() after a failed bind still finds it
         started.start(context.eventLoops(), context.serverChannelType());
     }

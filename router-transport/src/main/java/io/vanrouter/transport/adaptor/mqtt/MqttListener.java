@@ -23,6 +23,7 @@ import io.vanrouter.transport.message.MessageRouter;
 import io.vanrouter.transport.netty.ApplicationSockets;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.netty.ExceptionHandler;
+import io.vanrouter.transport.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -56,6 +57,8 @@ final class MqttListener implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("mqtt", GlobalEventExecutor.INSTANCE);
     private final AtomicLong connectionIds = new AtomicLong();
     private final ExceptionHandler exceptions;
+    private final ServerTls tls; // null: plain MQTT
+    private final ClientTlsFailures tlsFailures;
     private volatile Channel listener;
 
     /**
@@ -65,6 +68,14 @@ final class MqttListener implements AutoCloseable {
      */
     MqttListener(MqttSettings settings, MessageRouter router, Consumer<Address> addConsumer,
             Consumer<Address> removeConsumer, MqttCounters counters) {
+        this(settings, router, addConsumer, removeConsumer, counters, null);
+    }
+
+    /** @param tls TLS for every client connection (null: plain) */
+    MqttListener(MqttSettings settings, MessageRouter router, Consumer<Address> addConsumer,
+            Consumer<Address> removeConsumer, MqttCounters counters, ServerTls tls) {
+        this.tls = tls;
+        this.tlsFailures = new ClientTlsFailures(router.self());
         this.settings = settings;
         this.router = router;
         this.counters = counters;
@@ -87,7 +98,8 @@ final class MqttListener implements AutoCloseable {
                     + Errors.describe(bound.cause()), bound.cause());
         }
         listener = bound.channel();
-        LOG.info("[{}] listening for MQTT clients on {}", routerId(), boundAddress());
+        LOG.info("[{}] listening for MQTT clients on {}{}", routerId(), boundAddress(), tls == null ? ""
+                : tls.clientCertificates() ? " (TLS, client certificates required)" : " (TLS)");
     }
 
     /** The pipeline of one client connection (tests run it on an EmbeddedChannel). */
@@ -97,6 +109,10 @@ final class MqttListener implements AutoCloseable {
             protected void initChannel(Channel ch) {
                 channels.add(ch);
                 String key = "c" + connectionIds.incrementAndGet();
+                if (tls != null) {
+                    ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                    ch.pipeline().addLast("tlsFailures", tlsFailures);
+                }
                 // PUBACKs are written one by one as MESSAGE_ACKs arrive: flushed together after the read batch or
                 // task run that wrote them, not one syscall each.
                 ch.pipeline().addLast("flushes", new FlushConsolidationHandler(LinkInitializer.FLUSHES_CONSOLIDATED_MAX, true));

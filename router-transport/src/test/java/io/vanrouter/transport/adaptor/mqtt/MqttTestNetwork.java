@@ -10,6 +10,7 @@ import io.vanrouter.transport.Endpoint;
 import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.TransportServer;
 import io.vanrouter.transport.TransportSettings;
+import io.vanrouter.transport.tls.ServerTls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,6 +60,11 @@ final class MqttTestNetwork implements AutoCloseable {
 
     /** Starts router {@code id} dialing the already started routers {@code peers}. */
     Node start(String id, String... peers) throws Exception {
+        return start(id, null, peers);
+    }
+
+    /** Starts router {@code id}, its MQTT listener with {@code tls} (null: plain), dialing {@code peers}. */
+    Node start(String id, ServerTls tls, String... peers) throws Exception {
         long instance = INSTANCES.incrementAndGet();
         List<Endpoint> dial = new ArrayList<>();
         for (String peer : peers) {
@@ -72,7 +78,7 @@ final class MqttTestNetwork implements AutoCloseable {
                 server.controlSender());
         core.start();
         MqttAdaptor mqtt = new MqttAdaptor(new MqttSettings("127.0.0.1", 0, maxMessageBytes,
-                MqttSettings.RECEIVE_MAXIMUM_DEFAULT, MqttSettings.CONNECT_TIMEOUT_MILLIS_DEFAULT));
+                MqttSettings.RECEIVE_MAXIMUM_DEFAULT, MqttSettings.CONNECT_TIMEOUT_MILLIS_DEFAULT)).tls(tls);
         server.start(core, List.of(mqtt));
         Node node = new Node(id, server, core, mqtt);
         nodes.put(id, node);
