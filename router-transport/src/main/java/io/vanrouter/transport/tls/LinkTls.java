@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -136,10 +135,10 @@ public final class LinkTls {
 
     private static Material read(String routerId, TlsFiles files, SslProvider provider) throws TlsException {
         String stamp = stamp(files);
-        byte[] certPem = readFile(files.cert(), "certificate");
-        byte[] keyPem = readFile(files.key(), "key");
-        List<X509Certificate> cas = certificates(files.ca(), "CA bundle");
-        List<X509Certificate> chain = certificates(files.cert(), "certificate");
+        byte[] certPem = PemFiles.read(files.cert(), "certificate");
+        byte[] keyPem = PemFiles.read(files.key(), "key");
+        List<X509Certificate> cas = PemFiles.certificates(files.ca(), "CA bundle");
+        List<X509Certificate> chain = PemFiles.certificates(files.cert(), "certificate");
         X509Certificate own = chain.get(0);
         String named = RouterIdentity.routerIdOf(own).orElse(null);
         if (!routerId.equals(named)) {
@@ -149,7 +148,7 @@ public final class LinkTls {
         }
         List<X509CRL> crls = files.crl() == null ? List.of() : crls(files.crl(), cas);
         try {
-            TrustManagerFactory trust = trust(cas);
+            TrustManagerFactory trust = PemFiles.trust(cas);
             SslContext server = SslContextBuilder.forServer(new ByteArrayInputStream(certPem),
                             new ByteArrayInputStream(keyPem))
                     .sslProvider(provider).protocols("TLSv1.3").trustManager(trust).clientAuth(ClientAuth.REQUIRE)
@@ -166,39 +165,12 @@ public final class LinkTls {
         }
     }
 
-    private static TrustManagerFactory trust(List<X509Certificate> cas) throws GeneralSecurityException, IOException {
-        KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-        anchors.load(null, null);
-        for (int i = 0; i < cas.size(); i++) {
-            anchors.setCertificateEntry("ca-" + i, cas.get(i));
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(anchors);
-        return factory;
-    }
-
-    private static List<X509Certificate> certificates(Path file, String what) throws TlsException {
-        try {
-            List<X509Certificate> certificates = new ArrayList<>();
-            for (var certificate : CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(readFile(file, what)))) {
-                certificates.add((X509Certificate) certificate);
-            }
-            if (certificates.isEmpty()) {
-                throw new TlsException(file + ": no certificate in the " + what + " file");
-            }
-            return certificates;
-        } catch (GeneralSecurityException e) {
-            throw new TlsException(file + ": not a PEM " + what + ": " + e.getMessage(), e);
-        }
-    }
-
     /** The revocation lists in {@code file}; each must be signed by one of the CAs. */
     private static List<X509CRL> crls(Path file, List<X509Certificate> cas) throws TlsException {
         try {
             List<X509CRL> crls = new ArrayList<>();
             for (var crl : CertificateFactory.getInstance("X.509")
-                    .generateCRLs(new ByteArrayInputStream(readFile(file, "revocation list")))) {
+                    .generateCRLs(new ByteArrayInputStream(PemFiles.read(file, "revocation list")))) {
                 X509CRL list = (X509CRL) crl;
                 if (!signedByOneOf(list, cas)) {
                     throw new TlsException(file + ": the revocation list of " + list.getIssuerX500Principal()
@@ -222,14 +194,6 @@ public final class LinkTls {
             }
         }
         return false;
-    }
-
-    private static byte[] readFile(Path file, String what) throws TlsException {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new TlsException(file + ": cannot read the " + what + ": " + e, e);
-        }
     }
 
     /** Modification times and sizes of the files: a change of any means a reload. */

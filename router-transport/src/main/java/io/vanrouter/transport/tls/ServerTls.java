@@ -9,14 +9,9 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.Objects;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * TLS for an application listener (the MQTT listener): this router's server certificate and key, and optionally the
@@ -38,15 +33,16 @@ public final class ServerTls {
      * @throws TlsException naming the file and the cause
      */
     public static ServerTls load(Path cert, Path key, Path clientCa) throws TlsException {
-        byte[] certPem = read(cert, "certificate");
-        byte[] keyPem = read(key, "key");
+        byte[] certPem = PemFiles.read(cert, "certificate");
+        byte[] keyPem = PemFiles.read(key, "key");
         try {
             SslContextBuilder builder = SslContextBuilder.forServer(new ByteArrayInputStream(certPem),
                             new ByteArrayInputStream(keyPem))
                     .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
                     .protocols("TLSv1.3", "TLSv1.2");
             if (clientCa != null) {
-                builder.trustManager(trust(clientCa)).clientAuth(ClientAuth.REQUIRE);
+                builder.trustManager(PemFiles.trust(PemFiles.certificates(clientCa, "client CA")))
+                        .clientAuth(ClientAuth.REQUIRE);
             }
             return new ServerTls(builder.build(), clientCa != null);
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
@@ -62,30 +58,5 @@ public final class ServerTls {
 
     public SslHandler newHandler(ByteBufAllocator alloc) {
         return context.newHandler(alloc);
-    }
-
-    private static TrustManagerFactory trust(Path clientCa) throws TlsException, GeneralSecurityException,
-            IOException {
-        KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-        anchors.load(null, null);
-        int i = 0;
-        for (var certificate : CertificateFactory.getInstance("X.509")
-                .generateCertificates(new ByteArrayInputStream(read(clientCa, "client CA")))) {
-            anchors.setCertificateEntry("ca-" + i++, (X509Certificate) certificate);
-        }
-        if (i == 0) {
-            throw new TlsException(clientCa + ": no certificate in the client CA file");
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(anchors);
-        return factory;
-    }
-
-    private static byte[] read(Path file, String what) throws TlsException {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new TlsException(file + ": cannot read the " + what + ": " + e, e);
-        }
     }
 }
