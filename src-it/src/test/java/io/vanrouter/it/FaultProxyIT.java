@@ -68,16 +68,7 @@ class FaultProxyIT {
         byte[] payload = new byte[2 << 20];
         new Random(1).nextBytes(payload);
         try (Socket socket = connect()) {
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                try {
-                    socket.getOutputStream().write(payload);
-                    socket.shutdownOutput();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            byte[] back = socket.getInputStream().readAllBytes();
-            writer.get(20, TimeUnit.SECONDS);
+            byte[] back = Servers.roundTrip(socket, payload, 20);
             assertThat(Arrays.equals(back, payload)).as("2 MiB echoed intact, then FIN passed both ways").isTrue();
         }
     }

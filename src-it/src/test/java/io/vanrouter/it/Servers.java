@@ -7,11 +7,32 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /** Plain TCP servers for the adaptor tests: a thread per connection, closed with the test. */
 final class Servers {
     private Servers() {
+    }
+
+    /**
+     * Sends {@code payload} on {@code socket} and half-closes it, while reading everything that comes back until the
+     * far end closes: an echo round trip. The write runs on its own thread, so neither side waits for the other's
+     * buffers; it must finish within {@code writeSeconds} once the read has.
+     */
+    static byte[] roundTrip(Socket socket, byte[] payload, long writeSeconds) throws Exception {
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                socket.getOutputStream().write(payload);
+                socket.shutdownOutput(); // our FIN ends only our direction; the echo keeps flowing back
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        byte[] back = socket.getInputStream().readAllBytes();
+        writer.get(writeSeconds, TimeUnit.SECONDS);
+        return back;
     }
 
     /** Answers each connection with one line naming itself, then echoes until the client half-closes. */

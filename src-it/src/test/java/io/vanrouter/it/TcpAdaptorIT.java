@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -123,16 +122,7 @@ class TcpAdaptorIT {
             byte[] payload = new byte[size];
             random.nextBytes(payload);
             try (Socket socket = connect(port)) {
-                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                    try {
-                        socket.getOutputStream().write(payload);
-                        socket.shutdownOutput(); // our FIN ends only our direction; the echo keeps flowing back
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                byte[] back = socket.getInputStream().readAllBytes();
-                writer.get(60, TimeUnit.SECONDS);
+                byte[] back = Servers.roundTrip(socket, payload, 60);
                 assertThat(back.length).as("bytes back for %d", size).isEqualTo(size);
                 assertThat(Arrays.equals(back, payload)).as("payload of %d bytes intact", size).isTrue();
             }

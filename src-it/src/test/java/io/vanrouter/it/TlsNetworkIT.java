@@ -123,16 +123,7 @@ class TlsNetworkIT {
         new Random(9).nextBytes(payload);
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), tcpB)) {
             socket.setSoTimeout(30_000);
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                try {
-                    socket.getOutputStream().write(payload);
-                    socket.shutdownOutput();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            byte[] back = socket.getInputStream().readAllBytes();
-            writer.get(60, TimeUnit.SECONDS);
+            byte[] back = Servers.roundTrip(socket, payload, 60);
             assertThat(Arrays.equals(back, payload)).as("4 MiB echoed through site-b, hub, site-c").isTrue();
         }
 
