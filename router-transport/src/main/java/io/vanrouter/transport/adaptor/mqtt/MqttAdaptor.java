@@ -3,9 +3,12 @@ package io.vanrouter.transport.adaptor.mqtt;
 import io.vanrouter.transport.adaptor.AdaptorContext;
 import io.vanrouter.transport.adaptor.LocalConsumers;
 import io.vanrouter.transport.adaptor.ProtocolAdaptor;
+import io.vanrouter.transport.adaptor.mqtt.auth.MqttAuthenticator;
+import io.vanrouter.transport.adaptor.mqtt.auth.MqttUsers;
 import io.vanrouter.transport.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 
 /**
  * The MQTT adaptor as a plug-in: uses the message plane only. At start it builds its {@link MqttListener} on the
@@ -19,6 +22,9 @@ public final class MqttAdaptor implements ProtocolAdaptor {
     private final MqttCounters counters = new MqttCounters();
     private volatile MqttListener listener;
     private volatile ServerTls tls;
+    private volatile Path usersFile;
+    private volatile MqttUsers.Loader usersLoader;
+    private volatile MqttAuthenticator authenticator;
 
     public MqttAdaptor(MqttSettings settings) {
         this.settings = settings;
@@ -27,6 +33,16 @@ public final class MqttAdaptor implements ProtocolAdaptor {
     /** TLS for every client connection (null: plain MQTT, the default); before {@link #start}. */
     public MqttAdaptor tls(ServerTls serverTls) {
         this.tls = serverTls;
+        return this;
+    }
+
+    /**
+     * Requires a user name and password from every client, checked against {@code file}, which {@code loader} reads
+     * now and again whenever it changes; before {@link #start}.
+     */
+    public MqttAdaptor users(Path file, MqttUsers.Loader loader) {
+        this.usersFile = file;
+        this.usersLoader = loader;
         return this;
     }
 
@@ -42,8 +58,11 @@ public final class MqttAdaptor implements ProtocolAdaptor {
             throw new IllegalStateException("mqtt adaptor already started");
         }
         LocalConsumers consumers = context.consumers();
+        if (usersFile != null) {
+            authenticator = MqttAuthenticator.load(context.messages().self(), usersFile, usersLoader);
+        }
         MqttListener started = new MqttListener(settings, context.messages(), consumers::submitAddConsumer,
-                consumers::submitRemoveConsumer, counters, tls);
+                consumers::submitRemoveConsumer, counters, tls, authenticator);
         listener = started; // before binding, so that close() after a failed bind still finds it
         started.start(context.eventLoops(), context.serverChannelType());
     }
@@ -70,6 +89,10 @@ public final class MqttAdaptor implements ProtocolAdaptor {
         MqttListener current = listener;
         if (current != null) {
             current.close();
+        }
+        MqttAuthenticator checks = authenticator;
+        if (checks != null) {
+            checks.close();
         }
     }
 }

@@ -21,9 +21,13 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.vanrouter.transport.adaptor.mqtt.auth.MqttAuthenticator;
+import io.vanrouter.transport.adaptor.mqtt.auth.MqttUser;
+import io.vanrouter.transport.adaptor.mqtt.auth.MqttUsers;
 import io.vanrouter.transport.message.Blocker;
 import io.vanrouter.transport.message.MessageFrame;
 import io.vanrouter.transport.wire.MessageCodec;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>One per channel; owning event loop.
  */
 final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
+    static final int HELD_FOR_AUTHENTICATION_MAX = 64;
     private final MqttListener listener;
     private final String key;
     private MqttSession session;
@@ -47,6 +52,11 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean failed;
     private int pauses;
     private final AtomicInteger inboundUnacked = new AtomicInteger();
+    /** The authenticated user (null: the listener has no users file). */
+    private MqttUser user;
+    /** Packets decoded after a CONNECT whose password is being checked, replayed once it passed. */
+    private ArrayDeque<MqttMessage> heldForAuthentication;
+    private boolean publishRefusalLogged;
 
     private record Will(String topic, byte[] payload, int qos) {
     }
@@ -66,6 +76,10 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (heldForAuthentication != null) {
+            holdForAuthentication(ctx, m);
+            return;
+        }
         if (m.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
             badPacket(ctx, m.decoderResult().cause());
@@ -83,7 +97,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             case PUBACK -> session.onPubAck(((MqttMessageIdVariableHeader) m.variableHeader()).messageId());
             case PUBREL -> ctx.writeAndFlush(MqttReplies.reply(MqttMessageType.PUBCOMP,
                     ((MqttMessageIdVariableHeader) m.variableHeader()).messageId()), ctx.voidPromise());
-            case SUBSCRIBE -> MqttSubscriptions.onSubscribe(ctx, listener, session, m, v5());
+            case SUBSCRIBE -> MqttSubscriptions.onSubscribe(ctx, listener, session, m, v5(),
+                    user == null ? null : user.subscribe());
             case UNSUBSCRIBE -> MqttSubscriptions.onUnsubscribe(ctx, listener, session, m, v5());
             case PINGREQ -> ctx.writeAndFlush(MqttReplies.pingResp(), ctx.voidPromise());
             case DISCONNECT -> onDisconnect(ctx, m);
@@ -121,6 +136,91 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             will = new Will(connect.payload().willTopic(), connect.payload().willMessageInBytes(),
                     Math.min(1, header.willQos()));
         }
+        MqttAuthenticator authenticator = listener.authenticator();
+        if (authenticator != null) {
+            authenticate(ctx, connect, assigned, authenticator);
+            return;
+        }
+        accept(ctx, connect, assigned);
+    }
+
+    /** Checks the CONNECT's user name and password off the event loop; reading waits until the answer is in. */
+    private void authenticate(ChannelHandlerContext ctx, MqttConnectMessage connect, String assigned,
+            MqttAuthenticator authenticator) {
+        if (v5() && connect.variableHeader().properties().getProperty(MqttProperties.AUTHENTICATION_METHOD) != null) {
+            refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD,
+                    "extended authentication is not supported: send a user name and password");
+            return;
+        }
+        String name = connect.variableHeader().hasUserName() ? connect.payload().userName() : null;
+        if (name == null || !connect.variableHeader().hasPassword()) {
+            refuseCredentials(ctx, "no user name and password in CONNECT (this listener requires them)");
+            return;
+        }
+        heldForAuthentication = new ArrayDeque<>();
+        ctx.channel().config().setAutoRead(false);
+        authenticator.verify(name, connect.payload().passwordInBytes()).whenComplete((outcome, error) ->
+                ctx.executor().execute(() -> authenticated(ctx, connect, assigned, name, outcome, error)));
+    }
+
+    private void authenticated(ChannelHandlerContext ctx, MqttConnectMessage connect, String assigned, String name,
+            MqttAuthenticator.Outcome outcome, Throwable error) {
+        ArrayDeque<MqttMessage> held = heldForAuthentication;
+        heldForAuthentication = null;
+        if (!ctx.channel().isActive() || failed) {
+            held.forEach(ReferenceCountUtil::release);
+            return;
+        }
+        MqttAuthenticator.Verdict verdict = error == null ? outcome.verdict() : MqttAuthenticator.Verdict.BUSY;
+        switch (verdict) {
+            case ACCEPTED -> {
+                user = outcome.user();
+                accept(ctx, connect, assigned);
+            }
+            case UNKNOWN_USER -> refuseCredentials(ctx, "unknown user '" + name + "'");
+            case BAD_PASSWORD -> refuseCredentials(ctx, "wrong password for user '" + name + "'");
+            case BUSY -> refuse(ctx, v5() ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_BUSY
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, error != null
+                    ? "password check failed: " + error : "more than " + MqttAuthenticator.QUEUE_MAX
+                    + " password checks waiting");
+        }
+        for (MqttMessage m : held) {
+            channelRead(ctx, m); // released there once this connection failed
+        }
+        if (!failed && pauses == 0) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    /** A client may send packets before CONNACK; they wait, a few of them, for the password check. */
+    private void holdForAuthentication(ChannelHandlerContext ctx, MqttMessage m) {
+        if (heldForAuthentication.size() >= HELD_FOR_AUTHENTICATION_MAX) {
+            ReferenceCountUtil.release(m);
+            heldForAuthentication.forEach(ReferenceCountUtil::release);
+            heldForAuthentication.clear();
+            fail(ctx, MqttReasonCodes.Disconnect.PROTOCOL_ERROR, "more than " + HELD_FOR_AUTHENTICATION_MAX
+                    + " packets before CONNACK");
+            return;
+        }
+        heldForAuthentication.add(m);
+    }
+
+    private void refuseCredentials(ChannelHandlerContext ctx, String why) {
+        listener.counters().authenticationFailures.incrementAndGet();
+        refuse(ctx, v5() ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD
+                : MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD, why);
+    }
+
+    /** Completes a CONNECT whose client is who it says (or when nobody is asked). */
+    private void accept(ChannelHandlerContext ctx, MqttConnectMessage connect, String assigned) {
+        var header = connect.variableHeader();
+        if (will != null && user != null && !user.publish().allowsPublish(will.topic())) {
+            refuse(ctx, v5() ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "user '" + user.name()
+                    + "' may not publish its will to '" + will.topic() + "' (users file: publish " + user.publish()
+                    + ")");
+            return;
+        }
         if (!header.isCleanSession()) {
             MqttListener.LOG.debug("[{}] client {} asked for a persistent session: this router keeps none, "
                     + "connected as a clean session", listener.routerId(), clientId);
@@ -146,8 +246,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         listener.counters().connections.incrementAndGet();
         ctx.writeAndFlush(MqttReplies.connAccepted(v5(), listener.settings(), v5() ? assigned : null,
                 expiryRequested));
-        MqttListener.LOG.debug("[{}] client {} connected from {} ({})", listener.routerId(), clientId,
-                ctx.channel().remoteAddress(), version);
+        MqttListener.LOG.debug("[{}] client {} connected from {} ({}{})", listener.routerId(), clientId,
+                ctx.channel().remoteAddress(), version, user == null ? "" : ", user " + user.name());
     }
 
     private void onPublish(ChannelHandlerContext ctx, MqttPublishMessage publish) {
@@ -176,6 +276,11 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         int packetId = publish.variableHeader().packetId();
+        if (user != null && !user.publish().allowsPublish(topic)) {
+            publish.release();
+            refusePublish(ctx, topic, qos, packetId);
+            return;
+        }
         if (qos > 0 && inboundUnacked.incrementAndGet() > listener.settings().receiveMaximum() && v5()) {
             publish.release();
             fail(ctx, MqttReasonCodes.Disconnect.RECEIVE_MAXIMUM_EXCEEDED, "more than "
@@ -194,6 +299,58 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         listener.router().publish(frame, onDone, blockers);
         if (!blockers.isEmpty()) {
             pause(ctx, blockers);
+        }
+    }
+
+    /**
+     * A PUBLISH outside the user's topics: MQTT 5 answers a QoS 1 one with PUBACK 0x87 (not authorized) and drops a
+     * QoS 0 one; 3.1.1 has no such code, so the client is disconnected.
+     */
+    private void refusePublish(ChannelHandlerContext ctx, String topic, int qos, int packetId) {
+        listener.counters().publishesRefused.incrementAndGet();
+        String why = "user '" + user.name() + "' may not publish to '" + topic + "' (users file: publish "
+                + user.publish() + ")";
+        if (!v5()) {
+            fail(ctx, MqttReasonCodes.Disconnect.NOT_AUTHORIZED, why);
+            return;
+        }
+        if (!publishRefusalLogged) { // one line per connection: a client may retry in a loop
+            publishRefusalLogged = true;
+            MqttListener.LOG.warn("[{}] MQTT client {} from {}: {}: refused{}", listener.routerId(), clientId,
+                    ctx.channel().remoteAddress(), why, qos == 0 ? " (dropped, QoS 0)" : " (PUBACK 0x87)");
+        }
+        if (qos > 0) {
+            ctx.writeAndFlush(MqttReplies.pubAck(packetId, MqttReasonCodes.PubAck.NOT_AUTHORIZED.byteValue()),
+                    ctx.voidPromise());
+        }
+    }
+
+    /**
+     * The users file changed: a user who is gone, whose password changed, or who may no longer hold one of its
+     * subscriptions is disconnected; narrower or wider publish rights apply from the next PUBLISH.
+     */
+    void usersChanged(ChannelHandlerContext ctx, MqttUsers users) {
+        if (user == null || failed || session == null) {
+            return;
+        }
+        MqttUser now = users.get(user.name());
+        String why = null;
+        if (now == null) {
+            why = "user '" + user.name() + "' was removed from the users file";
+        } else if (!now.password().equals(user.password())) {
+            why = "the password of user '" + user.name() + "' changed";
+        } else {
+            for (String subscription : session.subscriptions().keySet()) {
+                if (!now.subscribe().allowsSubscribe(subscription)) {
+                    why = "user '" + user.name() + "' may no longer subscribe to '" + subscription + "'";
+                    break;
+                }
+            }
+        }
+        if (why != null) {
+            fail(ctx, MqttReasonCodes.Disconnect.NOT_AUTHORIZED, why);
+        } else {
+            user = now;
         }
     }
 
@@ -266,6 +423,10 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (heldForAuthentication != null) {
+            heldForAuthentication.forEach(ReferenceCountUtil::release);
+            heldForAuthentication.clear();
+        }
         if (session != null) {
             listener.subscriptions().unregister(session);
             session.close();

@@ -15,6 +15,9 @@ public final class MqttCounters {
     final AtomicLong slowSubscribers = new AtomicLong();
     final AtomicLong keepAliveTimeouts = new AtomicLong();
     final AtomicLong willsSent = new AtomicLong();
+    final AtomicLong authenticationFailures = new AtomicLong();
+    final AtomicLong publishesRefused = new AtomicLong();
+    final AtomicLong subscriptionsRefused = new AtomicLong();
 
     /** Accepted CONNECTs. */
     public long connections() {
@@ -66,5 +69,20 @@ public final class MqttCounters {
 
     public long willsSent() {
         return willsSent.get();
+    }
+
+    /** CONNECTs refused for an unknown user or a wrong password (also counted in {@link #refused}). */
+    public long authenticationFailures() {
+        return authenticationFailures.get();
+    }
+
+    /** PUBLISH packets to a topic the user may not publish to. */
+    public long publishesRefused() {
+        return publishesRefused.get();
+    }
+
+    /** SUBSCRIBE filters the user may not subscribe to. */
+    public long subscriptionsRefused() {
+        return subscriptionsRefused.get();
     }
 }

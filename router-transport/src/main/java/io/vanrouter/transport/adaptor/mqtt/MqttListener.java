@@ -17,6 +17,8 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vanrouter.core.address.Address;
+import io.vanrouter.transport.adaptor.mqtt.auth.MqttAuthenticator;
+import io.vanrouter.transport.adaptor.mqtt.auth.MqttUsers;
 import io.vanrouter.transport.link.LinkInitializer;
 import io.vanrouter.transport.message.MessageCounters;
 import io.vanrouter.transport.message.MessageRouter;
@@ -28,6 +30,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -45,6 +48,8 @@ import org.slf4j.LoggerFactory;
 final class MqttListener implements AutoCloseable {
     static final Logger LOG = LoggerFactory.getLogger("vanrouter.adaptor.mqtt");
     static final String IDLE = "idle";
+    /** How often the users file is looked at: a removed user is cut off within about this long. */
+    static final long USERS_POLL_MILLIS = 1_000;
     /** Per-client socket water marks: a client above the high mark is not written to until it drains. */
     public static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 << 10, 128 << 10);
 
@@ -59,6 +64,8 @@ final class MqttListener implements AutoCloseable {
     private final ExceptionHandler exceptions;
     private final ServerTls tls; // null: plain MQTT
     private final ClientTlsFailures tlsFailures;
+    private final MqttAuthenticator authenticator; // null: no users file, anyone may connect
+    private volatile ScheduledFuture<?> usersPoll;
     private volatile Channel listener;
 
     /**
@@ -68,13 +75,20 @@ final class MqttListener implements AutoCloseable {
      */
     MqttListener(MqttSettings settings, MessageRouter router, Consumer<Address> addConsumer,
             Consumer<Address> removeConsumer, MqttCounters counters) {
-        this(settings, router, addConsumer, removeConsumer, counters, null);
+        this(settings, router, addConsumer, removeConsumer, counters, null, null);
     }
 
-    /** @param tls TLS for every client connection (null: plain) */
+    /**
+     * @param tls           TLS for every client connection (null: plain)
+     * @param authenticator checks user names and passwords (null: none asked)
+     */
     MqttListener(MqttSettings settings, MessageRouter router, Consumer<Address> addConsumer,
-            Consumer<Address> removeConsumer, MqttCounters counters, ServerTls tls) {
+            Consumer<Address> removeConsumer, MqttCounters counters, ServerTls tls, MqttAuthenticator authenticator) {
         this.tls = tls;
+        this.authenticator = authenticator;
+        if (authenticator != null) {
+            authenticator.onChange(this::usersChanged);
+        }
         this.tlsFailures = new ClientTlsFailures(router.self());
         this.settings = settings;
         this.router = router;
@@ -98,8 +112,13 @@ final class MqttListener implements AutoCloseable {
                     + Errors.describe(bound.cause()), bound.cause());
         }
         listener = bound.channel();
-        LOG.info("[{}] listening for MQTT clients on {}{}", routerId(), boundAddress(), tls == null ? ""
-                : tls.clientCertificates() ? " (TLS, client certificates required)" : " (TLS)");
+        if (authenticator != null) {
+            usersPoll = group.next().scheduleWithFixedDelay(authenticator::checkForChanges, USERS_POLL_MILLIS,
+                    USERS_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        LOG.info("[{}] listening for MQTT clients on {}{}{}", routerId(), boundAddress(), tls == null ? ""
+                : tls.clientCertificates() ? " (TLS, client certificates required)" : " (TLS)",
+                authenticator == null ? "" : " (user names and passwords required)");
     }
 
     /** The pipeline of one client connection (tests run it on an EmbeddedChannel). */
@@ -124,6 +143,15 @@ final class MqttListener implements AutoCloseable {
                 ch.pipeline().addLast("exceptions", exceptions);
             }
         };
+    }
+
+    MqttAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    /** Each connected client checks its user against the new users file, on its own loop. */
+    private void usersChanged(MqttUsers users) {
+        contexts.forEach((handler, ctx) -> ctx.executor().execute(() -> handler.usersChanged(ctx, users)));
     }
 
     public InetSocketAddress boundAddress() {
@@ -187,6 +215,10 @@ final class MqttListener implements AutoCloseable {
     /** Stops listening and closes every client connection. */
     @Override
     public void close() {
+        ScheduledFuture<?> poll = usersPoll;
+        if (poll != null) {
+            poll.cancel(false);
+        }
         Channel channel = listener;
         if (channel != null) {
             channel.close().awaitUninterruptibly(2_000);

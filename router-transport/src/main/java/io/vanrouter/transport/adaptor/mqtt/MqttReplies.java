@@ -57,6 +57,11 @@ final class MqttReplies {
         return MqttMessageBuilders.pubAck().packetId(packetId).build();
     }
 
+    /** An MQTT 5 PUBACK with a reason code (the encoder writes it for MQTT 5 clients only). */
+    static MqttMessage pubAck(int packetId, byte reason) {
+        return MqttMessageBuilders.pubAck().packetId(packetId).reasonCode(reason).build();
+    }
+
     static MqttMessage reply(MqttMessageType type, int packetId) {
         MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
         return new MqttMessage(new MqttFixedHeader(type, false, qos, false, 2),

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /** Real routers on 127.0.0.1 in one JVM (transport, core thread, MQTT adaptor each), for MQTT tests. */
 final class MqttTestNetwork implements AutoCloseable {
@@ -65,6 +66,11 @@ final class MqttTestNetwork implements AutoCloseable {
 
     /** Starts router {@code id}, its MQTT listener with {@code tls} (null: plain), dialing {@code peers}. */
     Node start(String id, ServerTls tls, String... peers) throws Exception {
+        return startWith(id, mqtt -> mqtt.tls(tls), peers);
+    }
+
+    /** Starts router {@code id}, its MQTT adaptor set up by {@code setup} before start, dialing {@code peers}. */
+    Node startWith(String id, Consumer<MqttAdaptor> setup, String... peers) throws Exception {
         long instance = INSTANCES.incrementAndGet();
         List<Endpoint> dial = new ArrayList<>();
         for (String peer : peers) {
@@ -78,7 +84,8 @@ final class MqttTestNetwork implements AutoCloseable {
                 server.controlSender());
         core.start();
         MqttAdaptor mqtt = new MqttAdaptor(new MqttSettings("127.0.0.1", 0, maxMessageBytes,
-                MqttSettings.RECEIVE_MAXIMUM_DEFAULT, MqttSettings.CONNECT_TIMEOUT_MILLIS_DEFAULT)).tls(tls);
+                MqttSettings.RECEIVE_MAXIMUM_DEFAULT, MqttSettings.CONNECT_TIMEOUT_MILLIS_DEFAULT));
+        setup.accept(mqtt);
         server.start(core, List.of(mqtt));
         Node node = new Node(id, server, core, mqtt);
         nodes.put(id, node);

@@ -82,10 +82,15 @@ class MqttTlsTest {
 
     /** A client's TLS context: trusts the test CA, and presents {@code credentials} when not null. */
     private SSLContext clientSsl(TlsFiles credentials) throws Exception {
+        return clientSsl(pki.caFile(), credentials);
+    }
+
+    /** A client's TLS context: trusts {@code caFile}, and presents {@code credentials} when not null. */
+    static SSLContext clientSsl(Path caFile, TlsFiles credentials) throws Exception {
         CertificateFactory x509 = CertificateFactory.getInstance("X.509");
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
-        try (var in = Files.newInputStream(pki.caFile())) {
+        try (var in = Files.newInputStream(caFile)) {
             trust.setCertificateEntry("ca", x509.generateCertificate(in));
         }
         TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
