@@ -5,6 +5,7 @@ import io.vanrouter.core.address.AddressRoute;
 import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.status.NeighborView;
 import io.vanrouter.core.status.RouterView;
+import io.vanrouter.daemon.config.MqttUsersFile;
 import io.vanrouter.daemon.config.RouterConfig;
 import io.vanrouter.daemon.mgmt.BearerToken;
 import io.vanrouter.daemon.mgmt.ManagementServer;
@@ -73,7 +74,7 @@ public final class RouterDaemon implements AutoCloseable {
         this.core = new CoreLoop(config.coreSettings(instance), config.addressRules(), transport.controlSender());
         boolean hasTcp = !config.tcpListeners().isEmpty() || !config.tcpConnectors().isEmpty();
         this.tcp = hasTcp ? new TcpAdaptor(config.tcpSettings()) : null;
-        this.mqtt = config.mqtt() == null ? null : new MqttAdaptor(config.mqtt().settings()).tls(mqttTls);
+        this.mqtt = config.mqtt() == null ? null : mqttAdaptor(config.mqtt(), mqttTls);
     }
 
     /** Builds and starts a router; throws with a clear message when a port cannot be bound. */
@@ -86,6 +87,12 @@ public final class RouterDaemon implements AutoCloseable {
             throw e;
         }
         return daemon;
+    }
+
+    private static MqttAdaptor mqttAdaptor(RouterConfig.MqttConfig mqtt, ServerTls tls) {
+        MqttAdaptor adaptor = new MqttAdaptor(mqtt.settings()).tls(tls);
+        Path users = mqtt.users();
+        return users == null ? adaptor : adaptor.users(users, () -> MqttUsersFile.load(users));
     }
 
     /** The MQTT listener's TLS, or null for plain MQTT. */

@@ -1,6 +1,7 @@
 package io.vanrouter.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,6 +100,10 @@ class TlsNetworkIT {
         RouterProcess hub = network.launch("hub", "router:\n  id: hub\n  network: acme\nlisten:\n  - host: 127.0.0.1\n"
                 + "    port: " + hubPort + "\n" + management() + "tls:\n  ca: ca.crt\n  cert: hub.crt\n  key: hub.key\n");
 
+        Path password = dir.resolve("pub.password");
+        Files.writeString(password, "pub-secret\n");
+        ok("mqtt-users", "add", "--file", dir.resolve("site-b-users.yaml").toString(), "--user", "pub",
+                "--publish", "t/#", "--subscribe", "", "--password-file", password.toString());
         List<RouterProcess> sites = new ArrayList<>();
         for (String site : List.of("site-b", "site-c")) {
             Path token = dir.resolve(site + ".token");
@@ -107,6 +113,7 @@ class TlsNetworkIT {
             ok("token", "redeem", token.toString(), "--config", config.toString());
             String extra = site.equals("site-b")
                     ? "mqtt:\n  listen: {host: 127.0.0.1, port: " + mqttB + "}\n"
+                            + "  users: site-b-users.yaml\n"
                             + TcpAdaptorIT.listener("echo", tcpB)
                     : "mqtt:\n  listen: {host: 127.0.0.1, port: " + mqttC + "}\n"
                             + TcpAdaptorIT.connector("echo", echo.getLocalPort());
@@ -128,10 +135,12 @@ class TlsNetworkIT {
         }
 
         List<String> received = new CopyOnWriteArrayList<>();
-        MqttClient subscriber = mqtt(mqttC, "sub-c");
+        MqttClient subscriber = mqtt(mqttC, "sub-c", null);
         subscriber.subscribe("t/#", 1, (topic, message) -> received.add(new String(message.getPayload(),
                 StandardCharsets.UTF_8)));
-        MqttClient publisher = mqtt(mqttB, "pub-b");
+        assertThatThrownBy(() -> mqtt(mqttB, "anonymous", null)).as("site-b asks for a password")
+                .isInstanceOf(MqttException.class);
+        MqttClient publisher = mqtt(mqttB, "pub-b", "pub-secret");
         await().atMost(CONVERGE).untilAsserted(() -> {
             publisher.publish("t/probe", "probe".getBytes(StandardCharsets.UTF_8), 1, false);
             assertThat(received).contains("probe");
@@ -226,10 +235,16 @@ class TlsNetworkIT {
         network.assertNoUnexpectedErrors(null);
     }
 
-    private MqttClient mqtt(int port, String clientId) throws Exception {
+    /** A 3.1.1 client; with {@code password} not null, as user "pub". */
+    private MqttClient mqtt(int port, String clientId, String password) throws Exception {
         MqttClient client = new MqttClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        if (password != null) {
+            options.setUserName("pub");
+            options.setPassword(password.toCharArray());
+        }
         client.connect(options);
         closeables.add(() -> {
             if (client.isConnected()) {

@@ -80,9 +80,10 @@ public record RouterConfig(
 
     /** {@code mqtt:} the MQTT listener, or null when there is none. */
     /** @param tls TLS for every client (null: plain MQTT) */
-    public record MqttConfig(String host, int port, int maxMessageBytes, Tls tls) {
+    /** @param users the users file (null: no user names or passwords asked) */
+    public record MqttConfig(String host, int port, int maxMessageBytes, Tls tls, Path users) {
         public MqttConfig(String host, int port, int maxMessageBytes) {
-            this(host, port, maxMessageBytes, null);
+            this(host, port, maxMessageBytes, null, null);
         }
 
         /** @param clientCa the CA whose client certificates are required; null: none asked */

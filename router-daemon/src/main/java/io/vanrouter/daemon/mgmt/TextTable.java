@@ -5,17 +5,17 @@ import java.util.Arrays;
 import java.util.List;
 
 /** A plain-text table with left-aligned columns two spaces apart, like {@code skstat}'s. Not thread-safe. */
-final class TextTable {
+public final class TextTable {
     private static final String GAP = "  ";
 
     private final String[] headers;
     private final List<String[]> rows = new ArrayList<>();
 
-    TextTable(String... headers) {
+    public TextTable(String... headers) {
         this.headers = headers.clone();
     }
 
-    TextTable row(Object... cells) {
+    public TextTable row(Object... cells) {
         if (cells.length != headers.length) {
             throw new IllegalArgumentException("row has " + cells.length + " cells, table has " + headers.length);
         }
@@ -28,7 +28,7 @@ final class TextTable {
     }
 
     /** The header line and one line per row, each ending with a newline; trailing spaces trimmed. */
-    String render() {
+    public String render() {
         int[] widths = new int[headers.length];
         for (int c = 0; c < headers.length; c++) {
             widths[c] = headers[c].length();

@@ -62,7 +62,7 @@ class MqttConfigTest {
                         tuple("mqtt.listen.port", 9, "must be 0..65535, got 70000"),
                         tuple("mqtt.listen.tls", 10, "unknown key 'tls'; known keys: host, port"),
                         tuple("mqtt.maxMessageBytes", 11, "must be 1024..16777216, got 512"),
-                        tuple("mqtt.retain", 12, "unknown key 'retain'; known keys: listen, maxMessageBytes, tls"));
+                        tuple("mqtt.retain", 12, "unknown key 'retain'; known keys: listen, maxMessageBytes, tls, users"));
     }
 
     @Test
