@@ -182,6 +182,12 @@ public final class RouterCore {
         neighbors.forgivePause(pausedNanos, now);
     }
 
+    /** Distribution rules from a reloaded configuration; the next address view uses them. */
+    public void replaceAddressRules(AddressRules rules) {
+        addresses.table().replaceRules(rules);
+        HELLO_LOG.info("[{}] address rules replaced ({} rules)", self, rules.rules().size());
+    }
+
     /** A local consumer (TCP connector, MQTT subscription) of {@code address} appeared; advertised in the next batch. */
     public void addLocalConsumer(Address address) {
         addresses.table().localAdd(address);

@@ -5,6 +5,7 @@ import io.vanrouter.daemon.cli.CheckConfigCommand;
 import io.vanrouter.daemon.cli.DemoCommand;
 import io.vanrouter.daemon.cli.ExitCodes;
 import io.vanrouter.daemon.cli.MqttUsersCommand;
+import io.vanrouter.daemon.cli.ReloadCommand;
 import io.vanrouter.daemon.cli.RunCommand;
 import io.vanrouter.daemon.cli.StatusCommand;
 import io.vanrouter.daemon.cli.TokenCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "vanrouter", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Virtual Application Network router.",
         subcommands = {RunCommand.class, StatusCommand.class, CheckConfigCommand.class, CertsCommand.class,
-            MqttUsersCommand.class,
+            MqttUsersCommand.class, ReloadCommand.class,
             TokenCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:invalid configuration or the router failed to start",

@@ -5,10 +5,13 @@ import io.vanrouter.core.address.AddressRoute;
 import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.status.NeighborView;
 import io.vanrouter.core.status.RouterView;
+import io.vanrouter.daemon.config.ConfigException;
+import io.vanrouter.daemon.config.ConfigLoader;
 import io.vanrouter.daemon.config.MqttUsersFile;
 import io.vanrouter.daemon.config.RouterConfig;
 import io.vanrouter.daemon.mgmt.BearerToken;
 import io.vanrouter.daemon.mgmt.ManagementServer;
+import io.vanrouter.daemon.mgmt.ReloadOutcome;
 import io.vanrouter.daemon.mgmt.StatusReport;
 import io.vanrouter.daemon.security.TlsSettings;
 import io.vanrouter.transport.CoreLoop;
@@ -19,12 +22,15 @@ import io.vanrouter.transport.adaptor.mqtt.MqttAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAddressCounters;
 import io.vanrouter.transport.message.MessageRouter;
+import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.tls.LinkTls;
 import io.vanrouter.transport.tls.ServerTls;
 import io.vanrouter.transport.tls.TlsException;
 import io.vanrouter.transport.tls.TlsFiles;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -50,15 +56,16 @@ import org.slf4j.LoggerFactory;
 public final class RouterDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("vanrouter.daemon");
 
-    private final RouterConfig config;
+    private volatile RouterConfig config;
+    private volatile long configGeneration = 1;
     private final long instance;
     private final long startedMillis;
     private final TransportServer transport;
     private final CoreLoop core;
     /** Null when the configuration has no TCP listener or connector. */
-    private final TcpAdaptor tcp;
+    private volatile TcpAdaptor tcp;
     /** Null when the configuration has no {@code mqtt:} section. */
-    private final MqttAdaptor mqtt;
+    private volatile MqttAdaptor mqtt;
     private ManagementServer management;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -130,6 +137,7 @@ public final class RouterDaemon implements AutoCloseable {
             Path tokenFile = config.management().tokenFile();
             management = new ManagementServer(config.management().host(), config.management().port(), this::status,
                     ManagementServer.STATUS_TIMEOUT_DEFAULT, tokenFile == null ? null : BearerToken.read(tokenFile));
+            management.reloads(this::reload);
         }
         LOG.info("[{}] router started: network {}, instance {}, listening on {}, {} peer(s), management {}",
                 routerId(), config.network(), instance, transport.boundAddresses(), config.peers().size(),
@@ -154,6 +162,94 @@ public final class RouterDaemon implements AutoCloseable {
 
     public RouterConfig config() {
         return config;
+    }
+
+    /** 1 at start, one more for each reload that was applied. */
+    public long configGeneration() {
+        return configGeneration;
+    }
+
+    /**
+     * Reads the configuration file again and applies what changed (peers, listeners, costs, TCP listeners and
+     * connectors, address rules, MQTT, link TLS files) without touching the links, streams and sessions the change
+     * does not name. A file with problems, or one that changes what needs a restart, is rejected whole and the live
+     * configuration stays. One reload at a time; any thread.
+     */
+    public synchronized ReloadOutcome reload() {
+        Path file = config.source();
+        if (file == null || closed.get()) {
+            return rejected(file == null ? "this router was not started from a file" : "the router is stopping",
+                    List.of());
+        }
+        RouterConfig next;
+        try {
+            next = ConfigLoader.loadAndCheckFiles(file, Instant.now());
+        } catch (ConfigException e) {
+            return rejected(e.problems().size() + " problem(s) in " + file, e.problems().stream()
+                    .map(p -> p.format(file)).toList());
+        }
+        String restart = ConfigReload.needsRestart(config, next);
+        if (restart != null) {
+            return rejected(restart, List.of());
+        }
+        ConfigReload.Plan plan;
+        try {
+            plan = ConfigReload.Plan.prepare(config, next, transport, tcp, transport.linkTls());
+        } catch (IOException | TlsException e) {
+            return rejected(e.getMessage(), List.of());
+        }
+        String summary = plan.describe(config);
+        try {
+            apply(plan);
+        } catch (Exception e) {
+            LOG.error("[{}] configuration reload from {} failed part way: {}; generation {} is live with what was "
+                    + "applied before the failure", routerId(), file, Errors.describe(e),
+                    configGeneration + 1, e);
+            config = next;
+            configGeneration++;
+            return new ReloadOutcome(false, configGeneration, "failed part way: " + Errors.describe(e),
+                    List.of());
+        }
+        config = next;
+        configGeneration++;
+        LOG.info("[{}] configuration reloaded from {} (generation {}): {}", routerId(), file, configGeneration,
+                summary);
+        return new ReloadOutcome(true, configGeneration, summary, List.of());
+    }
+
+    private ReloadOutcome rejected(String why, List<String> problems) {
+        LOG.warn("[{}] configuration reload rejected, generation {} stays live: {}{}", routerId(), configGeneration,
+                why, problems.isEmpty() ? "" : "; " + String.join("; ", problems));
+        return new ReloadOutcome(false, configGeneration, why, problems);
+    }
+
+    private void apply(ConfigReload.Plan plan) throws Exception {
+        RouterConfig next = plan.next;
+        if (plan.linkFiles != null) {
+            transport.linkTls().useFiles(plan.linkFiles);
+        }
+        plan.links.apply();
+        if (plan.tcp != null) {
+            plan.tcp.apply();
+        } else if (!next.tcpListeners().isEmpty() || !next.tcpConnectors().isEmpty()) {
+            TcpAdaptor started = new TcpAdaptor(next.tcpSettings());
+            transport.replaceAdaptor(null, started);
+            tcp = started;
+        }
+        if (plan.rulesChanged) {
+            core.submitAddressRules(next.addressRules());
+        }
+        if (plan.mqttChanged) {
+            MqttAdaptor old = mqtt;
+            if (next.mqtt() == null) {
+                transport.removeAdaptor(old);
+                mqtt = null;
+            } else {
+                MqttAdaptor replacement = mqttAdaptor(next.mqtt(), mqttTls(next));
+                mqtt = replacement;
+                transport.replaceAdaptor(old, replacement);
+            }
+        }
     }
 
     /** Where the management endpoint listens, or null when it is disabled. */
@@ -200,7 +296,8 @@ public final class RouterDaemon implements AutoCloseable {
         }).toList();
         return new StatusReport(view.routerId(), config.network(), config.mode().name().toLowerCase(), instance,
                 Version.current(), System.currentTimeMillis() - startedMillis, nodes, linkRows,
-                addresses(core.addressView()), topics(), connections(), tcpCounters(), linkSecurity());
+                addresses(core.addressView()), topics(), connections(), tcpCounters(), linkSecurity(),
+                configGeneration);
     }
 
     private String linkSecurity() {

@@ -2,6 +2,7 @@ package io.vanrouter.transport;
 
 import io.vanrouter.core.RouterCore;
 import io.vanrouter.core.address.Address;
+import io.vanrouter.core.address.AddressRules;
 import io.vanrouter.core.message.ControlMessage;
 import io.vanrouter.core.status.RouterView;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +19,7 @@ public sealed interface CoreCommand {
         LINK_DOWN(true),
         ADD_CONSUMER(true),
         REMOVE_CONSUMER(true),
+        ADDRESS_RULES(true),
         MESSAGE(false),
         LINK_ACTIVITY(false),
         QUERY_VIEW(false);
@@ -79,6 +81,18 @@ public sealed interface CoreCommand {
         @Override
         public void applyTo(RouterCore core) {
             core.addLocalConsumer(address);
+        }
+    }
+
+    record ReplaceAddressRules(AddressRules rules) implements CoreCommand {
+        @Override
+        public Type type() {
+            return Type.ADDRESS_RULES;
+        }
+
+        @Override
+        public void applyTo(RouterCore core) {
+            core.replaceAddressRules(rules);
         }
     }
 

@@ -120,6 +120,11 @@ public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, 
         submit(new RemoveConsumer(address));
     }
 
+    /** Distribution rules from a reloaded configuration. */
+    public void submitAddressRules(AddressRules rules) {
+        submit(new CoreCommand.ReplaceAddressRules(rules));
+    }
+
     /** Commands dropped because the bounded lane was full (all types). */
     public long commandsRejected() {
         return counters.rejectedTotal();

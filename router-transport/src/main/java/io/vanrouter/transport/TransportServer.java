@@ -58,6 +58,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -96,6 +97,8 @@ public final class TransportServer implements AutoCloseable {
     private final NettyControlSender sender;
     private final ChannelGroup channels = new DefaultChannelGroup("links", GlobalEventExecutor.INSTANCE);
     private final List<Channel> listeners = new ArrayList<>();
+    /** The endpoint each listener was bound for, index by index with {@link #listeners}. */
+    private final List<Endpoint> listenerEndpoints = new ArrayList<>();
     private final List<PeerDialer> dialers = new ArrayList<>();
     /** In start order; closed in reverse. */
     private final List<ProtocolAdaptor> adaptors = new ArrayList<>();
@@ -115,6 +118,11 @@ public final class TransportServer implements AutoCloseable {
     private volatile StreamRouter streams;
     private volatile MessageRouter messages;
     private volatile EncodeFailures encodeFailures;
+    private volatile LinkEnvironment env;
+    private volatile Class<? extends ServerChannel> serverType;
+    private volatile EventLoop controlLoop;
+    private volatile boolean epoll;
+    private volatile AdaptorContext adaptorContext;
 
     public TransportServer(TransportSettings settings) {
         this(settings, DnsSettings.SYSTEM);
@@ -192,6 +200,7 @@ public final class TransportServer implements AutoCloseable {
             throw new IllegalStateException("transport already started");
         }
         boolean epoll = Epoll.isAvailable();
+        this.epoll = epoll;
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         LOG.info("[{}] inter-router transport uses {}", settings.routerId(), epoll ? "epoll" : "NIO");
         group = new MultiThreadIoEventLoopGroup(ioThreads,
@@ -200,8 +209,10 @@ public final class TransportServer implements AutoCloseable {
         controlGroup = new ControlLoopGroup(
                 new DefaultThreadFactory("vanrouter-" + settings.routerId() + "-control", true), factory);
         EventLoop controlLoop = controlGroup.next();
+        this.controlLoop = controlLoop;
         Class<? extends ServerChannel> serverType = epoll ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
+        this.serverType = serverType;
         Class<? extends SocketChannel> socketType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         resolvers = DnsResolvers.create(dns, epoll ? EpollDatagramChannel.class : NioDatagramChannel.class,
                 socketType);
@@ -215,6 +226,7 @@ public final class TransportServer implements AutoCloseable {
         dataDialer = new DataConnectionDialer(group, linkBootstrap(epoll));
         LinkEnvironment env = LinkEnvironment.create(settings, registry, core, counters, channels, streamRouter,
                 messageRouter).withTls(linkTls).withConnections(controlLoop, dataConnections, dataDialer);
+        this.env = env;
         if (linkTls != null) {
             LOG.info("[{}] links use TLS 1.3 with client certificates ({}); certificate {}, CA {}", settings.routerId(),
                     linkTls.providerName(), linkTls.files().cert(), linkTls.files().ca());
@@ -227,10 +239,15 @@ public final class TransportServer implements AutoCloseable {
         }
         try {
             for (Endpoint endpoint : settings.listen()) {
-                listeners.add(bind(env, endpoint, serverType));
+                Channel listener = bind(env, endpoint, serverType);
+                synchronized (listeners) {
+                    listeners.add(listener);
+                    listenerEndpoints.add(endpoint);
+                }
             }
             AdaptorContext context = new AdaptorContext(settings.routerId(), group, serverType, socketType, resolvers,
                     streamRouter, messageRouter, routing, localConsumers(core));
+            adaptorContext = context;
             for (ProtocolAdaptor adaptor : adaptors) {
                 adaptor.start(context);
             }
@@ -239,12 +256,198 @@ public final class TransportServer implements AutoCloseable {
             throw e;
         }
         for (Endpoint peer : settings.peers()) {
-            PeerDialer dialer = new PeerDialer(env, peer, controlLoop, linkBootstrap(epoll).resolver(resolvers));
-            synchronized (dialers) {
-                dialers.add(dialer);
-            }
-            dialer.start();
+            startDialer(peer);
         }
+    }
+
+    private void startDialer(Endpoint peer) {
+        PeerDialer dialer = new PeerDialer(env, peer, controlLoop, linkBootstrap(epoll).resolver(resolvers));
+        synchronized (dialers) {
+            dialers.add(dialer);
+        }
+        dialer.start();
+    }
+
+    /**
+     * Binds the listeners of a reloaded configuration that are not bound yet (by host, port and cost) and returns the
+     * change, to {@link LinkChanges#apply apply} once every other part of the reload is ready too, or to
+     * {@link LinkChanges#abandon abandon}. Nothing else changes here. Throws, having unbound what it bound, when a new
+     * listener cannot bind. Caller thread (one reload at a time).
+     */
+    public LinkChanges prepareLinks(List<Endpoint> listen, List<Endpoint> peers) throws IOException {
+        if (env == null || closed.get()) {
+            throw new IllegalStateException("transport not running");
+        }
+        List<Endpoint> bound;
+        synchronized (listeners) {
+            bound = List.copyOf(listenerEndpoints);
+        }
+        List<Endpoint> toBind = listen.stream().filter(e -> !bound.contains(e)).toList();
+        List<Endpoint> toUnbind = bound.stream().filter(e -> !listen.contains(e)).toList();
+        List<Channel> fresh = new ArrayList<>();
+        try {
+            for (Endpoint endpoint : toBind) {
+                fresh.add(bindReplacing(endpoint, toUnbind));
+            }
+        } catch (IOException e) {
+            fresh.forEach(Channel::close);
+            throw e;
+        }
+        List<Endpoint> dialing;
+        synchronized (dialers) {
+            dialing = dialers.stream().map(PeerDialer::endpoint).toList();
+        }
+        return new LinkChanges(toBind, fresh, toUnbind, peers.stream().filter(p -> !dialing.contains(p)).toList(),
+                dialing.stream().filter(p -> !peers.contains(p)).toList());
+    }
+
+    /**
+     * Binds {@code endpoint}; when a listener being removed holds the same host and port (its cost changed), that one
+     * is closed first, since both cannot hold the port.
+     */
+    private Channel bindReplacing(Endpoint endpoint, List<Endpoint> toUnbind) throws IOException {
+        for (Endpoint old : toUnbind) {
+            if (old.host().equals(endpoint.host()) && old.port() == endpoint.port() && old.port() != 0) {
+                Channel channel = listenerFor(old);
+                if (channel != null) {
+                    channel.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
+                }
+            }
+        }
+        return bind(env, endpoint, serverType);
+    }
+
+    private Channel listenerFor(Endpoint endpoint) {
+        synchronized (listeners) {
+            int i = listenerEndpoints.indexOf(endpoint);
+            return i < 0 ? null : listeners.get(i);
+        }
+    }
+
+    /**
+     * What a reload changes in the links: listeners bound for it and listeners to close; peers to dial and peers to
+     * stop dialing (an endpoint whose cost changed is both: its link is closed with CLOSE RECONFIGURED and dialed again
+     * with the new cost; links accepted on a closed listener are closed the same way, and their peers dial again).
+     */
+    public final class LinkChanges {
+        private final List<Endpoint> bindEndpoints;
+        private final List<Channel> bound;
+        private final List<Endpoint> unbind;
+        private final List<Endpoint> dial;
+        private final List<Endpoint> stopDialing;
+
+        private LinkChanges(List<Endpoint> bindEndpoints, List<Channel> bound, List<Endpoint> unbind,
+                List<Endpoint> dial, List<Endpoint> stopDialing) {
+            this.bindEndpoints = bindEndpoints;
+            this.bound = bound;
+            this.unbind = unbind;
+            this.dial = dial;
+            this.stopDialing = stopDialing;
+        }
+
+        public boolean isEmpty() {
+            return bindEndpoints.isEmpty() && unbind.isEmpty() && dial.isEmpty() && stopDialing.isEmpty();
+        }
+
+        /** One line for the log: what changes. */
+        public String describe() {
+            List<String> parts = new ArrayList<>();
+            bindEndpoints.forEach(e -> parts.add("listen on " + e));
+            unbind.forEach(e -> parts.add("stop listening on " + e));
+            dial.forEach(e -> parts.add("dial " + e));
+            stopDialing.forEach(e -> parts.add("stop dialing " + e));
+            return parts.isEmpty() ? "no link changes" : String.join(", ", parts);
+        }
+
+        /** Unbinds what {@link #prepareLinks} bound; nothing else was changed. */
+        public void abandon() {
+            bound.forEach(Channel::close);
+        }
+
+        public void apply() {
+            for (Endpoint endpoint : unbind) {
+                Channel channel;
+                synchronized (listeners) {
+                    int i = listenerEndpoints.indexOf(endpoint);
+                    if (i < 0) {
+                        continue;
+                    }
+                    channel = listeners.remove(i);
+                    listenerEndpoints.remove(i);
+                }
+                int port = ((InetSocketAddress) channel.localAddress()).getPort();
+                channel.close();
+                closeLinksAcceptedOn(port, "listener " + endpoint + " removed or changed by a configuration reload");
+                LOG.info("[{}] stopped listening for routers on {} (configuration reload)", settings.routerId(),
+                        endpoint);
+            }
+            synchronized (listeners) {
+                listeners.addAll(bound);
+                listenerEndpoints.addAll(bindEndpoints);
+            }
+            for (Endpoint endpoint : stopDialing) {
+                PeerDialer dialer;
+                synchronized (dialers) {
+                    dialer = dialers.stream().filter(d -> d.endpoint().equals(endpoint)).findFirst().orElse(null);
+                    dialers.remove(dialer);
+                }
+                if (dialer != null) {
+                    dialer.closeForReload("peer " + endpoint + " removed or changed by a configuration reload");
+                    LOG.info("[{}] stopped dialing peer {} (configuration reload)", settings.routerId(), endpoint);
+                }
+            }
+            for (Endpoint endpoint : dial) {
+                startDialer(endpoint);
+                LOG.info("[{}] dialing peer {} (configuration reload)", settings.routerId(), endpoint);
+            }
+        }
+    }
+
+    /** Closes, with CLOSE RECONFIGURED, the links and data connections accepted on local port {@code port}. */
+    private void closeLinksAcceptedOn(int port, String why) {
+        for (Channel channel : channels) {
+            if (channel.parent() != null && channel.localAddress() instanceof InetSocketAddress local
+                    && local.getPort() == port) {
+                channel.eventLoop().execute(() -> {
+                    LinkSession session = LinkSession.of(channel);
+                    if (session != null) {
+                        session.closeForReload(why);
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * Closes {@code old} (its clients are disconnected) and starts {@code replacement} in its place, for a reload that
+     * changed an adaptor's settings. Throws when the replacement cannot start; {@code old} is closed by then.
+     */
+    public void replaceAdaptor(ProtocolAdaptor old, ProtocolAdaptor replacement) throws Exception {
+        Objects.requireNonNull(replacement, "replacement");
+        AdaptorContext context = adaptorContext;
+        if (context == null) {
+            throw new IllegalStateException("transport not running");
+        }
+        synchronized (adaptors) {
+            int i = old == null ? -1 : adaptors.indexOf(old);
+            if (i >= 0) {
+                adaptors.set(i, replacement);
+            } else {
+                adaptors.add(replacement);
+            }
+        }
+        if (old != null) {
+            old.close();
+        }
+        replacement.start(context);
+    }
+
+    /** Stops and forgets an adaptor a reload removed. */
+    public void removeAdaptor(ProtocolAdaptor adaptor) {
+        synchronized (adaptors) {
+            adaptors.remove(adaptor);
+        }
+        adaptor.close();
     }
 
     /** Channel type and options of every inter-router connection this router dials. */

@@ -103,4 +103,16 @@ public final class AddressRule {
     public String toString() {
         return kind.name().toLowerCase(java.util.Locale.ROOT) + " " + text + " -> " + distribution;
     }
+
+    /** Same kind, text and distribution: a reload compares rule lists with it. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AddressRule other && kind == other.kind && text.equals(other.text)
+                && distribution == other.distribution;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, text, distribution);
+    }
 }

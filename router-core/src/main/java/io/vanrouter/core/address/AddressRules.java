@@ -70,4 +70,14 @@ public final class AddressRules {
     public String toString() {
         return "AddressRules" + rules;
     }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AddressRules other && rules.equals(other.rules);
+    }
+
+    @Override
+    public int hashCode() {
+        return rules.hashCode();
+    }
 }

@@ -46,7 +46,7 @@ public final class AddressTable {
     private static final Logger LOG = LoggerFactory.getLogger("vanrouter.address");
 
     private final String self;
-    private final AddressRules rules;
+    private AddressRules rules;
     private final AddressAdvertiser advertiser;
     private final Map<String, Origin> origins = new HashMap<>();
     /** Snapshots being applied in slices, oldest first. */
@@ -242,6 +242,16 @@ public final class AddressTable {
                 held.entries.keySet().forEach(address -> set(router, address, 0));
             }
         }
+    }
+
+    /**
+     * New distribution rules (a configuration reload): every route is rebuilt with them in the next view. What is
+     * advertised does not change: rules are local, each router applies its own.
+     */
+    public void replaceRules(AddressRules next) {
+        rules = Objects.requireNonNull(next, "rules");
+        plainChanged = true;
+        changed = true;
     }
 
     /** The current view; rebuilt (with the next generation) only if something changed since the last call. */

@@ -15,6 +15,8 @@ import java.time.Duration;
 /** Fetches from a router's management endpoint with the JDK HTTP client. One request per instance use; any thread. */
 final class ManagementClient {
     static final Duration TIMEOUT = Duration.ofSeconds(3);
+    /** A reload binds ports and reads files: more than a status read. */
+    static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(30);
 
     /** The endpoint did not answer, or answered with something other than 200. */
     static final class UnreachableException extends Exception {
@@ -51,6 +53,20 @@ final class ManagementClient {
 
     /** GETs {@code path} and returns the body of a 200 answer. */
     String get(String path) throws UnreachableException, InterruptedException {
+        HttpResponse<String> response = send(path, false);
+        if (response.statusCode() != 200) {
+            throw new UnreachableException("vanrouter management at " + display() + " answered HTTP "
+                    + response.statusCode() + ": " + response.body().strip());
+        }
+        return response.body();
+    }
+
+    /** POSTs to {@code path} (no body) and returns the answer, whatever its status. */
+    HttpResponse<String> post(String path) throws UnreachableException, InterruptedException {
+        return send(path, true);
+    }
+
+    private HttpResponse<String> send(String path, boolean post) throws UnreachableException, InterruptedException {
         URI uri;
         try {
             uri = new URI("http", null, host, port, path, null, null);
@@ -58,7 +74,8 @@ final class ManagementClient {
             throw new UnreachableException("invalid management address " + display() + ": " + e.getMessage());
         }
         HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(post ? RELOAD_TIMEOUT : TIMEOUT);
+        builder = post ? builder.POST(HttpRequest.BodyPublishers.noBody()) : builder.GET();
         if (token != null) {
             builder.header("Authorization", token.header());
         }
@@ -69,11 +86,7 @@ final class ManagementClient {
         } catch (IOException e) {
             throw new UnreachableException("cannot reach vanrouter management at " + display() + ": " + reason(e));
         }
-        if (response.statusCode() != 200) {
-            throw new UnreachableException("vanrouter management at " + display() + " answered HTTP "
-                    + response.statusCode() + ": " + response.body().strip());
-        }
-        return response.body();
+        return response;
     }
 
     /** A short reason: the JDK client often wraps "Connection refused" in exceptions without a message. */

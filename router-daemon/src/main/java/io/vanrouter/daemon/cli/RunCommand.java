@@ -33,6 +33,10 @@ public final class RunCommand implements Callable<Integer> {
 
         void awaitTermination() throws InterruptedException;
 
+        /** Reads the configuration file again (SIGHUP); the router logs the outcome. */
+        default void reload() {
+        }
+
         void close();
     }
 
@@ -90,6 +94,7 @@ public final class RunCommand implements Callable<Integer> {
         if (shutdownHook) {
             Runtime.getRuntime().addShutdownHook(hook);
             StopSignals.install(routerConfig.routerId(), router::close);
+            StopSignals.installReload(routerConfig.routerId(), router::reload);
         }
         out.println("vanrouter " + routerConfig.routerId() + " running; " + managementLine(router));
         out.flush();
@@ -141,6 +146,11 @@ public final class RunCommand implements Callable<Integer> {
             @Override
             public void awaitTermination() throws InterruptedException {
                 daemon.awaitTermination();
+            }
+
+            @Override
+            public void reload() {
+                daemon.reload();
             }
 
             @Override

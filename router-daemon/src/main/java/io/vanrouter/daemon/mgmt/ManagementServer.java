@@ -49,6 +49,7 @@ public final class ManagementServer implements AutoCloseable {
 
     private final Supplier<CompletableFuture<StatusReport>> status;
     private final BearerToken token; // null: none asked (loopback only)
+    private volatile Supplier<ReloadOutcome> reload;
     private final Duration statusTimeout;
     private final ExecutorService executor;
     private final HttpServer server;
@@ -98,6 +99,11 @@ public final class ManagementServer implements AutoCloseable {
                 token == null ? "" : " (bearer token required)");
     }
 
+    /** Serves {@code POST /reload} with {@code reload} (a configuration reload; 200 applied, 422 rejected). */
+    public void reloads(Supplier<ReloadOutcome> reload) {
+        this.reload = reload;
+    }
+
     /** The bound address (with the real port when 0 was asked for). */
     public InetSocketAddress address() {
         return server.getAddress();
@@ -132,6 +138,8 @@ public final class ManagementServer implements AutoCloseable {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
                 respond(exchange, 401, "application/json", error("a bearer token is required (Authorization: Bearer"
                         + " ...; vanrouter status --token-file FILE)"));
+            } else if ("/reload".equals(path)) {
+                serveReload(exchange);
             } else if ("/process".equals(path)) {
                 respond(exchange, 200, "application/json", StatusJson.write(ProcessResources.sample()));
             } else if ("/process/gc".equals(path)) {
@@ -150,6 +158,7 @@ public final class ManagementServer implements AutoCloseable {
         return switch (path) {
             case "/status", "/healthz", "/process" -> "GET";
             case "/process/gc" -> Boolean.getBoolean(GC_PROPERTY) ? "POST" : null;
+            case "/reload" -> "POST";
             default -> null;
         };
     }
@@ -174,6 +183,17 @@ public final class ManagementServer implements AutoCloseable {
             return;
         }
         respond(exchange, 200, "application/json", StatusJson.write(report));
+    }
+
+    private void serveReload(HttpExchange exchange) throws IOException {
+        Supplier<ReloadOutcome> handler = reload;
+        if (handler == null) {
+            respond(exchange, 404, "application/json", error("this router cannot reload its configuration"));
+            return;
+        }
+        LOG.info("configuration reload requested by {}", exchange.getRemoteAddress());
+        ReloadOutcome outcome = handler.get();
+        respond(exchange, outcome.applied() ? 200 : 422, "application/json", StatusJson.write(outcome));
     }
 
     private static String error(String message) {

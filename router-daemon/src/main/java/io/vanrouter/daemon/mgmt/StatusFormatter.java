@@ -62,7 +62,8 @@ public final class StatusFormatter {
     public static String header(StatusReport report) {
         String header = "Router " + report.router() + "  network " + report.network() + "  mode " + report.mode()
                 + "  instance " + report.instance() + "  version " + report.version()
-                + "  up " + duration(report.uptimeMillis());
+                + "  up " + duration(report.uptimeMillis())
+                + (report.configGeneration() > 1 ? "  config generation " + report.configGeneration() : "");
         String security = report.linkSecurity();
         if (security == null) {
             return header;

@@ -6,6 +6,7 @@ import java.util.List;
  * The management endpoint's answer to {@code GET /status}, and what {@code vanrouter status --json} prints. Field
  * names are part of the management API: add, never rename.
  *
+ * @param configGeneration the live configuration: 1 at start, one more per applied reload
  * @param linkSecurity how links are protected, e.g. "TLS 1.3, OpenSSL (BoringSSL)", or "plain (tls: insecure)";
  *                     null in reports from routers before link TLS
  */
@@ -22,12 +23,21 @@ public record StatusReport(
         List<Topic> topics,
         List<Connection> connections,
         List<TcpCounters> tcp,
-        String linkSecurity) {
+        String linkSecurity,
+        long configGeneration) {
 
     public StatusReport {
         topics = topics == null ? List.of() : List.copyOf(topics);
         connections = connections == null ? List.of() : List.copyOf(connections);
         tcp = tcp == null ? List.of() : List.copyOf(tcp);
+    }
+
+    /** A report of a router whose configuration was never reloaded (generation 1). */
+    public StatusReport(String router, String network, String mode, long instance, String version, long uptimeMillis,
+            List<Node> nodes, List<Link> links, List<Address> addresses, List<Topic> topics,
+            List<Connection> connections, List<TcpCounters> tcp, String linkSecurity) {
+        this(router, network, mode, instance, version, uptimeMillis, nodes, links, addresses, topics, connections,
+                tcp, linkSecurity, 1);
     }
 
     /** A report without adaptor state (message counters, TCP connections). */

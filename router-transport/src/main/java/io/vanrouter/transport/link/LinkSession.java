@@ -244,6 +244,11 @@ public final class LinkSession {
         channel.close();
     }
 
+    /** Sends CLOSE (or REFUSE) RECONFIGURED with {@code why} and closes; owning event loop. */
+    public void closeForReload(String why) {
+        closeWith(ReasonCode.RECONFIGURED, why);
+    }
+
     /** Sends CLOSE (or REFUSE) SHUTDOWN and closes; owning event loop. */
     public void shutdown() {
         closeWith(ReasonCode.SHUTDOWN, "router shutting down");

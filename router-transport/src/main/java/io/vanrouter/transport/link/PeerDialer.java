@@ -1,6 +1,7 @@
 package io.vanrouter.transport.link;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -42,6 +43,7 @@ public final class PeerDialer implements LinkObserver {
     private volatile String lastError;
     private volatile String peerId;
     private volatile boolean closed;
+    private volatile Channel current; // the connection being made or in use
     private long nextDelayMillis;
     private boolean unreachableLogged;
     private ScheduledFuture<?> retry;
@@ -63,6 +65,29 @@ public final class PeerDialer implements LinkObserver {
         loop.execute(this::connect);
     }
 
+    public Endpoint endpoint() {
+        return peer;
+    }
+
+    /**
+     * Stops dialing and closes this dialer's connection with CLOSE RECONFIGURED (a reload removed the peer or changed
+     * its cost). A link the peer dialed is not this dialer's and stays. Any thread.
+     */
+    public void closeForReload(String why) {
+        close();
+        Channel channel = current;
+        if (channel != null) {
+            channel.eventLoop().execute(() -> {
+                LinkSession session = LinkSession.of(channel);
+                if (session != null) {
+                    session.closeForReload(why);
+                } else {
+                    channel.close();
+                }
+            });
+        }
+    }
+
     /** Stops dialing; the current connection, if any, is closed by the server. Any thread. */
     public void close() {
         closed = true;
@@ -79,6 +104,7 @@ public final class PeerDialer implements LinkObserver {
         }
         enter(State.CONNECTING);
         ChannelFuture future = bootstrap.connect(peer.host(), peer.port());
+        current = future.channel();
         future.addListener(f -> {
             if (f.isSuccess() && isSelfConnect(future.channel())) {
                 // TCP simultaneous open: dialling a port in the ephemeral range that nobody listens on can hand us

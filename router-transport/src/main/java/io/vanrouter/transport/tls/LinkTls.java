@@ -34,7 +34,7 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class LinkTls {
     private final String routerId;
-    private final TlsFiles files;
+    private volatile TlsFiles files;
     private final SslProvider provider;
     private volatile Material material;
 
@@ -114,6 +114,15 @@ public final class LinkTls {
         return null;
     }
 
+    /**
+     * Switches to other files (a configuration reload named new paths): read now, used from the next connection on;
+     * throws, keeping the current ones, when they cannot be used. Any thread.
+     */
+    public synchronized void useFiles(TlsFiles newFiles) throws TlsException {
+        material = read(routerId, newFiles, provider);
+        files = newFiles;
+    }
+
     /** Whether the credentials in use are those on disk now (no change waits for {@link #reloadIfChanged}). */
     public boolean upToDate() {
         return stamp(files).equals(material.stamp());
@@ -124,12 +133,13 @@ public final class LinkTls {
      * (and keeps the old ones) when the new files cannot be used, e.g. a key that does not match its certificate yet
      * because only one of the two was replaced so far.
      */
-    public boolean reloadIfChanged() throws TlsException {
+    public synchronized boolean reloadIfChanged() throws TlsException {
         Material now = material;
-        if (stamp(files).equals(now.stamp())) {
+        TlsFiles current = files;
+        if (stamp(current).equals(now.stamp())) {
             return false;
         }
-        material = read(routerId, files, provider);
+        material = read(routerId, current, provider);
         return true;
     }
 

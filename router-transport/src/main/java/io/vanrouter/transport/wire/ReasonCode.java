@@ -25,7 +25,9 @@ public enum ReasonCode {
     /** The peer's certificate does not name the router id it claims (or names none). */
     AUTHENTICATION_FAILED(14),
     /** The peer's certificate is on the network's revocation list. */
-    CERTIFICATE_REVOKED(15);
+    CERTIFICATE_REVOKED(15),
+    /** A configuration reload removed the peer or listener of this link, or changed its cost (it is dialed again). */
+    RECONFIGURED(16);
 
     private final int code;
 

@@ -22,7 +22,10 @@ import java.util.Objects;
  * <p>{@link #start} and {@link #close} on the caller's thread; views from any thread.
  */
 public final class TcpAdaptor implements ProtocolAdaptor {
-    private final TcpSettings settings;
+    private volatile TcpSettings settings;
+    private volatile AdaptorContext context;
+    private volatile ConnectorDirectory directory;
+    private volatile TcpConnectors connectors;
     /** Null: the address table of the context's routing view. */
     private final ConnectorDirectory fixedDirectory;
     private final TcpCounters counters = new TcpCounters();
@@ -53,21 +56,123 @@ public final class TcpAdaptor implements ProtocolAdaptor {
      */
     @Override
     public void start(AdaptorContext context) throws IOException {
+        this.context = context;
         StreamRouter router = context.streams();
-        router.connectors(new TcpConnectors(context.routerId(), settings.connectors(), context.socketChannelType(),
-                context.resolvers(), counters, sockets));
+        connectors = new TcpConnectors(context.routerId(), settings.connectors(), context.socketChannelType(),
+                context.resolvers(), counters, sockets);
+        router.connectors(connectors);
         for (TcpConnectorSettings connector : settings.connectors()) {
-            TcpListener.LOG.info("[{}] tcp connector for '{}' to {}:{}", context.routerId(), connector.address(),
-                    connector.host(), connector.port());
-            context.consumers().submitAddConsumer(Address.plain(connector.address()));
+            advertise(connector);
         }
-        ConnectorDirectory directory = fixedDirectory != null ? fixedDirectory
-                : new AddressTableDirectory(context.routing());
+        directory = fixedDirectory != null ? fixedDirectory : new AddressTableDirectory(context.routing());
         for (TcpListenerSettings listenerSettings : settings.listeners()) {
-            TcpListener listener = new TcpListener(listenerSettings, router, directory, counters, sockets);
-            listener.bind(context.eventLoops(), context.serverChannelType());
+            TcpListener listener = bind(listenerSettings);
             synchronized (listeners) {
                 listeners.add(listener);
+            }
+        }
+    }
+
+    private void advertise(TcpConnectorSettings connector) {
+        TcpListener.LOG.info("[{}] tcp connector for '{}' to {}:{}", context.routerId(), connector.address(),
+                connector.host(), connector.port());
+        context.consumers().submitAddConsumer(Address.plain(connector.address()));
+    }
+
+    private TcpListener bind(TcpListenerSettings listenerSettings) throws IOException {
+        TcpListener listener = new TcpListener(listenerSettings, context.streams(), directory, counters, sockets);
+        listener.bind(context.eventLoops(), context.serverChannelType());
+        return listener;
+    }
+
+    /**
+     * Binds the listeners of a reloaded {@code tcp:} section that are new or changed (a changed one on the same port
+     * is closed first) and returns the change to {@link Changes#apply apply} or {@link Changes#abandon abandon};
+     * listeners and connectors the reload does not change are left alone, and so are the streams of those it removes.
+     * Throws, having closed what it bound, when a listener cannot bind. Caller thread (one reload at a time).
+     */
+    public Changes prepare(TcpSettings next) throws IOException {
+        if (context == null) {
+            throw new IllegalStateException("tcp adaptor not started");
+        }
+        List<TcpListener> current;
+        synchronized (listeners) {
+            current = List.copyOf(listeners);
+        }
+        List<TcpListener> removed = current.stream().filter(l -> !next.listeners().contains(l.settings)).toList();
+        List<TcpListenerSettings> kept = current.stream().map(l -> l.settings).toList();
+        List<TcpListener> added = new ArrayList<>();
+        try {
+            for (TcpListenerSettings listenerSettings : next.listeners()) {
+                if (kept.contains(listenerSettings)) {
+                    continue;
+                }
+                for (TcpListener old : removed) {
+                    if (old.settings.port() != 0 && old.settings.port() == listenerSettings.port()
+                            && old.settings.host().equals(listenerSettings.host())) {
+                        old.close(); // the same port, other settings: it must let go of the port first
+                    }
+                }
+                added.add(bind(listenerSettings));
+            }
+        } catch (IOException e) {
+            added.forEach(TcpListener::close);
+            throw e;
+        }
+        return new Changes(next, removed, added);
+    }
+
+    /** What a reload changes in this adaptor; see {@link #prepare}. */
+    public final class Changes {
+        private final TcpSettings next;
+        private final List<TcpListener> removed;
+        private final List<TcpListener> added;
+
+        private Changes(TcpSettings next, List<TcpListener> removed, List<TcpListener> added) {
+            this.next = next;
+            this.removed = removed;
+            this.added = added;
+        }
+
+        public void abandon() {
+            added.forEach(TcpListener::close);
+        }
+
+        /** One line for the log. */
+        public String describe() {
+            List<String> parts = new ArrayList<>();
+            removed.forEach(l -> parts.add("close tcp listener '" + l.settings.address() + "' on "
+                    + l.settings.host() + ":" + l.settings.port()));
+            added.forEach(l -> parts.add("tcp listener '" + l.settings.address() + "' on " + l.localAddress()));
+            List<TcpConnectorSettings> before = settings.connectors();
+            next.connectors().stream().filter(c -> !before.contains(c))
+                    .forEach(c -> parts.add("tcp connector '" + c.address() + "' to " + c.host() + ":" + c.port()));
+            before.stream().filter(c -> next.connectors().stream().noneMatch(n -> n.address().equals(c.address())))
+                    .forEach(c -> parts.add("remove tcp connector '" + c.address() + "'"));
+            return parts.isEmpty() ? "no tcp changes" : String.join(", ", parts);
+        }
+
+        public void apply() {
+            removed.forEach(TcpListener::close);
+            synchronized (listeners) {
+                listeners.removeAll(removed);
+                listeners.addAll(added);
+            }
+            TcpSettings before = settings;
+            settings = next;
+            connectors.replace(next.connectors());
+            List<String> nextAddresses = next.connectors().stream().map(TcpConnectorSettings::address).toList();
+            List<String> beforeAddresses = before.connectors().stream().map(TcpConnectorSettings::address).toList();
+            for (TcpConnectorSettings connector : next.connectors()) {
+                if (!beforeAddresses.contains(connector.address())) {
+                    advertise(connector);
+                }
+            }
+            for (String address : beforeAddresses) {
+                if (!nextAddresses.contains(address)) {
+                    TcpListener.LOG.info("[{}] tcp connector for '{}' removed", context.routerId(), address);
+                    context.consumers().submitRemoveConsumer(Address.plain(address));
+                }
             }
         }
     }

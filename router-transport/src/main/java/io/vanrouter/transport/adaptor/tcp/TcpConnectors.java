@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * found once the old answer expires. A host that does not resolve is logged at WARN once (INFO when it resolves
  * again); each new connection tries again. With several connectors for one address, the first configured is used.
  *
- * <p>Immutable after construction apart from the per-target log state; any thread.
+ * <p>Any thread; the targets are replaced whole by a reload.
  */
 final class TcpConnectors implements ServiceConnector {
     /** Where one address's connections go; {@code unresolvable} is set while its host does not resolve. */
@@ -37,7 +37,8 @@ final class TcpConnectors implements ServiceConnector {
     }
 
     private final String routerId;
-    private final Map<String, Target> targets = new HashMap<>();
+    /** Replaced whole by a reload; read by event loops without a lock. */
+    private volatile Map<String, Target> targets = Map.of();
     private final Bootstrap template;
     private final TcpCounters counters;
     private final ChannelGroup sockets;
@@ -45,11 +46,7 @@ final class TcpConnectors implements ServiceConnector {
     TcpConnectors(String routerId, List<TcpConnectorSettings> settings, Class<? extends Channel> socketType,
             AddressResolverGroup<InetSocketAddress> resolvers, TcpCounters counters, ChannelGroup sockets) {
         this.routerId = routerId;
-        for (TcpConnectorSettings connector : settings) {
-            // Unresolved on purpose: the bootstrap's resolver looks the host up per connection, on the event loop.
-            targets.putIfAbsent(connector.address(), new Target(connector.host(), connector.port(),
-                    InetSocketAddress.createUnresolved(connector.host(), connector.port()), new AtomicBoolean()));
-        }
+        replace(settings);
         this.counters = counters;
         this.sockets = sockets;
         this.template = new Bootstrap()
@@ -61,6 +58,17 @@ final class TcpConnectors implements ServiceConnector {
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, StreamLimits.CONNECT_TIMEOUT_MILLIS);
+    }
+
+    /** Points each address at its connector of {@code settings}; streams already open keep their sockets. */
+    void replace(List<TcpConnectorSettings> settings) {
+        Map<String, Target> next = new HashMap<>();
+        for (TcpConnectorSettings connector : settings) {
+            // Unresolved on purpose: the bootstrap's resolver looks the host up per connection, on the event loop.
+            next.putIfAbsent(connector.address(), new Target(connector.host(), connector.port(),
+                    InetSocketAddress.createUnresolved(connector.host(), connector.port()), new AtomicBoolean()));
+        }
+        targets = Map.copyOf(next);
     }
 
     boolean has(String address) {
