@@ -7,6 +7,8 @@ import io.vanrouter.core.address.Address;
 import io.vanrouter.transport.adaptor.AdaptorContext;
 import io.vanrouter.transport.adaptor.ProtocolAdaptor;
 import io.vanrouter.transport.stream.StreamRouter;
+import io.vanrouter.transport.tls.ServerTls;
+import io.vanrouter.transport.tls.TlsException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -54,22 +56,47 @@ public final class TcpAdaptor implements ProtocolAdaptor {
     @Override
     public void start(AdaptorContext context) throws IOException {
         StreamRouter router = context.streams();
-        router.connectors(new TcpConnectors(context.routerId(), settings.connectors(), context.socketChannelType(),
-                context.resolvers(), counters, sockets));
+        try {
+            router.connectors(new TcpConnectors(context.routerId(), settings.connectors(),
+                    context.socketChannelType(), context.resolvers(), counters, sockets));
+        } catch (TlsException e) {
+            throw new IOException("cannot start the tcp connectors: " + e.getMessage(), e);
+        }
         for (TcpConnectorSettings connector : settings.connectors()) {
-            TcpListener.LOG.info("[{}] tcp connector for '{}' to {}:{}", context.routerId(), connector.address(),
-                    connector.host(), connector.port());
+            TcpListener.LOG.info("[{}] tcp connector for '{}' to {}:{}{}", context.routerId(), connector.address(),
+                    connector.host(), connector.port(), describe(connector.tls(), connector.host()));
             context.consumers().submitAddConsumer(Address.plain(connector.address()));
         }
         ConnectorDirectory directory = fixedDirectory != null ? fixedDirectory
                 : new AddressTableDirectory(context.routing());
         for (TcpListenerSettings listenerSettings : settings.listeners()) {
-            TcpListener listener = new TcpListener(listenerSettings, router, directory, counters, sockets);
+            TcpListener listener = new TcpListener(listenerSettings, router, directory, counters, sockets,
+                    serverTls(listenerSettings));
             listener.bind(context.eventLoops(), context.serverChannelType());
             synchronized (listeners) {
                 listeners.add(listener);
             }
         }
+    }
+
+    private static ServerTls serverTls(TcpListenerSettings listener) throws IOException {
+        try {
+            return listener.tls() == null ? null : listener.tls().load();
+        } catch (TlsException e) {
+            throw new IOException("cannot start the tcp listener for '" + listener.address() + "': " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** E.g. " over TLS (server name db.example.net, CA file ca.crt, host name checked)"; "" for plain TCP. */
+    private static String describe(TcpConnectorSettings.Tls tls, String host) {
+        if (tls == null) {
+            return "";
+        }
+        return " over TLS (server name " + (tls.serverName() == null ? host : tls.serverName()) + ", "
+                + (tls.ca() == null ? "default trust store" : "CA file " + tls.ca())
+                + (tls.verifyHostname() ? ", host name checked" : ", host name NOT checked")
+                + (tls.cert() == null ? "" : ", client certificate " + tls.cert()) + ")";
     }
 
     /** Bound addresses of the listeners, in configuration order (useful with port 0). */
