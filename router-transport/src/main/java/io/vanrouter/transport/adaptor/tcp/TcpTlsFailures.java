@@ -27,13 +27,13 @@ final class TcpTlsFailures {
 
     /** At a listener: why the client was refused. */
     static String client(Throwable error) {
-        String known = common(error, "client");
+        String known = common(error, "client", "connect with TLS, or remove tls from this listener");
         if (known != null) {
             return known;
         }
         String words = words(error);
         if (words.contains("unable to find valid certification path") || words.contains("path building failed")) {
-            return "the client's certificate is not issued by the CA in tls.clientCa (" + Errors.describe(error) + ")";
+            return "the client's certificate is not issued by the CA in tls.clientCa";
         }
         if (words.contains("empty client certificate chain") || words.contains("certificate_required")
                 || words.contains("peer not authenticated")) {
@@ -48,7 +48,7 @@ final class TcpTlsFailures {
 
     /** At a connector: why the server could not be used. */
     static String server(Throwable error, String serverName) {
-        String known = common(error, "server");
+        String known = common(error, "server", "point the connector at the server's TLS port, or remove its tls");
         if (known != null) {
             return known;
         }
@@ -58,8 +58,8 @@ final class TcpTlsFailures {
                     + "): set tls.serverName to a name it holds, or give the server a certificate for this name";
         }
         if (words.contains("unable to find valid certification path") || words.contains("path building failed")) {
-            return "the server's certificate does not chain to a trusted CA (" + Errors.describe(error)
-                    + "): set tls.ca to the CA that issued it";
+            return "the server's certificate does not chain to a trusted CA (tls.ca, or the default trust store when "
+                    + "unset): set tls.ca to the CA that issued it";
         }
         if (words.contains("certificate_required") || words.contains("handshake_failure")) {
             return "the server refused the handshake (" + Errors.describe(error) + "): does it require a client "
@@ -72,13 +72,13 @@ final class TcpTlsFailures {
         return Errors.describe(error);
     }
 
-    private static String common(Throwable error, String who) {
+    private static String common(Throwable error, String who, String plainRemedy) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof NotSslRecordException) {
-                return "the " + who + " does not speak TLS (plain TCP)";
+                return "the " + who + " does not speak TLS (plain TCP): " + plainRemedy;
             }
             if (cause instanceof CertificateExpiredException) {
-                return "the " + who + "'s certificate has expired (" + cause.getMessage() + ")";
+                return "the " + who + "'s certificate has expired (" + cause.getMessage() + "): it needs a new one";
             }
             if (cause instanceof CertificateNotYetValidException) {
                 return "the " + who + "'s certificate is not valid yet (" + cause.getMessage() + "): check the clocks";
