@@ -357,7 +357,7 @@ public final class RouterDaemon implements AutoCloseable {
         List<TcpAddressCounters> counters = tcp == null ? List.of() : tcp.counters().views();
         return counters.stream()
                 .map(c -> new StatusReport.TcpCounters(c.address(), c.accepted(), c.opened(), c.refused(),
-                        c.failed(), c.served(), c.serveFailed()))
+                        c.failed(), c.served(), c.serveFailed(), c.tlsRefused(), c.tlsFailed()))
                 .toList();
     }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
-/** Plain TCP servers for the adaptor tests: a thread per connection, closed with the test. */
+/** TCP servers (plain, or on a TLS server socket) for the adaptor tests: a thread per connection. */
 final class Servers {
     private Servers() {
     }
@@ -50,7 +50,12 @@ final class Servers {
 
     /** Echoes every byte; closes its side once the client half-closes and everything is written back. */
     static ServerSocket echo() throws IOException {
-        return start("echo", (in, out) -> {
+        return echo(new ServerSocket(0, 1_024, InetAddress.getLoopbackAddress()));
+    }
+
+    /** As {@link #echo()}, on a server socket the caller bound (a TLS one: its close sends close_notify). */
+    static ServerSocket echo(ServerSocket bound) {
+        return start(bound, "echo", (in, out) -> {
             try {
                 in.transferTo(out);
             } catch (IOException e) {
@@ -77,7 +82,10 @@ final class Servers {
     }
 
     private static ServerSocket start(String name, BiConsumer<InputStream, OutputStream> handler) throws IOException {
-        ServerSocket server = new ServerSocket(0, 1_024, InetAddress.getLoopbackAddress());
+        return start(new ServerSocket(0, 1_024, InetAddress.getLoopbackAddress()), name, handler);
+    }
+
+    private static ServerSocket start(ServerSocket server, String name, BiConsumer<InputStream, OutputStream> handler) {
         Thread acceptor = new Thread(() -> {
             while (!server.isClosed()) {
                 try {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +28,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,6 +135,108 @@ class TcpAdaptorIT {
             }
         }
         network.assertNoUnexpectedErrors(null);
+    }
+
+    /**
+     * TLS at both edges: clients speak TLS to router a's listeners (a terminates it); router c speaks TLS to the
+     * servers (c originates it, checks their certificates and host name, and presents a client certificate they
+     * require); b in between carries the streams. A JDK TLS client echoes 8 MiB with half-close through a TLS echo
+     * server; curl (OpenSSL) downloads and uploads 8 MiB through a JDK HTTPS server. Checksums both ways.
+     */
+    @Test
+    void shouldTerminateAndOriginateTlsAtTheEdges() throws Exception {
+        AppPki pki = new AppPki(dir);
+        pki.issue("listener", "127.0.0.1", "localhost");
+        pki.issue("router-c", "c.example");
+        SSLContext serverTls = pki.context(pki.issue("server", "127.0.0.1", "localhost"));
+        SSLServerSocket echoSocket = (SSLServerSocket) serverTls.getServerSocketFactory().createServerSocket(0, 1_024,
+                InetAddress.getLoopbackAddress());
+        echoSocket.setNeedClientAuth(true);
+        ServerSocket echo = keep(Servers.echo(echoSocket));
+        byte[] body = new byte[8 << 20];
+        new Random(21).nextBytes(body);
+        HttpsServer web = https(serverTls, body);
+        servers.add(() -> web.stop(0));
+
+        int echoPort = FreePorts.next();
+        int webPort = FreePorts.next();
+        String listenerTls = "      tls: {cert: listener.crt, key: listener.key}\n";
+        String connectorTls = "      tls: {ca: apps-ca.crt, cert: router-c.crt, key: router-c.key}\n";
+        RouterProcess a = network.startWith("a", "tcp:\n  listeners:\n" + entry("echo", echoPort) + listenerTls
+                + entry("web", webPort) + listenerTls, "b");
+        network.start("b", "c");
+        network.startWith("c", "tcp:\n  connectors:\n" + entry("echo", echo.getLocalPort()) + connectorTls
+                + entry("web", web.getAddress().getPort()) + connectorTls);
+        await().atMost(CONVERGE).until(() -> addressRouters(a, "echo").contains("c")
+                && addressRouters(a, "web").contains("c"));
+
+        byte[] payload = new byte[8 << 20];
+        new Random(22).nextBytes(payload);
+        SSLSocket client = (SSLSocket) pki.context(null).getSocketFactory().createSocket(
+                InetAddress.getLoopbackAddress(), echoPort);
+        try (client) {
+            SSLParameters checkHost = client.getSSLParameters();
+            checkHost.setEndpointIdentificationAlgorithm("HTTPS");
+            client.setSSLParameters(checkHost);
+            client.setSoTimeout(30_000);
+            byte[] back = Servers.roundTrip(client, payload, 60); // close_notify + FIN, then the echo comes back
+            assertThat(sha256(back)).as("8 MiB echoed over TLS at both edges").isEqualTo(sha256(payload));
+        }
+
+        Path downloaded = dir.resolve("downloaded.bin");
+        curl("--output", downloaded.toString(), "https://127.0.0.1:" + webPort + "/big");
+        assertThat(sha256(java.nio.file.Files.readAllBytes(downloaded))).isEqualTo(sha256(body));
+        Path upload = dir.resolve("upload.bin");
+        java.nio.file.Files.write(upload, payload);
+        assertThat(curl("--data-binary", "@" + upload, "https://127.0.0.1:" + webPort + "/big"))
+                .as("the server's SHA-256 of the upload").isEqualTo(sha256(payload));
+        network.assertNoUnexpectedErrors(null);
+    }
+
+    private static String entry(String address, int port) {
+        return "    - address: " + address + "\n      host: 127.0.0.1\n      port: " + port + "\n";
+    }
+
+    /** GET /big answers {@code body}; POST /big answers the SHA-256 (hex) of what it received. Client certificates. */
+    private static HttpsServer https(SSLContext tls, byte[] body) throws IOException {
+        HttpsServer server = HttpsServer.create(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters parameters = tls.getDefaultSSLParameters();
+                parameters.setNeedClientAuth(true);
+                params.setSSLParameters(parameters);
+            }
+        });
+        server.createContext("/big", exchange -> {
+            byte[] answer = exchange.getRequestMethod().equals("POST")
+                    ? sha256(exchange.getRequestBody().readAllBytes()).getBytes(StandardCharsets.US_ASCII) : body;
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    /** Runs curl with the apps CA (it checks the listener's certificate and host name); its output. */
+    private String curl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "--silent", "--show-error", "--fail", "--max-time", "60",
+                "--cacert", dir.resolve("apps-ca.crt").toString()));
+        command.addAll(List.of(args));
+        Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(curl.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(curl.exitValue()).as("curl %s: %s", args, output).isZero();
+        return output;
+    }
+
+    private static String sha256(byte[] data) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

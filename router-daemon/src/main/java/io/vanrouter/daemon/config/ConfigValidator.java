@@ -77,7 +77,7 @@ final class ConfigValidator {
         ManagementConfig management = management(top, source);
         RoutingConfig routing = routing(top);
         AddressRules addressRules = AddressRulesSection.validate(top, problems);
-        TcpSection.Tcp tcp = TcpSection.validate(top, addressRules, problems);
+        TcpSection.Tcp tcp = TcpSection.validate(top, addressRules, source, filesCheckedAt, problems);
         RouterConfig.MqttConfig mqtt = MqttSection.validate(top, source, filesCheckedAt, problems);
         messagesFitFrames(top, routing, mqtt);
         TlsSettings tls = TlsSection.validate(top, source, router.id, filesCheckedAt, tlsRequired, problems);

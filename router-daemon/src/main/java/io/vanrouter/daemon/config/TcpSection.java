@@ -5,6 +5,8 @@ import io.vanrouter.core.address.AddressKind;
 import io.vanrouter.core.address.AddressRules;
 import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpListenerSettings;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,11 +15,12 @@ import java.util.Map;
 
 /**
  * The {@code tcp:} section: listeners (accept local connections for an address) and connectors (open connections
- * for an address to a real server). A listener's distribution comes from the {@code addresses:} rules.
+ * for an address to a real server), each optionally over TLS ({@link TcpTlsSection}). A listener's distribution comes
+ * from the {@code addresses:} rules.
  */
 final class TcpSection {
     static final List<String> KEYS = List.of("listeners", "connectors");
-    static final List<String> ENTRY_KEYS = List.of("address", "host", "port");
+    static final List<String> ENTRY_KEYS = List.of("address", "host", "port", "tls");
     static final int ENTRIES_MAX = 4_096;
 
     record Tcp(List<TcpListenerSettings> listeners, List<TcpConnectorSettings> connectors) {
@@ -27,7 +30,8 @@ final class TcpSection {
     private TcpSection() {
     }
 
-    static Tcp validate(Section top, AddressRules rules, Problems problems) {
+    /** @param filesCheckedAt when not null, the TLS files are read at this instant (check-config, run) */
+    static Tcp validate(Section top, AddressRules rules, Path source, Instant filesCheckedAt, Problems problems) {
         YamlNode node = top.value("tcp");
         Section tcp = node == null ? null : Section.of(node, "tcp", problems);
         if (tcp == null) {
@@ -43,7 +47,11 @@ final class TcpSection {
                 problems.add(e.path, e.section.node(), "duplicate listener " + identity + " (same as " + first + ")");
                 continue;
             }
-            listeners.add(new TcpListenerSettings(e.address, e.host, e.port, rules.forAddress(e.address)));
+            int before = problems.count();
+            TcpListenerSettings.Tls tls = TcpTlsSection.listener(e.section, source, filesCheckedAt, problems);
+            if (problems.count() == before) {
+                listeners.add(new TcpListenerSettings(e.address, e.host, e.port, rules.forAddress(e.address), tls));
+            }
         }
         Map<String, String> addresses = new HashMap<>();
         List<TcpConnectorSettings> connectors = new ArrayList<>();
@@ -54,7 +62,11 @@ final class TcpSection {
                         + "' on this router (same as " + first + "); one connector per address per router");
                 continue;
             }
-            connectors.add(new TcpConnectorSettings(e.address, e.host, e.port));
+            int before = problems.count();
+            TcpConnectorSettings.Tls tls = TcpTlsSection.connector(e.section, source, filesCheckedAt, problems);
+            if (problems.count() == before) {
+                connectors.add(new TcpConnectorSettings(e.address, e.host, e.port, tls));
+            }
         }
         return new Tcp(listeners, connectors);
     }

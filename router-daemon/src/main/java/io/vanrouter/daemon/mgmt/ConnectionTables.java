@@ -24,9 +24,10 @@ final class ConnectionTables {
         List<StatusReport.TcpCounters> counters = report.tcp();
         if (!counters.isEmpty()) {
             TextTable table = new TextTable("ADDRESS", "ACCEPTED", "OPENED", "REFUSED", "FAILED", "SERVED",
-                    "SERVE FAILED");
+                    "SERVE FAILED", "TLS REFUSED", "TLS FAILED");
             for (StatusReport.TcpCounters t : counters) {
-                table.row(t.address(), t.accepted(), t.opened(), t.refused(), t.failed(), t.served(), t.serveFailed());
+                table.row(t.address(), t.accepted(), t.opened(), t.refused(), t.failed(), t.served(), t.serveFailed(),
+                        t.tlsRefused(), t.tlsFailed());
             }
             sb.append('\n').append("TCP per address\n").append(table.render());
         }

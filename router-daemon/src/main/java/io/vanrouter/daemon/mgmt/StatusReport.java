@@ -72,9 +72,12 @@ public record StatusReport(
             long bytesToConnector, long bytesToListener, long bufferedBytes, long ageMillis, String ends) {
     }
 
-    /** TCP adaptor counters of one address at this router. */
+    /**
+     * TCP adaptor counters of one address at this router; {@code tlsRefused}: clients refused in a listener's TLS
+     * handshake; {@code tlsFailed}: connectors' TLS handshakes with the server that failed.
+     */
     public record TcpCounters(String address, long accepted, long opened, long refused, long failed, long served,
-            long serveFailed) {
+            long serveFailed, long tlsRefused, long tlsFailed) {
     }
 
     /** An address known to this router: where its consumers are. */

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.vanrouter.core.address.Distribution;
+import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
+import io.vanrouter.transport.adaptor.tcp.TcpListenerSettings;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class TcpConfigTest {
@@ -64,5 +67,49 @@ class TcpConfigTest {
                 tuple("tcp.listeners[1].address", 9),
                 tuple("tcp.connectors[1]", 15),
                 tuple("tcp.proxies", 18));
+    }
+
+    @Test
+    void shouldReadTlsMappingsWithoutTouchingTheFilesWhenNotAsked() throws Exception {
+        RouterConfig config = ConfigLoader.parse(HEAD + """
+                tcp:
+                  listeners:
+                    - {address: db, host: 127.0.0.1, port: 5432, tls: {cert: s.crt, key: s.key}}
+                  connectors:
+                    - {address: db, host: db, port: 5432, tls: {verifyHostname: false, serverName: db.example}}
+                """, Path.of("/etc/vanrouter/r.yaml"));
+
+        assertThat(config.tcpListeners().get(0).tls()).isEqualTo(new TcpListenerSettings.Tls(
+                Path.of("/etc/vanrouter/s.crt"), Path.of("/etc/vanrouter/s.key"), null));
+        assertThat(config.tcpConnectors().get(0).tls()).isEqualTo(new TcpConnectorSettings.Tls(null, null, null,
+                "db.example", false));
+    }
+
+    @Test
+    void shouldReportBadTlsMappingsWithPathAndLine() {
+        assertThat(problemsOfText(HEAD + """
+                tcp:
+                  listeners:
+                    - address: db
+                      host: 127.0.0.1
+                      port: 5432
+                      tls:
+                        cert: s.crt
+                        ca: ca.crt
+                  connectors:
+                    - address: db
+                      host: db
+                      port: 5432
+                      tls:
+                        cert: c.crt
+                        verifyHost: false
+                        verifyHostname: "no"
+                """)).extracting(ConfigProblem::path, ConfigProblem::line, ConfigProblem::message).containsExactly(
+                tuple("tcp.listeners[0].tls.key", 10, "is required"),
+                tuple("tcp.listeners[0].tls.ca", 11, "unknown key 'ca'; known keys: cert, key, clientCa"),
+                tuple("tcp.connectors[0].tls.cert", 17, "a client certificate needs its key: add tls.key"),
+                tuple("tcp.connectors[0].tls.verifyHost", 18, "unknown key 'verifyHost'; known keys: ca, cert, key,"
+                        + " serverName, verifyHostname"),
+                tuple("tcp.connectors[0].tls.verifyHostname", 19, "must be true or false, got the string \"no\""));
     }
 }

@@ -4,6 +4,7 @@ package io.vanrouter.transport.netty;
 public final class HandlerNames {
     public static final String FLUSH_CONSOLIDATION = "flushConsolidation";
     public static final String TLS = "tls";
+    public static final String TLS_OUTCOME = "tlsOutcome";
     public static final String FRAME_DECODER = "frameDecoder";
     public static final String FRAME_ENCODER = "frameEncoder";
     public static final String STREAM_DATA_ENCODER = "streamDataEncoder";

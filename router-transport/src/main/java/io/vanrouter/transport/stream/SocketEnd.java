@@ -3,8 +3,10 @@ package io.vanrouter.transport.stream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.vanrouter.transport.link.LinkSession;
 import io.vanrouter.transport.wire.StreamResetCode;
 
@@ -58,14 +60,24 @@ final class SocketEnd extends StreamEnd {
 
     @Override
     void transmitEnd() {
-        // Shut the output down only after every queued write completed: shutdownOutput fails pending writes.
+        // Shut the output down only after every queued write completed: shutdownOutput fails pending writes. Over TLS
+        // close_notify goes first: it ends this direction only (TLS 1.3), and a FIN without it may read as truncation.
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
-            if (f.isSuccess() && channel instanceof DuplexChannel duplex) {
-                duplex.shutdownOutput().addListener(g -> stream.onEndDone(this));
+            SslHandler tls = channel.pipeline().get(SslHandler.class);
+            if (f.isSuccess() && tls != null) {
+                tls.closeOutbound().addListener(g -> shutdownOutput(g.isSuccess()));
             } else {
-                stream.onEndDone(this);
+                shutdownOutput(f.isSuccess());
             }
         });
+    }
+
+    private void shutdownOutput(boolean flushed) {
+        if (flushed && channel instanceof DuplexChannel duplex) {
+            duplex.shutdownOutput().addListener(g -> stream.onEndDone(this));
+        } else {
+            stream.onEndDone(this);
+        }
     }
 
     @Override
@@ -73,7 +85,10 @@ final class SocketEnd extends StreamEnd {
         closeWithReset();
     }
 
-    /** Closes at once with a TCP RST (SO_LINGER 0), so the application sees an abort, not an orderly end. */
+    /**
+     * Closes at once with a TCP RST (SO_LINGER 0), so the application sees an abort, not an orderly end. Over TLS
+     * without close_notify, which would tell the peer the data ended in order.
+     */
     void closeWithReset() {
         if (channel == null) {
             return;
@@ -85,7 +100,12 @@ final class SocketEnd extends StreamEnd {
                 // not supported by this channel type: a plain close will do
             }
         }
-        channel.close();
+        ChannelHandlerContext tls = channel.pipeline().context(SslHandler.class);
+        if (tls != null) {
+            tls.close(); // from the TLS handler toward the socket: past it, so it sends nothing
+        } else {
+            channel.close();
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.wire.StreamResetCode;
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Connects a TCP channel to its {@link SocketEnd}: bytes read go to the stream, FIN ends the direction, an error or
- * an early close aborts the stream.
+ * an early close aborts the stream. Over TLS a close_notify ends the direction too (Netty's TLS handler reports it as
+ * an {@link SslCloseCompletionEvent} and leaves the channel open, so the other direction goes on); the FIN that
+ * follows it changes nothing more.
  *
  * <p>One per channel; owning event loop (the stream's loop).
  */
@@ -42,7 +45,8 @@ final class SocketEndHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) {
+        if (evt instanceof ChannelInputShutdownEvent
+                || evt instanceof SslCloseCompletionEvent closed && closed.isSuccess()) {
             end.stream.onInputEnd(end);
         }
         ctx.fireUserEventTriggered(evt);

@@ -109,6 +109,33 @@ public final class TestPki {
         return new TlsFiles(caFile(), cert, keyFile, null);
     }
 
+    /**
+     * Credentials of an application server (or client) named by {@code names}: DNS names, or IP addresses for names
+     * made of digits and dots; files {@code base-<ca name>.crt/.key}.
+     */
+    public TlsFiles issueServer(String base, String... names) throws Exception {
+        KeyPair key = ecKey();
+        GeneralName[] sans = new GeneralName[names.length];
+        for (int i = 0; i < names.length; i++) {
+            sans[i] = new GeneralName(names[i].matches("[0-9.]+") ? GeneralName.iPAddress : GeneralName.dNSName,
+                    names[i]);
+        }
+        Instant now = Instant.now();
+        var builder = new JcaX509v3CertificateBuilder(ca, serial(), Date.from(now.minusSeconds(60)),
+                Date.from(now.plus(Duration.ofDays(365))), new X500Name("CN=" + base), key.getPublic())
+                .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans))
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                        new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+        X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(builder.build(signer()));
+        Path cert = dir.resolve(base + "-" + name + ".crt");
+        Path keyFile = dir.resolve(base + "-" + name + ".key");
+        write(cert, certificate);
+        try (JcaPEMWriter pem = new JcaPEMWriter(Files.newBufferedWriter(keyFile))) {
+            pem.writeObject(new PemObject("PRIVATE KEY", key.getPrivate().getEncoded())); // PKCS#8
+        }
+        return new TlsFiles(caFile(), cert, keyFile, null);
+    }
+
     /** Writes a CRL revoking {@code revoked} (certificates of this CA) to {@code file}. */
     void revoke(Path file, X509Certificate... revoked) throws Exception {
         Date now = new Date();

@@ -7,6 +7,8 @@ import io.vanrouter.core.address.Address;
 import io.vanrouter.transport.adaptor.AdaptorContext;
 import io.vanrouter.transport.adaptor.ProtocolAdaptor;
 import io.vanrouter.transport.stream.StreamRouter;
+import io.vanrouter.transport.tls.ServerTls;
+import io.vanrouter.transport.tls.TlsException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -58,8 +60,12 @@ public final class TcpAdaptor implements ProtocolAdaptor {
     public void start(AdaptorContext context) throws IOException {
         this.context = context;
         StreamRouter router = context.streams();
-        connectors = new TcpConnectors(context.routerId(), settings.connectors(), context.socketChannelType(),
-                context.resolvers(), counters, sockets);
+        try {
+            connectors = new TcpConnectors(context.routerId(), settings.connectors(), context.socketChannelType(),
+                    context.resolvers(), counters, sockets);
+        } catch (TlsException e) {
+            throw new IOException("cannot start the tcp connectors: " + e.getMessage(), e);
+        }
         router.connectors(connectors);
         for (TcpConnectorSettings connector : settings.connectors()) {
             advertise(connector);
@@ -74,13 +80,14 @@ public final class TcpAdaptor implements ProtocolAdaptor {
     }
 
     private void advertise(TcpConnectorSettings connector) {
-        TcpListener.LOG.info("[{}] tcp connector for '{}' to {}:{}", context.routerId(), connector.address(),
-                connector.host(), connector.port());
+        TcpListener.LOG.info("[{}] tcp connector for '{}' to {}:{}{}", context.routerId(), connector.address(),
+                connector.host(), connector.port(), describe(connector.tls(), connector.host()));
         context.consumers().submitAddConsumer(Address.plain(connector.address()));
     }
 
     private TcpListener bind(TcpListenerSettings listenerSettings) throws IOException {
-        TcpListener listener = new TcpListener(listenerSettings, context.streams(), directory, counters, sockets);
+        TcpListener listener = new TcpListener(listenerSettings, context.streams(), directory, counters, sockets,
+                serverTls(listenerSettings));
         listener.bind(context.eventLoops(), context.serverChannelType());
         return listener;
     }
@@ -92,6 +99,15 @@ public final class TcpAdaptor implements ProtocolAdaptor {
      * Throws, having closed what it bound, when a listener cannot bind. Caller thread (one reload at a time).
      */
     public Changes prepare(TcpSettings next) throws IOException {
+        try {
+            for (TcpConnectorSettings connector : next.connectors()) {
+                if (connector.tls() != null) {
+                    connector.tls().load(); // a connector's TLS files that cannot be used reject the reload here
+                }
+            }
+        } catch (TlsException e) {
+            throw new IOException("cannot use the tcp connector TLS files: " + e.getMessage(), e);
+        }
         if (context == null) {
             throw new IllegalStateException("tcp adaptor not started");
         }
@@ -160,7 +176,12 @@ public final class TcpAdaptor implements ProtocolAdaptor {
             }
             TcpSettings before = settings;
             settings = next;
-            connectors.replace(next.connectors());
+            try {
+                connectors.replace(next.connectors());
+            } catch (TlsException e) {
+                // checked in prepare(); files replaced since then keep the old targets
+                TcpListener.LOG.warn("[{}] tcp connectors kept as they were: {}", context.routerId(), e.getMessage());
+            }
             List<String> nextAddresses = next.connectors().stream().map(TcpConnectorSettings::address).toList();
             List<String> beforeAddresses = before.connectors().stream().map(TcpConnectorSettings::address).toList();
             for (TcpConnectorSettings connector : next.connectors()) {
@@ -175,6 +196,26 @@ public final class TcpAdaptor implements ProtocolAdaptor {
                 }
             }
         }
+    }
+
+    private static ServerTls serverTls(TcpListenerSettings listener) throws IOException {
+        try {
+            return listener.tls() == null ? null : listener.tls().load();
+        } catch (TlsException e) {
+            throw new IOException("cannot start the tcp listener for '" + listener.address() + "': " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** E.g. " over TLS (server name db.example.net, CA file ca.crt, host name checked)"; "" for plain TCP. */
+    private static String describe(TcpConnectorSettings.Tls tls, String host) {
+        if (tls == null) {
+            return "";
+        }
+        return " over TLS (server name " + (tls.serverName() == null ? host : tls.serverName()) + ", "
+                + (tls.ca() == null ? "default trust store" : "CA file " + tls.ca())
+                + (tls.verifyHostname() ? ", host name checked" : ", host name NOT checked")
+                + (tls.cert() == null ? "" : ", client certificate " + tls.cert()) + ")";
     }
 
     /** Bound addresses of the listeners, in configuration order (useful with port 0). */

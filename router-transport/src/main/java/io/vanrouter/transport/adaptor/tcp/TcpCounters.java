@@ -20,6 +20,8 @@ public final class TcpCounters {
         final LongAdder failed = new LongAdder();
         final LongAdder served = new LongAdder();
         final LongAdder serveFailed = new LongAdder();
+        final LongAdder tlsRefused = new LongAdder();
+        final LongAdder tlsFailed = new LongAdder();
         final Map<String, AtomicInteger> openByDestination = new ConcurrentHashMap<>();
     }
 
@@ -43,6 +45,14 @@ public final class TcpCounters {
 
     void failed(String address) {
         counts(address).failed.increment();
+    }
+
+    void tlsRefused(String address) {
+        counts(address).tlsRefused.increment();
+    }
+
+    void tlsFailed(String address) {
+        counts(address).tlsFailed.increment();
     }
 
     void connectorResult(String address, boolean success) {
@@ -70,7 +80,8 @@ public final class TcpCounters {
     public List<TcpAddressCounters> views() {
         List<TcpAddressCounters> views = new ArrayList<>();
         byAddress.forEach((address, c) -> views.add(new TcpAddressCounters(address, c.accepted.sum(),
-                c.opened.sum(), c.refused.sum(), c.failed.sum(), c.served.sum(), c.serveFailed.sum())));
+                c.opened.sum(), c.refused.sum(), c.failed.sum(), c.served.sum(), c.serveFailed.sum(), c.tlsRefused.sum(),
+                c.tlsFailed.sum())));
         views.sort(Comparator.comparing(TcpAddressCounters::address));
         return views;
     }
@@ -78,6 +89,6 @@ public final class TcpCounters {
     /** The counters of one address (zeros if never used). */
     public TcpAddressCounters view(String address) {
         return views().stream().filter(v -> v.address().equals(address)).findFirst()
-                .orElse(new TcpAddressCounters(address, 0, 0, 0, 0, 0, 0));
+                .orElse(new TcpAddressCounters(address, 0, 0, 0, 0, 0, 0, 0, 0));
     }
 }

@@ -11,9 +11,11 @@ import io.netty.channel.group.ChannelGroup;
 import io.vanrouter.transport.link.LinkSession;
 import io.vanrouter.transport.netty.ApplicationSockets;
 import io.vanrouter.transport.netty.Errors;
+import io.vanrouter.transport.netty.HandlerNames;
 import io.vanrouter.transport.stream.Stream;
 import io.vanrouter.transport.stream.StreamLimits;
 import io.vanrouter.transport.stream.StreamRouter;
+import io.vanrouter.transport.tls.ServerTls;
 import io.vanrouter.transport.wire.StreamResetCode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,11 +26,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One TCP listener: accepts clients with AUTO_READ off and half-closure allowed, and gives each a stream toward a
  * connector of its address chosen by its {@link ConnectorChooser} ({@link ListenerAttempt}). With no reachable
- * connector a new client is closed at once; that condition is logged when it changes, not per connection.
+ * connector a new client is closed at once; that condition is logged when it changes, not per connection. With TLS,
+ * a client gets its stream once its handshake succeeded; a failed one is one WARN line and the client is closed.
  *
  * <p>Accepting runs on the event loops; {@link #bind} and {@link #close} on the caller's thread.
  */
-final class TcpListener {
+final class TcpListener implements TcpTlsHandler.Outcome {
     static final Logger LOG = LoggerFactory.getLogger("vanrouter.adaptor.tcp");
 
     final TcpListenerSettings settings;
@@ -37,13 +40,15 @@ final class TcpListener {
     final ConnectorChooser chooser;
     final TcpCounters counters;
     private final ChannelGroup sockets;
+    private final ServerTls tls; // null: plain TCP
     private final AtomicReference<Boolean> reachable = new AtomicReference<>();
     private volatile Channel serverChannel;
     private AutoCloseable subscription;
 
     TcpListener(TcpListenerSettings settings, StreamRouter router, ConnectorDirectory directory,
-            TcpCounters counters, ChannelGroup sockets) {
+            TcpCounters counters, ChannelGroup sockets, ServerTls tls) {
         this.settings = settings;
+        this.tls = tls;
         this.router = router;
         this.directory = directory;
         this.chooser = ConnectorChooser.of(settings.distribution());
@@ -76,9 +81,10 @@ final class TcpListener {
         }
         serverChannel = future.channel();
         subscription = directory.subscribe(() -> noteReachable(!directory.candidates(settings.address()).isEmpty()));
-        LOG.info("[{}] tcp listener for '{}' on {} ({})", router.routerId(), settings.address(),
+        LOG.info("[{}] tcp listener for '{}' on {} ({}{})", router.routerId(), settings.address(),
                 LinkSession.format(serverChannel.localAddress()), settings.distribution().name().toLowerCase(
-                        java.util.Locale.ROOT));
+                        java.util.Locale.ROOT), tls == null ? "" : tls.clientCertificates()
+                        ? ", TLS, client certificates required" : ", TLS");
     }
 
     InetSocketAddress localAddress() {
@@ -90,6 +96,38 @@ final class TcpListener {
     private void accept(Channel client) {
         sockets.add(client);
         counters.accepted(settings.address());
+        if (tls == null) {
+            startStream(client);
+            return;
+        }
+        // The stream starts after the handshake (handshaken), so a client refused by TLS never reaches a connector.
+        client.pipeline().addLast(HandlerNames.TLS, tls.newHandler(client.alloc()));
+        client.pipeline().addLast(HandlerNames.TLS_OUTCOME, new TcpTlsHandler(this));
+    }
+
+    /**
+     * TLS handshake done, from the TLS handler's event: before it passes on any bytes that followed the handshake,
+     * so they find the stream's handler.
+     */
+    @Override
+    public void handshaken(Channel client) {
+        startStream(client);
+    }
+
+    @Override
+    public void failed(Channel client, Throwable cause) {
+        String where = LinkSession.format(serverChannel.localAddress());
+        if (TcpTlsFailures.isClosed(cause)) {
+            LOG.debug("[{}] tcp listener for '{}' on {}: client {} closed during the TLS handshake", router.routerId(),
+                    settings.address(), where, LinkSession.format(client.remoteAddress()));
+            return;
+        }
+        counters.tlsRefused(settings.address());
+        LOG.warn("[{}] tcp listener for '{}' on {}: client {} refused: TLS handshake failed: {}", router.routerId(),
+                settings.address(), where, LinkSession.format(client.remoteAddress()), TcpTlsFailures.client(cause));
+    }
+
+    private void startStream(Channel client) {
         ListenerAttempt attempt = new ListenerAttempt(this, client);
         Stream stream = router.acceptSocket(client, settings.address(), attempt);
         // Attach the connector side now, before the first read: a client that sends and half-closes at once is read

@@ -21,8 +21,12 @@ final class ScriptedServer implements AutoCloseable {
     });
 
     ScriptedServer(Script script) throws IOException {
-        server = new ServerSocket();
-        server.bind(new InetSocketAddress("127.0.0.1", 0));
+        this(plain(), script);
+    }
+
+    /** Runs {@code script} on the connections {@code bound} accepts (e.g. a TLS server socket). */
+    ScriptedServer(ServerSocket bound, Script script) {
+        server = bound;
         threads.execute(() -> {
             while (!server.isClosed()) {
                 try {
@@ -40,6 +44,12 @@ final class ScriptedServer implements AutoCloseable {
                 }
             }
         });
+    }
+
+    private static ServerSocket plain() throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.bind(new InetSocketAddress("127.0.0.1", 0));
+        return socket;
     }
 
     int port() {
