@@ -112,6 +112,11 @@ final class RouterProcess implements AutoCloseable {
         signal("CONT");
     }
 
+    /** SIGHUP: the router reads its configuration file again. */
+    void hangUp() throws IOException, InterruptedException {
+        signal("HUP");
+    }
+
     private void signal(String name) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
         if (kill.waitFor() != 0) {

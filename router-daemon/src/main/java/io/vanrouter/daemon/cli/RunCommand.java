@@ -1,5 +1,6 @@
 package io.vanrouter.daemon.cli;
 
+import io.vanrouter.daemon.ConfigFileWatch;
 import io.vanrouter.daemon.RouterDaemon;
 import io.vanrouter.daemon.config.ConfigException;
 import io.vanrouter.daemon.config.ConfigLoader;
@@ -53,6 +54,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "the router's YAML configuration")
     private Path config;
 
+    @Option(names = "--reload-on-change", description = "reload the configuration when the file changes (as SIGHUP"
+            + " and 'vanrouter reload' do), checked every second")
+    private boolean reloadOnChange;
+
     private final Launcher launcher;
     private final boolean shutdownHook;
 
@@ -98,9 +103,14 @@ public final class RunCommand implements Callable<Integer> {
         }
         out.println("vanrouter " + routerConfig.routerId() + " running; " + managementLine(router));
         out.flush();
+        ConfigFileWatch watch = reloadOnChange
+                ? ConfigFileWatch.start(config, router::reload, ConfigFileWatch.POLL_MILLIS) : null;
         try {
             router.awaitTermination();
         } finally {
+            if (watch != null) {
+                watch.close();
+            }
             removeHook(hook);
         }
         return ExitCodes.OK;
