@@ -1,6 +1,7 @@
 package io.vanrouter.daemon.cli;
 
 import io.vanrouter.daemon.RouterDaemon;
+import io.vanrouter.daemon.SystemdNotifier;
 import io.vanrouter.daemon.config.ConfigException;
 import io.vanrouter.daemon.config.ConfigLoader;
 import io.vanrouter.daemon.config.RouterConfig;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vanrouter run --config FILE}: loads the configuration, starts the router in the foreground and waits until
  * it is closed. SIGTERM and SIGINT run a shutdown hook that closes the router in order (links closed with a reason).
+ * Under systemd ({@code Type=notify}) it reports READY=1 once the router listens and STOPPING=1 when it stops.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a router in the foreground until SIGTERM or SIGINT (Ctrl-C).")
@@ -51,16 +53,23 @@ public final class RunCommand implements Callable<Integer> {
 
     private final Launcher launcher;
     private final boolean shutdownHook;
+    private final SystemdNotifier systemd;
 
     /** As the {@code vanrouter} command uses it: starts a {@link RouterDaemon}, closes it on SIGTERM/SIGINT. */
     public RunCommand() {
-        this(RunCommand::startDaemon, true);
+        this(RunCommand::startDaemon, true, SystemdNotifier.fromEnvironment());
     }
 
     /** For tests: a launcher of their own, and no JVM shutdown hook when {@code shutdownHook} is false. */
     public RunCommand(Launcher launcher, boolean shutdownHook) {
+        this(launcher, shutdownHook, SystemdNotifier.NONE);
+    }
+
+    /** For tests: as above, telling {@code systemd} when the router is ready and when it stops. */
+    public RunCommand(Launcher launcher, boolean shutdownHook, SystemdNotifier systemd) {
         this.launcher = Objects.requireNonNull(launcher, "launcher");
         this.shutdownHook = shutdownHook;
+        this.systemd = Objects.requireNonNull(systemd, "systemd");
     }
 
     @Override
@@ -83,16 +92,22 @@ public final class RunCommand implements Callable<Integer> {
             LOG.debug("start failed", e);
             return ExitCodes.CONFIG;
         }
+        Runnable stop = () -> {
+            systemd.stopping();
+            router.close();
+        };
         Thread hook = new Thread(() -> {
             LOG.info("shutdown requested; closing router {}", routerConfig.routerId());
-            router.close();
+            stop.run();
         }, "vanrouter-shutdown");
         if (shutdownHook) {
             Runtime.getRuntime().addShutdownHook(hook);
-            StopSignals.install(routerConfig.routerId(), router::close);
+            StopSignals.install(routerConfig.routerId(), stop);
         }
-        out.println("vanrouter " + routerConfig.routerId() + " running; " + managementLine(router));
+        String running = "vanrouter " + routerConfig.routerId() + " running; " + managementLine(router);
+        out.println(running);
         out.flush();
+        systemd.ready(running);
         try {
             router.awaitTermination();
         } finally {
