@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code READY=1} once it listens, {@code RELOADING=1} then {@code READY=1} around a reload, {@code STOPPING=1} when
  * it begins to shut down. systemd passes the socket in {@code NOTIFY_SOCKET}: a unix datagram socket, a path or, when
  * the name starts with {@code @}, one in the abstract namespace. Java 17 has no unix datagram sockets, so a message
- * goes out through Netty's epoll {@link EpollDomainDatagramChannel}, connected to the socket, on an event loop of its own, made for the message
- * and shut down after it: there are a handful of messages in a router's life.
+ * goes out through Netty's epoll {@link EpollDomainDatagramChannel}, connected to the socket, on an event loop of its
+ * own, made for the message and shut down after it: there are a handful of messages in a router's life.
  *
  * <p>Without {@code NOTIFY_SOCKET} (not under systemd, or not {@code Type=notify}) every method does nothing. A message
  * that cannot be sent is logged as a warning and never throws: the router runs on, and systemd reports the start as
@@ -70,8 +70,8 @@ public final class SystemdNotifier {
 
     /**
      * {@code RELOADING=1}: a reload of the configuration began; call {@link #ready(String)} when it is done, whether it
-     * succeeded or was rejected. MONOTONIC_USEC (CLOCK_MONOTONIC, what {@link System#nanoTime()} reads on Linux) is what
-     * systemd 253+ asks of {@code Type=notify-reload} services; older ones ignore it.
+     * succeeded or was rejected. MONOTONIC_USEC (CLOCK_MONOTONIC, what {@link System#nanoTime()} reads on Linux) is
+     * what systemd 253+ asks of {@code Type=notify-reload} services; older ones ignore it.
      */
     public boolean reloading() {
         return send("RELOADING=1\nMONOTONIC_USEC=" + TimeUnit.NANOSECONDS.toMicros(System.nanoTime()));
