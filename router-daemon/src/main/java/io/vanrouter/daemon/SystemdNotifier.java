@@ -64,12 +64,17 @@ public final class SystemdNotifier {
     }
 
     /** {@code READY=1}: the router listens; also ends a reload that {@link #reloading()} began. */
+    public boolean ready() {
+        return send("READY=1");
+    }
+
+    /** {@link #ready()} with a one-line {@code STATUS=} that {@code systemctl status} shows. */
     public boolean ready(String status) {
         return send("READY=1\nSTATUS=" + status.replace('\n', ' '));
     }
 
     /**
-     * {@code RELOADING=1}: a reload of the configuration began; call {@link #ready(String)} when it is done, whether it
+     * {@code RELOADING=1}: a reload of the configuration began; call {@link #ready()} when it is done, whether it
      * succeeded or was rejected. MONOTONIC_USEC (CLOCK_MONOTONIC, what {@link System#nanoTime()} reads on Linux) is
      * what systemd 253+ asks of {@code Type=notify-reload} services; older ones ignore it.
      */
