@@ -2,6 +2,7 @@ package io.vanrouter.daemon.cli;
 
 import io.vanrouter.daemon.ConfigFileWatch;
 import io.vanrouter.daemon.RouterDaemon;
+import io.vanrouter.daemon.SystemdNotifier;
 import io.vanrouter.daemon.config.ConfigException;
 import io.vanrouter.daemon.config.ConfigLoader;
 import io.vanrouter.daemon.config.RouterConfig;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vanrouter run --config FILE}: loads the configuration, starts the router in the foreground and waits until
  * it is closed. SIGTERM and SIGINT run a shutdown hook that closes the router in order (links closed with a reason).
+ * Under systemd ({@code Type=notify}) it reports READY=1 once the router listens and STOPPING=1 when it stops.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a router in the foreground until SIGTERM or SIGINT (Ctrl-C).")
@@ -60,16 +62,23 @@ public final class RunCommand implements Callable<Integer> {
 
     private final Launcher launcher;
     private final boolean shutdownHook;
+    private final SystemdNotifier systemd;
 
     /** As the {@code vanrouter} command uses it: starts a {@link RouterDaemon}, closes it on SIGTERM/SIGINT. */
     public RunCommand() {
-        this(RunCommand::startDaemon, true);
+        this(RunCommand::startDaemon, true, SystemdNotifier.fromEnvironment());
     }
 
     /** For tests: a launcher of their own, and no JVM shutdown hook when {@code shutdownHook} is false. */
     public RunCommand(Launcher launcher, boolean shutdownHook) {
+        this(launcher, shutdownHook, SystemdNotifier.NONE);
+    }
+
+    /** For tests: as above, telling {@code systemd} when the router is ready and when it stops. */
+    public RunCommand(Launcher launcher, boolean shutdownHook, SystemdNotifier systemd) {
         this.launcher = Objects.requireNonNull(launcher, "launcher");
         this.shutdownHook = shutdownHook;
+        this.systemd = Objects.requireNonNull(systemd, "systemd");
     }
 
     @Override
@@ -92,19 +101,36 @@ public final class RunCommand implements Callable<Integer> {
             LOG.debug("start failed", e);
             return ExitCodes.CONFIG;
         }
+        Runnable stop = () -> {
+            systemd.stopping();
+            router.close();
+        };
+        // systemd (Type=notify) holds 'systemctl reload' until READY=1 follows RELOADING=1; one reload at a time.
+        Runnable reload = () -> {
+            synchronized (router) {
+                systemd.reloading();
+                try {
+                    router.reload();
+                } finally {
+                    systemd.ready();
+                }
+            }
+        };
         Thread hook = new Thread(() -> {
             LOG.info("shutdown requested; closing router {}", routerConfig.routerId());
-            router.close();
+            stop.run();
         }, "vanrouter-shutdown");
         if (shutdownHook) {
             Runtime.getRuntime().addShutdownHook(hook);
-            StopSignals.install(routerConfig.routerId(), router::close);
-            StopSignals.installReload(routerConfig.routerId(), router::reload);
+            StopSignals.install(routerConfig.routerId(), stop);
+            StopSignals.installReload(routerConfig.routerId(), reload);
         }
-        out.println("vanrouter " + routerConfig.routerId() + " running; " + managementLine(router));
+        String running = "vanrouter " + routerConfig.routerId() + " running; " + managementLine(router);
+        out.println(running);
         out.flush();
+        systemd.ready(running);
         ConfigFileWatch watch = reloadOnChange
-                ? ConfigFileWatch.start(config, router::reload, ConfigFileWatch.POLL_MILLIS) : null;
+                ? ConfigFileWatch.start(config, reload, ConfigFileWatch.POLL_MILLIS) : null;
         try {
             router.awaitTermination();
         } finally {

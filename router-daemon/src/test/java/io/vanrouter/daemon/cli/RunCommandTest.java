@@ -2,6 +2,8 @@ package io.vanrouter.daemon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vanrouter.daemon.NotifySocket;
+import io.vanrouter.daemon.SystemdNotifier;
 import io.vanrouter.daemon.config.RouterConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +11,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -108,6 +111,35 @@ class RunCommandTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("bad-mqtt-frame-limit.yaml:12: mqtt.maxMessageBytes:",
                 "does not fit in routing.maxFrameBytes (1048576)");
+    }
+
+    @Test
+    void shouldTellSystemdReadyOnceTheRouterRuns() throws Exception {
+        try (NotifySocket systemd = new NotifySocket(dir.resolve("notify").toString())) {
+            CliRun run = CliRun.run(new CommandLine(new RunCommand(config -> {
+                events.add("start");
+                return stopped(new InetSocketAddress("127.0.0.1", 9191));
+            }, false, SystemdNotifier.of(systemd.name()))), "--config", plainDemo("site-a"));
+
+            assertThat(run.exitCode()).isZero();
+            assertThat(systemd.next(Duration.ofSeconds(10)))
+                    .isEqualTo("READY=1\nSTATUS=vanrouter site-a running; management on 127.0.0.1:9191");
+            assertThat(events).containsExactly("start", "await");
+        }
+    }
+
+    @Test
+    void shouldNotTellSystemdReadyWhenTheStartFails() throws Exception {
+        try (NotifySocket systemd = new NotifySocket(dir.resolve("notify").toString())) {
+            SystemdNotifier notifier = SystemdNotifier.of(systemd.name());
+            CliRun run = CliRun.run(new CommandLine(new RunCommand(config -> {
+                throw new BindException("cannot bind 127.0.0.1:55671: Address already in use");
+            }, false, notifier)), "--config", plainDemo("site-a"));
+            notifier.send("MARKER=1"); // a READY=1 sent by the failed run would be queued before this
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(systemd.next(Duration.ofSeconds(10))).isEqualTo("MARKER=1");
+        }
     }
 
     @Test
