@@ -112,6 +112,23 @@ public final class RouterCore {
         neighbors.takeDueHellos(now); // reschedules this link's next hello one interval later
     }
 
+    /**
+     * The link's agreed cost changed (a reload at either end): this router's link state is originated again with it
+     * and routes are computed again; the link itself and what it carries are untouched.
+     */
+    public void onLinkCost(long linkId, int cost) {
+        if (cost < 1) {
+            HELLO_LOG.warn("[{} L{}] link cost change ignored: bad cost {}", self, linkId, cost);
+            return;
+        }
+        Neighbor neighbor = neighbors.setCost(linkId, cost);
+        if (neighbor == null) {
+            return;
+        }
+        HELLO_LOG.info("[{} L{} peer={}] link cost now {}", self, linkId, neighbor.peerId(), cost);
+        reconcileAdjacencies(List.of(), clock.nanoTime());
+    }
+
     public void onLinkDown(long linkId, String reason) {
         Neighbor removed = neighbors.remove(linkId);
         if (removed == null) {

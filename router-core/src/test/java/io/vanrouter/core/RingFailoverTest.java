@@ -33,6 +33,22 @@ class RingFailoverTest {
     }
 
     @Test
+    void shouldRerouteWhenALinkCostChangesWithoutTheLinkGoingDown() {
+        long delivered = net.delivered();
+        net.recost("A", "B", 10);
+        net.run(500);
+        assertRoute("A", "B", "D", 6); // A-D-C-B: 3 + 1 + 2
+        assertRoute("B", "A", "C", 6);
+        assertRoute("A", "C", "D", 4);
+        assertThat(net.delivered()).as("link state flooded").isGreaterThan(delivered);
+
+        net.recost("A", "B", 1);
+        net.run(500);
+        assertRoute("A", "B", "B", 1);
+        assertRoute("A", "C", "B", 3);
+    }
+
+    @Test
     void shouldRerouteAsRingLinksAreCutOneByOne() {
         assertRoute("A", "B", "B", 1);
         assertRoute("A", "C", "B", 3);

@@ -50,6 +50,17 @@ final class TestNetwork {
         routers.get(b).onLinkUp(endB.linkId(), a, routers.get(a).settings().instance(), cost);
     }
 
+    /** Gives every link between {@code a} and {@code b} a new agreed cost; both ends learn at once (LINK_COST). */
+    void recost(String a, String b, int cost) {
+        for (var entry : Map.copyOf(links).entrySet()) {
+            End end = entry.getKey();
+            if (end.router().equals(a) && entry.getValue().router().equals(b)
+                    || end.router().equals(b) && entry.getValue().router().equals(a)) {
+                routers.get(end.router()).onLinkCost(end.linkId(), cost);
+            }
+        }
+    }
+
     /** Cuts every link between {@code a} and {@code b}; both ends learn at once. */
     void cut(String a, String b) {
         for (End end : Map.copyOf(links).keySet()) {

@@ -117,6 +117,11 @@ class ConfigReloadTest {
         return router.status().get(5, TimeUnit.SECONDS);
     }
 
+    private static StatusReport.Link linkTo(RouterDaemon router, String peer) throws Exception {
+        return status(router).links().stream().filter(l -> peer.equals(l.peer()) && "up".equals(l.state()))
+                .findFirst().orElseThrow();
+    }
+
     private static List<String> upLinks(RouterDaemon router) throws Exception {
         return status(router).links().stream().filter(l -> "up".equals(l.state())).map(StatusReport.Link::peer)
                 .sorted().toList();
@@ -165,13 +170,23 @@ class ConfigReloadTest {
         await().atMost(CONVERGE).until(() -> upLinks(a).equals(List.of("b", "c")) && "c".equals(nextHop(a, "c")));
         roundTrip(stream);
 
-        // Change a cost: the direct a - c link costs 10, so a reaches c through b again.
+        // Change a cost: the direct a - c link costs 10, so a reaches c through b again; the link itself stays.
+        long acLink = linkTo(a, "c").id();
         ReloadOutcome costly = reload(a, aFile, aListen + "peers: [{host: 127.0.0.1, port: " + bPort + "},"
                 + " {host: 127.0.0.1, port: " + cPort + ", cost: 10}]\n" + aTcp + aSecond);
         assertThat(costly.applied()).isTrue();
         await().atMost(CONVERGE).until(() -> "b".equals(nextHop(a, "c")) && upLinks(a).equals(List.of("b", "c")));
-        assertThat(status(a).links()).filteredOn(l -> "c".equals(l.peer()) && "up".equals(l.state()))
-                .singleElement().satisfies(l -> assertThat(l.cost()).isEqualTo(10));
+        assertThat(linkTo(a, "c").cost()).isEqualTo(10);
+        assertThat(linkTo(a, "c").id()).as("the same link, not a new one").isEqualTo(acLink);
+        assertThat(costly.summary()).contains("cost 10 for peer 127.0.0.1:" + cPort);
+        roundTrip(stream);
+
+        // c's listener cost goes up to 20: the link accepted on it takes max(10, 20) at both ends, still the same.
+        Path cFile = dir.resolve("c.yaml");
+        ReloadOutcome listenerCost = reload(c, cFile, "listen: [{host: 127.0.0.1, port: " + cPort + ", cost: 20}]\n");
+        assertThat(listenerCost.applied()).as(listenerCost.summary()).isTrue();
+        await().atMost(CONVERGE).until(() -> linkTo(a, "c").cost() == 20 && linkTo(c, "a").cost() == 20);
+        assertThat(linkTo(a, "c").id()).isEqualTo(acLink);
         roundTrip(stream);
 
         // Remove a listener: its port closes, the other (with the live stream) stays.
@@ -183,8 +198,8 @@ class ConfigReloadTest {
         roundTrip(stream);
 
         // Add a connector at c: its address appears at a.
-        Path cFile = dir.resolve("c.yaml");
-        ReloadOutcome connector = reload(c, cFile, cListen + "tcp:\n  connectors: [{address: echo-c, host: 127.0.0.1,"
+        ReloadOutcome connector = reload(c, cFile, "listen: [{host: 127.0.0.1, port: " + cPort + ", cost: 20}]\n"
+                + "tcp:\n  connectors: [{address: echo-c, host: 127.0.0.1,"
                 + " port: " + echo.getLocalPort() + "}]\n");
         assertThat(connector.applied()).as(connector.summary()).isTrue();
         await().atMost(CONVERGE).until(() -> addressRouters(a, "echo-c").contains("c"));

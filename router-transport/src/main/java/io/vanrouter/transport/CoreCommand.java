@@ -17,6 +17,7 @@ public sealed interface CoreCommand {
     enum Type {
         LINK_UP(true),
         LINK_DOWN(true),
+        LINK_COST(true),
         ADD_CONSUMER(true),
         REMOVE_CONSUMER(true),
         ADDRESS_RULES(true),
@@ -69,6 +70,18 @@ public sealed interface CoreCommand {
         @Override
         public void applyTo(RouterCore core) {
             core.onLinkDown(linkId, reason);
+        }
+    }
+
+    record LinkCost(long linkId, int cost) implements CoreCommand {
+        @Override
+        public Type type() {
+            return Type.LINK_COST;
+        }
+
+        @Override
+        public void applyTo(RouterCore core) {
+            core.onLinkCost(linkId, cost);
         }
     }
 

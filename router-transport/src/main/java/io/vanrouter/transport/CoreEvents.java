@@ -15,6 +15,10 @@ public interface CoreEvents {
 
     void submitLinkDown(long linkId, String reason);
 
+    /** The agreed cost of an up link changed (a reload); cores that keep no costs may ignore it. */
+    default void submitLinkCost(long linkId, int cost) {
+    }
+
     void submitMessage(long linkId, ControlMessage message);
 
     /**

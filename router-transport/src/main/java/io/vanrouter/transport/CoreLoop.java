@@ -146,6 +146,11 @@ public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, 
     }
 
     @Override
+    public void submitLinkCost(long linkId, int cost) {
+        submit(new CoreCommand.LinkCost(linkId, cost));
+    }
+
+    @Override
     public void submitLinkDown(long linkId, String reason) {
         submit(new LinkDown(linkId, reason));
     }

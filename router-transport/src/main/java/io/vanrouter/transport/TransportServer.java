@@ -297,8 +297,22 @@ public final class TransportServer implements AutoCloseable {
         synchronized (dialers) {
             dialing = dialers.stream().map(PeerDialer::endpoint).toList();
         }
-        return new LinkChanges(toBind, fresh, toUnbind, peers.stream().filter(p -> !dialing.contains(p)).toList(),
-                dialing.stream().filter(p -> !peers.contains(p)).toList());
+        List<Endpoint> dial = new ArrayList<>(peers.stream().filter(p -> !dialing.contains(p)).toList());
+        List<Endpoint> stopDialing = new ArrayList<>(dialing.stream().filter(p -> !peers.contains(p)).toList());
+        List<Endpoint> recost = new ArrayList<>();
+        for (Endpoint next : List.copyOf(dial)) {
+            Endpoint old = stopDialing.stream().filter(o -> sameAddress(o, next)).findFirst().orElse(null);
+            if (old != null) { // the cost alone changed: the link stays and takes the new cost
+                dial.remove(next);
+                stopDialing.remove(old);
+                recost.add(next);
+            }
+        }
+        return new LinkChanges(toBind, fresh, toUnbind, dial, stopDialing, recost);
+    }
+
+    private static boolean sameAddress(Endpoint a, Endpoint b) {
+        return a.host().equals(b.host()) && a.port() == b.port();
     }
 
     /**
@@ -307,7 +321,7 @@ public final class TransportServer implements AutoCloseable {
      */
     private Channel bindReplacing(Endpoint endpoint, List<Endpoint> toUnbind) throws IOException {
         for (Endpoint old : toUnbind) {
-            if (old.host().equals(endpoint.host()) && old.port() == endpoint.port() && old.port() != 0) {
+            if (sameAddress(old, endpoint) && old.port() != 0) {
                 Channel channel = listenerFor(old);
                 if (channel != null) {
                     channel.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
@@ -325,9 +339,10 @@ public final class TransportServer implements AutoCloseable {
     }
 
     /**
-     * What a reload changes in the links: listeners bound for it and listeners to close; peers to dial and peers to
-     * stop dialing (an endpoint whose cost changed is both: its link is closed with CLOSE RECONFIGURED and dialed again
-     * with the new cost; links accepted on a closed listener are closed the same way, and their peers dial again).
+     * What a reload changes in the links: listeners bound for it and listeners to close (links accepted on a closed
+     * listener are closed with CLOSE RECONFIGURED; on a listener bound again with a new cost they stay and take the
+     * new cost); peers to dial, to stop dialing (their links closed with CLOSE RECONFIGURED) and whose cost changed
+     * (their links stay and take the new cost: LINK_COST to the peer, the agreed cost to the routing core).
      */
     public final class LinkChanges {
         private final List<Endpoint> bindEndpoints;
@@ -335,18 +350,21 @@ public final class TransportServer implements AutoCloseable {
         private final List<Endpoint> unbind;
         private final List<Endpoint> dial;
         private final List<Endpoint> stopDialing;
+        private final List<Endpoint> recost;
 
         private LinkChanges(List<Endpoint> bindEndpoints, List<Channel> bound, List<Endpoint> unbind,
-                List<Endpoint> dial, List<Endpoint> stopDialing) {
+                List<Endpoint> dial, List<Endpoint> stopDialing, List<Endpoint> recost) {
             this.bindEndpoints = bindEndpoints;
             this.bound = bound;
             this.unbind = unbind;
             this.dial = dial;
             this.stopDialing = stopDialing;
+            this.recost = recost;
         }
 
         public boolean isEmpty() {
-            return bindEndpoints.isEmpty() && unbind.isEmpty() && dial.isEmpty() && stopDialing.isEmpty();
+            return bindEndpoints.isEmpty() && unbind.isEmpty() && dial.isEmpty() && stopDialing.isEmpty()
+                    && recost.isEmpty();
         }
 
         /** One line for the log: what changes. */
@@ -356,6 +374,7 @@ public final class TransportServer implements AutoCloseable {
             unbind.forEach(e -> parts.add("stop listening on " + e));
             dial.forEach(e -> parts.add("dial " + e));
             stopDialing.forEach(e -> parts.add("stop dialing " + e));
+            recost.forEach(e -> parts.add("cost " + e.cost() + " for peer " + e.host() + ":" + e.port()));
             return parts.isEmpty() ? "no link changes" : String.join(", ", parts);
         }
 
@@ -377,7 +396,13 @@ public final class TransportServer implements AutoCloseable {
                 }
                 int port = ((InetSocketAddress) channel.localAddress()).getPort();
                 channel.close();
-                closeLinksAcceptedOn(port, "listener " + endpoint + " removed or changed by a configuration reload");
+                Endpoint rebound = bindEndpoints.stream().filter(e -> sameAddress(e, endpoint) && e.port() != 0)
+                        .findFirst().orElse(null);
+                if (rebound != null) {
+                    recostLinksAcceptedOn(port, rebound.cost());
+                } else {
+                    closeLinksAcceptedOn(port, "listener " + endpoint + " removed by a configuration reload");
+                }
                 LOG.info("[{}] stopped listening for routers on {} (configuration reload)", settings.routerId(),
                         endpoint);
             }
@@ -396,9 +421,32 @@ public final class TransportServer implements AutoCloseable {
                     LOG.info("[{}] stopped dialing peer {} (configuration reload)", settings.routerId(), endpoint);
                 }
             }
+            for (Endpoint endpoint : recost) {
+                synchronized (dialers) {
+                    dialers.stream().filter(d -> sameAddress(d.endpoint(), endpoint)).findFirst()
+                            .ifPresent(d -> d.changeCost(endpoint.cost()));
+                }
+                LOG.info("[{}] peer {}:{} now costs {} (configuration reload)", settings.routerId(), endpoint.host(),
+                        endpoint.port(), endpoint.cost());
+            }
             for (Endpoint endpoint : dial) {
                 startDialer(endpoint);
                 LOG.info("[{}] dialing peer {} (configuration reload)", settings.routerId(), endpoint);
+            }
+        }
+    }
+
+    /** Gives the links accepted on local port {@code port} a new configured cost (their listener's, reloaded). */
+    private void recostLinksAcceptedOn(int port, int cost) {
+        for (Channel channel : channels) {
+            if (channel.parent() != null && channel.localAddress() instanceof InetSocketAddress local
+                    && local.getPort() == port) {
+                channel.eventLoop().execute(() -> {
+                    LinkSession session = LinkSession.of(channel);
+                    if (session != null) {
+                        session.changeConfiguredCost(cost); // data connections ignore it
+                    }
+                });
             }
         }
     }

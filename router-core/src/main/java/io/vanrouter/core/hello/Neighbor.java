@@ -12,7 +12,7 @@ public final class Neighbor {
     private final long linkId;
     private final String peerId;
     private final long peerInstance;
-    private final int cost;
+    private int cost;
     private boolean twoWay;
     private boolean heard;
     private long lastHeardNanos;
@@ -42,6 +42,10 @@ public final class Neighbor {
 
     public int cost() {
         return cost;
+    }
+
+    void cost(int newCost) {
+        cost = newCost;
     }
 
     public boolean twoWay() {

@@ -57,6 +57,16 @@ public final class NeighborTable {
         return neighbor;
     }
 
+    /** A link's agreed cost changed (a reload at either end); returns it, or null if unknown. */
+    public Neighbor setCost(long linkId, int cost) {
+        Neighbor neighbor = links.get(linkId);
+        if (neighbor != null && neighbor.cost() != cost) {
+            neighbor.cost(cost);
+            invalidate();
+        }
+        return neighbor;
+    }
+
     /** Removes a link; returns it, or null if unknown. */
     public Neighbor remove(long linkId) {
         Neighbor removed = links.remove(linkId);

@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A link whose handshake succeeded and which is registered in the {@link LinkRegistry}. Immutable; any thread.
  *
- * @param cost agreed cost: the larger of the two ends' configured costs
+ * @param cost agreed cost at the handshake: the larger of the two ends' configured costs (a reload may change it
+ *             since: {@link LinkSession#agreedCost()})
  * @param data the link's data connections (none when either end offers none)
  */
 public record ActiveLink(long linkId, String peerId, long peerInstance, int cost, LinkSession session,
@@ -29,7 +30,7 @@ public record ActiveLink(long linkId, String peerId, long peerInstance, int cost
     }
 
     public LinkView view(long nowNanos) {
-        return new LinkView(linkId, peerId, session.direction(), session.remote(), "active", cost,
+        return new LinkView(linkId, peerId, session.direction(), session.remote(), "active", session.agreedCost(),
                 TimeUnit.NANOSECONDS.toMillis(nowNanos - upNanos), null, data.count());
     }
 }

@@ -10,6 +10,7 @@ import io.vanrouter.transport.message.MessageAck;
 import io.vanrouter.transport.message.MessageFrame;
 import io.vanrouter.transport.wire.FrameType;
 import io.vanrouter.transport.wire.HandshakeFrame;
+import io.vanrouter.transport.wire.LinkCostFrame;
 import io.vanrouter.transport.wire.ReasonCode;
 import io.vanrouter.transport.wire.ReasonFrame;
 import io.vanrouter.transport.wire.StreamFrame;
@@ -93,6 +94,10 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
             session.env().core().submitMessage(session.link().linkId(), message);
         } else if (msg instanceof ReasonFrame reason) {
             onReasonFrame(session, reason);
+        } else if (msg instanceof LinkCostFrame linkCost) {
+            if (!session.isData()) {
+                session.onPeerCost(linkCost.cost());
+            }
         } else if (msg instanceof HandshakeFrame) {
             fail(ReasonCode.PROTOCOL_ERROR, "HANDSHAKE after the handshake completed");
         } else {

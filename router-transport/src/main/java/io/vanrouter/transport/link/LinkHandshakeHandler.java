@@ -131,7 +131,8 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
             refuse(ReasonCode.PROTOCOL_ERROR, "unknown connection role " + peer.role());
             return;
         }
-        int cost = Math.max(session.configuredCost(), peer.cost());
+        session.peerConfiguredCost(peer.cost());
+        int cost = session.agreedCost();
         int dataConnections = Math.min(session.env().dataConnections(), peer.dataConnections());
         LinkRegistry.Admission admission = session.env().registry().admit(session, peer.routerId(),
                 peer.instance(), cost, dataConnections);

@@ -9,6 +9,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.vanrouter.transport.LinkView;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.wire.FrameType;
+import io.vanrouter.transport.wire.LinkCostFrame;
 import io.vanrouter.transport.wire.ReasonCode;
 import io.vanrouter.transport.wire.ReasonFrame;
 import java.net.InetSocketAddress;
@@ -30,7 +31,9 @@ public final class LinkSession {
     private final LinkEnvironment env;
     private final Channel channel;
     private final boolean outbound;
-    private final int configuredCost;
+    private volatile int configuredCost;
+    /** The peer's configured cost, from its HANDSHAKE and then its LINK_COST frames (0 before the handshake). */
+    private volatile int peerConfiguredCost;
     private final LinkObserver observer;
     /** For a data connection this router dials: the link it joins; else null. */
     private final ActiveLink joining;
@@ -85,6 +88,47 @@ public final class LinkSession {
 
     int configuredCost() {
         return configuredCost;
+    }
+
+    /** The cost both ends use: the larger of their configured costs. */
+    public int agreedCost() {
+        return Math.max(configuredCost, peerConfiguredCost);
+    }
+
+    void peerConfiguredCost(int cost) {
+        peerConfiguredCost = cost;
+    }
+
+    /**
+     * A reload changed this end's configured cost: tells the peer (LINK_COST) and, when the agreed cost moves, the
+     * routing core. Owning event loop; an active link only.
+     */
+    public void changeConfiguredCost(int cost) {
+        if (isData()) {
+            return; // a data connection's cost is its link's
+        }
+        int before = agreedCost();
+        configuredCost = cost;
+        if (phase != Phase.ACTIVE || link == null) {
+            return;
+        }
+        channel.writeAndFlush(new LinkCostFrame(cost), channel.voidPromise());
+        reportCost(before, "this end's configured cost is now " + cost);
+    }
+
+    /** The peer's LINK_COST: its configured cost changed. Owning event loop. */
+    void onPeerCost(int cost) {
+        int before = agreedCost();
+        peerConfiguredCost = cost;
+        reportCost(before, "the peer's configured cost is now " + cost);
+    }
+
+    private void reportCost(int before, String why) {
+        int agreed = agreedCost();
+        if (agreed != before && link != null) {
+            LinkHandshakeHandler.LOG.info("{} link cost {} -> {} ({})", tag(), before, agreed, why);
+            env.core().submitLinkCost(link.linkId(), agreed);
+        }
     }
 
     LinkObserver observer() {

@@ -33,7 +33,7 @@ public final class PeerDialer implements LinkObserver {
     private enum State { CONNECTING, HANDSHAKING, ACTIVE, BACKOFF, WAITING_FOR_LINK_DOWN }
 
     private final LinkEnvironment env;
-    private final Endpoint peer;
+    private volatile Endpoint peer;
     private final EventLoop loop;
     private final Bootstrap bootstrap;
     private final long initialMillis;
@@ -70,8 +70,29 @@ public final class PeerDialer implements LinkObserver {
     }
 
     /**
-     * Stops dialing and closes this dialer's connection with CLOSE RECONFIGURED (a reload removed the peer or changed
-     * its cost). A link the peer dialed is not this dialer's and stays. Any thread.
+     * A reload changed this peer's cost: the link in use gets it at once (LINK_COST to the peer, the new agreed cost to
+     * the routing core; streams stay), later connections are dialed with it. Any thread.
+     */
+    public void changeCost(int cost) {
+        Endpoint next = new Endpoint(peer.host(), peer.port(), cost);
+        loop.execute(() -> {
+            peer = next;
+            bootstrap.handler(new LinkInitializer(env, true, cost, this));
+        });
+        Channel channel = current;
+        if (channel != null) {
+            channel.eventLoop().execute(() -> {
+                LinkSession session = LinkSession.of(channel);
+                if (session != null) {
+                    session.changeConfiguredCost(cost);
+                }
+            });
+        }
+    }
+
+    /**
+     * Stops dialing and closes this dialer's connection with CLOSE RECONFIGURED (a reload removed the peer). A link
+     * the peer dialed is not this dialer's and stays. Any thread.
      */
     public void closeForReload(String why) {
         close();

@@ -329,6 +329,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             case ADDRESS_SYNC_REQUEST -> AddressCodec.parseSyncRequest(reader);
             case STREAM_DATA -> throw new IllegalStateException("STREAM_DATA is read without a PayloadReader");
             case MESSAGE_ACK -> MessageCodec.parseAck(reader);
+            case LINK_COST -> parseLinkCost(reader);
             case MESSAGE -> throw new IllegalStateException("MESSAGE is read without a PayloadReader");
             default -> StreamFrameParser.parse(type, reader);
         };
@@ -345,6 +346,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         int role = reader.remaining() >= 1 ? reader.u8("role") : HandshakeFrame.ROLE_LINK;
         int dataConnections = reader.remaining() >= 1 ? reader.u8("dataConnections") : 0;
         return new HandshakeFrame(mode, cost, instance, routerId, network, role, dataConnections);
+    }
+
+    private static LinkCostFrame parseLinkCost(PayloadReader reader) {
+        int cost = reader.positiveInt("cost");
+        // Bytes after it are fields of a later version, ignored on purpose (as in HANDSHAKE).
+        return new LinkCostFrame(cost);
     }
 
     private static ReasonFrame parseReason(FrameType type, PayloadReader reader) {

@@ -74,7 +74,7 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
     @Override
     public boolean acceptOutboundMessage(Object msg) {
         return msg instanceof Preamble || msg instanceof HandshakeFrame || msg instanceof ReasonFrame
-                || msg instanceof ControlMessage
+                || msg instanceof ControlMessage || msg instanceof LinkCostFrame
                 || (msg instanceof StreamFrame && !(msg instanceof StreamFrame.Data));
     }
 
@@ -106,6 +106,8 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
             WireStrings.write(out, truncate(reason.text(), WireLimits.REASON_TEXT_BYTES_MAX), WireLimits.STRING_BYTES_MAX);
         } else if (msg instanceof Hello hello) {
             writeHello(hello, out);
+        } else if (msg instanceof LinkCostFrame linkCost) {
+            out.writeByte(FrameType.LINK_COST.code()).writeInt(linkCost.cost());
         } else if (msg instanceof LinkStateUpdate update) {
             writeLinkState(update.linkState(), out);
         } else if (msg instanceof AddressUpdate update) {

@@ -29,7 +29,12 @@ public enum FrameType {
     STREAM_OPENED(0x25),
     /** An application message (MQTT publish) routed by topic: multicast along a tree or anycast to one router. */
     MESSAGE(0x30),
-    MESSAGE_ACK(0x31);
+    MESSAGE_ACK(0x31),
+    /**
+     * The sender's configured cost for this link changed (a configuration reload); both ends then use the larger of
+     * the two configured costs. Optional: a receiver that does not know it skips it and keeps the old cost.
+     */
+    LINK_COST(0x80);
 
     /** Whether a frame of this type may be sent in FRAGMENT frames when it exceeds the frame limit. */
     public boolean fragmentable() {

@@ -26,7 +26,7 @@ public enum ReasonCode {
     AUTHENTICATION_FAILED(14),
     /** The peer's certificate is on the network's revocation list. */
     CERTIFICATE_REVOKED(15),
-    /** A configuration reload removed the peer or listener of this link, or changed its cost (it is dialed again). */
+    /** A configuration reload removed the peer or listener of this link. */
     RECONFIGURED(16);
 
     private final int code;

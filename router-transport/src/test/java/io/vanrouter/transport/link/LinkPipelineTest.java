@@ -115,17 +115,17 @@ class LinkPipelineTest {
         channel.writeInbound(encode(Preamble.CURRENT, PEER_B));
         long linkId = core.lastUp().linkId();
         channel.advanceTimeBy(249, TimeUnit.MILLISECONDS);
-        channel.writeInbound(rawFrame(0x80, (byte) 1, (byte) 2)); // even a skipped optional frame proves the peer alive
+        channel.writeInbound(rawFrame(0xF0, (byte) 1, (byte) 2)); // even a skipped optional frame proves the peer alive
         assertThat(core.activity).as("within 250 ms of link up").isEmpty();
 
         channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
         for (int i = 0; i < 100; i++) {
-            channel.writeInbound(rawFrame(0x80, (byte) i));
+            channel.writeInbound(rawFrame(0xF0, (byte) i));
         }
         assertThat(core.activity).as("one report for 100 reads").containsExactly(linkId);
 
         channel.advanceTimeBy(250, TimeUnit.MILLISECONDS);
-        channel.writeInbound(rawFrame(0x80));
+        channel.writeInbound(rawFrame(0xF0));
         assertThat(core.activity).containsExactly(linkId, linkId);
         assertThat(core.messages).isEmpty();
     }

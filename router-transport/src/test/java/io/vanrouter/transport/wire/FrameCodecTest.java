@@ -39,7 +39,8 @@ class FrameCodecTest {
                     List.of(Address.topicFilter("telemetry/#"))),
             new AddressSnapshot("b", 5, 0, List.of()),
             new AddressSnapshot("c", 6, 3, List.of(new AddressEntry(Address.plain("db"), 1))),
-            new AddressSyncRequest("a"));
+            new AddressSyncRequest("a"),
+            new LinkCostFrame(10));
 
     @Test
     void shouldRoundTripEveryFrameType() {
@@ -171,7 +172,7 @@ class FrameCodecTest {
     @Test
     void shouldSkipUnknownOptionalFrameType() {
         ByteBuf bytes = preamble().writeBytes(rawFrame(0xFE, new byte[300]))
-                .writeBytes(rawFrame(0x80)).writeBytes(encode(new Hello("a", 1, List.of())));
+                .writeBytes(rawFrame(0xF0)).writeBytes(encode(new Hello("a", 1, List.of())));
         assertThat(decode(bytes)).containsExactly(new Hello("a", 1, List.of()));
     }
 
