@@ -14,11 +14,13 @@ import io.vanrouter.daemon.security.TlsSettings;
 import io.vanrouter.transport.CoreLoop;
 import io.vanrouter.transport.LinkView;
 import io.vanrouter.transport.TransportServer;
+import io.vanrouter.transport.adaptor.ForwardingView;
 import io.vanrouter.transport.adaptor.ProtocolAdaptor;
 import io.vanrouter.transport.adaptor.mqtt.MqttAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAddressCounters;
 import io.vanrouter.transport.message.MessageRouter;
+import io.vanrouter.transport.stream.StreamView;
 import io.vanrouter.transport.tls.LinkTls;
 import io.vanrouter.transport.tls.ServerTls;
 import io.vanrouter.transport.tls.TlsException;
@@ -130,6 +132,7 @@ public final class RouterDaemon implements AutoCloseable {
             Path tokenFile = config.management().tokenFile();
             management = new ManagementServer(config.management().host(), config.management().port(), this::status,
                     ManagementServer.STATUS_TIMEOUT_DEFAULT, tokenFile == null ? null : BearerToken.read(tokenFile));
+            OpsRoutes.install(management, this);
         }
         LOG.info("[{}] router started: network {}, instance {}, listening on {}, {} peer(s), management {}",
                 routerId(), config.network(), instance, transport.boundAddresses(), config.peers().size(),
@@ -174,6 +177,16 @@ public final class RouterDaemon implements AutoCloseable {
     /** Bound TCP adaptor listener addresses, in configuration order (useful with port 0). */
     public List<InetSocketAddress> tcpListenerAddresses() {
         return tcp == null ? List.of() : tcp.listenerAddresses();
+    }
+
+    /** The routing table and address view the data plane reads now: immutable, any thread, lock-free. */
+    public ForwardingView forwarding() {
+        return core.forwarding();
+    }
+
+    /** Live TCP streams at this router (any thread). */
+    public List<StreamView> streamViews() {
+        return transport.streamViews();
     }
 
     /** A status snapshot, as the management endpoint serves it. */

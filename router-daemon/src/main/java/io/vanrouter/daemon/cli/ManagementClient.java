@@ -51,9 +51,17 @@ final class ManagementClient {
 
     /** GETs {@code path} and returns the body of a 200 answer. */
     String get(String path) throws UnreachableException, InterruptedException {
+        return get(path, null);
+    }
+
+    /** GETs {@code path?rawQuery} (an encoded query, or null) and returns the body of a 200 answer. */
+    String get(String path, String rawQuery) throws UnreachableException, InterruptedException {
         URI uri;
         try {
             uri = new URI("http", null, host, port, path, null, null);
+            if (rawQuery != null) {
+                uri = URI.create(uri + "?" + rawQuery);
+            }
         } catch (URISyntaxException e) {
             throw new UnreachableException("invalid management address " + display() + ": " + e.getMessage());
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,6 +104,15 @@ public final class ManagementServer implements AutoCloseable {
         return server.getAddress();
     }
 
+    /**
+     * Also serves {@code GET path} (that path exactly) with what {@code body} makes of the query parameters
+     * ({@link ExtraRoute}): behind the bearer token like {@code /status}, unless {@code open} (a static page that
+     * holds no data). Any thread; call before clients need the route.
+     */
+    public void serve(String path, String contentType, boolean open, Function<Map<String, String>, String> body) {
+        server.createContext(path, new ExtraRoute(path, contentType, open ? null : token, body));
+    }
+
     /** Stops serving at once and releases the port. Idempotent. */
     @Override
     public void close() {
@@ -176,11 +186,11 @@ public final class ManagementServer implements AutoCloseable {
         respond(exchange, 200, "application/json", StatusJson.write(report));
     }
 
-    private static String error(String message) {
+    static String error(String message) {
         return StatusJson.write(Map.of("error", message));
     }
 
-    private static void respond(HttpExchange exchange, int code, String contentType, String body)
+    static void respond(HttpExchange exchange, int code, String contentType, String body)
             throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
