@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * <li>{@code GET /process}: {@link ProcessResources} as JSON (heap, direct memory, fds, threads, RSS)</li>
  * <li>{@code POST /process/gc}: a full GC, then {@code /process}; only when the JVM runs with
  * {@code -Dvanrouter.management.gc=true} (tests and soaks compare heap after GC), else 404</li>
+ * <li>routes added with {@link #serve}: {@code /topology}, {@code /trace}, {@code /ui} (io.vanrouter.daemon.OpsRoutes)</li>
  * <li>another path: 404; another method: 405</li>
  * </ul>
  * With a {@link BearerToken}, every request but {@code /healthz} must carry it ({@code Authorization: Bearer ...});
