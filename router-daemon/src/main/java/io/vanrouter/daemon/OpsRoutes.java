@@ -60,6 +60,6 @@ final class OpsRoutes {
                 forwarding.generation(), router -> streams.stream()
                         .filter(s -> "listener".equals(s.role()) && address.equals(s.address())
                                 && router.equals(s.destination()) && !"closed".equals(s.state()))
-                        .count()));
+                        .count(), daemon::messagesInFlight));
     }
 }

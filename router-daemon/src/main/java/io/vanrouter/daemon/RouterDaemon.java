@@ -189,6 +189,12 @@ public final class RouterDaemon implements AutoCloseable {
         return transport.streamViews();
     }
 
+    /** MQTT anycast copies sent toward {@code router} and not settled yet; -1 without MQTT (any thread). */
+    public long messagesInFlight(String router) {
+        MessageRouter messages = transport.messageRouter();
+        return messages == null ? -1 : messages.anycastInFlight(router);
+    }
+
     /** A status snapshot, as the management endpoint serves it. */
     public CompletableFuture<StatusReport> status() {
         return core.queryView().thenApply(view -> report(view, transport.linkViews()));

@@ -14,7 +14,7 @@ public final class TraceFormatter {
             boolean groups = trace.destinations().stream().anyMatch(d -> d.group() != null);
             boolean load = trace.destinations().stream().anyMatch(d -> d.load() >= 0);
             TextTable table = groups
-                    ? new TextTable("", "ROUTER", "GROUP", "CONSUMERS", "COST", "PATH")
+                    ? new TextTable("", "ROUTER", "GROUP", "CONSUMERS", "COST", "IN FLIGHT", "PATH")
                     : load ? new TextTable("", "ROUTER", "CONSUMERS", "COST", "OPEN", "PATH")
                             : new TextTable("", "ROUTER", "CONSUMERS", "COST", "PATH");
             for (TraceReport.Destination d : trace.destinations()) {
@@ -22,7 +22,8 @@ public final class TraceFormatter {
                 Object cost = d.reachable() ? d.cost() : "unreachable";
                 String path = d.reachable() ? String.join(" > ", d.path()) : "-";
                 if (groups) {
-                    table.row(mark, d.router(), d.group() == null ? "-" : d.group(), d.consumers(), cost, path);
+                    table.row(mark, d.router(), d.group() == null ? "-" : d.group(), d.consumers(), cost,
+                            d.load() < 0 ? "-" : d.load(), path);
                 } else if (load) {
                     table.row(mark, d.router(), d.consumers(), cost, d.load() < 0 ? "-" : d.load(), path);
                 } else {

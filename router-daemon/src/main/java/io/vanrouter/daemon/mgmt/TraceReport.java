@@ -28,8 +28,9 @@ public record TraceReport(String router, String address, String kind, String dis
      * @param consumers consumers at that router (connectors, subscriptions)
      * @param cost      path cost from the answering router (0 for itself, -1 when unreachable)
      * @param path      routers along the way, both ends included; empty when unreachable
-     * @param load      what the selection weighs besides cost: TCP connections this router has open to it for
-     *                  this address (balanced); -1 when not tracked
+     * @param load      what the balanced choice weighs besides cost: TCP connections this router has open to it
+     *                  for this address, or MQTT copies sent toward it and not settled yet (shared groups); -1
+     *                  when not weighed or not tracked
      * @param selected  true when a connection or message now would go there (for anycast: one of the tied
      *                  best, taken in turn; for multicast: every reachable one)
      */

@@ -23,11 +23,18 @@ public final class Tracer {
     private Tracer() {
     }
 
-    /**
-     * @param openStreams TCP connections this router has open to a destination router for this address
-     */
+    /** A trace without the message load (shared MQTT groups are then weighed by path cost alone). */
     public static TraceReport trace(String address, RoutingTable table, AddressSnapshotView addresses,
             long generation, ToLongFunction<String> openStreams) {
+        return trace(address, table, addresses, generation, openStreams, router -> -1);
+    }
+
+    /**
+     * @param openStreams      TCP connections this router has open to a destination router for this address
+     * @param messagesInFlight MQTT anycast copies sent toward a router and not settled yet; -1 when not tracked
+     */
+    public static TraceReport trace(String address, RoutingTable table, AddressSnapshotView addresses,
+            long generation, ToLongFunction<String> openStreams, ToLongFunction<String> messagesInFlight) {
         String self = table.self();
         AddressRoute route = addresses.route(address);
         if (route.hasConsumers()) {
@@ -35,7 +42,7 @@ public final class Tracer {
         }
         TopicRoute topic = addresses.routeTopic(address);
         if (topic.hasReceivers()) {
-            return topic(address, topic, table, generation);
+            return topic(address, topic, table, generation, messagesInFlight);
         }
         return new TraceReport(self, address, "none", name(route.distribution()), List.of(),
                 "no router has a consumer of '" + address + "' (no TCP connector, no MQTT subscriber):"
@@ -76,7 +83,8 @@ public final class Tracer {
                 generation);
     }
 
-    private static TraceReport topic(String address, TopicRoute topic, RoutingTable table, long generation) {
+    private static TraceReport topic(String address, TopicRoute topic, RoutingTable table, long generation,
+            ToLongFunction<String> messagesInFlight) {
         String self = table.self();
         List<TraceReport.Destination> destinations = new ArrayList<>();
         for (Candidate c : candidates(table, topic.localSubscribers(), topic.remoteSubscribers(), null)) {
@@ -91,12 +99,15 @@ public final class Tracer {
             long best = Long.MAX_VALUE;
             for (Candidate c : candidates) {
                 if (c.reachable) {
-                    c.score = closest && c.router.equals(self) ? -1 : c.cost;
+                    // Local members are weighed by their own (per-client) counts, which a trace does not show.
+                    c.load = c.router.equals(self) ? -1 : messagesInFlight.applyAsLong(c.router);
+                    c.score = closest ? (c.router.equals(self) ? -1 : c.cost) : c.cost + Math.max(0, c.load);
                     best = Math.min(best, c.score);
                 }
             }
             for (Candidate c : candidates) {
-                destinations.add(c.destination(group.group(), -1, c.reachable && c.score == best));
+                destinations.add(c.destination(group.group(), c.reachable && !closest ? c.load : -1,
+                        c.reachable && c.score == best));
             }
             reason.append("; shared group '").append(group.group()).append("' (").append(group.filter())
                     .append("): one copy, ").append(name(group.distribution()))

@@ -111,6 +111,21 @@ class TracerTest {
     }
 
     @Test
+    void shouldWeighCopiesInFlightForABalancedSharedGroup() {
+        advertise("b", Address.sharedFilter("g", "jobs"));
+        advertise("c", Address.sharedFilter("g", "jobs"));
+
+        TraceReport trace = Tracer.trace("jobs", table, a.view(), 3, router -> 0,
+                router -> router.equals("b") ? 5 : 0);
+
+        assertThat(trace.destinations()).extracting(Destination::router, Destination::load, Destination::selected)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("b", 5L, false),
+                        org.assertj.core.groups.Tuple.tuple("c", 0L, true));
+        assertThat(TraceFormatter.format(trace)).contains("GROUP", "IN FLIGHT")
+                .contains("->  c       g      1          2     0          a > b > c");
+    }
+
+    @Test
     void shouldSayWhenNobodyConsumes() {
         TraceReport trace = trace("nobody", Map.of());
 
