@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
 public final class StatusCommand implements Callable<Integer> {
     /** ANSI: cursor home, clear screen (what {@code watch} and {@code top} do). */
     static final String CLEAR_SCREEN = "\033[H\033[2J";
+    static final double WATCH_SECONDS_DEFAULT = 2;
 
     /** The picture formats of {@code --graph}. */
     enum GraphFormat { dot, mermaid }
@@ -54,7 +55,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Option(names = "--watch", arity = "0..1", paramLabel = "SECONDS", fallbackValue = "2",
             description = "clear the screen and redraw every SECONDS (default 2) until Ctrl-C")
-    private Double watchSeconds;
+    private String watch; // picocli hands over the next word: "status --watch links" is a view, not seconds
 
     @Option(names = "--count", paramLabel = "N", description = "with --watch: stop after N redraws")
     private Integer count;
@@ -67,11 +68,9 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Double watchSeconds = watch == null ? null : watchSeconds();
         if ((network || graph != null) && view != null) {
             throw new ParameterException(spec.commandLine(), "a VIEW goes without --network and --graph");
-        }
-        if (watchSeconds != null && !(watchSeconds > 0)) {
-            throw new ParameterException(spec.commandLine(), "--watch needs a positive number of seconds");
         }
         ManagementClient client;
         try {
@@ -94,6 +93,25 @@ public final class StatusCommand implements Callable<Integer> {
             showOnce(client, out, out); // an unreachable router is shown on screen and asked again
         }
         return ExitCodes.OK;
+    }
+
+    /** The seconds of {@code --watch}; a view name given right after it is taken as the view. */
+    private double watchSeconds() {
+        try {
+            double seconds = Double.parseDouble(watch);
+            if (seconds > 0) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            for (View candidate : View.values()) {
+                if (candidate.toString().equals(watch) && view == null) {
+                    view = candidate;
+                    return WATCH_SECONDS_DEFAULT;
+                }
+            }
+        }
+        throw new ParameterException(spec.commandLine(), "--watch needs a positive number of seconds, got '" + watch
+                + "'");
     }
 
     private int showOnce(ManagementClient client, PrintWriter out, PrintWriter err) throws InterruptedException {

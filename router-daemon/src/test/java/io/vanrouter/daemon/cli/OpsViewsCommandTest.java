@@ -160,6 +160,17 @@ class OpsViewsCommandTest {
     }
 
     @Test
+    void shouldTakeAViewRightAfterWatchAsTheView() {
+        CliRun run = CliRun.vanrouter("status", "--router", routerA, "--count", "1", "--watch", "nodes");
+        CliRun bad = CliRun.vanrouter("status", "--router", routerA, "--watch", "-1");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("every 2s from " + routerA, "\nRouters\n").doesNotContain("\nLinks\n");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--watch needs a positive number of seconds, got '-1'");
+    }
+
+    @Test
     void shouldShowMqttViewWithoutSubscriptions() {
         CliRun run = CliRun.vanrouter("status", "--router", routerA, "mqtt");
 
