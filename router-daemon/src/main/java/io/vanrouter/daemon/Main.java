@@ -9,6 +9,7 @@ import io.vanrouter.daemon.cli.ReloadCommand;
 import io.vanrouter.daemon.cli.RunCommand;
 import io.vanrouter.daemon.cli.StatusCommand;
 import io.vanrouter.daemon.cli.TokenCommand;
+import io.vanrouter.daemon.cli.TraceCommand;
 import java.lang.reflect.Constructor;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
         description = "Virtual Application Network router.",
         subcommands = {RunCommand.class, StatusCommand.class, CheckConfigCommand.class, CertsCommand.class,
             MqttUsersCommand.class, ReloadCommand.class,
-            TokenCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+            TokenCommand.class, DemoCommand.class, TraceCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:invalid configuration or the router failed to start",
             "2:usage error, or the router's management endpoint did not answer"})

@@ -17,12 +17,14 @@ import io.vanrouter.daemon.security.TlsSettings;
 import io.vanrouter.transport.CoreLoop;
 import io.vanrouter.transport.LinkView;
 import io.vanrouter.transport.TransportServer;
+import io.vanrouter.transport.adaptor.ForwardingView;
 import io.vanrouter.transport.adaptor.ProtocolAdaptor;
 import io.vanrouter.transport.adaptor.mqtt.MqttAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAddressCounters;
 import io.vanrouter.transport.message.MessageRouter;
 import io.vanrouter.transport.netty.Errors;
+import io.vanrouter.transport.stream.StreamView;
 import io.vanrouter.transport.tls.LinkTls;
 import io.vanrouter.transport.tls.ServerTls;
 import io.vanrouter.transport.tls.TlsException;
@@ -138,6 +140,7 @@ public final class RouterDaemon implements AutoCloseable {
             management = new ManagementServer(config.management().host(), config.management().port(), this::status,
                     ManagementServer.STATUS_TIMEOUT_DEFAULT, tokenFile == null ? null : BearerToken.read(tokenFile));
             management.reloads(this::reload);
+            OpsRoutes.install(management, this);
         }
         LOG.info("[{}] router started: network {}, instance {}, listening on {}, {} peer(s), management {}",
                 routerId(), config.network(), instance, transport.boundAddresses(), config.peers().size(),
@@ -270,6 +273,22 @@ public final class RouterDaemon implements AutoCloseable {
     /** Bound TCP adaptor listener addresses, in configuration order (useful with port 0). */
     public List<InetSocketAddress> tcpListenerAddresses() {
         return tcp == null ? List.of() : tcp.listenerAddresses();
+    }
+
+    /** The routing table and address view the data plane reads now: immutable, any thread, lock-free. */
+    public ForwardingView forwarding() {
+        return core.forwarding();
+    }
+
+    /** Live TCP streams at this router (any thread). */
+    public List<StreamView> streamViews() {
+        return transport.streamViews();
+    }
+
+    /** MQTT anycast copies sent toward {@code router} and not settled yet; -1 without MQTT (any thread). */
+    public long messagesInFlight(String router) {
+        MessageRouter messages = transport.messageRouter();
+        return messages == null ? -1 : messages.anycastInFlight(router);
     }
 
     /** A status snapshot, as the management endpoint serves it. */

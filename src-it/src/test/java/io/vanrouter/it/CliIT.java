@@ -189,5 +189,51 @@ class CliIT {
         // Its links run TLS with credentials it made on the first run (config/demo/pki, not in git).
         assertThat(demo.output().lines().filter(line -> line.startsWith("Router site-")))
                 .hasSize(3).allMatch(line -> line.contains("links TLS 1.3"));
+        assertDemoCarriedTraffic(demo.output());
+    }
+
+    /** What the demo is for: site-c's private HTTP server answered at site-a, and an MQTT message crossed. */
+    private static void assertDemoCarriedTraffic(String output) {
+        assertThat(output)
+                .contains("GET http://127.0.0.1:28080/ at site-a -> HTTP 200: Hello from site-c: this HTTP server"
+                        + " listens on 127.0.0.1:28081")
+                .contains("path: site-a > site-b > site-c (cost 2")
+                .contains("MQTT: a subscriber at site-c (127.0.0.1:21883, topic demo/greetings) received from a"
+                        + " publisher at site-a (127.0.0.1:21881): \"hello from a publisher at site-a\"");
+    }
+
+    /** The demo as a user runs it: it keeps running, says what to try, serves curl, and stops on SIGTERM/Ctrl-C. */
+    @Test
+    void shouldKeepTheDemoRunningUntilStoppedAndServeCurlMeanwhile() throws Exception {
+        Path home = Path.of(System.getProperty("vanrouter.home")).toAbsolutePath().normalize();
+        Path output = dir.resolve("demo.out");
+        ProcessBuilder builder = new ProcessBuilder("bash", home.resolve("bin/vanrouter").toString(), "demo")
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().put("VANROUTER_BUILD", "never");
+        Process demo = builder.start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(output).contains("Press Ctrl-C"));
+            String text = Files.readString(output);
+            assertDemoCarriedTraffic(text);
+            assertThat(text).contains("curl http://127.0.0.1:28080/", "mosquitto_sub -h 127.0.0.1 -p 21883",
+                    "mosquitto_pub -h 127.0.0.1 -p 21881", "bin/vanrouter status --router 127.0.0.1:9191",
+                    "bin/vanrouter trace hello --router 127.0.0.1:9191", "http://127.0.0.1:9191/ui");
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", 28080)) {
+                socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                        .startsWith("HTTP/1.1 200").contains("Hello from site-c");
+            }
+        } finally {
+            demo.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the shutdown hook closes clients, server and routers
+            assertThat(demo.waitFor(20, TimeUnit.SECONDS)).as("demo stopped").isTrue();
+        }
+        assertThat(Files.readString(output)).contains("[site-a] router stopped", "[site-c] router stopped");
+        // Every port is free again: a second demo could start.
+        for (int port : new int[] {28080, 28081, 21881, 21883, 9191, 25671}) {
+            try (java.net.ServerSocket again = new java.net.ServerSocket()) {
+                again.setReuseAddress(true);
+                again.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            }
+        }
     }
 }

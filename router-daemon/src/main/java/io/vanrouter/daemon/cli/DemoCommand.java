@@ -7,6 +7,7 @@ import io.vanrouter.daemon.config.RouterConfig;
 import io.vanrouter.daemon.mgmt.StatusFormatter;
 import io.vanrouter.daemon.mgmt.StatusReport;
 import io.vanrouter.daemon.security.CredentialException;
+import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -25,11 +26,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * Runs a small network of routers in this JVM from the YAML files of one directory (by default the triangle in
- * {@code config/demo}), waits until every router reaches every other, prints each one's status, and keeps running
- * until Ctrl-C.
+ * {@code config/demo}), waits until every router reaches every other, carries some traffic over it
+ * ({@link DemoTraffic}: an HTTP service at one site fetched from another, an MQTT message from one site to another),
+ * prints what arrived and each router's status, and keeps running until Ctrl-C.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run a local demo network (three routers in a triangle) and print their status.")
+        description = "Run a local demo network (three routers in a triangle), fetch a service and deliver an MQTT"
+                + " message across it, and print what arrived and each router's status.")
 public final class DemoCommand implements Callable<Integer> {
     private static final long CONVERGE_TIMEOUT_MILLIS = 20_000;
     private static final long POLL_MILLIS = 100;
@@ -41,7 +44,8 @@ public final class DemoCommand implements Callable<Integer> {
             defaultValue = "${sys:vanrouter.home:-.}/config/demo")
     Path configDir;
 
-    @Option(names = "--once", description = "Print the status of each router and stop, instead of running on.")
+    @Option(names = "--once", description = "Carry the demo traffic, print the status of each router and stop"
+            + " (exit 1 if anything failed), instead of running on.")
     boolean once;
 
     @Override
@@ -66,38 +70,50 @@ public final class DemoCommand implements Callable<Integer> {
             return 1;
         }
         List<RouterDaemon> routers = new ArrayList<>();
+        DemoTraffic traffic = new DemoTraffic(routers, out);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            closeAll(routers);
+            closeAll(routers, traffic);
             stopped.countDown();
         }, "vanrouter-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
+            TcpConnectorSettings service = DemoTraffic.serviceConnector(configs);
+            if (service != null) {
+                String site = configs.stream().filter(c -> c.tcpConnectors().contains(service)).findFirst()
+                        .orElseThrow().routerId();
+                try {
+                    traffic.startService(service, site);
+                } catch (IOException e) {
+                    err.println("cannot start the demo's HTTP service on " + service.host() + ":" + service.port()
+                            + ": " + e.getMessage() + " (is another demo running?)");
+                    return 1;
+                }
+            }
             for (RouterConfig config : configs) {
                 routers.add(RouterDaemon.start(config));
             }
             boolean converged = awaitConvergence(routers);
+            out.println(converged ? "demo network converged: every router reaches every other one."
+                    : "demo network did not converge in " + CONVERGE_TIMEOUT_MILLIS + " ms; see the tables below.");
+            out.println();
+            boolean fetched = traffic.fetch();
+            boolean delivered = traffic.mqtt();
+            out.println();
             for (RouterDaemon router : routers) {
                 StatusReport report = router.status().get(5, TimeUnit.SECONDS);
                 out.println(StatusFormatter.format(report));
             }
-            out.println(converged ? "demo network converged: every router reaches every other one."
-                    : "demo network did not converge in " + CONVERGE_TIMEOUT_MILLIS + " ms; see the tables above.");
             if (once) {
-                return converged ? 0 : 1;
+                return converged && fetched && delivered ? 0 : 1;
             }
-            out.println("Routers are running. In another terminal try:");
-            for (RouterDaemon router : routers) {
-                if (router.managementAddress() != null) {
-                    out.println("  bin/vanrouter status --router 127.0.0.1:" + router.managementAddress().getPort());
-                }
-            }
+            traffic.printTryNext();
             out.println("Press Ctrl-C to stop.");
             out.flush();
             stopped.await();
             return 0;
         } finally {
-            closeAll(routers);
+            closeAll(routers, traffic);
             if (once) {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
@@ -139,7 +155,8 @@ public final class DemoCommand implements Callable<Integer> {
         return true;
     }
 
-    private static synchronized void closeAll(List<RouterDaemon> routers) {
+    private static synchronized void closeAll(List<RouterDaemon> routers, DemoTraffic traffic) {
+        traffic.close(); // clients first, so that the routers do not log their connections failing
         for (int i = routers.size() - 1; i >= 0; i--) {
             routers.get(i).close();
         }

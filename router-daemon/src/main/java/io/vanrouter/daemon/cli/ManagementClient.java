@@ -53,7 +53,12 @@ final class ManagementClient {
 
     /** GETs {@code path} and returns the body of a 200 answer. */
     String get(String path) throws UnreachableException, InterruptedException {
-        HttpResponse<String> response = send(path, false);
+        return get(path, null);
+    }
+
+    /** GETs {@code path?rawQuery} (an encoded query, or null) and returns the body of a 200 answer. */
+    String get(String path, String rawQuery) throws UnreachableException, InterruptedException {
+        HttpResponse<String> response = send(path, rawQuery, false);
         if (response.statusCode() != 200) {
             throw new UnreachableException("vanrouter management at " + display() + " answered HTTP "
                     + response.statusCode() + ": " + response.body().strip());
@@ -63,13 +68,17 @@ final class ManagementClient {
 
     /** POSTs to {@code path} (no body) and returns the answer, whatever its status. */
     HttpResponse<String> post(String path) throws UnreachableException, InterruptedException {
-        return send(path, true);
+        return send(path, null, true);
     }
 
-    private HttpResponse<String> send(String path, boolean post) throws UnreachableException, InterruptedException {
+    private HttpResponse<String> send(String path, String rawQuery, boolean post)
+            throws UnreachableException, InterruptedException {
         URI uri;
         try {
             uri = new URI("http", null, host, port, path, null, null);
+            if (rawQuery != null) {
+                uri = URI.create(uri + "?" + rawQuery);
+            }
         } catch (URISyntaxException e) {
             throw new UnreachableException("invalid management address " + display() + ": " + e.getMessage());
         }

@@ -45,7 +45,7 @@ public final class ReloadCommand implements Callable<Integer> {
         ManagementClient client;
         try {
             parsed = ConfigLoader.load(config);
-            client = StatusCommand.clientFor(parsed);
+            client = ManagementTarget.clientFor(parsed);
         } catch (ConfigException e) {
             CheckConfigCommand.printProblems(err, config, e);
             err.println("not sent: the router keeps its configuration");

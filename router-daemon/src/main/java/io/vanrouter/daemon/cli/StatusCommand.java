@@ -2,21 +2,18 @@ package io.vanrouter.daemon.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vanrouter.daemon.config.ConfigException;
-import io.vanrouter.daemon.config.ConfigLoader;
-import io.vanrouter.daemon.config.RouterConfig;
-import io.vanrouter.daemon.config.RouterConfig.ManagementConfig;
-import io.vanrouter.daemon.mgmt.BearerToken;
+import io.vanrouter.daemon.mgmt.NetworkTables;
 import io.vanrouter.daemon.mgmt.StatusFormatter;
 import io.vanrouter.daemon.mgmt.StatusFormatter.View;
 import io.vanrouter.daemon.mgmt.StatusJson;
 import io.vanrouter.daemon.mgmt.StatusReport;
-import java.io.IOException;
+import io.vanrouter.daemon.mgmt.TopologyGraph;
+import io.vanrouter.daemon.mgmt.TopologyReport;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -24,140 +21,139 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vanrouter status [--config FILE | --router HOST:PORT] [--json] [nodes|links|addresses|connections]}: asks a
- * router's
- * management endpoint for its status and prints tables like {@code skstat}, or the JSON as served.
+ * {@code vanrouter status [--config FILE | --router HOST:PORT] [--json] [--watch [S]] [--network | --graph dot|mermaid]
+ * [nodes|links|addresses|connections|mqtt]}: asks a router's management endpoint for its status ({@code /status}) or
+ * the whole network's links ({@code /topology}) and prints tables like {@code skstat}, a graph, or the JSON as served.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show a running router's routers, links, addresses and TCP connections.")
+        description = "Show a running router's routers, links, addresses, TCP connections and MQTT subscriptions;"
+                + " or every router's links (--network), or the topology as a graph (--graph).")
 public final class StatusCommand implements Callable<Integer> {
+    /** ANSI: cursor home, clear screen (what {@code watch} and {@code top} do). */
+    static final String CLEAR_SCREEN = "\033[H\033[2J";
+    static final double WATCH_SECONDS_DEFAULT = 2;
+
+    /** The picture formats of {@code --graph}. */
+    enum GraphFormat { dot, mermaid }
 
     @Spec
     private CommandSpec spec;
 
-    @ArgGroup(exclusive = true)
-    private Target target;
+    @Mixin
+    private ManagementTarget target;
 
-    @Option(names = "--json", description = "print the status JSON as the router serves it (pretty)")
+    @Option(names = "--json", description = "print the JSON as the router serves it (pretty)")
     private boolean json;
 
-    @Option(names = "--token-file", paramLabel = "FILE", description = "send the management bearer token in FILE"
-            + " (with --config: the configuration's management.tokenFile unless given)")
-    private Path tokenFile;
+    @Option(names = "--network", description = "every router's links and costs, from the link-state database of the"
+            + " router asked (any one router shows the whole network)")
+    private boolean network;
+
+    @Option(names = "--graph", paramLabel = "FORMAT", description = "print the topology with costs and link states"
+            + " as a graph: ${COMPLETION-CANDIDATES} (render with `dot -Tsvg` or in Markdown)")
+    private GraphFormat graph;
+
+    @Option(names = "--watch", arity = "0..1", paramLabel = "SECONDS", fallbackValue = "2",
+            description = "clear the screen and redraw every SECONDS (default 2) until Ctrl-C")
+    private String watch; // picocli hands over the next word: "status --watch links" is a view, not seconds
+
+    @Option(names = "--count", paramLabel = "N", description = "with --watch: stop after N redraws")
+    private Integer count;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "VIEW",
             description = "only this table: ${COMPLETION-CANDIDATES}")
     private View view;
 
-    /** Which router to ask; 127.0.0.1:9191 when neither is given. */
-    static final class Target {
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-                description = "read the management host and port from this router configuration")
-        Path config;
-
-        @Option(names = {"-r", "--router"}, paramLabel = "HOST:PORT",
-                description = "management endpoint to ask (default 127.0.0.1:9191)")
-        String router;
-    }
-
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Double watchSeconds = watch == null ? null : watchSeconds();
+        if ((network || graph != null) && view != null) {
+            throw new ParameterException(spec.commandLine(), "a VIEW goes without --network and --graph");
+        }
         ManagementClient client;
-        Path token = tokenFile;
-        if (target != null && target.config != null) {
-            try {
-                RouterConfig config = ConfigLoader.load(target.config);
-                client = clientFor(config);
-                token = token != null ? token : config.management().tokenFile();
-            } catch (ConfigException e) {
-                CheckConfigCommand.printProblems(err, target.config, e);
-                return ExitCodes.CONFIG;
-            } catch (IllegalArgumentException e) {
-                err.println(target.config + ": " + e.getMessage());
-                return ExitCodes.CONFIG;
-            }
-        } else if (target != null && target.router != null) {
-            client = parseRouter(target.router);
-        } else {
-            client = new ManagementClient(ManagementConfig.HOST_DEFAULT, ManagementConfig.PORT_DEFAULT);
+        try {
+            client = target.client(spec.commandLine(), err);
+        } catch (ManagementTarget.Failed e) {
+            return e.exitCode;
         }
-        if (token != null) {
-            try {
-                client = client.withToken(BearerToken.read(token));
-            } catch (IOException e) {
-                err.println(e.getMessage());
-                return ExitCodes.CONFIG;
+        if (watchSeconds == null) {
+            return showOnce(client, out, err);
+        }
+        long periodMillis = Math.round(watchSeconds * 1000);
+        for (int shown = 0; count == null || shown < count; shown++) {
+            if (shown > 0) {
+                TimeUnit.MILLISECONDS.sleep(periodMillis); // the refresh period an operator asked for
+            }
+            out.print(CLEAR_SCREEN);
+            out.println("every " + StatusFormatter.duration(periodMillis) + " from " + client.display()
+                    + " (Ctrl-C stops)");
+            out.println();
+            showOnce(client, out, out); // an unreachable router is shown on screen and asked again
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The seconds of {@code --watch}; a view name given right after it is taken as the view. */
+    private double watchSeconds() {
+        try {
+            double seconds = Double.parseDouble(watch);
+            if (seconds > 0) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            for (View candidate : View.values()) {
+                if (candidate.toString().equals(watch) && view == null) {
+                    view = candidate;
+                    return WATCH_SECONDS_DEFAULT;
+                }
             }
         }
+        throw new ParameterException(spec.commandLine(), "--watch needs a positive number of seconds, got '" + watch
+                + "'");
+    }
+
+    private int showOnce(ManagementClient client, PrintWriter out, PrintWriter err) throws InterruptedException {
+        boolean topology = network || graph != null;
         String body;
         try {
-            body = client.get("/status");
+            body = client.get(topology ? "/topology" : "/status");
         } catch (ManagementClient.UnreachableException e) {
             err.println(e.getMessage());
+            err.flush();
             return ExitCodes.UNREACHABLE;
         }
         try {
-            out.print(json ? json(body) : tables(body));
+            out.print(render(body, topology));
             out.flush();
         } catch (JsonProcessingException e) {
-            err.println("vanrouter management at " + client.display() + " sent invalid status JSON: "
+            err.println("vanrouter management at " + client.display() + " sent invalid JSON: "
                     + e.getOriginalMessage());
+            err.flush();
             return ExitCodes.UNREACHABLE;
         }
         return ExitCodes.OK;
     }
 
-    private String json(String body) throws JsonProcessingException {
-        JsonNode tree = StatusJson.tree(body);
-        JsonNode shown = view == null ? tree : tree.path(view.toString());
-        return StatusJson.pretty(shown) + System.lineSeparator();
-    }
-
-    private String tables(String body) throws JsonProcessingException {
+    private String render(String body, boolean topology) throws JsonProcessingException {
+        if (topology) {
+            TopologyReport report = StatusJson.readTopology(body);
+            if (graph == GraphFormat.dot) {
+                return TopologyGraph.dot(report);
+            } else if (graph == GraphFormat.mermaid) {
+                return TopologyGraph.mermaid(report);
+            }
+            return json ? StatusJson.pretty(StatusJson.tree(body)) + System.lineSeparator()
+                    : NetworkTables.format(report);
+        }
+        if (json) {
+            JsonNode tree = StatusJson.tree(body);
+            JsonNode shown = view == null ? tree : tree.path(view.jsonField());
+            return StatusJson.pretty(shown) + System.lineSeparator();
+        }
         StatusReport report = StatusJson.read(body);
         return view == null ? StatusFormatter.format(report) : StatusFormatter.format(report, view);
     }
 
-    /** The management endpoint a configuration file describes; a wildcard host is asked on 127.0.0.1. */
-    static ManagementClient clientFor(RouterConfig config) {
-        ManagementConfig management = config.management();
-        if (!management.enabled()) {
-            throw new IllegalArgumentException("management is disabled (management.enabled: false)");
-        }
-        if (management.port() == 0) {
-            throw new IllegalArgumentException("management.port is 0 (any free port); use --router HOST:PORT");
-        }
-        String host = management.host();
-        if ("0.0.0.0".equals(host) || "::".equals(host) || "[::]".equals(host)) {
-            host = ManagementConfig.HOST_DEFAULT;
-        }
-        return new ManagementClient(unbracket(host), management.port());
-    }
-
-    /** {@code HOST:PORT}, {@code [IPV6]:PORT}, or a bare {@code HOST} for port 9191. */
-    private ManagementClient parseRouter(String text) {
-        String host = text;
-        int port = ManagementConfig.PORT_DEFAULT;
-        int colon = text.lastIndexOf(':');
-        boolean bareIpv6 = text.indexOf(':') != colon && !text.startsWith("[");
-        if (colon >= 0 && !bareIpv6 && !text.endsWith("]")) {
-            host = text.substring(0, colon);
-            try {
-                port = Integer.parseInt(text.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                port = -1;
-            }
-        }
-        if (host.isEmpty() || port < 1 || port > 65_535) {
-            throw new ParameterException(spec.commandLine(), "--router must be HOST:PORT with a port 1..65535, got '"
-                    + text + "'");
-        }
-        return new ManagementClient(unbracket(host), port);
-    }
-
-    private static String unbracket(String host) {
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * <li>{@code GET /process}: {@link ProcessResources} as JSON (heap, direct memory, fds, threads, RSS)</li>
  * <li>{@code POST /process/gc}: a full GC, then {@code /process}; only when the JVM runs with
  * {@code -Dvanrouter.management.gc=true} (tests and soaks compare heap after GC), else 404</li>
+ * <li>routes added with {@link #serve}: {@code /topology}, {@code /trace}, {@code /ui} (io.vanrouter.daemon.OpsRoutes)</li>
  * <li>another path: 404; another method: 405</li>
  * </ul>
  * With a {@link BearerToken}, every request but {@code /healthz} must carry it ({@code Authorization: Bearer ...});
@@ -107,6 +109,15 @@ public final class ManagementServer implements AutoCloseable {
     /** The bound address (with the real port when 0 was asked for). */
     public InetSocketAddress address() {
         return server.getAddress();
+    }
+
+    /**
+     * Also serves {@code GET path} (that path exactly) with what {@code body} makes of the query parameters
+     * ({@link ExtraRoute}): behind the bearer token like {@code /status}, unless {@code open} (a static page that
+     * holds no data). Any thread; call before clients need the route.
+     */
+    public void serve(String path, String contentType, boolean open, Function<Map<String, String>, String> body) {
+        server.createContext(path, new ExtraRoute(path, contentType, open ? null : token, body));
     }
 
     /** Stops serving at once and releases the port. Idempotent. */
@@ -196,11 +207,11 @@ public final class ManagementServer implements AutoCloseable {
         respond(exchange, outcome.applied() ? 200 : 422, "application/json", StatusJson.write(outcome));
     }
 
-    private static String error(String message) {
+    static String error(String message) {
         return StatusJson.write(Map.of("error", message));
     }
 
-    private static void respond(HttpExchange exchange, int code, String contentType, String body)
+    static void respond(HttpExchange exchange, int code, String contentType, String body)
             throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);

@@ -14,16 +14,29 @@ public final class StatusFormatter {
         NODES("Routers"),
         LINKS("Links"),
         ADDRESSES("Addresses"),
-        CONNECTIONS("Connections");
+        CONNECTIONS("Connections"),
+        /** MQTT subscriptions network-wide (plain and shared) and per-topic message counters. */
+        MQTT("MQTT", "addresses");
 
         private final String title;
+        private final String jsonField;
 
         View(String title) {
+            this(title, null);
+        }
+
+        View(String title, String jsonField) {
             this.title = title;
+            this.jsonField = jsonField;
         }
 
         public String title() {
             return title;
+        }
+
+        /** The field of the status JSON this view shows ({@code --json VIEW}). */
+        public String jsonField() {
+            return jsonField != null ? jsonField : toString();
         }
 
         @Override
@@ -39,6 +52,9 @@ public final class StatusFormatter {
     public static String format(StatusReport report) {
         StringBuilder sb = new StringBuilder(header(report)).append('\n');
         for (View view : View.values()) {
+            if (view == View.MQTT) {
+                continue; // its rows are in the addresses table already
+            }
             sb.append('\n').append(format(report, view));
         }
         return sb.toString();
@@ -51,6 +67,7 @@ public final class StatusFormatter {
             case LINKS -> links(report.links());
             case ADDRESSES -> addresses(report.addresses()) + topics(report.topics());
             case CONNECTIONS -> ConnectionTables.format(report);
+            case MQTT -> mqtt(report);
         };
         return view.title() + '\n' + body;
     }
@@ -119,6 +136,15 @@ public final class StatusFormatter {
                     routers.isEmpty() ? "-" : String.join(",", routers));
         }
         return table.render();
+    }
+
+    /** Topic-filter subscriptions (plain and {@code $share/...}) with where they are, then topic counters. */
+    private static String mqtt(StatusReport report) {
+        List<StatusReport.Address> filters = list(report.addresses()).stream()
+                .filter(a -> a.address().startsWith("filter ") || a.address().startsWith("$share/")).toList();
+        String body = filters.isEmpty() ? "  no subscriptions\n" : addresses(filters);
+        String counters = topics(report.topics());
+        return body + (counters.isEmpty() ? "\n  no messages yet\n" : counters);
     }
 
     private static String topics(List<StatusReport.Topic> given) {

@@ -30,6 +30,14 @@ public final class StatusJson {
         return MAPPER.readValue(json, StatusReport.class);
     }
 
+    public static TopologyReport readTopology(String json) throws JsonProcessingException {
+        return MAPPER.readValue(json, TopologyReport.class);
+    }
+
+    public static TraceReport readTrace(String json) throws JsonProcessingException {
+        return MAPPER.readValue(json, TraceReport.class);
+    }
+
     public static JsonNode tree(String json) throws JsonProcessingException {
         return MAPPER.readTree(json);
     }

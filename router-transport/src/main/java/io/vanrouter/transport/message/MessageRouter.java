@@ -151,6 +151,14 @@ public final class MessageRouter implements LinkMessageSink {
         return counters;
     }
 
+    /**
+     * Anycast copies this router sent toward {@code router} (another router) and that are not settled yet: the load
+     * the balanced choice weighs (for {@code vanrouter trace}). Any thread.
+     */
+    public long anycastInFlight(String router) {
+        return anycast.inFlight(router);
+    }
+
     /** Anycast copies waiting for their MESSAGE_ACK (for status and tests). */
     public int pendingAnycast() {
         return anycast.pendingCount();
