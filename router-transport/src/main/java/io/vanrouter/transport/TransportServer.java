@@ -61,6 +61,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -438,28 +439,23 @@ public final class TransportServer implements AutoCloseable {
 
     /** Gives the links accepted on local port {@code port} a new configured cost (their listener's, reloaded). */
     private void recostLinksAcceptedOn(int port, int cost) {
-        for (Channel channel : channels) {
-            if (channel.parent() != null && channel.localAddress() instanceof InetSocketAddress local
-                    && local.getPort() == port) {
-                channel.eventLoop().execute(() -> {
-                    LinkSession session = LinkSession.of(channel);
-                    if (session != null) {
-                        session.changeConfiguredCost(cost); // data connections ignore it
-                    }
-                });
-            }
-        }
+        forEachAcceptedOn(port, session -> session.changeConfiguredCost(cost)); // data connections ignore it
     }
 
     /** Closes, with CLOSE RECONFIGURED, the links and data connections accepted on local port {@code port}. */
     private void closeLinksAcceptedOn(int port, String why) {
+        forEachAcceptedOn(port, session -> session.closeForReload(why));
+    }
+
+    /** Runs {@code action} on the event loop of each connection accepted on local port {@code port}. */
+    private void forEachAcceptedOn(int port, Consumer<LinkSession> action) {
         for (Channel channel : channels) {
             if (channel.parent() != null && channel.localAddress() instanceof InetSocketAddress local
                     && local.getPort() == port) {
                 channel.eventLoop().execute(() -> {
                     LinkSession session = LinkSession.of(channel);
                     if (session != null) {
-                        session.closeForReload(why);
+                        action.accept(session);
                     }
                 });
             }

@@ -40,22 +40,12 @@ class CliIT {
         network.close();
     }
 
-    record Result(int exitCode, String output) {
+    private CommandRun.Result vanrouter(String... args) throws IOException, InterruptedException {
+        return CommandRun.vanrouter(dir, args);
     }
 
-    private Result vanrouter(String... args) throws IOException, InterruptedException {
-        return run(RouterProcess.javaCommand(args));
-    }
-
-    private Result run(List<String> command) throws IOException, InterruptedException {
-        Path output = Files.createTempFile(dir, "cli", ".out");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(command + " did not finish: " + Files.readString(output));
-        }
-        return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+    private CommandRun.Result run(List<String> command) throws IOException, InterruptedException {
+        return CommandRun.run(dir, command);
     }
 
     @Test
@@ -74,12 +64,12 @@ class CliIT {
                     cots: 1
                 """);
 
-        Result check = vanrouter("check-config", bad.toString());
+        CommandRun.Result check = vanrouter("check-config", bad.toString());
         assertThat(check.exitCode()).isNotZero();
         // Each problem on its own line as FILE:LINE: path: message, with the line of the offending key.
         assertThat(check.output()).contains(bad + ":6: listen[0].port: ").contains(bad + ":10: peers[0].cots: ");
 
-        Result run = vanrouter("run", "--config", bad.toString());
+        CommandRun.Result run = vanrouter("run", "--config", bad.toString());
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.output()).contains("listen[0].port");
     }
@@ -89,7 +79,7 @@ class CliIT {
         Path good = dir.resolve("good.yaml");
         Files.writeString(good, network.yaml("a", "a", "it", List.of("b")));
 
-        Result check = vanrouter("check-config", good.toString());
+        CommandRun.Result check = vanrouter("check-config", good.toString());
         assertThat(check.exitCode()).as(check.output()).isZero();
         assertThat(check.output()).contains("config OK");
     }
@@ -101,7 +91,7 @@ class CliIT {
         await().atMost(CONVERGE).until(() -> a.routeTo("b").equals("b/1"));
         String router = "127.0.0.1:" + a.managementPort;
 
-        Result json = vanrouter("status", "--router", router, "--json");
+        CommandRun.Result json = vanrouter("status", "--router", router, "--json");
         assertThat(json.exitCode()).as(json.output()).isZero();
         JsonNode status = new ObjectMapper().readTree(json.output().substring(json.output().indexOf('{')));
         assertThat(status.path("router").asText()).isEqualTo("a");
@@ -110,18 +100,18 @@ class CliIT {
         assertThat(status.path("links").get(0).path("peer").asText()).isEqualTo("b");
         assertThat(status.path("addresses").isArray()).isTrue();
 
-        Result tables = vanrouter("status", "--config", a.config.toString());
+        CommandRun.Result tables = vanrouter("status", "--config", a.config.toString());
         assertThat(tables.exitCode()).as(tables.output()).isZero();
         assertThat(tables.output()).contains("Router a").contains("b");
 
-        Result nodes = vanrouter("status", "--router", router, "nodes");
+        CommandRun.Result nodes = vanrouter("status", "--router", router, "nodes");
         assertThat(nodes.exitCode()).isZero();
     }
 
     @Test
     void shouldFailClearlyWhenRouterDoesNotAnswer() throws Exception {
         int closedPort = FreePorts.next();
-        Result result = vanrouter("status", "--router", "127.0.0.1:" + closedPort);
+        CommandRun.Result result = vanrouter("status", "--router", "127.0.0.1:" + closedPort);
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("cannot reach").contains(Integer.toString(closedPort));
     }
@@ -136,7 +126,7 @@ class CliIT {
         Path home = Path.of(System.getProperty("vanrouter.home")).toAbsolutePath().normalize();
         String flags = String.join(" ", Files.readAllLines(home.resolve("config/jvm.options")).stream()
                 .filter(line -> !line.isBlank() && !line.startsWith("#")).toList()) + " -Xlog:class+load=info";
-        Result cds = launcher(home, flags, "cds");
+        CommandRun.Result cds = launcher(home, flags, "cds");
         assertThat(cds.exitCode()).as(cds.output()).isZero();
         Path archive = Path.of(cds.output().strip().lines().reduce((first, second) -> second).orElseThrow());
         assertThat(archive).exists();
@@ -158,14 +148,14 @@ class CliIT {
         }
     }
 
-    private Result launcher(Path home, String javaOpts, String... args) throws Exception {
+    private CommandRun.Result launcher(Path home, String javaOpts, String... args) throws Exception {
         Path output = Files.createTempFile(dir, "launcher", ".out");
         Process process = launcherProcess(home, javaOpts, output, args);
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("bin/vanrouter " + String.join(" ", args) + " did not finish");
         }
-        return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+        return new CommandRun.Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
     }
 
     private Process launcherProcess(Path home, String javaOpts, Path output, String... args) throws IOException {
@@ -182,7 +172,7 @@ class CliIT {
         Path home = Path.of(System.getProperty("vanrouter.home")).toAbsolutePath().normalize();
         List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/vanrouter").toString(),
                 "demo", "--once"));
-        Result demo = run(command);
+        CommandRun.Result demo = run(command);
         assertThat(demo.exitCode()).as(demo.output()).isZero();
         assertThat(demo.output()).contains("Router site-a").contains("Router site-b").contains("Router site-c")
                 .contains("converged");

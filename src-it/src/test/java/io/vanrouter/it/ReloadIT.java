@@ -48,15 +48,8 @@ class ReloadIT {
         network.close();
     }
 
-    private record Result(int exitCode, String output) {
-    }
-
-    private Result vanrouter(String... args) throws IOException, InterruptedException {
-        Path output = Files.createTempFile(dir, "cli", ".out");
-        Process process = new ProcessBuilder(RouterProcess.javaCommand(args)).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("vanrouter " + String.join(" ", args)).isTrue();
-        return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+    private CommandRun.Result vanrouter(String... args) throws IOException, InterruptedException {
+        return CommandRun.vanrouter(dir, args);
     }
 
     @Test
@@ -82,7 +75,7 @@ class ReloadIT {
             // vanrouter reload at a: a second listener, for echo2.
             Files.writeString(a.config, Files.readString(a.config) + "    - address: echo2\n      host: 127.0.0.1\n"
                     + "      port: " + listenA2 + "\n");
-            Result reloaded = vanrouter("reload", "--config", a.config.toString());
+            CommandRun.Result reloaded = vanrouter("reload", "--config", a.config.toString());
             assertThat(reloaded.exitCode()).as(reloaded.output()).isZero();
             assertThat(reloaded.output()).contains("generation 2").contains("tcp listener 'echo2'");
             try (Socket second = new Socket(InetAddress.getLoopbackAddress(), listenA2)) {
@@ -94,7 +87,7 @@ class ReloadIT {
             // A file that changes the router id: refused by the router, nothing changes.
             String live = Files.readString(a.config);
             Files.writeString(a.config, live.replace("id: a", "id: a-renamed"));
-            Result refused = vanrouter("reload", "--config", a.config.toString());
+            CommandRun.Result refused = vanrouter("reload", "--config", a.config.toString());
             assertThat(refused.exitCode()).isNotZero();
             assertThat(refused.output()).contains("kept generation 2").contains("router.id changed");
             assertThat(a.logText()).contains("configuration reload rejected");

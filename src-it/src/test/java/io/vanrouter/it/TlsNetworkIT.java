@@ -63,22 +63,12 @@ class TlsNetworkIT {
         network.close();
     }
 
-    private record Result(int exitCode, String output) {
-    }
-
-    private Result vanrouter(String... args) throws IOException, InterruptedException {
-        Path output = Files.createTempFile(dir, "cli", ".out");
-        Process process = new ProcessBuilder(RouterProcess.javaCommand(args)).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(Arrays.toString(args) + " did not finish: " + Files.readString(output));
-        }
-        return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+    private CommandRun.Result vanrouter(String... args) throws IOException, InterruptedException {
+        return CommandRun.vanrouter(dir, args);
     }
 
     private void ok(String... args) throws IOException, InterruptedException {
-        Result result = vanrouter(args);
+        CommandRun.Result result = vanrouter(args);
         assertThat(result.exitCode()).as(String.join(" ", args) + ": " + result.output()).isZero();
     }
 
@@ -264,7 +254,7 @@ class TlsNetworkIT {
         ok("token", "create", "--ca", ca.toString(), "--router", "site-e", "--peer", "127.0.0.1:1", "--expires", "1s",
                 "--out", expiring.toString());
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            Result result = vanrouter("token", "redeem", expiring.toString(), "--config",
+            CommandRun.Result result = vanrouter("token", "redeem", expiring.toString(), "--config",
                     dir.resolve("e.yaml").toString());
             assertThat(result.exitCode()).isNotZero();
             assertThat(result.output()).contains(expiring + " expired at ")
@@ -283,7 +273,7 @@ class TlsNetworkIT {
         Files.writeString(forged, text.substring(0, from) + "\n"
                 + Base64.getMimeEncoder().encodeToString(changed.getBytes(StandardCharsets.UTF_8)) + "\n"
                 + text.substring(to));
-        Result tampered = vanrouter("token", "redeem", forged.toString(), "--config", dir.resolve("f.yaml").toString());
+        CommandRun.Result tampered = vanrouter("token", "redeem", forged.toString(), "--config", dir.resolve("f.yaml").toString());
         assertThat(tampered.exitCode()).isNotZero();
         assertThat(tampered.output()).contains(forged + " has been altered");
         assertThat(dir.resolve("f.yaml")).doesNotExist();
