@@ -7,6 +7,7 @@ import io.vanrouter.core.message.ControlMessage;
 import io.vanrouter.core.port.ControlSender;
 import io.vanrouter.core.port.TimeSource;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -59,6 +60,7 @@ final class SimulatedNetwork {
     private double dropRate;
     private double duplicateRate;
     private long delivered;
+    private final Map<String, Long> deliveredByType = new TreeMap<>();
     /** Plain addresses each router has a local consumer for; re-added when a router restarts. */
     private final Map<Integer, Set<String>> consumers = new HashMap<>();
 
@@ -154,6 +156,45 @@ final class SimulatedNetwork {
                 }
             }
         });
+    }
+
+    /** Stops {@code router} for good (until {@link #start}): its links drop at both ends at once, as with a RST. */
+    void stop(int router) {
+        restarting[router] = true;
+        for (Pair pair : new ArrayList<>(live.keySet())) {
+            if (pair.a == router || pair.b == router) {
+                takeDown(pair, "router stopped");
+            }
+        }
+    }
+
+    /** Starts a stopped router with a new core (a larger instance) and dials its links at once. */
+    void start(int router) {
+        instances[router] += 1;
+        cores[router] = newCore(router);
+        restarting[router] = false;
+        for (Pair pair : desired.keySet()) {
+            if (pair.a == router || pair.b == router) {
+                redial(pair, 0);
+            }
+        }
+    }
+
+    boolean running(int router) {
+        return !restarting[router];
+    }
+
+    /** Gives {@code router} local consumers of {@code addresses} (taken by its core now, or when it starts). */
+    void addConsumers(int router, Collection<String> addresses) {
+        consumers.computeIfAbsent(router, k -> new TreeSet<>()).addAll(addresses);
+        if (!restarting[router]) {
+            addresses.forEach(address -> cores[router].addLocalConsumer(Address.plain(address)));
+        }
+    }
+
+    /** Control messages delivered so far, by message type. */
+    Map<String, Long> deliveredByType() {
+        return Map.copyOf(deliveredByType);
     }
 
     /** Adds or removes a consumer of one of ten churn addresses at a random running router. */
@@ -305,6 +346,7 @@ final class SimulatedNetwork {
                 schedule(1 + random.nextInt(50), () -> {
                     if (linkById.get(peerLinkId) == link) { // still the same live link
                         delivered++;
+                        deliveredByType.merge(message.getClass().getSimpleName(), 1L, Long::sum);
                         cores[peer].onMessage(peerLinkId, message);
                     }
                 });
