@@ -130,6 +130,11 @@ public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, 
         return counters.failedTotal() + tickErrors.get();
     }
 
+    /** SPF runs and time, link-state records: volatile fields written by the core thread only. Any thread. */
+    public io.vanrouter.core.RoutingCounters routingCounters() {
+        return core.routingCounters();
+    }
+
     /** Rejected and failed commands per type. */
     public CommandCounters commandCounters() {
         return counters;

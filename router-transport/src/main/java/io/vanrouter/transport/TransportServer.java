@@ -115,6 +115,7 @@ public final class TransportServer implements AutoCloseable {
     private volatile StreamRouter streams;
     private volatile MessageRouter messages;
     private volatile EncodeFailures encodeFailures;
+    private volatile java.util.function.Consumer<io.vanrouter.transport.stream.StreamFlow> streamFlows;
 
     public TransportServer(TransportSettings settings) {
         this(settings, DnsSettings.SYSTEM);
@@ -158,6 +159,15 @@ public final class TransportServer implements AutoCloseable {
             throw new IllegalArgumentException("io threads " + loops + " must be at least 1");
         }
         this.ioThreads = loops;
+        return this;
+    }
+
+    /**
+     * Where finished listener- and connector-side streams are reported (the flow log); the consumer runs on event
+     * loops and must return at once. Before {@link #start}.
+     */
+    public TransportServer streamFlows(java.util.function.Consumer<io.vanrouter.transport.stream.StreamFlow> flows) {
+        this.streamFlows = flows;
         return this;
     }
 
@@ -207,6 +217,7 @@ public final class TransportServer implements AutoCloseable {
                 socketType);
         RoutingView routing = core instanceof RoutingView view ? view : RoutingView.empty(settings.routerId());
         StreamRouter streamRouter = new StreamRouter(settings.routerId(), routing::routingTable, loopLoad::meter);
+        streamRouter.flows(streamFlows);
         streams = streamRouter;
         MessageRouter messageRouter = new MessageRouter(settings.routerId(), settings.instance(),
                 settings.maxFrameBytes(), routing::forwarding, registry);

@@ -4,6 +4,8 @@ package io.vanrouter.transport.netty;
 public final class HandlerNames {
     public static final String FLUSH_CONSOLIDATION = "flushConsolidation";
     public static final String TLS = "tls";
+    /** Counts an inter-router connection's bytes each way (metrics). */
+    public static final String TRAFFIC = "traffic";
     public static final String FRAME_DECODER = "frameDecoder";
     public static final String FRAME_ENCODER = "frameEncoder";
     public static final String STREAM_DATA_ENCODER = "streamDataEncoder";
