@@ -29,12 +29,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>{@code GET /status}: the {@link StatusReport} as JSON; 503 when it is not ready within the status timeout</li>
  * <li>{@code GET /healthz}: 200 {@code ok}</li>
+ * <li>{@code GET /readyz}: 200 or 503 with a {@link Readiness} as JSON (the supplier given to {@link #readiness});
+ * 200 without one</li>
+ * <li>{@code GET /metrics}: Prometheus text format, when a writer was given to {@link #metrics}; else 404</li>
  * <li>{@code GET /process}: {@link ProcessResources} as JSON (heap, direct memory, fds, threads, RSS)</li>
  * <li>{@code POST /process/gc}: a full GC, then {@code /process}; only when the JVM runs with
  * {@code -Dvanrouter.management.gc=true} (tests and soaks compare heap after GC), else 404</li>
  * <li>another path: 404; another method: 405</li>
  * </ul>
- * With a {@link BearerToken}, every request but {@code /healthz} must carry it ({@code Authorization: Bearer ...});
+ * With a {@link BearerToken}, every request but {@code /healthz} and {@code /readyz} must carry it ({@code Authorization: Bearer ...});
  * without it the answer is 401. A configuration on a non-loopback address must name one (docs/security.md).
  * The status supplier is called on a management thread and must not block: it should submit a query to the core and
  * return its future. Constructed, started and closed from any thread.
@@ -53,6 +56,15 @@ public final class ManagementServer implements AutoCloseable {
     private final ExecutorService executor;
     private final HttpServer server;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Supplier<Readiness> readiness = () -> Readiness.ready(Map.of());
+    private volatile String metricsContentType;
+    private volatile BodyWriter metrics; // null: no /metrics
+
+    /** Writes a response body; called on a management thread. */
+    @FunctionalInterface
+    public interface BodyWriter {
+        void write(OutputStream out) throws IOException;
+    }
 
     /** Binds {@code host:port} (port 0 picks a free one) and starts serving; status waits at most 2 s. */
     public ManagementServer(String host, int port, Supplier<CompletableFuture<StatusReport>> status)
@@ -98,6 +110,19 @@ public final class ManagementServer implements AutoCloseable {
                 token == null ? "" : " (bearer token required)");
     }
 
+    /** What {@code GET /readyz} answers; called on a management thread, must not block. Any thread. */
+    public ManagementServer readiness(Supplier<Readiness> check) {
+        this.readiness = Objects.requireNonNull(check, "check");
+        return this;
+    }
+
+    /** Serves {@code GET /metrics} (same token rule as {@code /status}) with {@code writer}. Any thread. */
+    public ManagementServer metrics(String contentType, BodyWriter writer) {
+        this.metricsContentType = Objects.requireNonNull(contentType, "contentType");
+        this.metrics = Objects.requireNonNull(writer, "writer");
+        return this;
+    }
+
     /** The bound address (with the real port when 0 was asked for). */
     public InetSocketAddress address() {
         return server.getAddress();
@@ -125,6 +150,8 @@ public final class ManagementServer implements AutoCloseable {
                         + exchange.getRequestMethod()));
             } else if ("/healthz".equals(path)) {
                 respond(exchange, 200, "text/plain; charset=utf-8", "ok\n");
+            } else if ("/readyz".equals(path)) {
+                serveReadiness(exchange);
             } else if (token != null && !token.admits(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 LOG.warn("management request {} {} from {} refused: {} bearer token", exchange.getRequestMethod(),
                         path, exchange.getRemoteAddress(), exchange.getRequestHeaders().containsKey("Authorization")
@@ -132,6 +159,8 @@ public final class ManagementServer implements AutoCloseable {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
                 respond(exchange, 401, "application/json", error("a bearer token is required (Authorization: Bearer"
                         + " ...; vanrouter status --token-file FILE)"));
+            } else if ("/metrics".equals(path)) {
+                serveMetrics(exchange);
             } else if ("/process".equals(path)) {
                 respond(exchange, 200, "application/json", StatusJson.write(ProcessResources.sample()));
             } else if ("/process/gc".equals(path)) {
@@ -148,7 +177,7 @@ public final class ManagementServer implements AutoCloseable {
     /** The method a resource answers, or null when there is no such resource. */
     private static String methodOf(String path) {
         return switch (path) {
-            case "/status", "/healthz", "/process" -> "GET";
+            case "/status", "/healthz", "/readyz", "/metrics", "/process" -> "GET";
             case "/process/gc" -> Boolean.getBoolean(GC_PROPERTY) ? "POST" : null;
             default -> null;
         };
@@ -174,6 +203,39 @@ public final class ManagementServer implements AutoCloseable {
             return;
         }
         respond(exchange, 200, "application/json", StatusJson.write(report));
+    }
+
+    private void serveReadiness(HttpExchange exchange) throws IOException {
+        Readiness answer;
+        try {
+            answer = readiness.get();
+        } catch (RuntimeException e) {
+            LOG.warn("readiness check failed: {}", e.toString(), e);
+            answer = Readiness.notReady("readiness check failed: " + e, Map.of());
+        }
+        respond(exchange, answer.ready() ? 200 : 503, "application/json", StatusJson.write(answer));
+    }
+
+    private void serveMetrics(HttpExchange exchange) throws IOException {
+        BodyWriter writer = metrics;
+        if (writer == null) {
+            respond(exchange, 404, "application/json", error("no metrics on this endpoint"));
+            return;
+        }
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(64 << 10);
+        try {
+            writer.write(body);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("metrics failed: {}", e.toString(), e);
+            respond(exchange, 500, "application/json", error("metrics failed: " + e));
+            return;
+        }
+        exchange.getResponseHeaders().set("Content-Type", metricsContentType);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.sendResponseHeaders(200, body.size());
+        try (OutputStream out = exchange.getResponseBody()) {
+            body.writeTo(out);
+        }
     }
 
     private static String error(String message) {

@@ -54,7 +54,7 @@ public final class TransportCounters {
         return messagesDroppedNoLink.get();
     }
 
-    /** REFUSE frames sent, by reason code name (only codes counted at least once). */
+    /** REFUSE frames sent, by reason code name (every known code, zeros included). */
     public Map<String, Long> refusalsSentByReason() {
         return byReason(refusalsSentByReason);
     }
@@ -111,8 +111,10 @@ public final class TransportCounters {
         Map<String, Long> map = new TreeMap<>();
         for (int i = 0; i < counts.length(); i++) {
             long count = counts.get(i);
-            if (count > 0) {
-                map.put(i < ReasonCode.values().length ? ReasonCode.values()[i].name() : "UNKNOWN", count);
+            if (i < ReasonCode.values().length) {
+                map.put(ReasonCode.values()[i].name(), count);
+            } else if (count > 0) {
+                map.put("UNKNOWN", count);
             }
         }
         return map;
