@@ -113,12 +113,14 @@ public record LoggingSettings(Format format, Map<String, String> levels) {
         return encoder;
     }
 
+    /**
+     * Replaces the encoder in place: a restart would close the appender's stream, which only console and file
+     * appenders reopen. A line being written on another thread at that moment may still use the old encoder.
+     */
     private static void swap(OutputStreamAppender<ILoggingEvent> appender, Encoder<ILoggingEvent> encoder) {
-        appender.stop();
         if (!encoder.isStarted()) {
             encoder.start();
         }
         appender.setEncoder(encoder);
-        appender.start();
     }
 }

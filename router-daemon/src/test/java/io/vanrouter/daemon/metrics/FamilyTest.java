@@ -20,7 +20,7 @@ class FamilyTest {
     void shouldSumPointsWithTheSameLabelsAndAddTheRouterLabel() throws Exception {
         Family family = Family.counter("vanrouter_test_bytes", "Test.", "peer").add(2, "b").add(3, "b").add(1, "c");
 
-        assertThat(text(family)).contains("# TYPE vanrouter_test_bytes counter")
+        assertThat(text(family)).contains("# TYPE vanrouter_test_bytes_total counter")
                 .contains("vanrouter_test_bytes_total{peer=\"b\",router=\"a\"} 5.0")
                 .contains("vanrouter_test_bytes_total{peer=\"c\",router=\"a\"} 1.0");
     }
