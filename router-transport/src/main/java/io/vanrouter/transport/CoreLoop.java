@@ -2,6 +2,7 @@ package io.vanrouter.transport;
 
 import io.vanrouter.core.CoreSettings;
 import io.vanrouter.core.RouterCore;
+import io.vanrouter.core.RoutingCounters;
 import io.vanrouter.core.address.Address;
 import io.vanrouter.core.address.AddressRules;
 import io.vanrouter.core.message.ControlMessage;
@@ -131,7 +132,7 @@ public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, 
     }
 
     /** SPF runs and time, link-state records: volatile fields written by the core thread only. Any thread. */
-    public io.vanrouter.core.RoutingCounters routingCounters() {
+    public RoutingCounters routingCounters() {
         return core.routingCounters();
     }
 

@@ -49,6 +49,7 @@ import io.vanrouter.transport.netty.DnsResolvers;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.netty.LoopLoad;
 import io.vanrouter.transport.tls.LinkTls;
+import io.vanrouter.transport.stream.StreamFlow;
 import io.vanrouter.transport.stream.StreamRouter;
 import io.vanrouter.transport.stream.StreamView;
 import io.vanrouter.transport.wire.EncodeFailures;
@@ -60,6 +61,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,7 +117,7 @@ public final class TransportServer implements AutoCloseable {
     private volatile StreamRouter streams;
     private volatile MessageRouter messages;
     private volatile EncodeFailures encodeFailures;
-    private volatile java.util.function.Consumer<io.vanrouter.transport.stream.StreamFlow> streamFlows;
+    private volatile Consumer<StreamFlow> streamFlows;
 
     public TransportServer(TransportSettings settings) {
         this(settings, DnsSettings.SYSTEM);
@@ -166,7 +168,7 @@ public final class TransportServer implements AutoCloseable {
      * Where finished listener- and connector-side streams are reported (the flow log); the consumer runs on event
      * loops and must return at once. Before {@link #start}.
      */
-    public TransportServer streamFlows(java.util.function.Consumer<io.vanrouter.transport.stream.StreamFlow> flows) {
+    public TransportServer streamFlows(Consumer<StreamFlow> flows) {
         this.streamFlows = flows;
         return this;
     }

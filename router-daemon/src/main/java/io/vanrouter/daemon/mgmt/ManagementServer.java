@@ -2,6 +2,7 @@ package io.vanrouter.daemon.mgmt;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -222,7 +223,7 @@ public final class ManagementServer implements AutoCloseable {
             respond(exchange, 404, "application/json", error("no metrics on this endpoint"));
             return;
         }
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(64 << 10);
+        ByteArrayOutputStream body = new ByteArrayOutputStream(64 << 10);
         try {
             writer.write(body);
         } catch (IOException | RuntimeException e) {

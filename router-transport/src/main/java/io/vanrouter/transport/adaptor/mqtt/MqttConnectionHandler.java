@@ -31,6 +31,7 @@ import io.vanrouter.transport.wire.MessageCodec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -521,7 +522,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         failed = true;
-        endKind = reason.name().toLowerCase(java.util.Locale.ROOT);
+        endKind = reason.name().toLowerCase(Locale.ROOT);
         endReason = why;
         MqttListener.LOG.warn("[{}] MQTT client {} from {}: {}: disconnecting ({} 0x{})", listener.routerId(), clientId,
                 ctx.channel().remoteAddress(), why, reason, Integer.toHexString(reason.byteValue() & 0xFF));
