@@ -89,10 +89,13 @@ class ObservabilityIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (AutoCloseable closeable : closeables) {
-            closeable.close();
+        try {
+            for (AutoCloseable closeable : closeables) {
+                closeable.close();
+            }
+        } finally {
+            network.close(); // the router processes go even when a client fails to close
         }
-        network.close();
     }
 
     @Test
