@@ -22,7 +22,8 @@
 #   --no-build    use the existing router-daemon/target/vanrouter.jar instead of building it first
 #   --out DIR     write results.md, raw.csv, configs and logs to DIR (created if needed) instead of a new temp dir
 # BENCH_ROUTING='key: value; ...' adds a routing: section to the routers' configs (docs/configuration.md), for
-# comparing settings. Builds with Maven online (BENCH_MVN_ARGS=-o for offline, see bench/lib.sh); installs missing
+# comparing settings. BENCH_FLOW_LOG=1 turns each router's flow log on (flowLog: {file: WORK/flows-ID.log}), to
+# measure its cost (docs/benchmarks.md, "Flow log"). Builds with Maven online (BENCH_MVN_ARGS=-o for offline, see bench/lib.sh); installs missing
 # Debian packages when run as root, otherwise prints the apt-get line. See docs/benchmarks.md, section "TCP adaptor".
 set -euo pipefail
 
@@ -182,6 +183,9 @@ router_conf() { # router_conf ID LISTEN_PORT MGMT_PORT PEER_PORT|-
     if [[ -n ${BENCH_ROUTING:-} ]]; then # e.g. BENCH_ROUTING='ioThreads: 4; dataConnections: 2'
         printf 'routing:\n'
         tr ';' '\n' <<< "$BENCH_ROUTING" | sed 's/^ */  /'
+    fi
+    if [[ ${BENCH_FLOW_LOG:-0} == 1 ]]; then
+        printf 'flowLog:\n  file: %s/flows-%s.log\n' "$work" "$1"
     fi
 }
 { router_conf a "$link_a" "$mgmt_a" "$link_b"; tcp_section listeners vr-ab vr-abc; } > "$work/router-a.yaml"

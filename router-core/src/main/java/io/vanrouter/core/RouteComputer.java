@@ -8,6 +8,7 @@ import io.vanrouter.core.path.PathResult;
 import io.vanrouter.core.path.Route;
 import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.core.port.RoutingListener;
+import io.vanrouter.core.port.TimeSource;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
@@ -30,18 +31,33 @@ final class RouteComputer {
     private final String self;
     private final PathEngine engine;
     private final RoutingListener listener;
+    private final TimeSource clock;
+    private final RoutingCounters counters;
     private RoutingTable current;
     private boolean dirty = true;
+    /** When routes were first marked dirty since the last computation. */
+    private long dirtySinceNanos;
 
     RouteComputer(String self, PathEngine engine, RoutingListener listener) {
+        this(self, engine, listener, () -> 0L, new RoutingCounters());
+    }
+
+    RouteComputer(String self, PathEngine engine, RoutingListener listener, TimeSource clock,
+            RoutingCounters counters) {
         this.self = self;
         this.engine = engine;
         this.listener = listener;
+        this.clock = clock;
+        this.counters = counters;
         this.current = RoutingTable.empty(self);
+        this.dirtySinceNanos = clock.nanoTime();
     }
 
     void markDirty() {
-        dirty = true;
+        if (!dirty) {
+            dirty = true;
+            dirtySinceNanos = clock.nanoTime();
+        }
     }
 
     RoutingTable current() {
@@ -54,8 +70,11 @@ final class RouteComputer {
             return false;
         }
         dirty = false;
+        long started = clock.nanoTime();
         PathResult result = engine.compute(self, adjacencies, records);
         MulticastTrees trees = MulticastTrees.of(records);
+        long finished = clock.nanoTime();
+        counters.spfRun(finished - started);
         RoutingTable candidate = new RoutingTable(self, current.generation() + 1, result.routes(),
                 result.unreachable(), trees);
         if (candidate.routes().equals(current.routes()) && candidate.unreachable().equals(current.unreachable())
@@ -64,6 +83,7 @@ final class RouteComputer {
         }
         logChanges(current, candidate);
         current = candidate;
+        counters.tablePublished(finished - dirtySinceNanos);
         listener.onRoutingTable(candidate);
         return true;
     }

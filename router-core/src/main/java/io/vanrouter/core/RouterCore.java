@@ -66,6 +66,7 @@ public final class RouterCore {
     private final FloodingEngine flooding;
     private final RouteComputer routes;
     private final AddressSync addresses;
+    private final RoutingCounters routingCounters = new RoutingCounters();
     private long routesGenerationSeen = -1;
 
     /** A core without address rules whose address views go nowhere (routing-only tests). */
@@ -83,7 +84,7 @@ public final class RouterCore {
         this.neighbors = new NeighborTable(self, settings.helloIntervalMillis(), settings.deadIntervalMillis());
         this.flooding = new FloodingEngine(self, settings.instance(), sender, new LinkStateDatabase(),
                 settings.linkStateRefreshMillis(), settings.linkStateMaxAgeMillis(), now);
-        this.routes = new RouteComputer(self, new PathEngine(), listener);
+        this.routes = new RouteComputer(self, new PathEngine(), listener, clock, routingCounters);
         AddressTable addressTable = new AddressTable(self, settings.instance(), addressRules, clock);
         this.addresses = new AddressSync(self, addressTable, sender, addressListener);
         flooding.addressSequenceSource(() -> addressTable.advertiser().sequence());
@@ -148,6 +149,7 @@ public final class RouterCore {
                 return;
             }
             UpdateResult result = flooding.onUpdate(linkId, update.linkState(), neighbors.twoWayLinkIds(), now);
+            routingCounters.linkStateReceived(result == UpdateResult.STORED_CHANGED);
             if (result == UpdateResult.STORED_CHANGED) {
                 routes.markDirty();
             }
@@ -284,6 +286,11 @@ public final class RouterCore {
         addresses.tick(now, neighbors.twoWayLinkIds());
     }
 
+    /** What the routing engine did since start (SPF runs and time, link-state records); any thread may read it. */
+    public RoutingCounters routingCounters() {
+        return routingCounters;
+    }
+
     /** The newest routing table (also handed to the listener when it changes). */
     public RoutingTable routingTable() {
         return routes.current();
@@ -312,6 +319,7 @@ public final class RouterCore {
             List<Long> floodLinks = new ArrayList<>(neighbors.twoWayLinkIds());
             floodLinks.removeAll(newTwoWayLinks);
             flooding.originate(peers, floodLinks, now);
+            routingCounters.ownLinkStateOriginated();
         }
         routes.markDirty(); // next-hop links may have changed even when costs did not
         for (long linkId : newTwoWayLinks) {

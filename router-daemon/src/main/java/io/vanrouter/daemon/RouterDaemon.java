@@ -9,9 +9,13 @@ import io.vanrouter.daemon.config.ConfigException;
 import io.vanrouter.daemon.config.ConfigLoader;
 import io.vanrouter.daemon.config.MqttUsersFile;
 import io.vanrouter.daemon.config.RouterConfig;
+import io.vanrouter.daemon.flowlog.FlowLog;
+import io.vanrouter.daemon.metrics.MetricSources;
+import io.vanrouter.daemon.metrics.RouterMetrics;
 import io.vanrouter.daemon.mgmt.BearerToken;
 import io.vanrouter.daemon.mgmt.ManagementServer;
 import io.vanrouter.daemon.mgmt.ReloadOutcome;
+import io.vanrouter.daemon.mgmt.Readiness;
 import io.vanrouter.daemon.mgmt.StatusReport;
 import io.vanrouter.daemon.security.TlsSettings;
 import io.vanrouter.transport.CoreLoop;
@@ -69,6 +73,9 @@ public final class RouterDaemon implements AutoCloseable {
     /** Null when the configuration has no {@code mqtt:} section. */
     private volatile MqttAdaptor mqtt;
     private ManagementServer management;
+    /** Null when the configuration has no {@code flowLog:} section. */
+    private FlowLog flowLog;
+    private volatile boolean running;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -133,6 +140,14 @@ public final class RouterDaemon implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
+        config.logging().apply(routerId());
+        if (config.flowLog() != null) {
+            flowLog = new FlowLog(routerId(), config.flowLog());
+            transport.streamFlows(flowLog::tcp);
+            if (mqtt != null) {
+                mqtt.flows(flowLog::mqtt);
+            }
+        }
         core.start();
         transport.start(core, adaptors());
         if (config.management().enabled()) {
@@ -141,10 +156,28 @@ public final class RouterDaemon implements AutoCloseable {
                     ManagementServer.STATUS_TIMEOUT_DEFAULT, tokenFile == null ? null : BearerToken.read(tokenFile));
             management.reloads(this::reload);
             OpsRoutes.install(management, this);
+            RouterMetrics metrics = new RouterMetrics(metricSources());
+            management.metrics(RouterMetrics.CONTENT_TYPE, metrics::write).readiness(this::readiness);
         }
+        running = true;
         LOG.info("[{}] router started: network {}, instance {}, listening on {}, {} peer(s), management {}",
                 routerId(), config.network(), instance, transport.boundAddresses(), config.peers().size(),
                 management == null ? "disabled" : management.address());
+    }
+
+    private MetricSources metricSources() {
+        FlowLog flows = flowLog;
+        return new MetricSources(routerId(), config.network(), Version.current(), instance, startedMillis, transport,
+                core, tcp, mqtt, flows == null ? null : new MetricSources.FlowLogCounts(flows::written,
+                        flows::dropped));
+    }
+
+    /** What {@code GET /readyz} answers now. Any thread. */
+    Readiness readiness() {
+        String state = closed.get() ? "shutting down" : running ? "running" : "starting";
+        return RouterReadiness.check(state, config.listen().size(), transport.boundAddresses(),
+                config.tcpListeners().size(), tcpListenerAddresses(), mqtt != null, mqttAddress(),
+                transport.linkViews());
     }
 
     /** The configured adaptors, in start order (the transport closes them in reverse). */
@@ -393,12 +426,15 @@ public final class RouterDaemon implements AutoCloseable {
         }
         LOG.info("[{}] router shutting down", routerId());
         try {
-            if (management != null) {
-                management.close();
-            }
             transport.close(); // adaptors stop accepting, then streams are reset and links closed
             core.close();
+            if (flowLog != null) {
+                flowLog.close(); // after the transport: the streams and sessions it ended are logged too
+            }
         } finally {
+            if (management != null) {
+                management.close(); // last: until here /readyz answers 503 "shutting down"
+            }
             terminated.countDown();
         }
         LOG.info("[{}] router stopped", routerId());

@@ -2,6 +2,7 @@ package io.vanrouter.transport;
 
 import io.vanrouter.core.CoreSettings;
 import io.vanrouter.core.RouterCore;
+import io.vanrouter.core.RoutingCounters;
 import io.vanrouter.core.address.Address;
 import io.vanrouter.core.address.AddressRules;
 import io.vanrouter.core.message.ControlMessage;
@@ -133,6 +134,11 @@ public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, 
     /** Commands and ticks that threw on the core thread. */
     public long commandErrors() {
         return counters.failedTotal() + tickErrors.get();
+    }
+
+    /** SPF runs and time, link-state records: volatile fields written by the core thread only. Any thread. */
+    public RoutingCounters routingCounters() {
+        return core.routingCounters();
     }
 
     /** Rejected and failed commands per type. */

@@ -49,6 +49,7 @@ import io.vanrouter.transport.netty.DnsResolvers;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.netty.LoopLoad;
 import io.vanrouter.transport.tls.LinkTls;
+import io.vanrouter.transport.stream.StreamFlow;
 import io.vanrouter.transport.stream.StreamRouter;
 import io.vanrouter.transport.stream.StreamView;
 import io.vanrouter.transport.wire.EncodeFailures;
@@ -124,6 +125,7 @@ public final class TransportServer implements AutoCloseable {
     private volatile EventLoop controlLoop;
     private volatile boolean epoll;
     private volatile AdaptorContext adaptorContext;
+    private volatile Consumer<StreamFlow> streamFlows;
 
     public TransportServer(TransportSettings settings) {
         this(settings, DnsSettings.SYSTEM);
@@ -167,6 +169,15 @@ public final class TransportServer implements AutoCloseable {
             throw new IllegalArgumentException("io threads " + loops + " must be at least 1");
         }
         this.ioThreads = loops;
+        return this;
+    }
+
+    /**
+     * Where finished listener- and connector-side streams are reported (the flow log); the consumer runs on event
+     * loops and must return at once. Before {@link #start}.
+     */
+    public TransportServer streamFlows(Consumer<StreamFlow> flows) {
+        this.streamFlows = flows;
         return this;
     }
 
@@ -219,6 +230,7 @@ public final class TransportServer implements AutoCloseable {
                 socketType);
         RoutingView routing = core instanceof RoutingView view ? view : RoutingView.empty(settings.routerId());
         StreamRouter streamRouter = new StreamRouter(settings.routerId(), routing::routingTable, loopLoad::meter);
+        streamRouter.flows(streamFlows);
         streams = streamRouter;
         MessageRouter messageRouter = new MessageRouter(settings.routerId(), settings.instance(),
                 settings.maxFrameBytes(), routing::forwarding, registry);

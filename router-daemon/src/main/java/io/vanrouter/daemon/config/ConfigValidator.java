@@ -3,6 +3,8 @@ package io.vanrouter.daemon.config;
 import io.vanrouter.core.address.AddressRules;
 import io.vanrouter.daemon.config.RouterConfig.ManagementConfig;
 import io.vanrouter.daemon.config.RouterConfig.RoutingConfig;
+import io.vanrouter.daemon.flowlog.FlowLogSettings;
+import io.vanrouter.daemon.logging.LoggingSettings;
 import io.vanrouter.daemon.mgmt.BearerToken;
 import io.vanrouter.daemon.security.TlsSettings;
 import io.vanrouter.transport.Endpoint;
@@ -26,7 +28,7 @@ import java.util.regex.Pattern;
  */
 final class ConfigValidator {
     static final List<String> TOP_KEYS = List.of("router", "listen", "peers", "management", "routing",
-            "addresses", "mqtt", "tcp", "tls");
+            "addresses", "mqtt", "tcp", "tls", "logging", "flowLog");
     static final List<String> ROUTER_KEYS = List.of("id", "mode", "network");
     static final List<String> ENDPOINT_KEYS = List.of("host", "port", "cost");
     static final List<String> MANAGEMENT_KEYS = List.of("enabled", "host", "port", "allowRemote", "tokenFile");
@@ -81,11 +83,13 @@ final class ConfigValidator {
         RouterConfig.MqttConfig mqtt = MqttSection.validate(top, source, filesCheckedAt, problems);
         messagesFitFrames(top, routing, mqtt);
         TlsSettings tls = TlsSection.validate(top, source, router.id, filesCheckedAt, tlsRequired, problems);
+        LoggingSettings logging = ObservabilitySection.logging(top, problems);
+        FlowLogSettings flowLog = ObservabilitySection.flowLog(top, source, filesCheckedAt, problems);
         if (!problems.isEmpty()) {
             return null;
         }
         return new RouterConfig(source, router.id, router.mode, router.network, listen.endpoints, peers.endpoints,
-                management, routing, addressRules, mqtt, tcp.listeners(), tcp.connectors(), tls);
+                management, routing, addressRules, mqtt, tcp.listeners(), tcp.connectors(), tls, logging, flowLog);
     }
 
     private record RouterSection(String id, RouterMode mode, String network) {

@@ -2,6 +2,8 @@ package io.vanrouter.daemon.config;
 
 import io.vanrouter.core.CoreSettings;
 import io.vanrouter.core.address.AddressRules;
+import io.vanrouter.daemon.flowlog.FlowLogSettings;
+import io.vanrouter.daemon.logging.LoggingSettings;
 import io.vanrouter.daemon.security.TlsSettings;
 import io.vanrouter.transport.Endpoint;
 import io.vanrouter.transport.RouterMode;
@@ -32,6 +34,8 @@ import java.util.List;
  * @param tcpConnectors {@code tcp.connectors}
  * @param tls        {@code tls}: this router's TLS files or {@code insecure: true}; null when the section is absent
  *                   (links are plain either way until TLS is wired into the transport)
+ * @param logging    {@code logging}: log format and levels per logger (the default when absent)
+ * @param flowLog    {@code flowLog}: where flow records go; null when the flow log is off
  */
 public record RouterConfig(
         Path source,
@@ -46,14 +50,26 @@ public record RouterConfig(
         MqttConfig mqtt,
         List<TcpListenerSettings> tcpListeners,
         List<TcpConnectorSettings> tcpConnectors,
-        TlsSettings tls) {
+        TlsSettings tls,
+        LoggingSettings logging,
+        FlowLogSettings flowLog) {
 
     public RouterConfig {
+        logging = logging == null ? LoggingSettings.DEFAULT : logging;
         listen = List.copyOf(listen);
         peers = List.copyOf(peers);
         addressRules = addressRules == null ? AddressRules.none() : addressRules;
         tcpListeners = List.copyOf(tcpListeners);
         tcpConnectors = List.copyOf(tcpConnectors);
+    }
+
+    /** A configuration without {@code logging} and {@code flowLog} sections. */
+    public RouterConfig(Path source, String routerId, RouterMode mode, String network, List<Endpoint> listen,
+            List<Endpoint> peers, ManagementConfig management, RoutingConfig routing, AddressRules addressRules,
+            MqttConfig mqtt, List<TcpListenerSettings> tcpListeners, List<TcpConnectorSettings> tcpConnectors,
+            TlsSettings tls) {
+        this(source, routerId, mode, network, listen, peers, management, routing, addressRules, mqtt, tcpListeners,
+                tcpConnectors, tls, null, null);
     }
 
     /** A configuration without a {@code tls} section. */

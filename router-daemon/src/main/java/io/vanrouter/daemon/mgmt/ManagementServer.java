@@ -2,6 +2,7 @@ package io.vanrouter.daemon.mgmt;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -30,13 +31,16 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>{@code GET /status}: the {@link StatusReport} as JSON; 503 when it is not ready within the status timeout</li>
  * <li>{@code GET /healthz}: 200 {@code ok}</li>
+ * <li>{@code GET /readyz}: 200 or 503 with a {@link Readiness} as JSON (the supplier given to {@link #readiness});
+ * 200 without one</li>
+ * <li>{@code GET /metrics}: Prometheus text format, when a writer was given to {@link #metrics}; else 404</li>
  * <li>{@code GET /process}: {@link ProcessResources} as JSON (heap, direct memory, fds, threads, RSS)</li>
  * <li>{@code POST /process/gc}: a full GC, then {@code /process}; only when the JVM runs with
  * {@code -Dvanrouter.management.gc=true} (tests and soaks compare heap after GC), else 404</li>
  * <li>routes added with {@link #serve}: {@code /topology}, {@code /trace}, {@code /ui} (io.vanrouter.daemon.OpsRoutes)</li>
  * <li>another path: 404; another method: 405</li>
  * </ul>
- * With a {@link BearerToken}, every request but {@code /healthz} must carry it ({@code Authorization: Bearer ...});
+ * With a {@link BearerToken}, every request but {@code /healthz} and {@code /readyz} must carry it ({@code Authorization: Bearer ...});
  * without it the answer is 401. A configuration on a non-loopback address must name one (docs/security.md).
  * The status supplier is called on a management thread and must not block: it should submit a query to the core and
  * return its future. Constructed, started and closed from any thread.
@@ -56,6 +60,15 @@ public final class ManagementServer implements AutoCloseable {
     private final ExecutorService executor;
     private final HttpServer server;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Supplier<Readiness> readiness = () -> Readiness.ready(Map.of());
+    private volatile String metricsContentType;
+    private volatile BodyWriter metrics; // null: no /metrics
+
+    /** Writes a response body; called on a management thread. */
+    @FunctionalInterface
+    public interface BodyWriter {
+        void write(OutputStream out) throws IOException;
+    }
 
     /** Binds {@code host:port} (port 0 picks a free one) and starts serving; status waits at most 2 s. */
     public ManagementServer(String host, int port, Supplier<CompletableFuture<StatusReport>> status)
@@ -106,6 +119,19 @@ public final class ManagementServer implements AutoCloseable {
         this.reload = reload;
     }
 
+    /** What {@code GET /readyz} answers; called on a management thread, must not block. Any thread. */
+    public ManagementServer readiness(Supplier<Readiness> check) {
+        this.readiness = Objects.requireNonNull(check, "check");
+        return this;
+    }
+
+    /** Serves {@code GET /metrics} (same token rule as {@code /status}) with {@code writer}. Any thread. */
+    public ManagementServer metrics(String contentType, BodyWriter writer) {
+        this.metricsContentType = Objects.requireNonNull(contentType, "contentType");
+        this.metrics = Objects.requireNonNull(writer, "writer");
+        return this;
+    }
+
     /** The bound address (with the real port when 0 was asked for). */
     public InetSocketAddress address() {
         return server.getAddress();
@@ -142,6 +168,8 @@ public final class ManagementServer implements AutoCloseable {
                         + exchange.getRequestMethod()));
             } else if ("/healthz".equals(path)) {
                 respond(exchange, 200, "text/plain; charset=utf-8", "ok\n");
+            } else if ("/readyz".equals(path)) {
+                serveReadiness(exchange);
             } else if (token != null && !token.admits(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 LOG.warn("management request {} {} from {} refused: {} bearer token", exchange.getRequestMethod(),
                         path, exchange.getRemoteAddress(), exchange.getRequestHeaders().containsKey("Authorization")
@@ -151,6 +179,8 @@ public final class ManagementServer implements AutoCloseable {
                         + " ...; vanrouter status --token-file FILE)"));
             } else if ("/reload".equals(path)) {
                 serveReload(exchange);
+            } else if ("/metrics".equals(path)) {
+                serveMetrics(exchange);
             } else if ("/process".equals(path)) {
                 respond(exchange, 200, "application/json", StatusJson.write(ProcessResources.sample()));
             } else if ("/process/gc".equals(path)) {
@@ -167,7 +197,7 @@ public final class ManagementServer implements AutoCloseable {
     /** The method a resource answers, or null when there is no such resource. */
     private static String methodOf(String path) {
         return switch (path) {
-            case "/status", "/healthz", "/process" -> "GET";
+            case "/status", "/healthz", "/readyz", "/metrics", "/process" -> "GET";
             case "/process/gc" -> Boolean.getBoolean(GC_PROPERTY) ? "POST" : null;
             case "/reload" -> "POST";
             default -> null;
@@ -205,6 +235,39 @@ public final class ManagementServer implements AutoCloseable {
         LOG.info("configuration reload requested by {}", exchange.getRemoteAddress());
         ReloadOutcome outcome = handler.get();
         respond(exchange, outcome.applied() ? 200 : 422, "application/json", StatusJson.write(outcome));
+    }
+
+    private void serveReadiness(HttpExchange exchange) throws IOException {
+        Readiness answer;
+        try {
+            answer = readiness.get();
+        } catch (RuntimeException e) {
+            LOG.warn("readiness check failed: {}", e.toString(), e);
+            answer = Readiness.notReady("readiness check failed: " + e, Map.of());
+        }
+        respond(exchange, answer.ready() ? 200 : 503, "application/json", StatusJson.write(answer));
+    }
+
+    private void serveMetrics(HttpExchange exchange) throws IOException {
+        BodyWriter writer = metrics;
+        if (writer == null) {
+            respond(exchange, 404, "application/json", error("no metrics on this endpoint"));
+            return;
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream(64 << 10);
+        try {
+            writer.write(body);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("metrics failed: {}", e.toString(), e);
+            respond(exchange, 500, "application/json", error("metrics failed: " + e));
+            return;
+        }
+        exchange.getResponseHeaders().set("Content-Type", metricsContentType);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.sendResponseHeaders(200, body.size());
+        try (OutputStream out = exchange.getResponseBody()) {
+            body.writeTo(out);
+        }
     }
 
     static String error(String message) {

@@ -63,6 +63,11 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         activityReportedNanos = ctx.executor().ticker().nanoTime(); // link up counts as the first proof
+        TransportCounters counters = session.env().counters();
+        counters.peerTraffic(session.link().peerId()).attach(session.traffic());
+        if (!session.isData()) {
+            counters.linkEstablished(session.link().peerId());
+        }
     }
 
     @Override
@@ -79,6 +84,7 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        session.traffic().frameIn();
         if (session.closing()) {
             if (msg instanceof ReasonFrame reason) {
                 InterRouterLinkHandler.onReasonFrame(session, reason); // the peer refused too: log its reason
@@ -109,7 +115,7 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
     static void onReasonFrame(LinkSession session, ReasonFrame frame) {
         String by = session.peerId() == null ? "peer" : session.peerId();
         if (frame.type() == FrameType.REFUSE) {
-            session.env().counters().refusalReceived();
+            session.env().counters().refusalReceived(frame.reasonCode());
             if (frame.reasonCode() == ReasonCode.DUPLICATE_LINK.code()) {
                 LOG.info("{} link {} refused by {}: {}", session.tag(), session.fromOrTo(), by, frame.describe());
             } else {
@@ -144,6 +150,7 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
             promise.trySuccess(); // the link is going; the core learns it from the link-down event
             return;
         }
+        session.traffic().frameOut();
         ctx.write(msg, promise);
         ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
         if (buffer != null && buffer.totalPendingWriteBytes() > pendingBytesMax && !session.closing()) {
@@ -186,6 +193,9 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (!downReported) {
+            session.env().counters().peerTraffic(session.link().peerId()).detach(session.traffic());
+        }
         if (!downReported && session.isData()) {
             downReported = true;
             dataConnectionDown(ctx);
@@ -194,6 +204,7 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
             ActiveLink link = session.link();
             LinkEnvironment env = session.env();
             env.registry().remove(link);
+            env.counters().linkLost(link.peerId());
             String reason = session.endReason();
             env.core().submitLinkDown(link.linkId(), reason);
             env.dataPlane().linkDown(link, reason);

@@ -56,6 +56,7 @@ public final class LinkInitializer extends ChannelInitializer<Channel> {
             pipeline.addLast(HandlerNames.TLS, env.tls().newHandler(channel.alloc(), outbound));
         }
         pipeline.addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(FLUSHES_CONSOLIDATED_MAX, true));
+        pipeline.addLast(HandlerNames.TRAFFIC, new LinkTrafficHandler(session.traffic()));
         pipeline.addLast(HandlerNames.FRAME_DECODER, new FrameDecoder(env.settings().maxFrameBytes()));
         pipeline.addLast(HandlerNames.FRAME_ENCODER, env.encoder());
         pipeline.addLast(HandlerNames.STREAM_DATA_ENCODER, env.dataEncoder());

@@ -38,6 +38,7 @@ public final class LinkSession {
     /** For a data connection this router dials: the link it joins; else null. */
     private final ActiveLink joining;
     private final long sinceNanos = System.nanoTime();
+    private final LinkTraffic traffic = new LinkTraffic();
     private volatile String remote;
     private volatile String peerId;
     private volatile Phase phase = Phase.HANDSHAKING;
@@ -148,6 +149,11 @@ public final class LinkSession {
         return peerId;
     }
 
+    /** This connection's bytes and frames each way. */
+    LinkTraffic traffic() {
+        return traffic;
+    }
+
     void peerId(String id) {
         this.peerId = id;
     }
@@ -230,7 +236,7 @@ public final class LinkSession {
         recordEnd(code, frame.describe());
         phase = Phase.CLOSING; // after the reason: a thread that sees CLOSING sees why (closingReason)
         if (frame.type() == FrameType.REFUSE) {
-            env.counters().refusalSent();
+            env.counters().refusalSent(code);
         }
         if (!channel.isActive()) {
             channel.close();

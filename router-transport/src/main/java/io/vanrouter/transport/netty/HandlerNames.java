@@ -5,6 +5,8 @@ public final class HandlerNames {
     public static final String FLUSH_CONSOLIDATION = "flushConsolidation";
     public static final String TLS = "tls";
     public static final String TLS_OUTCOME = "tlsOutcome";
+    /** Counts an inter-router connection's bytes each way (metrics). */
+    public static final String TRAFFIC = "traffic";
     public static final String FRAME_DECODER = "frameDecoder";
     public static final String FRAME_ENCODER = "frameEncoder";
     public static final String STREAM_DATA_ENCODER = "streamDataEncoder";

@@ -139,4 +139,9 @@ final class LinkEnd extends StreamEnd {
         return "link L" + links.link.linkId() + " (" + links.link.peerId() + ") #" + Integer.toUnsignedString(id)
                 + (channel == links.channel() ? "" : " data");
     }
+
+    /** The neighbour router at the other end of this end's link. */
+    String peerId() {
+        return links.link.peerId();
+    }
 }

@@ -42,6 +42,7 @@ public final class Stream {
     private volatile long bytesToConnector;
     private volatile long bytesToListener;
     private volatile long bufferedBytes;
+    private boolean everOpened;
     StreamEnd a;
     StreamEnd b;
 
@@ -234,6 +235,7 @@ public final class Stream {
             return;
         }
         state = State.OPEN;
+        everOpened = true;
         if (a instanceof LinkEnd upstream) {
             upstream.send(new StreamFrame.Opened(upstream.id));
         }
@@ -344,5 +346,21 @@ public final class Stream {
 
     long serial() {
         return serial;
+    }
+
+    /** Adds this finished stream's bytes to {@code totals}; stream's loop, once. */
+    void addTotals(StreamTotals totals) {
+        totals.add(address, role.name().toLowerCase(Locale.ROOT), bytesToConnector, bytesToListener);
+    }
+
+    /** This finished stream for the flow log; stream's loop. */
+    StreamFlow flow(StreamResetCode code, String text) {
+        StreamEnd socketSide = role == Role.LISTENER ? a : b;
+        StreamEnd linkSide = role == Role.LISTENER ? b : a;
+        String nextHop = linkSide instanceof LinkEnd link ? link.peerId() : null;
+        return new StreamFlow(role.name().toLowerCase(Locale.ROOT), address, origin, destination, nextHop,
+                socketSide == null ? null : socketSide.describe(), everOpened, bytesToConnector, bytesToListener,
+                System.nanoTime() - createdNanos, code == null ? "normal" : code.name().toLowerCase(Locale.ROOT),
+                text);
     }
 }

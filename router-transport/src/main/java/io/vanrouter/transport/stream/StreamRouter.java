@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -49,6 +50,9 @@ public final class StreamRouter implements LinkDataPlane {
     private final AtomicLong opensWithoutRoute = new AtomicLong();
     private final StreamResets resets = new StreamResets();
     private volatile ServiceConnector connectors = ServiceConnector.NONE;
+    private final StreamTotals totals = new StreamTotals();
+    /** Told of every finished listener- and connector-side stream; must not block (the flow log queues). */
+    private volatile Consumer<StreamFlow> flows;
 
     public StreamRouter(String routerId, Supplier<RoutingTable> routes) {
         this(routerId, routes, loop -> new LoopLoad.Meter());
@@ -307,7 +311,25 @@ public final class StreamRouter implements LinkDataPlane {
             resets.count(code, text); // before the stream leaves the live set: whoever sees it gone sees it counted
             LOG.debug("[{}] stream {} reset: {}: {}", routerId, stream.serial(), code, text);
         }
+        stream.addTotals(totals);
         live.remove(stream);
+        Consumer<StreamFlow> sink = flows;
+        if (sink != null && stream.role() != Stream.Role.TRANSIT) {
+            sink.accept(stream.flow(code, text));
+        }
+    }
+
+    /**
+     * Where finished listener- and connector-side streams are reported (null: nowhere, the default). Called on the
+     * stream's event loop: the consumer must return at once (queue, never block or write a file). Any thread.
+     */
+    public void flows(Consumer<StreamFlow> consumer) {
+        this.flows = consumer;
+    }
+
+    /** Bytes of finished streams per address and role (live ones are in {@link #views}). Any thread. */
+    public StreamTotals totals() {
+        return totals;
     }
 
     /** Resets every live stream (router shutting down). Any thread. */

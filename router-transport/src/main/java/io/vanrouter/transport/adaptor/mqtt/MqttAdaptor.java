@@ -9,6 +9,7 @@ import io.vanrouter.transport.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * The MQTT adaptor as a plug-in: uses the message plane only. At start it builds its {@link MqttListener} on the
@@ -25,6 +26,7 @@ public final class MqttAdaptor implements ProtocolAdaptor {
     private volatile Path usersFile;
     private volatile MqttUsers.Loader usersLoader;
     private volatile MqttAuthenticator authenticator;
+    private volatile Consumer<MqttSessionFlow> flows;
 
     public MqttAdaptor(MqttSettings settings) {
         this.settings = settings;
@@ -46,6 +48,15 @@ public final class MqttAdaptor implements ProtocolAdaptor {
         return this;
     }
 
+    /**
+     * Where finished sessions are reported (null: nowhere, the default); called on the client's event loop, so the
+     * consumer must return at once (queue, never block or write a file). Before {@link #start}.
+     */
+    public MqttAdaptor flows(Consumer<MqttSessionFlow> consumer) {
+        this.flows = consumer;
+        return this;
+    }
+
     @Override
     public String name() {
         return "mqtt";
@@ -63,6 +74,7 @@ public final class MqttAdaptor implements ProtocolAdaptor {
         }
         MqttListener started = new MqttListener(settings, context.messages(), consumers::submitAddConsumer,
                 consumers::submitRemoveConsumer, counters, tls, authenticator);
+        started.flows(flows);
         listener = started; // before binding, so that close() after a failed bind still finds it
         started.start(context.eventLoops(), context.serverChannelType());
     }
@@ -81,6 +93,18 @@ public final class MqttAdaptor implements ProtocolAdaptor {
     public int connectedClients() {
         MqttListener current = listener;
         return current == null ? 0 : current.connectedClients();
+    }
+
+    /** Subscriptions of connected clients now. */
+    public int subscriptions() {
+        MqttListener current = listener;
+        return current == null ? 0 : current.subscriptionCount();
+    }
+
+    /** QoS 1 deliveries to connected clients not yet acknowledged. */
+    public int qos1InFlight() {
+        MqttListener current = listener;
+        return current == null ? 0 : current.qos1InFlight();
     }
 
     /** Stops listening and closes every client connection. */

@@ -24,14 +24,17 @@ import io.netty.util.ReferenceCountUtil;
 import io.vanrouter.transport.adaptor.mqtt.auth.MqttAuthenticator;
 import io.vanrouter.transport.adaptor.mqtt.auth.MqttUser;
 import io.vanrouter.transport.adaptor.mqtt.auth.MqttUsers;
+import io.vanrouter.transport.link.LinkSession;
 import io.vanrouter.transport.message.Blocker;
 import io.vanrouter.transport.message.MessageFrame;
 import io.vanrouter.transport.wire.MessageCodec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * One MQTT client connection: CONNECT, SUBSCRIBE/UNSUBSCRIBE, PUBLISH in (QoS 0/1; QoS 2 from 3.1.1 clients is
@@ -57,6 +60,11 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     /** Packets decoded after a CONNECT whose password is being checked, replayed once it passed. */
     private ArrayDeque<MqttMessage> heldForAuthentication;
     private boolean publishRefusalLogged;
+    /** For the flow log: when the CONNECT was accepted, PUBLISH packets taken, and how the session ended. */
+    private long connectedNanos;
+    private long messagesIn;
+    private String endKind;
+    private String endReason;
 
     private record Will(String topic, byte[] payload, int qos) {
     }
@@ -236,6 +244,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         session = new MqttSession(key, clientId, ctx.channel(), receiveMaximum, listener.counters(),
                 listener.topicCounters());
+        connectedNanos = System.nanoTime();
         listener.subscriptions().register(session);
         listener.context(this, ctx);
         listener.connected(clientId, this);
@@ -288,6 +297,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         listener.counters().publishesIn.incrementAndGet();
+        messagesIn++;
         MessageFrame frame = new MessageFrame(Math.min(qos, 1), false, MessageFrame.HOPS_INITIAL,
                 listener.routerId(), listener.router().nextMessageId(), topic, "", "", publish.payload());
         Runnable onDone = qos == 0 ? null : () -> ctx.executor().execute(() -> {
@@ -394,6 +404,9 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean withWill = m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader reason
                 && reason.reasonCode() == MqttReasonCodes.Disconnect.DISCONNECT_WITH_WILL_MESSAGE.byteValue();
         cleanDisconnect = !withWill;
+        if (endKind == null) {
+            endKind = withWill ? "disconnect_with_will" : "disconnect";
+        }
         ctx.close();
     }
 
@@ -434,8 +447,34 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             if (!cleanDisconnect && will != null) {
                 sendWill();
             }
+            reportFlow(ctx);
         }
         ctx.fireChannelInactive();
+    }
+
+    private void reportFlow(ChannelHandlerContext ctx) {
+        Consumer<MqttSessionFlow> flows = listener.flows();
+        if (flows != null) {
+            flows.accept(new MqttSessionFlow(clientId, user == null ? null : user.name(),
+                    LinkSession.format(ctx.channel().remoteAddress()), version.name(),
+                    System.nanoTime() - connectedNanos, messagesIn, session.delivered(),
+                    endKind == null ? "closed" : endKind, endReason));
+        }
+    }
+
+    /**
+     * Subscriptions of this client; any thread. {@code session} is set before the handler is published in the
+     * listener's client map, which is how other threads find it.
+     */
+    int subscriptionCount() {
+        MqttSession current = session;
+        return current == null ? 0 : current.subscriptions().size();
+    }
+
+    /** QoS 1 deliveries to this client not yet acknowledged; any thread (see {@link #subscriptionCount}). */
+    int inflightCount() {
+        MqttSession current = session;
+        return current == null ? 0 : current.inflightCount();
     }
 
     private void sendWill() {
@@ -483,6 +522,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         failed = true;
+        endKind = reason.name().toLowerCase(Locale.ROOT);
+        endReason = why;
         MqttListener.LOG.warn("[{}] MQTT client {} from {}: {}: disconnecting ({} 0x{})", listener.routerId(), clientId,
                 ctx.channel().remoteAddress(), why, reason, Integer.toHexString(reason.byteValue() & 0xFF));
         if (v5() && session != null) {

@@ -67,6 +67,8 @@ final class MqttListener implements AutoCloseable {
     private final MqttAuthenticator authenticator; // null: no users file, anyone may connect
     private volatile ScheduledFuture<?> usersPoll;
     private volatile Channel listener;
+    /** Told of every finished session; must not block (the flow log queues). Null: nowhere. */
+    private volatile Consumer<MqttSessionFlow> flows;
 
     /**
      * @param addConsumer    told when a filter gets its first local subscriber ({@code CoreLoop::submitAddConsumer})
@@ -170,6 +172,32 @@ final class MqttListener implements AutoCloseable {
 
     public int connectedClients() {
         return clients.size();
+    }
+
+    /** Subscriptions (filters and shared-group memberships) of connected clients now. Any thread. */
+    public int subscriptionCount() {
+        int count = 0;
+        for (MqttConnectionHandler handler : clients.values()) {
+            count += handler.subscriptionCount();
+        }
+        return count;
+    }
+
+    /** QoS 1 deliveries written to connected clients and not yet acknowledged. Any thread. */
+    public int qos1InFlight() {
+        int count = 0;
+        for (MqttConnectionHandler handler : clients.values()) {
+            count += handler.inflightCount();
+        }
+        return count;
+    }
+
+    void flows(Consumer<MqttSessionFlow> consumer) {
+        this.flows = consumer;
+    }
+
+    Consumer<MqttSessionFlow> flows() {
+        return flows;
     }
 
     MqttSettings settings() {

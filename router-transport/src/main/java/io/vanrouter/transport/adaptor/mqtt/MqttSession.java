@@ -72,6 +72,10 @@ final class MqttSession {
     private boolean stallCheckScheduled;
     private volatile boolean slow;
     private volatile boolean closed;
+    /** {@code inflight.size()} for readers on other threads (metrics); written by the owning loop. */
+    private volatile int inflightCount;
+    /** PUBLISH packets written to this client; owning loop (single writer). */
+    private volatile long delivered;
 
     MqttSession(String key, String clientId, Channel channel, int receiveMaximum, MqttCounters counters,
             MessageCounters topicCounters) {
@@ -85,6 +89,16 @@ final class MqttSession {
 
     Map<String, Integer> subscriptions() {
         return subscriptions;
+    }
+
+    /** QoS 1 deliveries written and not yet acknowledged. Any thread. */
+    int inflightCount() {
+        return inflightCount;
+    }
+
+    /** PUBLISH packets written to this client. Any thread. */
+    long delivered() {
+        return delivered;
     }
 
     /** Whether it can take a message without queueing much (round robin of shared groups skips it otherwise). */
@@ -180,6 +194,7 @@ final class MqttSession {
         if (out.qos() > 0) {
             packetId = nextPacketId();
             inflight.put(packetId, out.settlement());
+            inflightCount = inflight.size();
         }
         MessageFrame frame = out.frame();
         boolean dup = out.qos() > 0 && frame.dup();
@@ -187,6 +202,7 @@ final class MqttSession {
                 new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(out.qos()), false, 0),
                 new MqttPublishVariableHeader(frame.topic(), packetId), frame.content());
         counters.deliveries.incrementAndGet();
+        delivered = delivered + 1;
         if (out.qos() == 0 && out.settlement() != NO_SETTLEMENT) {
             channel.write(publish).addListener(f -> out.settlement().settled(f.isSuccess()));
         } else {
@@ -204,6 +220,7 @@ final class MqttSession {
     /** The client's PUBACK for a QoS 1 delivery; owning loop. */
     void onPubAck(int packetId) {
         Settlement settlement = inflight.remove(packetId);
+        inflightCount = inflight.size();
         if (settlement != null) {
             settlement.settled(true);
             if (!queue.isEmpty()) {
@@ -256,6 +273,7 @@ final class MqttSession {
         }
         List<Settlement> unacknowledged = List.copyOf(inflight.values());
         inflight.clear();
+        inflightCount = 0;
         unacknowledged.forEach(settlement -> settlement.settled(false));
         runWaiters();
     }
