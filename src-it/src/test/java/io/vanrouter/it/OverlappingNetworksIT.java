@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OverlappingNetworksIT {
     private static final String PRIVATE_IP = "10.0.0.10";
     private static final int SERVICE_PORT = 7000;
-    private static final int LINK_PORT = 55671;
+    private static final int LINK_PORT = 25671;
     private static final int MANAGEMENT_PORT = 9191;
     /** Site a's listeners: the port a client at a uses for each other site's service. */
     private static final Map<String, Integer> LISTENER_PORT = Map.of("b", 8082, "c", 8083);
