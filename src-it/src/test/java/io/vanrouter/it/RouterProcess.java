@@ -29,20 +29,32 @@ final class RouterProcess implements AutoCloseable {
     final Path config;
     final Path log;
     final int managementPort;
+    /** Runs before the java command, e.g. {@code ip netns exec NS}; empty for a router on this host's network. */
+    private final List<String> commandPrefix;
     private Process process;
 
-    private RouterProcess(String id, Path config, Path log, int managementPort) {
+    private RouterProcess(String id, Path config, Path log, int managementPort, List<String> commandPrefix) {
         this.id = id;
         this.config = config;
         this.log = log;
         this.managementPort = managementPort;
+        this.commandPrefix = List.copyOf(commandPrefix);
     }
 
     /** Writes {@code yaml} to {@code dir/id.yaml} and starts a router on it. */
     static RouterProcess start(Path dir, String id, String yaml, int managementPort) throws IOException {
+        return startIn(List.of(), dir, id, yaml, managementPort);
+    }
+
+    /**
+     * As {@link #start}, with the command run under {@code commandPrefix} (e.g. {@code ip netns exec NS}, which execs
+     * java, so signals still reach the router). Its management endpoint is then asked with curl under the same prefix.
+     */
+    static RouterProcess startIn(List<String> commandPrefix, Path dir, String id, String yaml, int managementPort)
+            throws IOException {
         Path config = dir.resolve(id + ".yaml");
         Files.writeString(config, yaml);
-        RouterProcess router = new RouterProcess(id, config, dir.resolve(id + ".log"), managementPort);
+        RouterProcess router = new RouterProcess(id, config, dir.resolve(id + ".log"), managementPort, commandPrefix);
         router.launch();
         return router;
     }
@@ -56,7 +68,9 @@ final class RouterProcess implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(javaCommand("run", "--config", config.toString()));
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.addAll(javaCommand("run", "--config", config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         process = builder.start();
@@ -140,11 +154,32 @@ final class RouterProcess implements AutoCloseable {
     }
 
     private Optional<JsonNode> request(String method, String path) {
+        if (!commandPrefix.isEmpty()) {
+            return requestWithCurl(method, path);
+        }
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
                     .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody()).build();
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** As {@link #request}, from inside the router's {@link #commandPrefix} (another network namespace). */
+    private Optional<JsonNode> requestWithCurl(String method, String path) {
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.addAll(List.of("curl", "-sf", "--max-time", "10", "-X", method,
+                "http://127.0.0.1:" + managementPort + path));
+        try {
+            Process curl = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] body = curl.getInputStream().readAllBytes();
+            return curl.waitFor(15, TimeUnit.SECONDS) && curl.exitValue() == 0
+                    ? Optional.of(JSON.readTree(body)) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {

@@ -86,9 +86,14 @@ final class TestNetwork implements AutoCloseable {
 
     /** Starts router {@code id} on a complete config written by the test (management port as {@link #yaml} writes it). */
     RouterProcess launch(String id, String yaml) throws IOException {
+        return launchIn(List.of(), id, yaml);
+    }
+
+    /** As {@link #launch}, with the router's command run under {@code commandPrefix} ({@code ip netns exec NS}). */
+    RouterProcess launchIn(List<String> commandPrefix, String id, String yaml) throws IOException {
         int management = Integer.parseInt(yaml.replaceAll("(?s).*management:\\n  host: 127.0.0.1\\n  port: (\\d+).*",
                 "$1"));
-        RouterProcess router = RouterProcess.start(dir, id, yaml, management);
+        RouterProcess router = RouterProcess.startIn(commandPrefix, dir, id, yaml, management);
         routers.put(id, router);
         return router;
     }
