@@ -40,6 +40,9 @@ final class ConfigReload {
         if (!live.management().equals(next.management())) {
             changed.add("management");
         }
+        if (!Objects.equals(live.flowLog(), next.flowLog())) {
+            changed.add("flowLog");
+        }
         if (insecure(live.tls()) != insecure(next.tls())) {
             changed.add("tls (between TLS and insecure links)");
         }
@@ -71,15 +74,17 @@ final class ConfigReload {
         final TcpAdaptor.Changes tcp; // null: no tcp adaptor running (one is started at apply if needed)
         final boolean rulesChanged;
         final boolean mqttChanged;
+        final boolean loggingChanged;
         final TlsFiles linkFiles;
 
         private Plan(RouterConfig next, TransportServer.LinkChanges links, TcpAdaptor.Changes tcp,
-                boolean rulesChanged, boolean mqttChanged, TlsFiles linkFiles) {
+                boolean rulesChanged, boolean mqttChanged, boolean loggingChanged, TlsFiles linkFiles) {
             this.next = next;
             this.links = links;
             this.tcp = tcp;
             this.rulesChanged = rulesChanged;
             this.mqttChanged = mqttChanged;
+            this.loggingChanged = loggingChanged;
             this.linkFiles = linkFiles;
         }
 
@@ -102,7 +107,7 @@ final class ConfigReload {
                 throw e;
             }
             return new Plan(next, links, tcpChanges, !live.addressRules().equals(next.addressRules()),
-                    !Objects.equals(live.mqtt(), next.mqtt()), files);
+                    !Objects.equals(live.mqtt(), next.mqtt()), !Objects.equals(live.logging(), next.logging()), files);
         }
 
         void abandon() {
@@ -132,6 +137,9 @@ final class ConfigReload {
             if (mqttChanged) {
                 parts.add(next.mqtt() == null ? "stop the mqtt listener" : live.mqtt() == null
                         ? "start the mqtt listener" : "restart the mqtt listener (its clients reconnect)");
+            }
+            if (loggingChanged) {
+                parts.add("logging");
             }
             if (linkFiles != null) {
                 parts.add("link TLS files " + linkFiles.cert() + ", " + linkFiles.key() + ", " + linkFiles.ca());

@@ -275,6 +275,9 @@ public final class RouterDaemon implements AutoCloseable {
         if (plan.rulesChanged) {
             core.submitAddressRules(next.addressRules());
         }
+        if (plan.loggingChanged) {
+            next.logging().apply(routerId());
+        }
         if (plan.mqttChanged) {
             MqttAdaptor old = mqtt;
             if (next.mqtt() == null) {

@@ -23,10 +23,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Live reload against three routers in one JVM with real sockets: peers added and removed, a cost changed (routes
@@ -229,6 +232,28 @@ class ConfigReloadTest {
         roundTrip(stream);
         assertThat(status(a).configGeneration()).isEqualTo(5);
         assertThat(b.configGeneration()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldChangeLogLevelsOnReloadAndRefuseAFlowLogChange() throws Exception {
+        String listen = "listen: [{host: 127.0.0.1, port: " + freePort() + "}]\n";
+        Path file = write("solo", listen);
+        RouterDaemon solo = start(file);
+        Logger tcpLog = (Logger) LoggerFactory.getLogger("vanrouter.adaptor.tcp");
+        Level before = tcpLog.getLevel();
+
+        ReloadOutcome louder = reload(solo, file, listen + "logging: {levels: {vanrouter.adaptor.tcp: debug}}\n");
+        assertThat(louder.applied()).as(louder.summary()).isTrue();
+        assertThat(louder.summary()).contains("logging");
+        assertThat(tcpLog.getLevel()).isEqualTo(Level.DEBUG);
+
+        ReloadOutcome quieter = reload(solo, file, listen);
+        assertThat(quieter.applied()).isTrue();
+        assertThat(tcpLog.getLevel()).isEqualTo(before);
+
+        ReloadOutcome flowLog = reload(solo, file, listen + "flowLog: {log: true}\n");
+        assertThat(flowLog.applied()).isFalse();
+        assertThat(flowLog.summary()).contains("flowLog changed").contains("restart");
     }
 
     private static ReloadOutcome reload(RouterDaemon router, Path file, String body) throws IOException {
