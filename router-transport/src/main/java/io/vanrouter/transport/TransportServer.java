@@ -152,7 +152,6 @@ public final class TransportServer implements AutoCloseable {
         return this;
     }
 
-    /** Event loops for data connections and adaptor sockets (links' control connections have their own). Before {@link #start}. */
     /** TLS on every inter-router connection (null: plain TCP, the default); before {@link #start}. */
     public TransportServer linkTls(LinkTls tls) {
         this.linkTls = tls;
@@ -164,6 +163,8 @@ public final class TransportServer implements AutoCloseable {
         return linkTls;
     }
 
+    /** Event loops for data connections and adaptor sockets (links' control connections have their own); before
+     * {@link #start}. */
     public TransportServer ioThreads(int loops) {
         if (loops < 1) {
             throw new IllegalArgumentException("io threads " + loops + " must be at least 1");
@@ -586,7 +587,6 @@ public final class TransportServer implements AutoCloseable {
         return registry.toPeer(peerId);
     }
 
-    /** Active links, connections mid-handshake and configured peers without a link. */
     /** The data connections of the current link to {@code peerId} (none without a link). Any thread. */
     public List<Channel> dataConnections(String peerId) {
         ActiveLink link = registry.toPeer(peerId);
@@ -599,6 +599,7 @@ public final class TransportServer implements AutoCloseable {
         return link == null ? null : link.channel();
     }
 
+    /** Active links, connections mid-handshake and configured peers without a link. */
     public List<LinkView> linkViews() {
         long now = System.nanoTime();
         List<LinkView> views = new ArrayList<>();
