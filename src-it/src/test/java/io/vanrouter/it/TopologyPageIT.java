@@ -71,8 +71,11 @@ class TopologyPageIT {
 
         network.router("d").stop();
 
+        // a--d is a's own configured peer: drawn down. c--d is drawn down while d's last link-state record is held,
+        // or not at all once d withdrew its links on the way out (its goodbye may or may not reach the others first).
         await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(dom(url))
-                .contains(link("a--d", "down"), link("c--d", "down"), link("a--b", "up"), link("b--c", "up")));
+                .contains(link("a--d", "down"), link("a--b", "up"), link("b--c", "up"))
+                .doesNotContain(link("c--d", "up"), link("c--d", "one-way"), link("a--d", "up")));
         network.assertNoUnexpectedErrors(null);
     }
 
