@@ -256,6 +256,34 @@ class ConfigReloadTest {
         assertThat(flowLog.summary()).contains("flowLog changed").contains("restart");
     }
 
+    @Test
+    void shouldStartRestartAndStopTheMqttListenerOnReload() throws Exception {
+        String listen = "listen: [{host: 127.0.0.1, port: " + freePort() + "}]\n";
+        int first = freePort();
+        int second = freePort();
+        Path file = write("mqtt", listen);
+        RouterDaemon router = start(file);
+
+        ReloadOutcome started = reload(router, file, listen + "mqtt: {listen: {host: 127.0.0.1, port: " + first
+                + "}}\n");
+        assertThat(started.summary()).contains("start the mqtt listener");
+        assertThat(router.mqttAddress().getPort()).isEqualTo(first);
+        new Socket(InetAddress.getLoopbackAddress(), first).close();
+
+        ReloadOutcome moved = reload(router, file, listen + "mqtt: {listen: {host: 127.0.0.1, port: " + second
+                + "}}\n");
+        assertThat(moved.summary()).contains("restart the mqtt listener");
+        new Socket(InetAddress.getLoopbackAddress(), second).close();
+        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), first).close())
+                .isInstanceOf(ConnectException.class);
+
+        ReloadOutcome stopped = reload(router, file, listen);
+        assertThat(stopped.summary()).contains("stop the mqtt listener");
+        assertThat(router.mqttAddress()).isNull();
+        assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), second).close())
+                .isInstanceOf(ConnectException.class);
+    }
+
     private static ReloadOutcome reload(RouterDaemon router, Path file, String body) throws IOException {
         String head = Files.readString(file).lines().limit(4).reduce("", (x, y) -> x + y + "\n");
         Files.writeString(file, head + body);
