@@ -303,6 +303,12 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (ProxyFailures.isProxyFailure(cause)) {
+            // The HTTP proxy refused or failed the CONNECT: the dialer logs it with the peer and the proxy, and learns
+            // why from the reason recorded here (connectionClosed).
+            session.closeNow(null, ProxyFailures.describe(cause));
+            return;
+        }
         if (TlsFailures.isTls(cause)) {
             // A failed TLS handshake was logged with its event and the connection is closing. Otherwise the peer
             // refused this router after the handshake completed on this side (TLS 1.3 clients finish first and
