@@ -49,12 +49,13 @@ final class ProxyFailures {
     static String describeStatus(int code, String reason) {
         String answer = reason.isEmpty() ? Integer.toString(code) : code + " " + reason;
         return switch (code) {
-            case 407 -> "proxy refused: " + answer + " (wrong or missing proxy credentials)";
+            // 401 is what some proxies (tinyproxy) answer a CONNECT with wrong credentials.
+            case 401, 407 -> "proxy refused: " + answer + " (wrong or missing proxy credentials)";
             case 403 -> "proxy answered " + answer + " (the proxy does not allow CONNECT to this host and port;"
                     + " ask for it to be allowed, e.g. tinyproxy ConnectPort, squid SSL_ports)";
             case 400, 405, 501 -> "proxy answered " + answer + " (the proxy does not support CONNECT)";
-            case 502, 503 -> "proxy answered " + answer + " (the proxy could not reach the peer: check the peer's"
-                    + " host and port, and that the proxy can resolve and reach it)";
+            case 500, 502, 503 -> "proxy answered " + answer + " (the proxy could not reach the peer: check the"
+                    + " peer's host and port, and that the proxy can resolve and reach it)";
             case 504 -> "proxy answered " + answer + " (the proxy timed out reaching the peer)";
             default -> "proxy answered " + answer;
         };

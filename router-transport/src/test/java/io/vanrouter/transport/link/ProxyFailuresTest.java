@@ -20,6 +20,10 @@ class ProxyFailuresTest {
     void shouldExplainEachCommonStatus() {
         assertThat(describe("status: 407 Proxy Authentication Required"))
                 .isEqualTo("proxy refused: 407 Proxy Authentication Required (wrong or missing proxy credentials)");
+        assertThat(describe("status: 401 Unauthorized")) // tinyproxy's answer to wrong credentials
+                .isEqualTo("proxy refused: 401 Unauthorized (wrong or missing proxy credentials)");
+        assertThat(describe("status: 500 Unable to connect")).startsWith("proxy answered 500 Unable to connect (the"
+                + " proxy could not reach the peer");
         assertThat(describe("status: 403 Forbidden")).startsWith("proxy answered 403 Forbidden (the proxy does not"
                 + " allow CONNECT to this host and port");
         assertThat(describe("status: 502 Bad Gateway")).startsWith("proxy answered 502 Bad Gateway (the proxy could"
