@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
+import io.vanrouter.transport.netty.HandlerNames;
+import io.vanrouter.transport.tls.LinkTls;
+import io.vanrouter.transport.tls.TestPki;
+import java.nio.file.Path;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,6 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A peer dialed through an HTTP CONNECT proxy: the link and its data connections go through tunnels, status names
@@ -41,9 +48,13 @@ class ProxyDialTest {
     }
 
     private Router start(String id, List<Endpoint> listen, List<Endpoint> peers) throws Exception {
+        return start(id, listen, peers, null);
+    }
+
+    private Router start(String id, List<Endpoint> listen, List<Endpoint> peers, LinkTls tls) throws Exception {
         TransportSettings settings = new TransportSettings(id, 1, "test", RouterMode.INTERIOR, listen, peers, 5_000,
                 TransportSettings.MAX_FRAME_BYTES_DEFAULT, 50, 200);
-        TransportServer server = new TransportServer(settings).dataConnections(DATA_CONNECTIONS);
+        TransportServer server = new TransportServer(settings).dataConnections(DATA_CONNECTIONS).linkTls(tls);
         closeables.add(server);
         RecordingCore core = new RecordingCore();
         server.start(core, List.of());
@@ -80,6 +91,42 @@ class ProxyDialTest {
             assertThat(view.remote()).isEqualTo("127.0.0.1:" + a.linkPort() + " via proxy 127.0.0.1:" + proxy.port());
             assertThat(view.dataConnections()).isEqualTo(DATA_CONNECTIONS);
         });
+    }
+
+    @Test
+    void shouldRunLinkTlsInsideTheTunnel(@TempDir Path dir) throws Exception {
+        TestPki pki = new TestPki(dir, "net1");
+        TestConnectProxy proxy = proxy(null, null, null);
+        Router a = start("a", List.of(new Endpoint("127.0.0.1", 0, 1)), List.of(), LinkTls.load("a", pki.issue("a")));
+        Router b = start("b", List.of(), List.of(new Endpoint("127.0.0.1", a.linkPort(), 1,
+                new LinkProxy("127.0.0.1", proxy.port()))), LinkTls.load("b", pki.issue("b")));
+
+        await().atMost(WAIT).until(() -> a.core().linksUp() == 1 && b.core().linksUp() == 1
+                && b.server().dataConnections("a").size() == DATA_CONNECTIONS);
+        assertThat(proxy.tunnels()).hasSize(1 + DATA_CONNECTIONS);
+        for (Channel channel : List.of(b.server().linkChannel("a"), b.server().dataConnections("a").get(0))) {
+            // TLS after the proxy handler: the handshake ran end to end, through the tunnel.
+            List<String> names = channel.pipeline().names();
+            assertThat(names).contains(HandlerNames.PROXY, HandlerNames.TLS);
+            assertThat(names.indexOf(HandlerNames.PROXY)).isLessThan(names.indexOf(HandlerNames.TLS));
+            assertThat(channel.pipeline().get(SslHandler.class).engine().getSession().getProtocol())
+                    .isEqualTo("TLSv1.3");
+        }
+        assertThat(linkLog.messages(Level.ERROR)).isEmpty();
+    }
+
+    @Test
+    void shouldReportWrongCredentialsWithoutTlsNoiseWhenLinksUseTls(@TempDir Path dir) throws Exception {
+        TestPki pki = new TestPki(dir, "net1");
+        TestConnectProxy proxy = proxy("user", "secret", null);
+        Router a = start("a", List.of(new Endpoint("127.0.0.1", 0, 1)), List.of(), LinkTls.load("a", pki.issue("a")));
+        start("b", List.of(), List.of(new Endpoint("127.0.0.1", a.linkPort(), 1,
+                new LinkProxy("127.0.0.1", proxy.port(), "user", "wrong"))), LinkTls.load("b", pki.issue("b")));
+
+        await().atMost(WAIT).until(() -> proxy.refused().size() >= 3);
+        assertThat(linkLog.messages(Level.WARN)).singleElement().asString()
+                .contains("proxy refused: 407 Proxy Authentication Required (wrong or missing proxy credentials)");
+        assertThat(linkLog.messages(Level.ERROR)).isEmpty();
     }
 
     @Test
