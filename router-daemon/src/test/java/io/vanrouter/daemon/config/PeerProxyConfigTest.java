@@ -81,6 +81,17 @@ class PeerProxyConfigTest {
     }
 
     @Test
+    void shouldNotRewriteAFlowStylePeersListThatHasAProxyPeer() throws Exception {
+        String text = HEAD.replace("peers:\n", "") + "peers: [{host: h, port: 1, proxy: 'http://proxy:3128'}]\n";
+        RouterConfig config = ConfigLoader.parse(text, null);
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigEditor.withPeerAndTls(text,
+                config, new Endpoint("other", 2, 1), new ConfigEditor.TlsFiles("ca", "c", "k")));
+        assertThat(e.problems()).singleElement().extracting(ConfigProblem::message).asString()
+                .contains("cannot edit this file", "proxy");
+    }
+
+    @Test
     void shouldReportAnUnreadableOrMalformedCredentialsFile(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("no-colon"), "alice\n");
         List<ConfigProblem> problems = problems("""
