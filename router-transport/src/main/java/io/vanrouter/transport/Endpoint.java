@@ -4,10 +4,14 @@ import java.util.Objects;
 
 /**
  * A host and port to listen on or dial, with the link cost this end configures for links made through it. Port 0 on
- * a listener picks a free port (tests).
+ * a listener picks a free port (tests). A peer may be dialed through an HTTP CONNECT {@code proxy} (null: directly).
  */
-public record Endpoint(String host, int port, int cost) {
+public record Endpoint(String host, int port, int cost, LinkProxy proxy) {
     public static final int COST_DEFAULT = 1;
+
+    public Endpoint(String host, int port, int cost) {
+        this(host, port, cost, null);
+    }
 
     public Endpoint {
         Objects.requireNonNull(host, "host");
@@ -19,8 +23,14 @@ public record Endpoint(String host, int port, int cost) {
         }
     }
 
+    /** The same endpoint with another cost (a reload changed it). */
+    public Endpoint withCost(int newCost) {
+        return new Endpoint(host, port, newCost, proxy);
+    }
+
+    /** "host:port", or "host:port via proxy proxy-host:port" (never the proxy's credentials). */
     @Override
     public String toString() {
-        return host + ":" + port;
+        return proxy == null ? host + ":" + port : host + ":" + port + " via proxy " + proxy;
     }
 }

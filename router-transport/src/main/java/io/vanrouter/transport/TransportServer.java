@@ -325,8 +325,9 @@ public final class TransportServer implements AutoCloseable {
         return new LinkChanges(toBind, fresh, toUnbind, dial, stopDialing, recost);
     }
 
+    /** Same host and port, reached the same way (a changed proxy is a new peer: dialed again, not recosted). */
     private static boolean sameAddress(Endpoint a, Endpoint b) {
-        return a.host().equals(b.host()) && a.port() == b.port();
+        return a.host().equals(b.host()) && a.port() == b.port() && java.util.Objects.equals(a.proxy(), b.proxy());
     }
 
     /**

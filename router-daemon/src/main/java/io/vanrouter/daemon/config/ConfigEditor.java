@@ -97,13 +97,18 @@ public final class ConfigEditor {
         return String.join("\n", lines) + "\n";
     }
 
-    private Edit peerEdit(RouterConfig config, Endpoint peer) {
+    private Edit peerEdit(RouterConfig config, Endpoint peer) throws ConfigException {
         YamlNode.Entry peers = root.entries().get("peers");
         YamlNode value = peers == null ? null : peers.value();
         if (value instanceof YamlNode.Sequence sequence && !sequence.items().isEmpty()
                 && charAt(sequence.line(), sequence.column()) == '-') {
             int after = end(peers) + 1;
             return new Edit(after, after, peerItem(" ".repeat(sequence.column() - 1), peer));
+        }
+        if (config.peers().stream().anyMatch(p -> p.proxy() != null)) {
+            // Written out again, a peer would lose its proxy credentials file (the validated config has only its
+            // contents): better not to touch the list at all.
+            throw cannotEdit("its peers list is in flow style and has a peer with a proxy");
         }
         List<String> block = new ArrayList<>();
         block.add("peers:");

@@ -8,6 +8,7 @@ import io.vanrouter.daemon.logging.LoggingSettings;
 import io.vanrouter.daemon.mgmt.BearerToken;
 import io.vanrouter.daemon.security.TlsSettings;
 import io.vanrouter.transport.Endpoint;
+import io.vanrouter.transport.LinkProxy;
 import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.wire.MessageCodec;
 import java.io.IOException;
@@ -31,6 +32,7 @@ final class ConfigValidator {
             "addresses", "mqtt", "tcp", "tls", "logging", "flowLog");
     static final List<String> ROUTER_KEYS = List.of("id", "mode", "network");
     static final List<String> ENDPOINT_KEYS = List.of("host", "port", "cost");
+    static final List<String> PEER_KEYS = List.of("host", "port", "cost", "proxy", "proxyCredentialsFile");
     static final List<String> MANAGEMENT_KEYS = List.of("enabled", "host", "port", "allowRemote", "tokenFile");
     static final List<String> ROUTING_KEYS = List.of("helloIntervalMillis", "deadIntervalMillis",
             "linkStateRefreshMillis", "linkStateMaxAgeMillis", "handshakeTimeoutMillis", "reconnectInitialMillis",
@@ -71,8 +73,8 @@ final class ConfigValidator {
         }
         top.rejectUnknown(TOP_KEYS);
         RouterSection router = router(top);
-        EndpointList listen = endpoints(top, "listen", 0, LISTEN_MAX, "listener");
-        EndpointList peers = endpoints(top, "peers", 1, PEERS_MAX, "peer");
+        EndpointList listen = endpoints(top, "listen", 0, LISTEN_MAX, "listener", null);
+        EndpointList peers = endpoints(top, "peers", 1, PEERS_MAX, "peer", source);
         if (listen.items == 0 && peers.items == 0 && !top.isInvalid("listen") && !top.isInvalid("peers")) {
             problems.add("", root, "router has neither listen nor peers");
         }
@@ -137,7 +139,9 @@ final class ConfigValidator {
     private record EndpointList(List<Endpoint> endpoints, int items) {
     }
 
-    private EndpointList endpoints(Section top, String key, int portMin, int max, String noun) {
+    /** @param source the file, for a peer's relative proxyCredentialsFile; null for listeners (no proxy keys) */
+    private EndpointList endpoints(Section top, String key, int portMin, int max, String noun, Path source) {
+        boolean peers = portMin > 0;
         List<YamlNode> items = top.list(key);
         if (items == null) {
             return new EndpointList(List.of(), 0);
@@ -153,15 +157,17 @@ final class ConfigValidator {
             if (section == null) {
                 continue;
             }
-            section.rejectUnknown(ENDPOINT_KEYS);
+            section.rejectUnknown(peers ? PEER_KEYS : ENDPOINT_KEYS);
             String host = host(section, "host", true);
             Long port = section.integer("port", portMin, 65_535, true);
             Long cost = section.integer("cost", 1, Integer.MAX_VALUE, false);
-            if (host == null || port == null || section.isInvalid("cost")) {
+            int before = problems.count();
+            LinkProxy proxy = peers ? PeerProxySection.validate(section, source, filesCheckedAt) : null;
+            if (host == null || port == null || section.isInvalid("cost") || problems.count() > before) {
                 continue;
             }
             Endpoint endpoint = new Endpoint(host, port.intValue(), cost == null ? Endpoint.COST_DEFAULT
-                    : cost.intValue());
+                    : cost.intValue(), proxy);
             String identity = host.toLowerCase(Locale.ROOT) + ":" + port;
             String first = port == 0 ? null : seen.putIfAbsent(identity, path);
             if (first != null) {

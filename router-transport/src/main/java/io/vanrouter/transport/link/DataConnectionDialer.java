@@ -17,6 +17,8 @@ import org.slf4j.Logger;
  * Dials the data connections of every link this router dialed, one per event loop (connection i on loop i), to the
  * very address the link is connected to (no new DNS lookup, same NAT path). A data connection that fails or drops
  * while its link is still current is dialed again after a back-off; when the link goes, its data connections go too.
+ * A link dialed through an HTTP CONNECT proxy has its data connections dialed through the same proxy address, each
+ * with its own tunnel to the peer's configured host and port.
  *
  * <p>Any thread; each connection's state lives on its own loop.
  */
@@ -81,15 +83,22 @@ public final class DataConnectionDialer {
             if (!wanted()) {
                 return;
             }
-            SocketAddress remote = link.channel().remoteAddress();
-            template.clone().group(loop).handler(LinkInitializer.dataConnection(env, link, this)).connect(remote)
-                    .addListener(f -> {
-                        if (!f.isSuccess()) {
-                            LOG.debug("[{} L{} peer={}] data connection {} to {} failed: {}", env.routerId(),
-                                    link.linkId(), link.peerId(), index, remote, Errors.describe(f.cause()));
-                            retry();
-                        }
-                    });
+            ProxyRoute proxy = link.session().proxy();
+            Bootstrap bootstrap = template.clone().group(loop)
+                    .handler(LinkInitializer.dataConnection(env, link, this, proxy));
+            // Through a proxy: a new tunnel to the peer as configured (the proxy resolves it), via the link's proxy.
+            SocketAddress remote = proxy == null ? link.channel().remoteAddress() : proxy.target();
+            if (proxy != null) {
+                bootstrap.disableResolver();
+            }
+            bootstrap.connect(remote).addListener(f -> {
+                if (!f.isSuccess()) {
+                    LOG.debug("[{} L{} peer={}] data connection {} to {} failed: {}", env.routerId(),
+                            link.linkId(), link.peerId(), index, proxy == null ? remote : proxy.describe(),
+                            Errors.describe(f.cause()));
+                    retry();
+                }
+            });
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.vanrouter.transport.link;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -286,6 +287,9 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
     /** A failed TLS handshake: logged once, here; the TLS handler closes the connection. */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess() && tunnelNotUp(ctx)) {
+            return; // the proxy refused the tunnel, failing TLS's first write: its own failure follows and is reported
+        }
         if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess() && !session.closing()) {
             session.env().counters().tlsFailure();
             String reason = "TLS handshake failed: " + TlsFailures.describe(done.cause());
@@ -303,6 +307,15 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (ProxyFailures.isProxyFailure(cause)) {
+            // The HTTP proxy refused or failed the CONNECT: the dialer logs it with the peer and the proxy, and learns
+            // why from the reason recorded here (connectionClosed).
+            session.closeNow(null, ProxyFailures.describe(cause));
+            return;
+        }
+        if (TlsFailures.isTls(cause) && tunnelNotUp(ctx)) {
+            return; // as in userEventTriggered: the proxy's failure is the one to report
+        }
         if (TlsFailures.isTls(cause)) {
             // A failed TLS handshake was logged with its event and the connection is closing. Otherwise the peer
             // refused this router after the handshake completed on this side (TLS 1.3 clients finish first and
@@ -330,6 +343,15 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         refuse(wire.reason(), wire.getMessage());
+    }
+
+    /** True on a connection dialed through a proxy whose tunnel is not (or no longer) open. */
+    private boolean tunnelNotUp(ChannelHandlerContext ctx) {
+        if (session.proxy() == null) {
+            return false;
+        }
+        HttpProxyHandler proxy = ctx.pipeline().get(HttpProxyHandler.class);
+        return proxy == null || !proxy.isConnected();
     }
 
     @Override

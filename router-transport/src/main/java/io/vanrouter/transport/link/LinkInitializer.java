@@ -8,8 +8,9 @@ import io.vanrouter.transport.netty.HandlerNames;
 import io.vanrouter.transport.wire.FrameDecoder;
 
 /**
- * Builds the pipeline of an inter-router connection: flush consolidation, frame decoder and encoder, handshake
- * handler (replaced by the link handler once the handshake succeeds), exception handler last.
+ * Builds the pipeline of an inter-router connection: HTTP CONNECT proxy (a connection dialed through one), TLS,
+ * flush consolidation, frame decoder and encoder, handshake handler (replaced by the link handler once the handshake
+ * succeeds), exception handler last.
  *
  * <p>Sharable: one per listener or dialer; runs on the new channel's event loop.
  */
@@ -22,23 +23,32 @@ public final class LinkInitializer extends ChannelInitializer<Channel> {
     private final int configuredCost;
     private final LinkObserver observer;
     private final ActiveLink joining;
+    private final ProxyRoute proxy;
 
     LinkInitializer(LinkEnvironment env, boolean outbound, int configuredCost, LinkObserver observer) {
-        this(env, outbound, configuredCost, observer, null);
+        this(env, outbound, configuredCost, observer, null, null);
     }
 
     private LinkInitializer(LinkEnvironment env, boolean outbound, int configuredCost, LinkObserver observer,
-            ActiveLink joining) {
+            ActiveLink joining, ProxyRoute proxy) {
         this.env = env;
         this.outbound = outbound;
         this.configuredCost = configuredCost;
         this.observer = observer;
         this.joining = joining;
+        this.proxy = proxy;
     }
 
-    /** For a data connection this router dials to join {@code link}. */
-    static LinkInitializer dataConnection(LinkEnvironment env, ActiveLink link, LinkObserver observer) {
-        return new LinkInitializer(env, true, link.cost(), observer, link);
+    /** For a link this router dials through {@code proxy}. */
+    static LinkInitializer viaProxy(LinkEnvironment env, int configuredCost, LinkObserver observer,
+            ProxyRoute proxy) {
+        return new LinkInitializer(env, true, configuredCost, observer, null, proxy);
+    }
+
+    /** For a data connection this router dials to join {@code link}, through the link's proxy if it has one. */
+    static LinkInitializer dataConnection(LinkEnvironment env, ActiveLink link, LinkObserver observer,
+            ProxyRoute proxy) {
+        return new LinkInitializer(env, true, link.cost(), observer, link, proxy);
     }
 
     /** For accepted connections of a listener whose configured cost is {@code configuredCost}. */
@@ -48,10 +58,13 @@ public final class LinkInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
-        LinkSession session = new LinkSession(env, channel, outbound, configuredCost, observer, joining);
+        LinkSession session = new LinkSession(env, channel, outbound, configuredCost, observer, joining, proxy);
         channel.attr(LinkSession.KEY).set(session);
         env.channels().add(channel);
         ChannelPipeline pipeline = channel.pipeline();
+        if (proxy != null) {
+            pipeline.addLast(HandlerNames.PROXY, proxy.newHandler());
+        }
         if (env.tls() != null) {
             pipeline.addLast(HandlerNames.TLS, env.tls().newHandler(channel.alloc(), outbound));
         }

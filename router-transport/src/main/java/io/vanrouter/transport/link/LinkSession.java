@@ -37,6 +37,8 @@ public final class LinkSession {
     private final LinkObserver observer;
     /** For a data connection this router dials: the link it joins; else null. */
     private final ActiveLink joining;
+    /** The proxy this router dialed this connection through; null for a direct or accepted connection. */
+    private final ProxyRoute proxy;
     private final long sinceNanos = System.nanoTime();
     private final LinkTraffic traffic = new LinkTraffic();
     private volatile String remote;
@@ -48,14 +50,15 @@ public final class LinkSession {
     private String endReason;
 
     LinkSession(LinkEnvironment env, Channel channel, boolean outbound, int configuredCost, LinkObserver observer,
-            ActiveLink joining) {
+            ActiveLink joining, ProxyRoute proxy) {
         this.env = env;
+        this.proxy = proxy;
         this.channel = channel;
         this.outbound = outbound;
         this.configuredCost = configuredCost;
         this.observer = observer;
         this.joining = joining;
-        this.remote = format(channel.remoteAddress());
+        this.remote = proxy != null ? proxy.describe() : format(channel.remoteAddress());
     }
 
     /** The session of a link channel, or null for other channels. */
@@ -140,9 +143,14 @@ public final class LinkSession {
         return remote;
     }
 
-    /** Refreshes the remote address once the channel is connected. */
+    /** Refreshes the remote address once the channel is connected (through a proxy: the peer and the proxy). */
     void connected() {
-        remote = format(channel.remoteAddress());
+        remote = proxy != null ? proxy.describe() : format(channel.remoteAddress());
+    }
+
+    /** The proxy this router dialed this connection through, or null. */
+    ProxyRoute proxy() {
+        return proxy;
     }
 
     String peerId() {

@@ -4,11 +4,19 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.netty.handler.proxy.HttpProxyHandler;
+import io.netty.resolver.AddressResolver;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.DefaultAddressResolverGroup;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vanrouter.transport.Endpoint;
+import io.vanrouter.transport.LinkProxy;
 import io.vanrouter.transport.LinkView;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.wire.ReasonCode;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -19,6 +27,10 @@ import org.slf4j.Logger;
  * at WARN once, then at DEBUG until it answers again (INFO). After a DUPLICATE_LINK refusal the dialer waits until
  * the link to that router is gone before it dials again. The peer's host is resolved at every attempt by the
  * bootstrap's non-blocking resolver (cached for the answer's TTL); a name that does not resolve is a failed attempt.
+ *
+ * <p>A peer with a {@link LinkProxy} is dialed through that HTTP CONNECT proxy: the proxy's host is resolved at every
+ * attempt, the peer's host is left to the proxy, and an attempt counts as connected once the proxy has answered
+ * CONNECT with 2xx. A refusal (407, 403, 502 ...) is a failed attempt, logged with the proxy's answer and advice.
  *
  * <p>All state changes run on the dialer's own event loop, which its connections also use; views read volatile
  * fields from any thread.
@@ -74,7 +86,7 @@ public final class PeerDialer implements LinkObserver {
      * the routing core; streams stay), later connections are dialed with it. Any thread.
      */
     public void changeCost(int cost) {
-        Endpoint next = new Endpoint(peer.host(), peer.port(), cost);
+        Endpoint next = peer.withCost(cost);
         loop.execute(() -> {
             peer = next;
             bootstrap.handler(new LinkInitializer(env, true, cost, this));
@@ -124,6 +136,10 @@ public final class PeerDialer implements LinkObserver {
             return;
         }
         enter(State.CONNECTING);
+        if (peer.proxy() != null) {
+            resolveProxy(peer.proxy(), resolverGroup().getResolver(loop));
+            return;
+        }
         ChannelFuture future = bootstrap.connect(peer.host(), peer.port());
         current = future.channel();
         future.addListener(f -> {
@@ -139,6 +155,69 @@ public final class PeerDialer implements LinkObserver {
                 onConnectFailed(f.cause());
             }
         });
+    }
+
+    private AddressResolverGroup<?> resolverGroup() {
+        AddressResolverGroup<?> group = bootstrap.config().resolver();
+        return group != null ? group : DefaultAddressResolverGroup.INSTANCE;
+    }
+
+    /** Resolves the proxy's host without blocking, then dials through it. Dialer loop. */
+    private <T extends SocketAddress> void resolveProxy(LinkProxy proxy, AddressResolver<T> resolver) {
+        Future<T> resolved = resolver.resolve(InetSocketAddress.createUnresolved(proxy.host(), proxy.port()));
+        resolved.addListener(done -> {
+            if (closed) {
+                return;
+            }
+            if (!done.isSuccess()) {
+                onProxyFailed(new java.net.UnknownHostException("proxy host " + proxy.host() + " does not resolve: "
+                        + Errors.describe(done.cause())));
+                scheduleRetry(nextBackoff());
+                return;
+            }
+            connectThroughProxy(new ProxyRoute(proxy, resolved.getNow(), peer.host(), peer.port()));
+        });
+    }
+
+    /**
+     * Connects to the proxy and has it open a tunnel to the peer; the link's handshake (and TLS) runs inside it. The
+     * connection closes when the proxy refuses, and the handshake handler then reports why ({@link #connectionClosed}).
+     */
+    private void connectThroughProxy(ProxyRoute route) {
+        ChannelFuture future = bootstrap.clone().disableResolver()
+                .handler(LinkInitializer.viaProxy(env, peer.cost(), this, route)).connect(route.target());
+        Channel channel = future.channel();
+        current = channel;
+        future.addListener(f -> {
+            if (!f.isSuccess()) { // no TCP connection to the proxy
+                onProxyFailed(f.cause());
+                scheduleRetry(nextBackoff());
+                return;
+            }
+            HttpProxyHandler handler = channel.pipeline().get(HttpProxyHandler.class);
+            if (handler == null) {
+                return; // closed already; connectionClosed retries
+            }
+            handler.connectFuture().addListener(tunnel -> {
+                if (tunnel.isSuccess()) {
+                    onConnected();
+                } else {
+                    onProxyFailed(tunnel.cause()); // the channel closes next, and connectionClosed retries
+                }
+            });
+        });
+    }
+
+    /** The proxy is unreachable or refused the tunnel: WARN once with the proxy's answer, then DEBUG. */
+    private void onProxyFailed(Throwable cause) {
+        lastError = ProxyFailures.describe(cause);
+        if (!unreachableLogged) {
+            unreachableLogged = true;
+            LOG.warn("[{}] peer {} not reached: {}; retrying every <= {} ms", env.routerId(), peer, lastError,
+                    maxMillis);
+        } else {
+            LOG.debug("[{}] peer {} still not reached: {}", env.routerId(), peer, lastError);
+        }
     }
 
     private static boolean isSelfConnect(io.netty.channel.Channel channel) {

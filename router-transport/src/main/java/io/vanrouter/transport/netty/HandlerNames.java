@@ -2,6 +2,7 @@ package io.vanrouter.transport.netty;
 
 /** Names of pipeline handlers, so that handlers can be found, replaced and listed in logs. */
 public final class HandlerNames {
+    public static final String PROXY = "proxy";
     public static final String FLUSH_CONSOLIDATION = "flushConsolidation";
     public static final String TLS = "tls";
     public static final String TLS_OUTCOME = "tlsOutcome";
