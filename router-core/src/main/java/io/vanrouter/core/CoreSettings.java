@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param deadIntervalMillis     a neighbour not heard (two-way) for this long is declared lost
  * @param linkStateRefreshMillis how often this router re-originates its link state even if nothing changed
  * @param linkStateMaxAgeMillis  a remote record not refreshed for this long is removed
+ * @param edge                   an edge router: it takes no part in link state, attaches to interior routers (its
+ *                               uplinks) and sends everything not local through its active uplink
  */
 public record CoreSettings(
         String routerId,
@@ -18,7 +20,8 @@ public record CoreSettings(
         long helloIntervalMillis,
         long deadIntervalMillis,
         long linkStateRefreshMillis,
-        long linkStateMaxAgeMillis) {
+        long linkStateMaxAgeMillis,
+        boolean edge) {
 
     public static final long HELLO_INTERVAL_MILLIS_DEFAULT = 1_000;
     public static final long DEAD_INTERVAL_MILLIS_DEFAULT = 3_000;
@@ -35,6 +38,13 @@ public record CoreSettings(
         }
     }
 
+    /** An interior router's settings. */
+    public CoreSettings(String routerId, long instance, long helloIntervalMillis, long deadIntervalMillis,
+            long linkStateRefreshMillis, long linkStateMaxAgeMillis) {
+        this(routerId, instance, helloIntervalMillis, deadIntervalMillis, linkStateRefreshMillis,
+                linkStateMaxAgeMillis, false);
+    }
+
     /** Settings with every interval at its default. */
     public static CoreSettings defaults(String routerId, long instance) {
         return new CoreSettings(routerId, instance, HELLO_INTERVAL_MILLIS_DEFAULT, DEAD_INTERVAL_MILLIS_DEFAULT,
@@ -43,6 +53,12 @@ public record CoreSettings(
 
     public CoreSettings withHello(long helloMillis, long deadMillis) {
         return new CoreSettings(routerId, instance, helloMillis, deadMillis, linkStateRefreshMillis,
-                linkStateMaxAgeMillis);
+                linkStateMaxAgeMillis, edge);
+    }
+
+    /** These settings for an edge router ({@code true}) or an interior one. */
+    public CoreSettings withEdge(boolean edgeMode) {
+        return new CoreSettings(routerId, instance, helloIntervalMillis, deadIntervalMillis, linkStateRefreshMillis,
+                linkStateMaxAgeMillis, edgeMode);
     }
 }

@@ -76,7 +76,7 @@ final class RouteComputer {
         long finished = clock.nanoTime();
         counters.spfRun(finished - started);
         RoutingTable candidate = new RoutingTable(self, current.generation() + 1, result.routes(),
-                result.unreachable(), trees);
+                result.unreachable(), trees).keepingAttachedOf(current);
         if (candidate.routes().equals(current.routes()) && candidate.unreachable().equals(current.unreachable())
                 && trees.sameTopology(current.trees())) {
             return false;
@@ -86,6 +86,15 @@ final class RouteComputer {
         counters.tablePublished(finished - dirtySinceNanos);
         listener.onRoutingTable(candidate);
         return true;
+    }
+
+    /**
+     * Routers attached outside link state (edges of an interior, uplinks of an edge) changed: publishes the current
+     * routes with them, without running SPF and without counting an SPF run.
+     */
+    void publishAttached(Map<String, Route> attached, Route defaultRoute) {
+        current = current.withAttached(current.generation() + 1, attached, defaultRoute);
+        listener.onRoutingTable(current);
     }
 
     private void logChanges(RoutingTable before, RoutingTable after) {

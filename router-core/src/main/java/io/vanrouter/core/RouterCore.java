@@ -4,6 +4,8 @@ import io.vanrouter.core.address.Address;
 import io.vanrouter.core.address.AddressRules;
 import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.address.AddressTable;
+import io.vanrouter.core.edge.EdgeAttachments;
+import io.vanrouter.core.edge.Uplinks;
 import io.vanrouter.core.hello.Adjacency;
 import io.vanrouter.core.hello.Neighbor;
 import io.vanrouter.core.hello.NeighborTable.HelloResult;
@@ -67,6 +69,11 @@ public final class RouterCore {
     private final RouteComputer routes;
     private final AddressSync addresses;
     private final RoutingCounters routingCounters = new RoutingCounters();
+    /** Interior: links from edge routers, kept apart from {@link #neighbors} so they never enter link state. */
+    private final NeighborTable edgeLinks;
+    private final EdgeAttachments edges;
+    /** Edge mode: the links to interior routers (all of {@link #neighbors}). */
+    private final Uplinks uplinks = new Uplinks();
     private long routesGenerationSeen = -1;
 
     /** A core without address rules whose address views go nowhere (routing-only tests). */
@@ -88,6 +95,8 @@ public final class RouterCore {
         AddressTable addressTable = new AddressTable(self, settings.instance(), addressRules, clock);
         this.addresses = new AddressSync(self, addressTable, sender, addressListener);
         flooding.addressSequenceSource(() -> addressTable.advertiser().sequence());
+        this.edgeLinks = new NeighborTable(self, settings.helloIntervalMillis(), settings.deadIntervalMillis());
+        this.edges = new EdgeAttachments(addressTable);
     }
 
     public CoreSettings settings() {
@@ -95,11 +104,24 @@ public final class RouterCore {
     }
 
     public void onLinkUp(long linkId, String peerId, long peerInstance, int cost) {
+        onLinkUp(linkId, peerId, peerInstance, cost, false);
+    }
+
+    /**
+     * A link came up; {@code peerIsEdge} when the peer is an edge router. An interior router attaches an edge at once
+     * (its route is published without SPF and its link never enters link state); an edge router takes every link as
+     * an uplink.
+     */
+    public void onLinkUp(long linkId, String peerId, long peerInstance, int cost, boolean peerIsEdge) {
         if (peerId == null || peerId.isEmpty() || peerId.equals(self) || cost < 1) {
             HELLO_LOG.warn("[{} L{} peer={}] link up ignored: bad peer id or cost {}", self, linkId, peerId, cost);
             return;
         }
         long now = clock.nanoTime();
+        if (peerIsEdge) {
+            attachEdge(linkId, peerId, peerInstance, cost, now);
+            return;
+        }
         Neighbor neighbor = neighbors.add(linkId, peerId, peerInstance, cost, now);
         if (neighbor == null) {
             HELLO_LOG.warn("[{} L{} peer={}] link up ignored: link id already in use", self, linkId, peerId);
@@ -111,6 +133,67 @@ public final class RouterCore {
         }
         sendHellos(List.of(neighbor), now);
         neighbors.takeDueHellos(now); // reschedules this link's next hello one interval later
+        if (settings.edge()) {
+            uplinks.add(linkId, peerId, cost);
+            reconcileUplinks();
+        }
+    }
+
+    private void attachEdge(long linkId, String peerId, long peerInstance, int cost, long now) {
+        if (settings.edge()) {
+            HELLO_LOG.warn("[{} L{} peer={}] link up ignored: an edge router does not take edge routers", self,
+                    linkId, peerId);
+            sender.closeLink(linkId, "an edge router does not take edge routers");
+            return;
+        }
+        if (routes.current().routes().containsKey(peerId) || !edges.attach(peerId, linkId, cost)) {
+            String why = edges.isAttached(peerId) ? "already attached on another link"
+                    : "an interior router of this network has that id";
+            HELLO_LOG.warn("[{} L{} edge={}] edge router refused: {}", self, linkId, peerId, why);
+            sender.closeLink(linkId, "edge router " + peerId + " refused: " + why);
+            return;
+        }
+        Neighbor neighbor = edgeLinks.add(linkId, peerId, peerInstance, cost, now);
+        if (neighbor == null) {
+            edges.detachLink(linkId);
+            return;
+        }
+        HELLO_LOG.info("[{} L{} edge={}] edge router attached (instance {}, {} edges)", self, linkId, peerId,
+                peerInstance, edges.size());
+        routes.publishAttached(edges.routes(), null);
+        sendEdgeHellos(List.of(neighbor), now);
+        edgeLinks.takeDueHellos(now);
+    }
+
+    private void detachEdge(long linkId, String reason) {
+        Neighbor removed = edgeLinks.remove(linkId);
+        String edgeId = edges.detachLink(linkId);
+        if (removed == null && edgeId == null) {
+            return;
+        }
+        HELLO_LOG.info("[{} L{} edge={}] edge router detached: {} ({} edges left)", self, linkId,
+                edgeId != null ? edgeId : removed.peerId(), reason, edges.size());
+        routes.publishAttached(edges.routes(), null);
+    }
+
+    /**
+     * Edge mode: after any uplink change, keeps or replaces the active uplink, publishes the routes to the uplinks
+     * (the active one as the default route) and sends this router's consumers to a new active uplink.
+     */
+    private void reconcileUplinks() {
+        boolean changed = uplinks.reselect();
+        routes.publishAttached(uplinks.routes(), uplinks.defaultRoute());
+        Uplinks.Uplink active = uplinks.active();
+        if (!changed) {
+            return;
+        }
+        if (active == null) {
+            HELLO_LOG.warn("[{}] no uplink left: serving local consumers only", self);
+            return;
+        }
+        HELLO_LOG.info("[{} L{} peer={}] active uplink now {} ({} uplinks)", self, active.linkId(), active.peerId(),
+                active.peerId(), uplinks.size());
+        addresses.resync(active.linkId());
     }
 
     /**
@@ -131,6 +214,10 @@ public final class RouterCore {
     }
 
     public void onLinkDown(long linkId, String reason) {
+        if (edgeLinks.get(linkId) != null) {
+            detachEdge(linkId, reason);
+            return;
+        }
         Neighbor removed = neighbors.remove(linkId);
         if (removed == null) {
             return;
@@ -141,6 +228,15 @@ public final class RouterCore {
 
     public void onMessage(long linkId, ControlMessage message) {
         long now = clock.nanoTime();
+        if (edgeLinks.get(linkId) != null) {
+            onEdgeMessage(linkId, message, now);
+            return;
+        }
+        if (settings.edge() && !(message instanceof Hello || message instanceof AddressSyncRequest)) {
+            HELLO_LOG.debug("[{} L{}] {} dropped: an edge router takes no link state or addresses", self, linkId,
+                    message.getClass().getSimpleName());
+            return;
+        }
         if (message instanceof Hello hello) {
             onHello(linkId, hello, now);
         } else if (message instanceof LinkStateUpdate update) {
@@ -158,6 +254,39 @@ public final class RouterCore {
             }
         } else {
             onAddressMessage(linkId, message, now);
+        }
+    }
+
+    /** A record from an attached edge router: hellos keep it alive, address records change its consumers. */
+    private void onEdgeMessage(long linkId, ControlMessage message, long now) {
+        Neighbor link = edgeLinks.get(linkId);
+        EdgeAttachments.Outcome outcome;
+        if (message instanceof Hello hello) {
+            HelloResult result = edgeLinks.onHello(linkId, hello, now);
+            if (result == HelloResult.FIRST_HEARD || result == HelloResult.BECAME_TWO_WAY) {
+                sendEdgeHellos(List.of(link), now);
+            } else if (result == HelloResult.MISMATCH) {
+                HELLO_LOG.warn("[{} L{} edge={}] hello from {} does not match the link's handshake: ignored", self,
+                        linkId, link.peerId(), hello.routerId());
+            }
+            return;
+        } else if (message instanceof AddressSnapshot snapshot) {
+            outcome = edges.onSnapshot(link.peerId(), snapshot);
+        } else if (message instanceof AddressUpdate update) {
+            outcome = edges.onUpdate(link.peerId(), update);
+        } else {
+            HELLO_LOG.warn("[{} L{} edge={}] {} from an edge router dropped: edges take no part in link state", self,
+                    linkId, link.peerId(), message.getClass().getSimpleName());
+            return;
+        }
+        if (outcome == EdgeAttachments.Outcome.REQUEST_SNAPSHOT) {
+            sender.send(linkId, new AddressSyncRequest(link.peerId()));
+        }
+    }
+
+    private void sendEdgeHellos(List<Neighbor> links, long now) {
+        for (Neighbor neighbor : links) {
+            sender.send(neighbor.linkId(), new Hello(self, settings.instance(), edgeLinks.seen(neighbor, now)));
         }
     }
 
@@ -180,7 +309,10 @@ public final class RouterCore {
      * data on the same connection. Restarts the dead timer of a two-way link; ignored otherwise.
      */
     public void onLinkActivity(long linkId) {
-        neighbors.onActivity(linkId, clock.nanoTime());
+        long now = clock.nanoTime();
+        if (!neighbors.onActivity(linkId, now)) {
+            edgeLinks.onActivity(linkId, now);
+        }
     }
 
     /**
@@ -199,6 +331,7 @@ public final class RouterCore {
             HELLO_LOG.debug(format, self, millis);
         }
         neighbors.forgivePause(pausedNanos, now);
+        edgeLinks.forgivePause(pausedNanos, now);
     }
 
     /** Distribution rules from a reloaded configuration; the next address view uses them. */
@@ -273,6 +406,17 @@ public final class RouterCore {
             reconcileAdjacencies(List.of(), now);
         }
         sendHellos(neighbors.takeDueHellos(now), now);
+        for (Neighbor edge : edgeLinks.expired(now)) {
+            String reason = "dead interval expired (nothing heard for " + settings.deadIntervalMillis() + " ms)";
+            detachEdge(edge.linkId(), reason);
+            sender.closeLink(edge.linkId(), reason);
+        }
+        sendEdgeHellos(edgeLinks.takeDueHellos(now), now);
+        if (settings.edge()) {
+            Uplinks.Uplink active = uplinks.active();
+            addresses.tick(now, active == null ? List.of() : List.of(active.linkId()));
+            return;
+        }
         flooding.refreshIfDue(neighbors.twoWayLinkIds(), now);
         if (!flooding.age(now).isEmpty()) {
             routes.markDirty();
@@ -284,6 +428,21 @@ public final class RouterCore {
             addresses.onRoutingTable(table, flooding.database(), now);
         }
         addresses.tick(now, neighbors.twoWayLinkIds());
+    }
+
+    /** Edge routers attached to this interior router, with the addresses each advertised. */
+    public Map<String, Integer> attachedEdges() {
+        Map<String, Integer> result = new TreeMap<>();
+        for (String edge : edges.routes().keySet()) {
+            result.put(edge, edges.addressCount(edge));
+        }
+        return result;
+    }
+
+    /** Edge mode: the active uplink's router id, or null. */
+    public String activeUplink() {
+        Uplinks.Uplink active = uplinks.active();
+        return active == null ? null : active.peerId();
     }
 
     /** What the routing engine did since start (SPF runs and time, link-state records); any thread may read it. */
@@ -298,7 +457,9 @@ public final class RouterCore {
 
     /** A snapshot for status; cheap enough to build on demand. */
     public RouterView view() {
-        return StatusViews.build(settings, flooding, neighbors, routes.current(), clock.nanoTime());
+        Uplinks.Uplink active = uplinks.active();
+        return StatusViews.build(settings, flooding, neighbors, edgeLinks, active == null ? -1 : active.linkId(),
+                routes.current(), clock.nanoTime());
     }
 
     private void sendHellos(List<Neighbor> links, long now) {
@@ -312,6 +473,13 @@ public final class RouterCore {
      * were already two-way), then sends the whole database to links that just became two-way.
      */
     private void reconcileAdjacencies(List<Long> newTwoWayLinks, long now) {
+        if (settings.edge()) { // no link state: only the uplinks change
+            List<Long> live = new ArrayList<>();
+            neighbors.all().forEach(neighbor -> live.add(neighbor.linkId()));
+            uplinks.retainOnly(live);
+            reconcileUplinks();
+            return;
+        }
         Map<String, Adjacency> adjacencies = neighbors.adjacencies();
         Map<String, Integer> peers = new TreeMap<>();
         adjacencies.forEach((peer, adjacency) -> peers.put(peer, adjacency.cost()));

@@ -18,8 +18,12 @@ final class StatusViews {
     private StatusViews() {
     }
 
+    /**
+     * The status of one core. Links to attached edge routers are listed with state {@code edge}; an edge router's
+     * links are its uplinks, {@code uplink (active)} for the one in use.
+     */
     static RouterView build(CoreSettings settings, FloodingEngine flooding, NeighborTable neighbors,
-            RoutingTable table, long nowNanos) {
+            NeighborTable edgeLinks, long activeUplinkLinkId, RoutingTable table, long nowNanos) {
         String self = settings.routerId();
         LinkStateDatabase database = flooding.database();
         TreeSet<String> known = new TreeSet<>(table.routes().keySet());
@@ -40,8 +44,15 @@ final class StatusViews {
         }
         List<NeighborView> links = new ArrayList<>();
         for (Neighbor neighbor : neighbors.all()) {
-            links.add(new NeighborView(neighbor.linkId(), neighbor.peerId(), neighbor.cost(),
-                    neighbor.twoWay() ? "two-way" : "init",
+            String state = neighbor.twoWay() ? "two-way" : "init";
+            if (settings.edge()) {
+                state = neighbor.linkId() == activeUplinkLinkId ? "uplink (active)" : "uplink";
+            }
+            links.add(new NeighborView(neighbor.linkId(), neighbor.peerId(), neighbor.cost(), state,
+                    neighbor.heard() ? (nowNanos - neighbor.lastHelloNanos()) / 1_000_000L : -1));
+        }
+        for (Neighbor neighbor : edgeLinks.all()) {
+            links.add(new NeighborView(neighbor.linkId(), neighbor.peerId(), neighbor.cost(), "edge",
                     neighbor.heard() ? (nowNanos - neighbor.lastHelloNanos()) / 1_000_000L : -1));
         }
         return new RouterView(self, settings.instance(), flooding.own().sequence(), nodes, links);

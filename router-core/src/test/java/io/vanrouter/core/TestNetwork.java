@@ -36,6 +36,25 @@ final class TestNetwork {
         return core;
     }
 
+    /** An edge router: no link state, attaches to interior routers with {@link #attach}. */
+    RouterCore addEdge(String id) {
+        CoreSettings settings = CoreSettings.defaults(id, 1).withEdge(true);
+        RouterCore core = new RouterCore(settings, clock, new Sender(id), table -> { });
+        routers.put(id, core);
+        return core;
+    }
+
+    /** Edge {@code edge} dials interior {@code interior}: the interior learns the peer is an edge. */
+    void attach(String edge, String interior, int cost) {
+        End endEdge = new End(edge, nextLinkId++);
+        End endInterior = new End(interior, nextLinkId++);
+        links.put(endEdge, endInterior);
+        links.put(endInterior, endEdge);
+        routers.get(edge).onLinkUp(endEdge.linkId(), interior, routers.get(interior).settings().instance(), cost);
+        routers.get(interior).onLinkUp(endInterior.linkId(), edge, routers.get(edge).settings().instance(), cost,
+                true);
+    }
+
     RouterCore router(String id) {
         return routers.get(id);
     }

@@ -49,6 +49,8 @@ public final class AddressTable {
     private AddressRules rules;
     private final AddressAdvertiser advertiser;
     private final Map<String, Origin> origins = new HashMap<>();
+    /** This router's own consumers; what it advertises also counts those of its attached edge routers. */
+    private final Map<Address, Integer> own = new HashMap<>();
     /** Snapshots being applied in slices, oldest first. */
     private final Map<String, PendingSnapshot> pending = new LinkedHashMap<>();
     private final Map<String, SortedMap<String, Integer>> plain = new HashMap<>();
@@ -84,16 +86,38 @@ public final class AddressTable {
 
     /** A local consumer attached to {@code address}; visible locally at once, advertised with the next batch. */
     public int localAdd(Address address) {
-        int count = advertiser.localAdd(address);
+        advertiser.localAdd(address);
+        int count = own.merge(address, 1, Integer::sum);
         set(self, address, count);
         return count;
     }
 
     /** A local consumer of {@code address} detached. */
     public int localRemove(Address address) {
-        int count = advertiser.localRemove(address);
+        advertiser.localRemove(address);
+        int count = own.merge(address, -1, Integer::sum);
+        if (count <= 0) {
+            own.remove(address);
+            count = 0;
+        }
         set(self, address, count);
         return count;
+    }
+
+    /**
+     * An edge router attached to this one now has {@code count} consumers of {@code address} (it had
+     * {@code previous}): the view shows them under the edge's id, and this router advertises the address as its own
+     * while any attached edge or local consumer has it, so the rest of the network never learns of edges.
+     */
+    public void attachedSet(String edge, Address address, int previous, int count) {
+        if (previous == 0 && count > 0) {
+            advertiser.localAdd(address);
+        } else if (previous > 0 && count == 0) {
+            advertiser.localRemove(address);
+        }
+        if (previous != count) {
+            set(edge, address, count);
+        }
     }
 
     /** The batched local update to flood to every neighbour, if one is due ({@link AddressAdvertiser#pollUpdate}). */
@@ -266,7 +290,7 @@ public final class AddressTable {
             plainChanged = false;
         }
         view = new AddressSnapshotView(self, view.generation() + 1, rules, plainRoutes, topics.snapshot(),
-                advertiser.localCounts());
+                Map.copyOf(own));
         changed = false;
         return view;
     }

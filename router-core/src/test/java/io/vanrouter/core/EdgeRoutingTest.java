@@ -1,0 +1,159 @@
+package io.vanrouter.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vanrouter.core.address.Address;
+import io.vanrouter.core.path.Route;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Edge routers on the core's message pump: an edge attaches to interior routers without entering link state (no SPF
+ * anywhere), its consumers are advertised by its active uplink as that router's own, and it moves to its other uplink
+ * at once when the active one goes.
+ */
+class EdgeRoutingTest {
+
+    private static TestNetwork twoInteriors() {
+        TestNetwork net = new TestNetwork();
+        net.add("i1");
+        net.add("i2");
+        net.add("far");
+        net.connect("i1", "i2", 1);
+        net.connect("i2", "far", 1);
+        net.run(3_000);
+        return net;
+    }
+
+    @Test
+    void anEdgeComingAndGoingRunsNoSpfAnywhere() {
+        TestNetwork net = twoInteriors();
+        long[] spfBefore = spfRuns(net);
+        long i1LinkState = net.router("i1").routingCounters().linkStateOriginated();
+
+        net.addEdge("e1");
+        net.attach("e1", "i1", 1);
+        net.run(2_000);
+        net.cut("e1", "i1");
+        net.run(2_000);
+
+        assertThat(spfRuns(net)).containsExactly(spfBefore);
+        assertThat(net.router("i1").routingCounters().linkStateOriginated()).isEqualTo(i1LinkState);
+        assertThat(net.router("far").routingTable().routes()).doesNotContainKey("e1");
+    }
+
+    @Test
+    void anEdgesConsumersAreAdvertisedByItsUplinkAndWithdrawnWhenItLeaves() {
+        TestNetwork net = twoInteriors();
+        RouterCore edge = net.addEdge("e1");
+        net.attach("e1", "i1", 1);
+        edge.addLocalConsumer(Address.plain("db"));
+        edge.addLocalConsumer(Address.topicFilter("sensors/#"));
+        net.run(1_000);
+
+        // The far router sees i1 as the consumer: edges stay out of everyone's view but their uplink's.
+        assertThat(net.router("far").addressView().route("db").remoteConsumers()).containsOnlyKeys("i1");
+        assertThat(net.router("far").addressView().routeTopic("sensors/t").remoteSubscribers())
+                .containsOnlyKeys("i1");
+        // i1 sees the edge itself, reachable over its link, and has no consumer of its own.
+        RouterCore i1 = net.router("i1");
+        assertThat(i1.addressView().route("db").localConsumers()).isZero();
+        assertThat(i1.addressView().route("db").remoteConsumers()).containsOnlyKeys("e1");
+        Route toEdge = i1.routingTable().route("e1").orElseThrow();
+        assertThat(toEdge.nextHop()).isEqualTo("e1");
+        assertThat(i1.attachedEdges()).containsEntry("e1", 2);
+
+        edge.removeLocalConsumer(Address.plain("db"));
+        net.run(500);
+        assertThat(net.router("far").addressView().route("db").remoteConsumers()).isEmpty();
+
+        net.cut("e1", "i1");
+        net.run(500);
+        assertThat(net.router("far").addressView().routeTopic("sensors/t").remoteSubscribers()).isEmpty();
+        assertThat(i1.routingTable().route("e1")).isEmpty();
+        assertThat(i1.attachedEdges()).isEmpty();
+    }
+
+    @Test
+    void anEdgeRoutesEverythingThroughItsActiveUplinkAndFailsOverAtOnce() {
+        TestNetwork net = twoInteriors();
+        RouterCore edge = net.addEdge("e1");
+        net.attach("e1", "i1", 1);
+        net.attach("e1", "i2", 1);
+        edge.addLocalConsumer(Address.plain("db"));
+        net.run(1_000);
+
+        assertThat(edge.activeUplink()).isEqualTo("i1");
+        assertThat(edge.routingTable().route("far").orElseThrow().nextHop()).isEqualTo("i1");
+        assertThat(edge.routingTable().routes()).isEmpty(); // no link state at the edge
+        assertThat(net.router("far").addressView().route("db").remoteConsumers()).containsOnlyKeys("i1");
+
+        net.cut("e1", "i1");
+        // No time passes: the uplink change is part of handling the link-down.
+        assertThat(edge.activeUplink()).isEqualTo("i2");
+        assertThat(edge.routingTable().route("far").orElseThrow().nextHop()).isEqualTo("i2");
+        net.run(500);
+        assertThat(net.router("far").addressView().route("db").remoteConsumers()).containsOnlyKeys("i2");
+    }
+
+    @Test
+    void aCheaperUplinkIsThePrimaryTheEdgeReturnsTo() {
+        TestNetwork net = twoInteriors();
+        RouterCore edge = net.addEdge("e1");
+        net.attach("e1", "i2", 5); // up first, but dearer
+        assertThat(edge.activeUplink()).isEqualTo("i2");
+        net.attach("e1", "i1", 1);
+        assertThat(edge.activeUplink()).isEqualTo("i1");
+
+        net.cut("e1", "i1");
+        assertThat(edge.activeUplink()).isEqualTo("i2");
+        net.attach("e1", "i1", 1);
+        assertThat(edge.activeUplink()).isEqualTo("i1");
+    }
+
+    @Test
+    void amongEqualUplinksTheActiveOneStaysWhileItIsUp() {
+        TestNetwork net = twoInteriors();
+        RouterCore edge = net.addEdge("e1");
+        net.attach("e1", "i1", 1);
+        net.attach("e1", "i2", 1);
+        net.cut("e1", "i1");
+        assertThat(edge.activeUplink()).isEqualTo("i2");
+
+        net.attach("e1", "i1", 1); // back, older in the network's eyes but not cheaper: no move
+        assertThat(edge.activeUplink()).isEqualTo("i2");
+    }
+
+    @Test
+    void aFrozenUplinkIsDetectedByTheDeadIntervalAndTheEdgeMovesOn() {
+        TestNetwork net = twoInteriors();
+        RouterCore edge = net.addEdge("e1");
+        net.attach("e1", "i1", 1);
+        net.attach("e1", "i2", 1);
+        net.run(1_000);
+        net.silence("e1", "i1");
+
+        net.run(CoreSettings.DEAD_INTERVAL_MILLIS_DEFAULT + 200);
+
+        assertThat(edge.activeUplink()).isEqualTo("i2");
+        assertThat(net.router("i1").attachedEdges()).doesNotContainKey("e1");
+    }
+
+    @Test
+    void anEdgeTakesNoLinkStateAndAnInteriorRefusesASecondLinkFromTheSameEdgeId() {
+        TestNetwork net = twoInteriors();
+        net.addEdge("e1");
+        net.attach("e1", "i1", 1);
+        net.run(500);
+        assertThat(net.router("e1").view().nodes()).isEmpty();
+
+        RouterCore i1 = net.router("i1");
+        // An interior id used by an edge is refused: it would shadow a router of the network.
+        i1.onLinkUp(9_999, "far", 1, 1, true);
+        assertThat(i1.attachedEdges()).containsOnlyKeys("e1");
+    }
+
+    private static long[] spfRuns(TestNetwork net) {
+        return new long[] {net.router("i1").routingCounters().spfRuns(), net.router("i2").routingCounters().spfRuns(),
+                net.router("far").routingCounters().spfRuns()};
+    }
+}
