@@ -49,7 +49,13 @@ public sealed interface CoreCommand {
     default void notRun(Throwable cause) {
     }
 
-    record LinkUp(long linkId, String peerId, long peerInstance, int cost) implements CoreCommand {
+    /** {@code peerIsEdge}: the peer is an edge router attaching to this interior one. */
+    record LinkUp(long linkId, String peerId, long peerInstance, int cost, boolean peerIsEdge)
+            implements CoreCommand {
+        public LinkUp(long linkId, String peerId, long peerInstance, int cost) {
+            this(linkId, peerId, peerInstance, cost, false);
+        }
+
         @Override
         public Type type() {
             return Type.LINK_UP;
@@ -57,7 +63,7 @@ public sealed interface CoreCommand {
 
         @Override
         public void applyTo(RouterCore core) {
-            core.onLinkUp(linkId, peerId, peerInstance, cost);
+            core.onLinkUp(linkId, peerId, peerInstance, cost, peerIsEdge);
         }
     }
 

@@ -13,6 +13,11 @@ public interface CoreEvents {
 
     void submitLinkUp(long linkId, String peerId, long peerInstance, int cost);
 
+    /** A link to an edge router ({@code peerIsEdge}) came up at this interior router, or any link (false). */
+    default void submitLinkUp(long linkId, String peerId, long peerInstance, int cost, boolean peerIsEdge) {
+        submitLinkUp(linkId, peerId, peerInstance, cost);
+    }
+
     void submitLinkDown(long linkId, String reason);
 
     /** The agreed cost of an up link changed (a reload); cores that keep no costs may ignore it. */

@@ -148,7 +148,12 @@ public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, 
 
     @Override
     public void submitLinkUp(long linkId, String peerId, long peerInstance, int cost) {
-        submit(new LinkUp(linkId, peerId, peerInstance, cost));
+        submitLinkUp(linkId, peerId, peerInstance, cost, false);
+    }
+
+    @Override
+    public void submitLinkUp(long linkId, String peerId, long peerInstance, int cost, boolean peerIsEdge) {
+        submit(new LinkUp(linkId, peerId, peerInstance, cost, peerIsEdge));
     }
 
     @Override

@@ -8,7 +8,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records what the transport and its adaptors tell the core. Any thread. */
 public final class RecordingCore implements CoreEvents, LocalConsumers {
-    public record LinkUp(long linkId, String peerId, long peerInstance, int cost) {
+    public record LinkUp(long linkId, String peerId, long peerInstance, int cost, boolean peerIsEdge) {
+        public LinkUp(long linkId, String peerId, long peerInstance, int cost) {
+            this(linkId, peerId, peerInstance, cost, false);
+        }
     }
 
     public record LinkDown(long linkId, String reason) {
@@ -27,6 +30,11 @@ public final class RecordingCore implements CoreEvents, LocalConsumers {
     @Override
     public void submitLinkUp(long linkId, String peerId, long peerInstance, int cost) {
         ups.add(new LinkUp(linkId, peerId, peerInstance, cost));
+    }
+
+    @Override
+    public void submitLinkUp(long linkId, String peerId, long peerInstance, int cost, boolean peerIsEdge) {
+        ups.add(new LinkUp(linkId, peerId, peerInstance, cost, peerIsEdge));
     }
 
     @Override

@@ -19,6 +19,11 @@ public record ActiveLink(long linkId, String peerId, long peerInstance, int cost
         return session.channel();
     }
 
+    /** True when the peer is an edge router attached to this interior one (never in link state). */
+    public boolean peerIsEdge() {
+        return session.peerIsEdge();
+    }
+
     /** True when this router dialed the link: it then opens streams with odd ids, the acceptor with even ids. */
     public boolean dialed() {
         return session.outbound();

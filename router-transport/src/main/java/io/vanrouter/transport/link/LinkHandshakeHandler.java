@@ -119,11 +119,12 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
                     "peer network '" + peer.network() + "' differs from '" + settings.network() + "'");
             return;
         }
-        if (peer.modeCode() != RouterMode.INTERIOR.code()) {
-            refuse(ReasonCode.MODE_NOT_SUPPORTED, "peer mode " + modeName(peer.modeCode())
-                    + " is not supported; this router links interior routers only");
+        String modeRefusal = modeRefusal(settings.mode(), peer.modeCode(), session.outbound());
+        if (modeRefusal != null) {
+            refuse(ReasonCode.MODE_NOT_SUPPORTED, modeRefusal);
             return;
         }
+        session.peerIsEdge(peer.modeCode() == RouterMode.EDGE.code());
         if (session.joining() != null || peer.isData()) {
             onDataHandshake(ctx, peer);
             return;
@@ -234,7 +235,7 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         env.dataPlane().linkUp(link);
         ctx.pipeline().replace(this, HandlerNames.LINK, new InterRouterLinkHandler(session,
                 InterRouterLinkHandler.pendingBytesMax(session.env().settings().maxFrameBytes())));
-        env.core().submitLinkUp(link.linkId(), link.peerId(), link.peerInstance(), link.cost());
+        env.core().submitLinkUp(link.linkId(), link.peerId(), link.peerInstance(), link.cost(), link.peerIsEdge());
         LOG.info("{} link up ({}, {}, cost {})", session.tag(), session.direction(), session.remote(), link.cost());
         if (session.observer() != null) {
             session.observer().handshakeCompleted(link.peerId());
@@ -258,6 +259,28 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
             displaced.close(ReasonCode.DUPLICATE_LINK, "replaced by link dialed by "
                     + (session.outbound() ? env.routerId() : link.peerId()));
         }
+    }
+
+    /**
+     * Why a link between a router in mode {@code own} and a peer in mode {@code peerCode} cannot be, or null: interior
+     * routers link to each other either way; an edge router only dials interior routers (its uplinks), which take it
+     * on their listeners.
+     */
+    static String modeRefusal(RouterMode own, int peerCode, boolean dialed) {
+        boolean peerEdge = peerCode == RouterMode.EDGE.code();
+        if (!peerEdge && peerCode != RouterMode.INTERIOR.code()) {
+            return "peer mode " + modeName(peerCode) + " is not supported";
+        }
+        if (own == RouterMode.EDGE && peerEdge) {
+            return "edge routers do not link to each other; an edge dials interior routers";
+        }
+        if (own == RouterMode.EDGE && !dialed) {
+            return "this router is an edge router: it only dials its uplinks and takes no links";
+        }
+        if (peerEdge && dialed) {
+            return "this router dialed an edge router; edge routers dial their uplinks, interiors never dial them";
+        }
+        return null;
     }
 
     private static String modeName(int code) {

@@ -43,6 +43,7 @@ public final class LinkSession {
     private final LinkTraffic traffic = new LinkTraffic();
     private volatile String remote;
     private volatile String peerId;
+    private volatile boolean peerIsEdge;
     private volatile Phase phase = Phase.HANDSHAKING;
     private ActiveLink link;
     private volatile boolean data;
@@ -160,6 +161,15 @@ public final class LinkSession {
     /** This connection's bytes and frames each way. */
     LinkTraffic traffic() {
         return traffic;
+    }
+
+    /** Whether the peer said in its handshake that it is an edge router. */
+    public boolean peerIsEdge() {
+        return peerIsEdge;
+    }
+
+    void peerIsEdge(boolean edge) {
+        this.peerIsEdge = edge;
     }
 
     void peerId(String id) {

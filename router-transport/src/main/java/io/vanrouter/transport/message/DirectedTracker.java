@@ -36,6 +36,8 @@ final class DirectedTracker {
     private static final class Pending {
         final long id;
         final String destination;
+        /** An edge router's copy for its uplink: goes to whichever uplink is active, needs no known subscriber. */
+        final boolean uplink;
         final MessageFrame frame; // retained for resends
         final PublishCompletion completion;
         final long firstNanos;
@@ -47,9 +49,11 @@ final class DirectedTracker {
         boolean refused;
         boolean finished;
 
-        Pending(long id, String destination, MessageFrame frame, PublishCompletion completion, long now) {
+        Pending(long id, String destination, boolean uplink, MessageFrame frame, PublishCompletion completion,
+                long now) {
             this.id = id;
             this.destination = destination;
+            this.uplink = uplink;
             this.frame = frame;
             this.completion = completion;
             this.firstNanos = now;
@@ -79,7 +83,7 @@ final class DirectedTracker {
                 sent++;
                 continue;
             }
-            Pending p = new Pending(id, destination, frame.retainedDuplicate(), completion, now);
+            Pending p = new Pending(id, destination, false, frame.retainedDuplicate(), completion, now);
             completion.expect();
             synchronized (p) {
                 // Published under its lock: a sweep that finds it before its first dispatch would take it for
@@ -91,6 +95,21 @@ final class DirectedTracker {
             }
         }
         return sent;
+    }
+
+    /**
+     * An edge router's one copy of {@code frame} (not owned) for its active uplink {@code uplink}; a resend after the
+     * uplink is lost goes to the next one (the edge's default route). Returns 1 if it went out now.
+     */
+    int sendUplink(MessageFrame frame, String uplink, RoutingTable table, PublishCompletion completion,
+            List<Blocker> blockers) {
+        long id = router.nextMessageId();
+        Pending p = new Pending(id, uplink, true, frame.retainedDuplicate(), completion, System.nanoTime());
+        completion.expect();
+        synchronized (p) {
+            pending.put(id, p);
+            return dispatch(p, table, false, blockers) ? 1 : 0;
+        }
     }
 
     /** Sends p's copy over the current route; the caller holds p's lock. */
@@ -132,7 +151,8 @@ final class DirectedTracker {
                 if (p.finished) {
                     continue;
                 }
-                if (!router.route(p.frame.topic(), view.addresses()).remoteSubscribers().containsKey(p.destination)) {
+                if (!p.uplink
+                        && !router.route(p.frame.topic(), view.addresses()).remoteSubscribers().containsKey(p.destination)) {
                     finish(p); // its subscribers left, or their router is unreachable: nothing to deliver
                 } else if (now - p.firstNanos > GIVE_UP_NANOS) {
                     router.counters().drop(p.frame.topic(), Drop.GAVE_UP);

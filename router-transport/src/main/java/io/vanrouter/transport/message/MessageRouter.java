@@ -18,6 +18,7 @@ import io.vanrouter.transport.link.InterRouterLinkHandler;
 import io.vanrouter.transport.link.LinkMessageSink;
 import io.vanrouter.transport.link.LinkRegistry;
 import io.vanrouter.transport.message.MessageCounters.Drop;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -184,15 +185,32 @@ public final class MessageRouter implements LinkMessageSink {
      * acknowledged. QoS 0 goes down the multicast tree. {@code blockers} collects what the publisher should wait for.
      */
     public void publish(MessageFrame frame, Runnable onDone, List<Blocker> blockers) {
+        publish(frame, onDone, blockers, null);
+    }
+
+    /**
+     * {@link #publish(MessageFrame, Runnable, List)}, leaving out the non-shared subscribers of attached edge router
+     * {@code sourceEdge} (null: none), which delivered the message to them itself.
+     */
+    private void publish(MessageFrame frame, Runnable onDone, List<Blocker> blockers, String sourceEdge) {
         PublishCompletion completion = new PublishCompletion(onDone);
         try {
             counters.in(frame.topic());
             ForwardingView view = forwarding.get();
             TopicRoute route = route(frame.topic(), view.addresses());
             RoutingTable table = view.routes();
+            if (table.defaultRoute() != null) {
+                publishFromEdge(frame, table, completion, blockers);
+                return;
+            }
+            Set<String> receivers = route.remoteSubscribers().keySet();
+            if (sourceEdge != null && receivers.contains(sourceEdge)) {
+                receivers = new HashSet<>(receivers);
+                receivers.remove(sourceEdge);
+            }
             int copies = frame.qos() > 0
-                    ? directed.send(frame, route.remoteSubscribers().keySet(), table, completion, blockers)
-                    : multicast(frame, route, table, false, blockers);
+                    ? directed.send(frame, receivers, table, completion, blockers)
+                    : multicast(frame, receivers, table, false, blockers);
             copies += local.deliverMulticast(frame, blockers);
             for (GroupRoute group : route.groups()) {
                 anycast.send(frame, group, table, frame.qos() > 0 ? completion : null, blockers);
@@ -205,6 +223,40 @@ public final class MessageRouter implements LinkMessageSink {
         }
     }
 
+    /**
+     * An edge router's publish: its own non-shared subscribers get it here, and one copy goes to the active uplink,
+     * which delivers it to the rest of the network, shared groups included (QoS 1: tracked until the uplink's
+     * MESSAGE_ACK, sent again through the next uplink if this one is lost).
+     */
+    private void publishFromEdge(MessageFrame frame, RoutingTable table, PublishCompletion completion,
+            List<Blocker> blockers) {
+        String uplink = table.defaultRoute().destination();
+        int copies;
+        if (frame.qos() > 0) {
+            copies = directed.sendUplink(frame, uplink, table, completion, blockers);
+        } else {
+            copies = sendTo(uplink, frame.anycast(nextMessageId(), uplink, "", false), table, blockers) ? 1 : 0;
+        }
+        copies += local.deliverMulticast(frame, blockers);
+        counters.out(frame.topic(), copies);
+    }
+
+    /**
+     * A message an attached edge router published: this router publishes it to the network as if a local client had,
+     * except to the edge's own non-shared subscribers, and answers the edge's QoS 1 copy once that publish is
+     * complete (the same promise a local client gets).
+     */
+    private void adoptFromEdge(ActiveLink edge, MessageFrame frame) {
+        String edgeId = edge.peerId();
+        long edgeMessageId = frame.messageId();
+        String edgeIngress = frame.ingress();
+        MessageFrame adopted = new MessageFrame(frame.qos(), false, MessageFrame.HOPS_INITIAL, self,
+                nextMessageId(), frame.topic(), "", "", frame.content().retain());
+        Runnable onDone = frame.qos() > 0 ? () -> sendAck(edgeIngress, edgeMessageId, true) : null;
+        frame.release();
+        publish(adopted, onDone, null, edgeId);
+    }
+
     @Override
     public void onLinkMessage(ActiveLink link, Object message) {
         if (message instanceof MessageAck ack) {
@@ -212,11 +264,16 @@ public final class MessageRouter implements LinkMessageSink {
             return;
         }
         MessageFrame frame = (MessageFrame) message;
+        if (link.peerIsEdge()) {
+            adoptFromEdge(link, frame);
+            return;
+        }
         try {
             counters.in(frame.topic());
             if (frame.isMulticast()) {
                 ForwardingView view = forwarding.get();
-                int copies = multicast(frame, route(frame.topic(), view.addresses()), view.routes(), true, null);
+                int copies = multicast(frame, route(frame.topic(), view.addresses()).remoteSubscribers().keySet(),
+                        view.routes(), true, null);
                 copies += local.deliverMulticast(frame, null);
                 counters.out(frame.topic(), copies);
             } else if (frame.destination().equals(self) && frame.group().isEmpty()) {
@@ -236,7 +293,7 @@ public final class MessageRouter implements LinkMessageSink {
 
     /** A transit anycast copy toward its destination router; refused (RELEASED) without a route or room. */
     private void forwardAnycast(MessageFrame frame) {
-        Route route = forwarding.get().routes().routes().get(frame.destination());
+        Route route = forwarding.get().routes().routeOrNull(frame.destination());
         ActiveLink link = route == null ? null : links.get(route.linkId());
         Channel connection = link == null ? null : connectionFor(link);
         Drop refused = link == null ? Drop.NO_ROUTE
@@ -295,6 +352,9 @@ public final class MessageRouter implements LinkMessageSink {
     private void deliverGroupHere(MessageFrame frame) {
         String ingress = frame.ingress();
         long id = frame.messageId();
+        if (!local.hasGroupMember(frame.group()) && toAttachedMember(frame)) {
+            return;
+        }
         boolean taken = local.deliverToGroup(frame.group(), frame, accepted -> sendAck(ingress, id, accepted), null);
         if (taken) {
             counters.out(frame.topic(), 1);
@@ -303,13 +363,59 @@ public final class MessageRouter implements LinkMessageSink {
         }
     }
 
-    /** Multicast copies to the tree children below this router; returns how many were sent. */
-    private int multicast(MessageFrame frame, TopicRoute route, RoutingTable table, boolean transit,
+    /**
+     * A copy for a shared group this router advertised on behalf of an attached edge router, and no local member:
+     * passed on to an edge with a member (the edge answers the ingress). False when no attached edge has one.
+     */
+    private boolean toAttachedMember(MessageFrame frame) {
+        ForwardingView view = forwarding.get();
+        RoutingTable table = view.routes();
+        if (table.attached().isEmpty()) {
+            return false;
+        }
+        for (GroupRoute group : route(frame.topic(), view.addresses()).groups()) {
+            if (!(group.group() + '/' + group.filter()).equals(frame.group())) {
+                continue;
+            }
+            for (String member : group.remoteMembers().keySet()) {
+                if (table.attached().containsKey(member)) {
+                    if (sendTo(member, frame.anycast(frame.messageId(), member, frame.group(), frame.dup()), table,
+                            null)) {
+                        counters.out(frame.topic(), 1);
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Multicast copies to the tree children below this router, and one to each attached edge router among
+     * {@code destinations} (edges are not in the tree); returns how many were sent.
+     */
+    private int multicast(MessageFrame frame, Set<String> destinations, RoutingTable table, boolean transit,
             List<Blocker> blockers) {
-        Set<String> destinations = route.remoteSubscribers().keySet();
         if (destinations.isEmpty()) {
             return 0;
         }
+        if (!table.attached().isEmpty()) {
+            Set<String> inTree = new HashSet<>(destinations.size());
+            int sent = 0;
+            for (String destination : destinations) {
+                if (table.attached().containsKey(destination)) {
+                    sent += multicastHop(frame, destination, transit, blockers);
+                } else {
+                    inTree.add(destination);
+                }
+            }
+            return sent + (inTree.isEmpty() ? 0 : multicastTree(frame, inTree, table, transit, blockers));
+        }
+        return multicastTree(frame, destinations, table, transit, blockers);
+    }
+
+    private int multicastTree(MessageFrame frame, Set<String> destinations, RoutingTable table, boolean transit,
+            List<Blocker> blockers) {
         Set<String> hops = planner(table).nextHops(frame.ingress(), destinations);
         if (hops.isEmpty()) {
             return 0;
@@ -320,20 +426,25 @@ public final class MessageRouter implements LinkMessageSink {
         }
         int sent = 0;
         for (String hop : hops) {
-            ActiveLink link = links.toPeer(hop);
-            if (link == null) {
-                counters.drop(frame.topic(), Drop.NO_LINK);
-                continue;
-            }
-            Channel connection = connectionFor(link);
-            if (transit && !transitAccepts(connection, frame)) {
-                counters.drop(frame.topic(), Drop.LINK_CONGESTED);
-                continue;
-            }
-            write(link, connection, transit ? frame.nextHop() : frame.retainedDuplicate(), blockers);
-            sent++;
+            sent += multicastHop(frame, hop, transit, blockers);
         }
         return sent;
+    }
+
+    /** One multicast copy to neighbour {@code hop}; returns 1 if it was sent, 0 if dropped (counted). */
+    private int multicastHop(MessageFrame frame, String hop, boolean transit, List<Blocker> blockers) {
+        ActiveLink link = links.toPeer(hop);
+        if (link == null) {
+            counters.drop(frame.topic(), Drop.NO_LINK);
+            return 0;
+        }
+        Channel connection = connectionFor(link);
+        if (transit && !transitAccepts(connection, frame)) {
+            counters.drop(frame.topic(), Drop.LINK_CONGESTED);
+            return 0;
+        }
+        write(link, connection, transit ? frame.nextHop() : frame.retainedDuplicate(), blockers);
+        return 1;
     }
 
     private MulticastPlanner planner(RoutingTable table) {
@@ -347,7 +458,7 @@ public final class MessageRouter implements LinkMessageSink {
 
     /** The link of the route toward {@code destination} if that link is up, else -1. */
     long linkToward(String destination, RoutingTable table) {
-        Route route = table.routes().get(destination);
+        Route route = table.routeOrNull(destination);
         return route != null && links.get(route.linkId()) != null ? route.linkId() : -1;
     }
 
@@ -368,7 +479,7 @@ public final class MessageRouter implements LinkMessageSink {
 
     /** Sends {@code frame} (ownership taken) toward router {@code destination}; false if there is no route. */
     boolean sendTo(String destination, MessageFrame frame, RoutingTable table, List<Blocker> blockers) {
-        Route route = table.routes().get(destination);
+        Route route = table.routeOrNull(destination);
         ActiveLink link = route == null ? null : links.get(route.linkId());
         if (link == null) {
             frame.release();
@@ -387,7 +498,7 @@ public final class MessageRouter implements LinkMessageSink {
             }
             return;
         }
-        Route route = forwarding.get().routes().routes().get(ingress);
+        Route route = forwarding.get().routes().routeOrNull(ingress);
         ActiveLink link = route == null ? null : links.get(route.linkId());
         if (link != null) {
             Channel connection = connectionFor(link);

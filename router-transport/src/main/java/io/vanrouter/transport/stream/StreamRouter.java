@@ -50,6 +50,7 @@ public final class StreamRouter implements LinkDataPlane {
     private final AtomicLong opensWithoutRoute = new AtomicLong();
     private final StreamResets resets = new StreamResets();
     private volatile ServiceConnector connectors = ServiceConnector.NONE;
+    private volatile OpenChooser openChooser;
     private final StreamTotals totals = new StreamTotals();
     /** Told of every finished listener- and connector-side stream; must not block (the flow log queues). */
     private volatile Consumer<StreamFlow> flows;
@@ -76,6 +77,11 @@ public final class StreamRouter implements LinkDataPlane {
     /** Sets how this router reaches its local servers; before links come up. */
     public void connectors(ServiceConnector serviceConnector) {
         this.connectors = serviceConnector;
+    }
+
+    /** Sets who re-chooses OPENs from edge routers and for addresses shared with attached edges. */
+    public void openChooser(OpenChooser chooser) {
+        this.openChooser = chooser;
     }
 
     @Override
@@ -164,11 +170,36 @@ public final class StreamRouter implements LinkDataPlane {
                     + StreamLimits.WINDOW_BYTES_MAX);
             return;
         }
-        if (open.destination().equals(routerId)) {
+        String destination = open.destination();
+        if (destination.equals(routerId)) {
+            destination = chooseHere(from, open);
+            if (destination == null) {
+                resetNew(via, id, StreamResetCode.NO_CONNECTOR, "no router reachable from " + routerId
+                        + " has a connector for '" + open.address() + "'");
+                return;
+            }
+        }
+        if (destination.equals(routerId)) {
             startConnectorSide(from, open, via);
         } else {
-            startTransit(from, open, via);
+            startTransit(from, open, via, destination);
         }
+    }
+
+    /**
+     * Where an OPEN addressed to this router goes: from an attached edge, to the connector this router chooses
+     * anywhere (null: none); at an interior router with edges, to its own connector or an edge's; else here.
+     */
+    private String chooseHere(LinkStreams from, StreamFrame.Open open) {
+        RoutingTable table = routes.get();
+        OpenChooser chooser = openChooser;
+        boolean fromEdge = from.link.peerIsEdge();
+        boolean sharedWithEdges = table.defaultRoute() == null && !table.attached().isEmpty();
+        if (chooser == null || !(fromEdge || sharedWithEdges)) {
+            return routerId;
+        }
+        String chosen = chooser.choose(open.address(), fromEdge);
+        return chosen != null || fromEdge ? chosen : routerId;
     }
 
     /** The stream lives on the loop of the connection its OPEN came in on; so does its server socket. */
@@ -189,17 +220,18 @@ public final class StreamRouter implements LinkDataPlane {
     }
 
     /** Transit: the next hop's connection is chosen on the incoming connection's loop, so relaying never hops. */
-    private void startTransit(LinkStreams from, StreamFrame.Open open, Channel via) {
-        LinkStreams next = nextHop(open.destination());
-        if (next == null || next == from) {
+    private void startTransit(LinkStreams from, StreamFrame.Open open, Channel via, String destination) {
+        LinkStreams next = nextHop(destination);
+        // Back where it came from is a loop, except to an edge that asked this router to choose and got itself.
+        boolean backToEdge = next == from && from.link.peerIsEdge() && destination.equals(from.link.peerId());
+        if (next == null || (next == from && !backToEdge)) {
             opensWithoutRoute.incrementAndGet();
             resetNew(via, open.streamId(), StreamResetCode.NO_ROUTE, "router " + routerId + " has no route to "
-                    + open.destination());
+                    + destination);
             return;
         }
         EventLoop loop = via.eventLoop();
-        Stream stream = newStream(loop, Stream.Role.TRANSIT, open.address(), open.origin(), open.destination(),
-                null);
+        Stream stream = newStream(loop, Stream.Role.TRANSIT, open.address(), open.origin(), destination, null);
         LinkEnd upstream = new LinkEnd(stream, from, open.streamId(), open.window(), via);
         LinkEnd downstream = new LinkEnd(stream, next, next.allocateId(), StreamLimits.INITIAL_WINDOW_BYTES,
                 next.channelFor(loop));
@@ -209,12 +241,12 @@ public final class StreamRouter implements LinkDataPlane {
         }
         if (!next.register(downstream)) {
             from.unregister(upstream);
-            resetNew(via, open.streamId(), StreamResetCode.NO_ROUTE, "next hop toward " + open.destination()
+            resetNew(via, open.streamId(), StreamResetCode.NO_ROUTE, "next hop toward " + destination
                     + " went down");
             return;
         }
         live.add(stream);
-        downstream.send(new StreamFrame.Open(downstream.id, open.destination(), open.address(), open.origin(),
+        downstream.send(new StreamFrame.Open(downstream.id, destination, open.address(), open.origin(),
                 StreamLimits.INITIAL_WINDOW_BYTES));
     }
 

@@ -275,11 +275,34 @@ class LinkPipelineTest {
     }
 
     @Test
-    void shouldRefuseEdgeMode() {
+    void shouldTakeAnEdgeRouterOnAListenerAndTellTheCoreItIsAnEdge() {
         sent();
         channel.writeInbound(encode(Preamble.CURRENT, new HandshakeFrame(1, 1, 99, "e", "demo")));
+        assertThat(sent()).containsExactly(OWN);
+        assertThat(core.lastUp().peerId()).isEqualTo("e");
+        assertThat(core.lastUp().peerIsEdge()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseAnUnknownMode() {
+        sent();
+        channel.writeInbound(encode(Preamble.CURRENT, new HandshakeFrame(7, 1, 99, "x", "demo")));
         assertThat(sent()).containsExactly(ReasonFrame.refuse(ReasonCode.MODE_NOT_SUPPORTED,
-                "peer mode EDGE is not supported; this router links interior routers only"));
+                "peer mode code 7 is not supported"));
+    }
+
+    @Test
+    void shouldLinkEdgesOnlyFromEdgeToInterior() {
+        RouterMode interior = RouterMode.INTERIOR;
+        RouterMode edge = RouterMode.EDGE;
+        assertThat(LinkHandshakeHandler.modeRefusal(interior, interior.code(), true)).isNull();
+        assertThat(LinkHandshakeHandler.modeRefusal(interior, interior.code(), false)).isNull();
+        assertThat(LinkHandshakeHandler.modeRefusal(edge, interior.code(), true)).isNull();
+        assertThat(LinkHandshakeHandler.modeRefusal(interior, edge.code(), false)).isNull();
+        assertThat(LinkHandshakeHandler.modeRefusal(interior, edge.code(), true))
+                .contains("interiors never dial them");
+        assertThat(LinkHandshakeHandler.modeRefusal(edge, interior.code(), false)).contains("takes no links");
+        assertThat(LinkHandshakeHandler.modeRefusal(edge, edge.code(), true)).contains("do not link to each other");
     }
 
     @Test

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The connectors of an address as the network advertises them: the core's address view (which routers have a
  * consumer of the plain address) joined with the routing table (only reachable routers, with their path cost). This
- * router counts at cost 0 when it has a connector of its own.
+ * router counts at cost 0 when it has a connector of its own. On an edge router, which learns nothing of the network,
+ * the active uplink is a candidate for every address: the uplink chooses the connector.
  *
  * <p>Any thread: reads the core's published snapshots, never blocks.
  */
@@ -33,10 +34,14 @@ public final class AddressTableDirectory implements ConnectorDirectory {
             candidates.add(new ConnectorCandidate(view.self(), 0));
         }
         for (Map.Entry<String, Integer> remote : route.remoteConsumers().entrySet()) {
-            Route path = routes.routes().get(remote.getKey());
+            Route path = routes.routeOrNull(remote.getKey());
             if (path != null) {
                 candidates.add(new ConnectorCandidate(remote.getKey(), path.cost()));
             }
+        }
+        Route uplink = routes.defaultRoute();
+        if (uplink != null) { // an edge router: its uplink chooses among the network's connectors
+            candidates.add(new ConnectorCandidate(uplink.destination(), uplink.cost()));
         }
         return candidates;
     }
