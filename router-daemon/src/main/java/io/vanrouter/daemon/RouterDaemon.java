@@ -343,7 +343,11 @@ public final class RouterDaemon implements AutoCloseable {
             NeighborView n = neighbors.get(l.linkId());
             String state = l.state();
             if (n != null && "active".equals(state)) {
-                state = "two-way".equals(n.state()) ? "up" : "init";
+                state = switch (n.state()) {
+                    case "two-way" -> "up";
+                    case "edge", "uplink", "uplink (active)" -> n.state(); // edge links never enter link state
+                    default -> "init";
+                };
             }
             return new StatusReport.Link(l.linkId(), l.peerId(), state, l.cost(), l.dataConnections(),
                     l.direction(), l.remote(),

@@ -33,6 +33,7 @@ import io.vanrouter.transport.adaptor.AdaptorContext;
 import io.vanrouter.transport.adaptor.LocalConsumers;
 import io.vanrouter.transport.adaptor.ProtocolAdaptor;
 import io.vanrouter.transport.adaptor.RoutingView;
+import io.vanrouter.transport.adaptor.tcp.AttachedOpenChooser;
 import io.vanrouter.transport.link.ActiveLink;
 import io.vanrouter.transport.link.CredentialsWatch;
 import io.vanrouter.transport.link.DataConnectionDialer;
@@ -231,6 +232,8 @@ public final class TransportServer implements AutoCloseable {
                 socketType);
         RoutingView routing = core instanceof RoutingView view ? view : RoutingView.empty(settings.routerId());
         StreamRouter streamRouter = new StreamRouter(settings.routerId(), routing::routingTable, loopLoad::meter);
+        // Interiors choose for their edges' OPENs whether or not they have a TCP section of their own.
+        streamRouter.openChooser(AttachedOpenChooser.over(routing));
         streamRouter.flows(streamFlows);
         streams = streamRouter;
         MessageRouter messageRouter = new MessageRouter(settings.routerId(), settings.instance(),

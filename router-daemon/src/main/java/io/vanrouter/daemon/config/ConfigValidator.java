@@ -75,7 +75,15 @@ final class ConfigValidator {
         RouterSection router = router(top);
         EndpointList listen = endpoints(top, "listen", 0, LISTEN_MAX, "listener", null);
         EndpointList peers = endpoints(top, "peers", 1, PEERS_MAX, "peer", source);
-        if (listen.items == 0 && peers.items == 0 && !top.isInvalid("listen") && !top.isInvalid("peers")) {
+        if (router.mode == RouterMode.EDGE) {
+            if (listen.items > 0) {
+                problems.add("listen", top.value("listen"), "an edge router takes no links: it only dials its uplinks (peers); "
+                        + "remove listen, or make this router an interior one");
+            }
+            if (peers.items == 0 && !top.isInvalid("peers")) {
+                problems.add("peers", root, "an edge router needs at least one uplink in peers (an interior router)");
+            }
+        } else if (listen.items == 0 && peers.items == 0 && !top.isInvalid("listen") && !top.isInvalid("peers")) {
             problems.add("", root, "router has neither listen nor peers");
         }
         ManagementConfig management = management(top, source);
@@ -110,7 +118,7 @@ final class ConfigValidator {
         RouterMode mode = RouterMode.INTERIOR;
         String modeText = section.string("mode", false);
         if ("edge".equals(modeText)) {
-            section.problem("mode", "edge mode is not implemented yet");
+            mode = RouterMode.EDGE;
         } else if (modeText != null && !"interior".equals(modeText)) {
             section.problem("mode", "must be one of interior, edge; got '" + modeText + "'");
         }

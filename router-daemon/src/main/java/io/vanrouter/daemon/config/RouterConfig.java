@@ -168,7 +168,7 @@ public record RouterConfig(
 
     public CoreSettings coreSettings(long instance) {
         return new CoreSettings(routerId, instance, routing.helloIntervalMillis(), routing.deadIntervalMillis(),
-                routing.linkStateRefreshMillis(), routing.linkStateMaxAgeMillis());
+                routing.linkStateRefreshMillis(), routing.linkStateMaxAgeMillis(), mode == RouterMode.EDGE);
     }
 
     public TransportSettings transportSettings(long instance) {

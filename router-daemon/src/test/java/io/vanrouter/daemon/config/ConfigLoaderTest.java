@@ -158,11 +158,25 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void shouldRejectEdgeModeAndUnknownModes() {
+    void shouldRejectAnEdgeThatListensOrHasNoUplinkAndUnknownModes() {
         assertThat(problemsOf("bad-edge.yaml")).extracting(ConfigProblem::path, ConfigProblem::line,
-                ConfigProblem::message).containsExactly(tuple("router.mode", 3, "edge mode is not implemented yet"));
+                ConfigProblem::message).containsExactly(
+                        tuple("peers", 1, "an edge router needs at least one uplink in peers (an interior router)"),
+                        tuple("listen", 5, "an edge router takes no links: it only dials its uplinks (peers); remove"
+                                + " listen, or make this router an interior one"));
         assertThat(problemsOf("bad-mode.yaml")).extracting(ConfigProblem::message)
                 .containsExactly("must be one of interior, edge; got 'Interior'");
+    }
+
+    @Test
+    void shouldReadAnEdgeRouter() throws Exception {
+        RouterConfig config = ConfigLoader.parse("router: {id: shop-1, mode: edge}\n"
+                + "peers: [{host: hub, port: 5671, cost: 1}, {host: hub2, port: 5671, cost: 10}]\n"
+                + "tls: {insecure: true}\n", null);
+
+        assertThat(config.mode()).isEqualTo(io.vanrouter.transport.RouterMode.EDGE);
+        assertThat(config.coreSettings(1).edge()).isTrue();
+        assertThat(config.transportSettings(1).mode()).isEqualTo(io.vanrouter.transport.RouterMode.EDGE);
     }
 
     @Test
@@ -279,8 +293,8 @@ class ConfigLoaderTest {
     void shouldCarryEveryProblemInTheExceptionMessage() {
         assertThatThrownBy(() -> ConfigLoader.load(FIXTURES.resolve("bad-edge.yaml")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("1 problem in ")
-                .hasMessageContaining("router.mode (line 3): edge mode is not implemented yet");
+                .hasMessageContaining("2 problems in ")
+                .hasMessageContaining("peers (line 1): an edge router needs at least one uplink");
     }
 
     @Test

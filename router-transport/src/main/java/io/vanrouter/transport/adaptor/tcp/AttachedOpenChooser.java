@@ -19,11 +19,16 @@ import java.util.Map;
  *
  * <p>Any thread: reads the core's published snapshots.
  */
-final class AttachedOpenChooser implements OpenChooser {
+public final class AttachedOpenChooser implements OpenChooser {
     private final RoutingView core;
     private final Map<Distribution, ConnectorChooser> choosers = new EnumMap<>(Distribution.class);
 
-    AttachedOpenChooser(RoutingView core) {
+    /** The chooser over {@code core}'s published routes and addresses. */
+    public static AttachedOpenChooser over(RoutingView core) {
+        return new AttachedOpenChooser(core);
+    }
+
+    private AttachedOpenChooser(RoutingView core) {
         this.core = core;
         for (Distribution distribution : Distribution.values()) {
             choosers.put(distribution, ConnectorChooser.of(distribution));

@@ -71,7 +71,6 @@ public final class TcpAdaptor implements ProtocolAdaptor {
             advertise(connector);
         }
         directory = fixedDirectory != null ? fixedDirectory : new AddressTableDirectory(context.routing());
-        router.openChooser(new AttachedOpenChooser(context.routing()));
         for (TcpListenerSettings listenerSettings : settings.listeners()) {
             TcpListener listener = bind(listenerSettings);
             synchronized (listeners) {
