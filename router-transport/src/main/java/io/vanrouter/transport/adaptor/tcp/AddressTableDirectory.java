@@ -5,6 +5,7 @@ import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.path.Route;
 import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.transport.adaptor.RoutingView;
+import io.vanrouter.transport.stream.ConnectorCandidate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.vanrouter.transport.adaptor.tcp;
 
+import io.vanrouter.transport.stream.ConnectorCandidate;
 import java.util.List;
 
 /**

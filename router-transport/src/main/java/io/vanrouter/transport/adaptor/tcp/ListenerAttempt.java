@@ -2,6 +2,7 @@ package io.vanrouter.transport.adaptor.tcp;
 
 import io.netty.channel.Channel;
 import io.vanrouter.transport.link.LinkSession;
+import io.vanrouter.transport.stream.ConnectorCandidate;
 import io.vanrouter.transport.stream.Stream;
 import io.vanrouter.transport.stream.StreamObserver;
 import io.vanrouter.transport.wire.StreamResetCode;

@@ -2,6 +2,7 @@ package io.vanrouter.transport.adaptor.tcp;
 
 import io.vanrouter.core.path.Route;
 import io.vanrouter.core.path.RoutingTable;
+import io.vanrouter.transport.stream.ConnectorCandidate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

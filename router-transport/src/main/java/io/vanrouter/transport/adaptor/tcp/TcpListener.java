@@ -12,6 +12,7 @@ import io.vanrouter.transport.link.LinkSession;
 import io.vanrouter.transport.netty.ApplicationSockets;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.netty.HandlerNames;
+import io.vanrouter.transport.stream.ConnectorChooser;
 import io.vanrouter.transport.stream.Stream;
 import io.vanrouter.transport.stream.StreamLimits;
 import io.vanrouter.transport.stream.StreamRouter;

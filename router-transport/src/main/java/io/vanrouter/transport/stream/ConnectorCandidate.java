@@ -1,4 +1,4 @@
-package io.vanrouter.transport.adaptor.tcp;
+package io.vanrouter.transport.stream;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package io.vanrouter.transport.adaptor.tcp;
+package io.vanrouter.transport.stream;
 
 import io.vanrouter.core.address.AddressRoute;
 import io.vanrouter.core.address.AddressSnapshotView;
@@ -6,7 +6,6 @@ import io.vanrouter.core.address.Distribution;
 import io.vanrouter.core.path.Route;
 import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.transport.adaptor.RoutingView;
-import io.vanrouter.transport.stream.OpenChooser;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
