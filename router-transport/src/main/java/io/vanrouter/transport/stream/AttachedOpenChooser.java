@@ -3,16 +3,14 @@ package io.vanrouter.transport.stream;
 import io.vanrouter.core.address.AddressRoute;
 import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.address.Distribution;
-import io.vanrouter.core.path.Route;
 import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.transport.adaptor.RoutingView;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The TCP adaptor's choice for OPENs that an interior router re-chooses because of edge routers (see
+ * The choice for OPENs that an interior router re-chooses because of edge routers (see
  * {@link OpenChooser}): the address's distribution over this router's own connector, its attached edges' and, for an
  * edge's OPEN, every reachable router's, as a listener here would choose.
  *
@@ -39,16 +37,7 @@ public final class AttachedOpenChooser implements OpenChooser {
         AddressSnapshotView view = core.addressView();
         RoutingTable routes = core.routingTable();
         AddressRoute route = view.route(address);
-        List<ConnectorCandidate> candidates = new ArrayList<>(route.remoteConsumers().size() + 1);
-        if (route.localConsumers() > 0) {
-            candidates.add(new ConnectorCandidate(view.self(), 0));
-        }
-        for (String router : route.remoteConsumers().keySet()) {
-            Route path = anywhere ? routes.routeOrNull(router) : routes.attached().get(router);
-            if (path != null) {
-                candidates.add(new ConnectorCandidate(router, path.cost()));
-            }
-        }
+        List<ConnectorCandidate> candidates = ConnectorCandidate.of(view.self(), route, routes, !anywhere);
         if (candidates.isEmpty()) {
             return null;
         }

@@ -1,14 +1,11 @@
 package io.vanrouter.transport.adaptor.tcp;
 
-import io.vanrouter.core.address.AddressRoute;
 import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.path.Route;
 import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.transport.adaptor.RoutingView;
 import io.vanrouter.transport.stream.ConnectorCandidate;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The connectors of an address as the network advertises them: the core's address view (which routers have a
@@ -29,17 +26,7 @@ public final class AddressTableDirectory implements ConnectorDirectory {
     public List<ConnectorCandidate> candidates(String address) {
         AddressSnapshotView view = core.addressView();
         RoutingTable routes = core.routingTable();
-        AddressRoute route = view.route(address);
-        List<ConnectorCandidate> candidates = new ArrayList<>(route.remoteConsumers().size() + 1);
-        if (route.localConsumers() > 0) {
-            candidates.add(new ConnectorCandidate(view.self(), 0));
-        }
-        for (Map.Entry<String, Integer> remote : route.remoteConsumers().entrySet()) {
-            Route path = routes.routeOrNull(remote.getKey());
-            if (path != null) {
-                candidates.add(new ConnectorCandidate(remote.getKey(), path.cost()));
-            }
-        }
+        List<ConnectorCandidate> candidates = ConnectorCandidate.of(view.self(), view.route(address), routes, false);
         Route uplink = routes.defaultRoute();
         if (uplink != null) { // an edge router: its uplink chooses among the network's connectors
             candidates.add(new ConnectorCandidate(uplink.destination(), uplink.cost()));
