@@ -10,12 +10,16 @@ import io.netty.buffer.Unpooled;
 import io.vanrouter.core.linkstate.LinkState;
 import io.vanrouter.core.message.Hello;
 import io.vanrouter.core.message.LinkStateUpdate;
+import io.vanrouter.transport.link.LinkSession;
+import io.vanrouter.transport.wire.HandshakeFrame;
+import io.vanrouter.transport.wire.Preamble;
 import io.vanrouter.transport.wire.ReasonCode;
 import io.vanrouter.transport.wire.ReasonFrame;
 import io.vanrouter.transport.wire.WireTestSupport;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -24,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -206,6 +211,31 @@ class TransportServerTest {
         assertThat(b.core().lastUp().peerInstance()).isEqualTo(5);
         assertThat(log.messages(Level.INFO)).contains("[b] peer 127.0.0.1:" + port + " reachable again");
         assertThat(warnings()).filteredOn(m -> m.contains("unreachable")).hasSize(1);
+    }
+
+    @Test
+    void shouldCloseALinkWhoseDeadIntervalExpiredWithoutWaitingForTheSilentPeer() throws Exception {
+        Router a = start("a", 1, "demo", 0, 1);
+        try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), a.port())) {
+            ByteBuf handshake = WireTestSupport.encode(Preamble.CURRENT,
+                    new HandshakeFrame(RouterMode.INTERIOR.code(), 1, 2, "b", "demo", HandshakeFrame.ROLE_LINK, 0));
+            byte[] bytes = new byte[handshake.readableBytes()];
+            handshake.readBytes(bytes);
+            handshake.release();
+            silent.getOutputStream().write(bytes);
+            await().atMost(WAIT).until(() -> a.core().linksUp() == 1);
+
+            // From here b neither reads nor closes, as over a path that went silent: a's core gives up on it.
+            long closedNanos = System.nanoTime();
+            a.server().controlSender().closeLink(a.core().lastUp().linkId(), "nothing heard for 3000 ms");
+            await().atMost(WAIT).until(() -> a.core().downs.size() == 1);
+            long downMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closedNanos);
+
+            assertThat(a.core().downs.get(0).reason()).isEqualTo("DEAD_INTERVAL: nothing heard for 3000 ms");
+            // Waiting for a silent peer to close its end would only hold the link, and a dialer's redial, this long.
+            assertThat(downMillis).as("link down after CLOSE DEAD_INTERVAL, ms").isLessThan(
+                    LinkSession.CLOSE_LINGER_MILLIS);
+        }
     }
 
     @Test

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Faults: {@link #down(boolean)} ends every connection with RST or FIN and ends new ones the same way until
  * {@link #heal()}; {@link #reset(Direction)} and {@link #finish(Direction)} end one direction of the live connections;
- * {@link #stall}, {@link #blackHole}, {@link #delay} and {@link #throttle} change how bytes flow. Blocking sockets,
+ * {@link #stall}, {@link #blackHole}, {@link #delay} and {@link #throttle} change how bytes flow, and {@link #resume}
+ * ends a stall or black hole alone. Blocking sockets,
  * two threads per direction of each connection (a reader and a writer, so that delay and throttle do not stop
  * reading); all threads are daemons owned by this proxy and end with {@link #close()}.
  */
@@ -34,6 +35,7 @@ final class FaultProxy implements AutoCloseable {
     private static final int CHUNK_BYTES = 16 * 1024;
     /** Chunks a direction may hold between its reader and its writer (bounds what a delay or throttle buffers). */
     private static final int QUEUED_CHUNKS_MAX = 64;
+    /** Queued after the data when the source sends FIN; compared by identity. */
     private static final byte[] EOF = new byte[0];
 
     private final String name;
@@ -113,7 +115,12 @@ final class FaultProxy implements AutoCloseable {
         setMode(Mode.BLACK_HOLE, directions);
     }
 
-    /** Holds every chunk {@code millis} before writing it on. */
+    /** Ends a stall or black hole in {@code directions}; unlike {@link #heal()}, a delay or throttle stays. */
+    synchronized void resume(Direction... directions) {
+        setMode(Mode.PASS, directions);
+    }
+
+    /** Holds every chunk {@code millis} before writing it on (from when it was read, so chunks keep their order). */
     synchronized void delay(long millis, Direction... directions) {
         for (Direction direction : directions) {
             delayMillis[direction.ordinal()] = millis;
@@ -259,25 +266,38 @@ final class FaultProxy implements AutoCloseable {
             try {
                 InputStream in = source(direction).getInputStream();
                 while (!ended) {
-                    int n = in.read(buffer);
+                    int n;
+                    try {
+                        n = in.read(buffer);
+                    } catch (IOException e) {
+                        if (!silenced) {
+                            resetWhenFlowing(direction); // the source was reset: reset the other side as well
+                        }
+                        return;
+                    }
+                    // Checked after read() too: a stall that began while it blocked holds what it returned, a FIN
+                    // as well (a stalled path carries no FIN either). A FIN is delayed like data.
+                    boolean drop = awaitFlowAndCheckDrop(direction, this);
                     if (n < 0) {
                         break;
                     }
-                    // Checked after read() too: a stall that began while it blocked holds the chunk it returned.
-                    if (awaitFlowAndCheckDrop(direction, this)) {
+                    if (drop) {
                         continue; // black hole: keep reading so the sender sees no back-pressure
                     }
-                    long dueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayOf(direction));
-                    offer(queue, new Chunk(Arrays.copyOf(buffer, n), dueNanos));
+                    offer(queue, new Chunk(Arrays.copyOf(buffer, n), dueNanos(direction)));
                 }
-                offer(queue, new Chunk(EOF, System.nanoTime())); // pass the FIN on
+                offer(queue, new Chunk(EOF, dueNanos(direction))); // pass the FIN on
             } catch (IOException e) {
                 if (!silenced) {
-                    resetDestination(direction); // the source was reset: reset the other side as well
+                    resetDestination(direction); // no stream to read: reset the other side as well
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        private long dueNanos(Direction direction) {
+            return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayOf(direction));
         }
 
         private void offer(BlockingQueue<Chunk> queue, Chunk chunk) throws InterruptedException {
@@ -299,6 +319,7 @@ final class FaultProxy implements AutoCloseable {
                         continue;
                     }
                     if (chunk.data() == EOF) {
+                        sleepUntil(chunk.dueNanos());
                         if (destinationGone) {
                             directionDone();
                         } else {
@@ -323,7 +344,7 @@ final class FaultProxy implements AutoCloseable {
                         destinationGone = true;
                         continue;
                     }
-                    resetDestination(direction == Direction.FORWARD ? Direction.BACKWARD : Direction.FORWARD);
+                    resetWhenFlowing(direction == Direction.FORWARD ? Direction.BACKWARD : Direction.FORWARD);
                     return;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -337,6 +358,19 @@ final class FaultProxy implements AutoCloseable {
             if (left > 0) {
                 TimeUnit.NANOSECONDS.sleep(left);
             }
+        }
+
+        /**
+         * Resets the receiving side of {@code direction} once that direction flows (a stalled path carries no reset),
+         * without waiting for delayed data (a kernel acts on a reset at once).
+         */
+        private void resetWhenFlowing(Direction direction) {
+            try {
+                awaitFlowAndCheckDrop(direction, this);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            resetDestination(direction);
         }
 
         void resetDestination(Direction direction) {

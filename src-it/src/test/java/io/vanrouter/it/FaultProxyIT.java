@@ -87,6 +87,19 @@ class FaultProxyIT {
     }
 
     @Test
+    void shouldHoldAFinWhileStalledAndPassItOnWhenTheStallEnds() throws Exception {
+        try (Socket socket = connect()) {
+            send(socket, "a");
+            assertThat(read(socket, 1)).isEqualTo("a");
+            proxy.stall(Direction.FORWARD);
+            socket.shutdownOutput(); // the echo server closes once this FIN reaches it
+            assertQuiet(socket);
+            proxy.resume(Direction.FORWARD);
+            assertThat(socket.getInputStream().read()).as("EOF once the FIN got through").isEqualTo(-1);
+        }
+    }
+
+    @Test
     void shouldDropBytesSilentlyInBlackHole() throws Exception {
         try (Socket socket = connect()) {
             send(socket, "a");
@@ -154,6 +167,34 @@ class FaultProxyIT {
             assertThat(read(socket, 4)).isEqualTo("slow");
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(400);
         }
+    }
+
+    @Test
+    void shouldDelayBothWaysInOrderAndKeepTheDelayWhenAStallEnds() throws Exception {
+        try (Socket socket = connect()) {
+            proxy.delay(200, Direction.FORWARD, Direction.BACKWARD);
+            long start = System.nanoTime();
+            StringBuilder sent = new StringBuilder();
+            for (int i = 0; i < 50; i++) {
+                String piece = i + ",";
+                send(socket, piece);
+                sent.append(piece);
+            }
+            assertThat(read(socket, sent.length())).as("every piece back, in order").isEqualTo(sent.toString());
+            assertThat(millisSince(start)).as("200 ms each way").isGreaterThanOrEqualTo(400);
+
+            proxy.stall(Direction.FORWARD);
+            send(socket, "held");
+            assertQuiet(socket);
+            proxy.resume(Direction.FORWARD);
+            long resumed = System.nanoTime();
+            assertThat(read(socket, 4)).isEqualTo("held");
+            assertThat(millisSince(resumed)).as("still 200 ms each way after the stall").isGreaterThanOrEqualTo(400);
+        }
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
     @Test

@@ -153,15 +153,30 @@ final class RouterProcess implements AutoCloseable {
         return request("POST", "/process/gc");
     }
 
+    /** The router's {@code GET /metrics} text (Prometheus format), or empty while it does not answer. */
+    Optional<String> metricsText() {
+        return body("GET", "/metrics");
+    }
+
     private Optional<JsonNode> request(String method, String path) {
+        return body(method, path).flatMap(text -> {
+            try {
+                return Optional.of(JSON.readTree(text));
+            } catch (IOException e) {
+                return Optional.empty(); // cut short, as while it does not answer
+            }
+        });
+    }
+
+    private Optional<String> body(String method, String path) {
         if (!commandPrefix.isEmpty()) {
-            return requestWithCurl(method, path);
+            return bodyWithCurl(method, path);
         }
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
                     .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody()).build();
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body())) : Optional.empty();
+            return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
@@ -170,8 +185,8 @@ final class RouterProcess implements AutoCloseable {
         }
     }
 
-    /** As {@link #request}, from inside the router's {@link #commandPrefix} (another network namespace). */
-    private Optional<JsonNode> requestWithCurl(String method, String path) {
+    /** As {@link #body}, from inside the router's {@link #commandPrefix} (another network namespace). */
+    private Optional<String> bodyWithCurl(String method, String path) {
         List<String> command = new ArrayList<>(commandPrefix);
         command.addAll(List.of("curl", "-sf", "--max-time", "10", "-X", method,
                 "http://127.0.0.1:" + managementPort + path));
@@ -179,7 +194,7 @@ final class RouterProcess implements AutoCloseable {
             Process curl = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             byte[] body = curl.getInputStream().readAllBytes();
             return curl.waitFor(15, TimeUnit.SECONDS) && curl.exitValue() == 0
-                    ? Optional.of(JSON.readTree(body)) : Optional.empty();
+                    ? Optional.of(new String(body, StandardCharsets.UTF_8)) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {

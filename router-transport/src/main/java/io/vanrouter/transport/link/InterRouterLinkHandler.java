@@ -23,10 +23,11 @@ import org.slf4j.Logger;
  * link as a slow link when more than {@link #PENDING_BYTES_MAX} outbound bytes are pending, and reports the link down
  * to the core exactly once, with the reason.
  *
- * <p>Liveness: a peer's hellos can wait behind megabytes of data on the same connection, so any read on the link
- * proves the neighbour alive. After a read the handler tells the core ({@link io.vanrouter.transport.CoreEvents#submitLinkActivity})
- * at most once per {@link io.vanrouter.transport.CoreEvents#linkActivityIntervalNanos()}: one timestamp per link and
- * one clock read per read batch (not per frame).
+ * <p>Liveness: a peer's hellos can wait behind megabytes of data on the same connection, so any bytes read on the
+ * link prove the neighbour alive. After a read that brought bytes the handler tells the core
+ * ({@link io.vanrouter.transport.CoreEvents#submitLinkActivity}) at most once per
+ * {@link io.vanrouter.transport.CoreEvents#linkActivityIntervalNanos()}: one timestamp per link and one clock read per
+ * read batch (not per frame).
  *
  * <p>One per channel; owning event loop.
  */
@@ -48,6 +49,7 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
     private final long pendingBytesMax;
     private final long activityIntervalNanos;
     private long activityReportedNanos;
+    private long bytesInSeen;
     private boolean downReported;
 
     InterRouterLinkHandler(LinkSession session) {
@@ -63,6 +65,7 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         activityReportedNanos = ctx.executor().ticker().nanoTime(); // link up counts as the first proof
+        bytesInSeen = session.traffic().bytesIn();
         TransportCounters counters = session.env().counters();
         counters.peerTraffic(session.link().peerId()).attach(session.traffic());
         if (!session.isData()) {
@@ -72,7 +75,11 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (!session.closing()) {
+        // Only bytes prove the peer alive: a read that found the connection ended (EOF, reset) completes too.
+        long bytesIn = session.traffic().bytesIn();
+        boolean bytesRead = bytesIn != bytesInSeen;
+        bytesInSeen = bytesIn;
+        if (bytesRead && !session.closing()) {
             long now = ctx.executor().ticker().nanoTime();
             if (now - activityReportedNanos >= activityIntervalNanos) {
                 activityReportedNanos = now;

@@ -244,7 +244,8 @@ public final class LinkSession {
 
     /**
      * Tells the peer why (REFUSE during the handshake, CLOSE after it), then closes: at once on an embedded channel,
-     * else when the peer closes or after {@link #CLOSE_LINGER_MILLIS}. Idempotent; owning event loop.
+     * once the frame is written for {@link ReasonCode#DEAD_INTERVAL}, else when the peer closes or after
+     * {@link #CLOSE_LINGER_MILLIS}. Idempotent; owning event loop.
      */
     void closeWith(ReasonCode code, String text) {
         if (phase == Phase.CLOSING) {
@@ -261,9 +262,11 @@ public final class LinkSession {
             return;
         }
         // Half-close after the frame: the peer still gets to send its own REFUSE (both ends log a refusal) and
-        // closes when it has read ours; the linger timer bounds a peer that never does.
+        // closes when it has read ours; the linger timer bounds a peer that never does. A peer past its dead interval
+        // is not heard, so waiting for it would only hold the link and the dialer's redial for the linger time.
+        boolean awaitPeer = code != ReasonCode.DEAD_INTERVAL;
         channel.writeAndFlush(frame).addListener(f -> {
-            if (f.isSuccess() && channel instanceof DuplexChannel duplex) {
+            if (f.isSuccess() && awaitPeer && channel instanceof DuplexChannel duplex) {
                 duplex.shutdownOutput().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             } else {
                 channel.close();

@@ -23,8 +23,9 @@ import org.slf4j.Logger;
 
 /**
  * Dials one configured peer forever. Failed attempts back off exponentially from {@code reconnectInitialMillis} to
- * {@code reconnectMaxMillis} with ±20% jitter; a successful handshake resets the delay. An unreachable peer is logged
- * at WARN once, then at DEBUG until it answers again (INFO). After a DUPLICATE_LINK refusal the dialer waits until
+ * {@code reconnectMaxMillis} with ±20% jitter, never above {@code reconnectMaxMillis}; a successful handshake resets
+ * the delay. An unreachable peer is logged at WARN once, then at DEBUG (with the next delay) until it answers again
+ * (INFO). After a DUPLICATE_LINK refusal the dialer waits until
  * the link to that router is gone before it dials again. The peer's host is resolved at every attempt by the
  * bootstrap's non-blocking resolver (cached for the answer's TTL); a name that does not resolve is a failed attempt.
  *
@@ -235,14 +236,16 @@ public final class PeerDialer implements LinkObserver {
 
     private void onConnectFailed(Throwable cause) {
         lastError = Errors.describe(cause);
+        long delayMillis = nextBackoff();
         if (!unreachableLogged) {
             unreachableLogged = true;
             LOG.warn("[{}] peer {} unreachable: {}; retrying every <= {} ms", env.routerId(), peer, lastError,
                     maxMillis);
         } else {
-            LOG.debug("[{}] peer {} still unreachable: {}", env.routerId(), peer, lastError);
+            LOG.debug("[{}] peer {} still unreachable: {}; next attempt in {} ms", env.routerId(), peer, lastError,
+                    delayMillis);
         }
-        scheduleRetry(nextBackoff());
+        scheduleRetry(delayMillis);
     }
 
     @Override
@@ -266,7 +269,7 @@ public final class PeerDialer implements LinkObserver {
             enter(State.WAITING_FOR_LINK_DOWN);
             LOG.debug("[{}] peer {} already linked as {}; dialing again once that link is down", env.routerId(),
                     peer, id);
-            env.registry().whenPeerGone(id, () -> loop.execute(() -> scheduleRetry(jitter(initialMillis))));
+            env.registry().whenPeerGone(id, () -> loop.execute(() -> scheduleRetry(jitter(initialMillis, maxMillis))));
             return;
         }
         scheduleRetry(nextBackoff());
@@ -283,13 +286,24 @@ public final class PeerDialer implements LinkObserver {
     private long nextBackoff() {
         long delay = nextDelayMillis;
         nextDelayMillis = Math.min(maxMillis, nextDelayMillis * 2);
-        return jitter(delay);
+        return jitter(delay, maxMillis);
     }
 
     /** {@code millis} ± {@link #JITTER_FRACTION}; pure apart from the random draw. */
     static long jitter(long millis) {
-        double factor = 1 - JITTER_FRACTION + 2 * JITTER_FRACTION * ThreadLocalRandom.current().nextDouble();
-        return Math.max(1, Math.round(millis * factor));
+        return jitter(millis, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@code millis} ± {@link #JITTER_FRACTION}, drawn uniformly from what lies at or below {@code maxMillis}: at the
+     * cap the delays still spread (over its lower 20%), so dialers that lost a peer together do not redial together,
+     * and the cap an operator configured holds. Pure apart from the random draw.
+     */
+    static long jitter(long millis, long maxMillis) {
+        double low = millis * (1 - JITTER_FRACTION);
+        double high = Math.min(millis * (1 + JITTER_FRACTION), maxMillis);
+        double drawn = low >= high ? high : low + (high - low) * ThreadLocalRandom.current().nextDouble();
+        return Math.max(1, Math.min(maxMillis, Math.round(drawn)));
     }
 
     private void enter(State next) {

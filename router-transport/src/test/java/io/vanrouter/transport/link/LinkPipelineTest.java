@@ -131,6 +131,23 @@ class LinkPipelineTest {
     }
 
     @Test
+    void shouldNotTakeAReadThatOnlyFoundTheConnectionEndedForActivity() {
+        channel.freezeTime();
+        sent();
+        channel.writeInbound(encode(Preamble.CURRENT, PEER_B));
+        long linkId = core.lastUp().linkId();
+        channel.advanceTimeBy(1, TimeUnit.SECONDS);
+
+        // A read that meets EOF or a reset completes without a byte (Netty fires read-complete, then closes): that
+        // proves nothing about the peer, and taking it for activity restarted the dead timer of a silent neighbour.
+        channel.pipeline().fireChannelReadComplete();
+        assertThat(core.activity).isEmpty();
+
+        channel.writeInbound(rawFrame(0xF0));
+        assertThat(core.activity).as("bytes still count").containsExactly(linkId);
+    }
+
+    @Test
     void shouldReportLinkDownOnceWithPeersCloseReason() {
         sent();
         channel.writeInbound(encode(Preamble.CURRENT, PEER_B, ReasonFrame.close(ReasonCode.SHUTDOWN, "bye")));
