@@ -99,7 +99,7 @@ class RunCommandTest {
         }, "--config", "src/test/resources/config/bad-edge.yaml");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("bad-edge.yaml:3: router.mode: edge mode is not implemented yet");
+        assertThat(run.err()).contains("bad-edge.yaml:5: listen: an edge router takes no links");
     }
 
     @Test
