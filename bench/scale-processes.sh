@@ -4,7 +4,7 @@
 # dialling two random interiors (costs 1 and 10), with one TCP connector (to an echo server) and an MQTT listener of its
 # own. Reports the time until every interior sees all others, the time until every edge has an active uplink, one TCP
 # stream from the last edge to the first edge's connector through the network, resident memory per process and per
-# router, the load; then stops everything it started.
+# router, the load; then stops everything it started. Interiors start together, edge JVMs one after another.
 #
 # Usage:   bench/scale-processes.sh [--routers I] [--edges E] [--edges-per-jvm K] [--heap SIZE] [--edge-heap SIZE]
 #                                   [--timeout S] [--out DIR] [--no-build]
@@ -49,10 +49,10 @@ bench_need_tools scale-processes curl=curl socat=socat python3=python3 ss=iprout
 probe=(python3 "$repo/bench/scale_probe.py")
 log() { echo "[$(date +%T)] $*" >&2; }
 
-# Estimates for the refusal only (measured at 10 + 200: interiors ~150 MiB, an edge JVM ~100 MiB + ~6 MiB per edge),
-# rounded up.
+# Estimates for the refusal only, rounded up from 10 interiors + 200 edges: ~100 MiB per interior, ~190 MiB per JVM of
+# 100 edges.
 floor_kib=$((3 * 1024 * 1024))
-need_kib=$(((routers * 200 + jvms * 150 + edges * 10) * 1024))
+need_kib=$(((routers * 160 + jvms * 120 + edges * 4) * 1024))
 avail_kib=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
 if ((avail_kib < need_kib + floor_kib)); then
     echo "refusing: $routers interiors and $edges edges need about $((need_kib / 1024)) MiB and 3 GiB must stay free;" \
@@ -135,7 +135,7 @@ for i in $(seq 0 $((routers - 1))); do
     check_memory
 done
 log "$routers interiors started"
-edges_started=$(date +%s.%N)
+edges_started=$(date +%s.%N) edges_up=0
 edge_pids=()
 for j in $(seq 0 $((jvms - 1))); do
     args=()
@@ -146,9 +146,17 @@ for j in $(seq 0 $((jvms - 1))); do
     bench_start "edges$j" java $edge_opts -Dlogback.configurationFile="$repo/config/logback.xml" \
         -jar "$jar" run "${args[@]}"
     edge_pids+=("$last_pid")
-    check_memory
+    # One edge JVM starting at a time: on a small machine several starting at once starve each other's hello timers
+    # (dead intervals expire, links flap) and the figures measure the scheduler.
+    until (($(grep -c ' running; management' "$work/edges$j.log") == ${#args[@]} / 2)); do
+        kill -0 "$last_pid" 2> /dev/null || { log "edge JVM $j exited; see $work/edges$j.log"; exit 1; }
+        check_memory
+        sleep 0.5
+    done
 done
-log "$edges edges started in $jvms JVMs; waiting until each interior sees all others and each edge has an uplink"
+edges_up=$(python3 -c "print(round($(date +%s.%N) - $edges_started, 1))")
+log "$edges edges started in $jvms JVMs in $edges_up s; waiting until each interior sees all others and each edge" \
+    "has an uplink"
 
 set +e
 sample=("${interior_mgmt[0]}" "${interior_mgmt[routers / 2]}" "${interior_mgmt[routers - 1]}")
@@ -174,6 +182,18 @@ if ((edges > 1)); then
     done
 fi
 set -e
+# CPU of every router process over 10 s once the network is up: hellos and timers of idle routers.
+cpu_ticks() {
+    local pid total=0
+    for pid in "${interior_pids[@]}" "${edge_pids[@]}"; do
+        pid=$(pgrep -P "$pid" java || echo "$pid")
+        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2> /dev/null || echo 0)))
+    done
+    echo "$total"
+}
+ticks_before=$(cpu_ticks)
+sleep 10
+idle_cpu=$(python3 -c "print(round(($(cpu_ticks) - $ticks_before) / $(getconf CLK_TCK) / 10 * 100))")
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 avail_end_kib=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
 
@@ -194,11 +214,11 @@ proc_facts() {
 } > "$work/processes.txt"
 
 python3 - "$routers" "$edges" "$per_jvm" "$heap" "$edge_heap" "$converged" "$attached" "$stream" "$load_start" \
-    "$load_end" "$avail_start_kib" "$avail_end_kib" "$(bench_commit "$repo")" "$(bench_machine)" \
+    "$load_end" "$avail_start_kib" "$avail_end_kib" "$edges_up" "$idle_cpu" "$(bench_commit "$repo")" "$(bench_machine)" \
     "$work/processes.txt" <<'PY' | tee "$work/results.md"
 import statistics, sys
 (routers, edges, per_jvm, heap, edge_heap, converged, attached, stream, load_start, load_end, avail_start, avail_end,
- commit, machine, facts) = sys.argv[1:]
+ edges_up, idle_cpu, commit, machine, facts) = sys.argv[1:]
 interiors, edge_jvms = [], []
 for line in open(facts):
     kind, *values = line.split()
@@ -210,6 +230,8 @@ print(f"`bench/scale-processes.sh --routers {routers} --edges {edges} --edges-pe
 print(f"- every interior saw all {int(routers) - 1} others reachable after: {converged} s (from the first start, "
       "JVM start-up included)")
 if int(edges):
+    print(f"- edge JVMs started one after another (each once all its edges run): all {edges} edges running after "
+          f"{edges_up} s")
     print(f"- every edge had an active uplink after: {attached} s (from the first edge JVM's start)")
     print(f"- TCP edge to edge through the network: {stream}")
 rss = [mib(f[0]) for f in interiors if f[0]]
@@ -227,5 +249,6 @@ if jvm_rss:
 total = sum(rss) + sum(jvm_rss)
 print(f"- all routers: {total / 1024:.1f} GiB resident; MemAvailable {mib(int(avail_start)) / 1024:.1f} GiB before, "
       f"{mib(int(avail_end)) / 1024:.1f} GiB after")
-print(f"- load average: {load_start} at the start, {load_end} at the end")
+print(f"- CPU of all router processes once up, over 10 s: {idle_cpu} % of one core; load average {load_start} at "
+      f"the start, {load_end} at the end")
 PY
