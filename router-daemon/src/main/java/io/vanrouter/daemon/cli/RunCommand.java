@@ -10,6 +10,10 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -23,9 +27,13 @@ import picocli.CommandLine.Spec;
  * {@code vanrouter run --config FILE}: loads the configuration, starts the router in the foreground and waits until
  * it is closed. SIGTERM and SIGINT run a shutdown hook that closes the router in order (links closed with a reason).
  * Under systemd ({@code Type=notify}) it reports READY=1 once the router listens and STOPPING=1 when it stops.
+ *
+ * <p>{@code --config} may be given several times: one router per file in this JVM (many edge routers on one host),
+ * each with its own configuration, management endpoint and reloads. The process exits non-zero if any fails to
+ * start (after closing those started), READY=1 follows the last start, and SIGTERM and SIGHUP act on all of them.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run a router in the foreground until SIGTERM or SIGINT (Ctrl-C).")
+        description = "Run a router in the foreground until SIGTERM or SIGINT (Ctrl-C); one per --config file.")
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger("vanrouter.daemon");
 
@@ -53,8 +61,8 @@ public final class RunCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-            description = "the router's YAML configuration")
-    private Path config;
+            description = "a router's YAML configuration; repeat it to run several routers in this process")
+    private List<Path> configFiles;
 
     @Option(names = "--reload-on-change", description = "reload the configuration when the file changes (as SIGHUP"
             + " and 'vanrouter reload' do), checked every second")
@@ -85,61 +93,96 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        RouterConfig routerConfig;
-        try {
-            routerConfig = ConfigLoader.loadAndCheckFiles(config, Instant.now()); // an expired certificate: say so now
-        } catch (ConfigException e) {
-            CheckConfigCommand.printProblems(err, config, e);
+        List<RouterConfig> configs = loadAll(err);
+        if (configs == null) {
             return ExitCodes.CONFIG;
         }
-        RunningRouter router;
+        RunningRouters routers;
         try {
-            router = launcher.start(routerConfig);
-        } catch (Exception e) {
-            err.println("cannot start router " + routerConfig.routerId() + ": " + describe(e));
+            routers = RunningRouters.start(configs, launcher);
+        } catch (RunningRouters.StartException e) {
+            err.println("cannot start router " + e.routerId + ": " + describe(e.getCause()));
             err.flush();
             LOG.debug("start failed", e);
             return ExitCodes.CONFIG;
         }
         Runnable stop = () -> {
             systemd.stopping();
-            router.close();
+            routers.closeAll();
         };
         // systemd (Type=notify) holds 'systemctl reload' until READY=1 follows RELOADING=1; one reload at a time.
-        Runnable reload = () -> {
-            synchronized (router) {
-                systemd.reloading();
-                try {
-                    router.reload();
-                } finally {
-                    systemd.ready();
-                }
-            }
-        };
+        Runnable reload = () -> reloading(routers, routers::reloadAll);
         Thread hook = new Thread(() -> {
-            LOG.info("shutdown requested; closing router {}", routerConfig.routerId());
+            LOG.info("shutdown requested; closing {}", routers.label());
             stop.run();
         }, "vanrouter-shutdown");
         if (shutdownHook) {
             Runtime.getRuntime().addShutdownHook(hook);
-            StopSignals.install(routerConfig.routerId(), stop);
-            StopSignals.installReload(routerConfig.routerId(), reload);
+            StopSignals.install(routers.label(), stop);
+            StopSignals.installReload(routers.label(), reload);
         }
-        String running = "vanrouter " + routerConfig.routerId() + " running; " + managementLine(router);
-        out.println(running);
+        List<String> lines = routers.runningLines();
+        lines.forEach(out::println);
         out.flush();
-        systemd.ready(running);
-        ConfigFileWatch watch = reloadOnChange
-                ? ConfigFileWatch.start(config, reload, ConfigFileWatch.POLL_MILLIS) : null;
-        try {
-            router.awaitTermination();
-        } finally {
-            if (watch != null) {
-                watch.close();
+        systemd.ready(lines.size() == 1 ? lines.get(0) : "vanrouter: " + routers.label() + " running");
+        List<ConfigFileWatch> watches = new ArrayList<>();
+        if (reloadOnChange) {
+            for (int i = 0; i < configFiles.size(); i++) {
+                int index = i;
+                watches.add(ConfigFileWatch.start(configFiles.get(i),
+                        () -> reloading(routers, () -> routers.reload(index)), ConfigFileWatch.POLL_MILLIS));
             }
+        }
+        try {
+            routers.awaitTermination();
+        } finally {
+            watches.forEach(ConfigFileWatch::close);
             removeHook(hook);
         }
         return ExitCodes.OK;
+    }
+
+    private void reloading(RunningRouters routers, Runnable reload) {
+        synchronized (routers) {
+            systemd.reloading();
+            try {
+                reload.run();
+            } finally {
+                systemd.ready();
+            }
+        }
+    }
+
+    /**
+     * Every file's configuration, or null after printing every problem: each file's own, a router id given twice, and
+     * logging sections that differ (the routers of one process share one Logback setup).
+     */
+    private List<RouterConfig> loadAll(PrintWriter err) {
+        List<RouterConfig> configs = new ArrayList<>(configFiles.size());
+        boolean failed = false;
+        for (Path file : configFiles) {
+            try {
+                configs.add(ConfigLoader.loadAndCheckFiles(file, Instant.now())); // an expired certificate: say so now
+            } catch (ConfigException e) {
+                CheckConfigCommand.printProblems(err, file, e);
+                failed = true;
+            }
+        }
+        Map<String, Path> ids = new HashMap<>();
+        for (RouterConfig config : configs) {
+            Path other = ids.putIfAbsent(config.routerId(), config.source());
+            if (other != null) {
+                err.println(config.source() + ": router.id: " + config.routerId() + " is also the id in " + other);
+                failed = true;
+            }
+            if (!config.logging().equals(configs.get(0).logging())) {
+                err.println(config.source() + ": logging: differs from " + configs.get(0).source()
+                        + "; the routers of one process share one logging setup");
+                failed = true;
+            }
+        }
+        err.flush();
+        return failed ? null : configs;
     }
 
     private void removeHook(Thread hook) {
@@ -151,12 +194,6 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalStateException shuttingDown) {
             // the hook is what ended awaitTermination; nothing to remove
         }
-    }
-
-    private static String managementLine(RunningRouter router) {
-        InetSocketAddress address = router.managementAddress();
-        return address == null ? "management disabled"
-                : "management on " + address.getHostString() + ":" + address.getPort();
     }
 
     /** The first message along the cause chain, e.g. "cannot bind ...: Address already in use". */
@@ -172,7 +209,11 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private static RunningRouter startDaemon(RouterConfig config) throws Exception {
-        RouterDaemon daemon = RouterDaemon.start(config);
+        return running(RouterDaemon.start(config));
+    }
+
+    /** {@code daemon} as {@code run} drives it. */
+    static RunningRouter running(RouterDaemon daemon) {
         return new RunningRouter() {
             @Override
             public InetSocketAddress managementAddress() {

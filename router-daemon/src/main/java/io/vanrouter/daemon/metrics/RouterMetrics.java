@@ -3,14 +3,16 @@ package io.vanrouter.daemon.metrics;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * One router's Prometheus registry: the {@code vanrouter_*} families ({@link RouterCollector}) and the JVM's (heap,
- * buffer pools, GC, threads, classes: the Prometheus client's JVM instrumentation), written in the Prometheus text
- * format (0.0.4) by the client's own writer. Each router in a JVM has its own registry (the demo runs three), so the
- * JVM families repeat per router there.
+ * One router's Prometheus registry: the {@code vanrouter_*} families ({@link RouterCollector}), followed by the JVM's
+ * (heap, buffer pools, GC, threads, classes: the Prometheus client's JVM instrumentation), written in the Prometheus
+ * text format (0.0.4) by the client's own writer. Each router in a JVM has its own registry; the JVM families are
+ * registered once per JVM and every router's scrape repeats them.
  *
  * <p>Any thread; a scrape reads counters and snapshots only.
  */
@@ -23,11 +25,29 @@ public final class RouterMetrics {
 
     public RouterMetrics(MetricSources sources) {
         registry.register(new RouterCollector(sources));
-        JvmMetrics.builder().register(registry);
     }
 
     /** Writes every family in the Prometheus text format. */
     public void write(OutputStream out) throws IOException {
-        writer.write(out, registry.scrape());
+        MetricSnapshots.Builder all = MetricSnapshots.builder();
+        for (MetricSnapshot family : registry.scrape()) {
+            all.metricSnapshot(family);
+        }
+        for (MetricSnapshot family : Jvm.REGISTRY.scrape()) {
+            all.metricSnapshot(family);
+        }
+        writer.write(out, all.build());
+    }
+
+    /**
+     * The JVM families, registered on first use. Per router they would add GC notification listeners that are never
+     * removed, once for each of the many edge routers one process can host ({@code run --config a --config b}).
+     */
+    private static final class Jvm {
+        static final PrometheusRegistry REGISTRY = new PrometheusRegistry();
+
+        static {
+            JvmMetrics.builder().register(REGISTRY);
+        }
     }
 }
