@@ -146,13 +146,20 @@ public final class RouterCore {
             sender.closeLink(linkId, "an edge router does not take edge routers");
             return;
         }
-        if (routes.current().routes().containsKey(peerId) || !edges.attach(peerId, linkId, cost)) {
-            String why = edges.isAttached(peerId) ? "already attached on another link"
-                    : "an interior router of this network has that id";
-            HELLO_LOG.warn("[{} L{} edge={}] edge router refused: {}", self, linkId, peerId, why);
-            sender.closeLink(linkId, "edge router " + peerId + " refused: " + why);
+        if (routes.current().routes().containsKey(peerId)) {
+            String why = "edge router " + peerId + " refused: an interior router of this network has that id";
+            HELLO_LOG.warn("[{} L{} edge={}] {}", self, linkId, peerId, why);
+            sender.closeLinkDuplicateId(linkId, why);
             return;
         }
+        long stale = edges.linkOf(peerId);
+        if (stale >= 0 && stale != linkId) {
+            // The edge dialled again: it gave up on the old link (or restarted) before this router noticed.
+            String why = "replaced by a new link from the same edge router (L" + linkId + ")";
+            detachEdge(stale, why);
+            sender.closeLink(stale, why);
+        }
+        edges.attach(peerId, linkId, cost);
         Neighbor neighbor = edgeLinks.add(linkId, peerId, peerInstance, cost, now);
         if (neighbor == null) {
             edges.detachLink(linkId);

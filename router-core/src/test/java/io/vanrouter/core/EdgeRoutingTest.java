@@ -152,6 +152,32 @@ class EdgeRoutingTest {
         assertThat(i1.attachedEdges()).containsOnlyKeys("e1");
     }
 
+    @Test
+    void aNewLinkFromAnAttachedEdgeReplacesTheStaleOne() {
+        TestNetwork net = twoInteriors();
+        RouterCore edge = net.addEdge("e1");
+        net.attach("e1", "i1", 1);
+        edge.addLocalConsumer(Address.plain("db"));
+        net.run(500);
+        net.loseEnd("e1", "i1"); // i1 still holds the old link
+        assertThat(i1LinksTo(net, "e1")).isEqualTo(1);
+
+        net.attach("e1", "i1", 1); // the edge dials again before i1's dead interval
+        edge.addLocalConsumer(Address.plain("cache")); // must travel on the new link
+        net.run(500);
+
+        assertThat(net.router("far").addressView().route("cache").remoteConsumers()).containsOnlyKeys("i1");
+
+        RouterCore i1 = net.router("i1");
+        assertThat(i1.attachedEdges()).containsEntry("e1", 2);
+        assertThat(net.router("far").addressView().route("db").remoteConsumers()).containsOnlyKeys("i1");
+        assertThat(i1LinksTo(net, "e1")).isEqualTo(1);
+    }
+
+    private static long i1LinksTo(TestNetwork net, String peer) {
+        return net.router("i1").view().neighbors().stream().filter(n -> n.peerId().equals(peer)).count();
+    }
+
     private static long[] spfRuns(TestNetwork net) {
         return new long[] {net.router("i1").routingCounters().spfRuns(), net.router("i2").routingCounters().spfRuns(),
                 net.router("far").routingCounters().spfRuns()};

@@ -90,6 +90,21 @@ final class TestNetwork {
         }
     }
 
+    /**
+     * The links between {@code router} and {@code peer} break, and only {@code router} notices (the peer still holds
+     * them, as a peer does until its dead interval when the connection died without a FIN).
+     */
+    void loseEnd(String router, String peer) {
+        for (End end : Map.copyOf(links).keySet()) {
+            End other = links.get(end);
+            if (other != null && end.router().equals(router) && other.router().equals(peer)) {
+                links.remove(end);
+                links.remove(other);
+                routers.get(router).onLinkDown(end.linkId(), "connection lost");
+            }
+        }
+    }
+
     /** Drops every message between {@code a} and {@code b} from now on, without taking the link down. */
     void silence(String a, String b) {
         silenced.add(a + "|" + b);

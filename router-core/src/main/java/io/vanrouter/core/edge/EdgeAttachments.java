@@ -71,6 +71,12 @@ public final class EdgeAttachments {
         return null;
     }
 
+    /** The link edge {@code edgeId} is attached on, or -1. */
+    public long linkOf(String edgeId) {
+        Edge edge = edges.get(edgeId);
+        return edge == null ? -1 : edge.linkId;
+    }
+
     public boolean isAttached(String edgeId) {
         return edges.containsKey(edgeId);
     }

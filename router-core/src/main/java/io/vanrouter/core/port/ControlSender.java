@@ -15,4 +15,12 @@ public interface ControlSender {
 
     /** Asks the transport to close a link, telling the peer why (for example: dead interval expired). */
     void closeLink(long linkId, String reason);
+
+    /**
+     * Closes a link whose peer uses the id of another router of this network (an edge router named like an interior),
+     * telling the peer so; by default like {@link #closeLink}.
+     */
+    default void closeLinkDuplicateId(long linkId, String reason) {
+        closeLink(linkId, reason);
+    }
 }

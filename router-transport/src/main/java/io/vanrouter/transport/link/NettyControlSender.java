@@ -36,4 +36,12 @@ public final class NettyControlSender implements ControlSender {
             link.close(ReasonCode.DEAD_INTERVAL, reason);
         }
     }
+
+    @Override
+    public void closeLinkDuplicateId(long linkId, String reason) {
+        ActiveLink link = registry.get(linkId);
+        if (link != null) {
+            link.close(ReasonCode.DUPLICATE_ROUTER_ID, reason);
+        }
+    }
 }
