@@ -1,7 +1,14 @@
 package io.vanrouter.daemon.metrics;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,6 +19,12 @@ import java.io.OutputStream;
  * format (0.0.4) by the client's own writer. Each router in a JVM has its own registry (the demo runs three), so the
  * JVM families repeat per router there.
  *
+ * <p>The JVM families are registered at the first scrape, not at start: a router nobody scrapes loads none of the
+ * management classes behind them. Two of the client's JVM collectors are left out: the native memory one starts the
+ * platform MBean server (about 600 classes, 3 MiB of metaspace and symbols) to ask for Native Memory Tracking,
+ * which is off in production; the pool allocation one listens to every collection's GC notification
+ * (docs/benchmarks.md, "Memory holding 1,000 connections").
+ *
  * <p>Any thread; a scrape reads counters and snapshots only.
  */
 public final class RouterMetrics {
@@ -20,14 +33,30 @@ public final class RouterMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private boolean jvmRegistered; // guarded by this
 
     public RouterMetrics(MetricSources sources) {
         registry.register(new RouterCollector(sources));
-        JvmMetrics.builder().register(registry);
     }
 
     /** Writes every family in the Prometheus text format. */
     public void write(OutputStream out) throws IOException {
+        registerJvmOnce();
         writer.write(out, registry.scrape());
+    }
+
+    private synchronized void registerJvmOnce() {
+        if (jvmRegistered) {
+            return;
+        }
+        JvmThreadsMetrics.builder().register(registry);
+        JvmBufferPoolMetrics.builder().register(registry);
+        JvmClassLoadingMetrics.builder().register(registry);
+        JvmCompilationMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+        JvmMemoryMetrics.builder().register(registry);
+        JvmRuntimeInfoMetric.builder().register(registry);
+        ProcessMetrics.builder().register(registry);
+        jvmRegistered = true;
     }
 }
