@@ -9,6 +9,7 @@ import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.path.Route;
 import io.vanrouter.core.path.RoutingTable;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -108,11 +109,11 @@ class EdgeScaleSimulationTest {
         }
         Map<String, Long> traffic = ScaleSimulationTest.difference(net.deliveredByType(), before);
 
-        System.out.printf("edge scale: %d interiors, %d edges, interior %s (%d edges attached, %d active) failed: "
-                + "its edges on their backups after %d ms, their addresses at the backups in every view after %d ms, "
-                + "every routing table correct after %d ms (simulated), control messages meanwhile %s%n", INTERIORS,
-                EDGES, net.id(victim), attachedToVictim, moved.length, uplinksMillis, viewsMillis, routesMillis,
-                traffic);
+        System.out.printf("edge scale: %d interiors, %d edges, interior %s (%d edges attached, %d active) failed, %d"
+                + " interiors cut off: its edges on their backups after %d ms, their addresses at the backups in every"
+                + " view after %d ms, every routing table correct after %d ms (simulated), control messages meanwhile"
+                + " %s%n", INTERIORS, EDGES, net.id(victim), attachedToVictim, moved.length, cutOff(net),
+                uplinksMillis, viewsMillis, routesMillis, traffic);
         assertThat(moved).isNotEmpty();
         assertThat(wrongAddresses(net, moved, net::backupOf)).isEmpty();
         assertThat(wrongRoutesAndUplinks(net)).isEmpty();
@@ -188,14 +189,16 @@ class EdgeScaleSimulationTest {
 
     /**
      * Null when interior {@code s}'s published view lists edge {@code k}'s addresses at interior {@code holder} only
-     * (and at the holder itself under the edge's id); else what it lists. A stopped interior is not asked.
+     * (at the holder itself under the edge's id, and nowhere when the failure cut {@code s} off from the holder);
+     * else what it lists. A stopped interior is not asked. {@code component}: each interior's connected component.
      */
-    private static String wrongAddressesAt(SimulatedNetwork net, int s, int k, int holder) {
+    private static String wrongAddressesAt(SimulatedNetwork net, int[] component, int s, int k, int holder) {
         if (!net.running(s)) {
             return null;
         }
         int edge = net.edgeRouter(k);
-        Set<String> expected = Set.of(net.id(s == holder ? edge : holder));
+        Set<String> expected = s == holder ? Set.of(net.id(edge))
+                : component[s] == component[holder] ? Set.of(net.id(holder)) : Set.of();
         AddressSnapshotView view = net.publishedView(s);
         for (Address address : net.addressesOf(edge)) {
             Set<String> actual = address.kind() == AddressKind.TOPIC_FILTER
@@ -211,9 +214,10 @@ class EdgeScaleSimulationTest {
     /** At most 5 interiors' views that do not list these edges' addresses at {@code holderOf}. */
     private static List<String> wrongAddresses(SimulatedNetwork net, int[] edges, IntUnaryOperator holderOf) {
         List<String> wrong = new ArrayList<>();
+        int[] component = components(net);
         for (int k : edges) {
             for (int s = 0; s < net.size() && wrong.size() < 5; s++) {
-                String problem = wrongAddressesAt(net, s, k, holderOf.applyAsInt(k));
+                String problem = wrongAddressesAt(net, component, s, k, holderOf.applyAsInt(k));
                 if (problem != null) {
                     wrong.add(problem);
                 }
@@ -258,6 +262,43 @@ class EdgeScaleSimulationTest {
         return wrong;
     }
 
+    /** A label per interior, equal for interiors that the live links connect. */
+    private static int[] components(SimulatedNetwork net) {
+        int[][] cost = net.liveCosts();
+        int[] component = new int[net.size()];
+        Arrays.fill(component, -1);
+        for (int root = 0; root < net.size(); root++) {
+            if (component[root] >= 0) {
+                continue;
+            }
+            ArrayDeque<Integer> queue = new ArrayDeque<>(List.of(root));
+            component[root] = root;
+            while (!queue.isEmpty()) {
+                int u = queue.poll();
+                for (int v = 0; v < net.size(); v++) {
+                    if (cost[u][v] > 0 && component[v] < 0) {
+                        component[v] = root;
+                        queue.add(v);
+                    }
+                }
+            }
+        }
+        return component;
+    }
+
+    /** Running interiors outside the largest connected component. */
+    private static long cutOff(SimulatedNetwork net) {
+        int[] component = components(net);
+        Map<Integer, Long> sizes = new HashMap<>();
+        for (int s = 0; s < net.size(); s++) {
+            if (net.running(s)) {
+                sizes.merge(component[s], 1L, Long::sum);
+            }
+        }
+        long largest = sizes.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        return sizes.values().stream().mapToLong(Long::longValue).sum() - largest;
+    }
+
     private static boolean onBackup(SimulatedNetwork net, int k) {
         return net.id(net.backupOf(k)).equals(net.core(net.edgeRouter(k)).activeUplink());
     }
@@ -293,13 +334,14 @@ class EdgeScaleSimulationTest {
     /**
      * Walks (edge, interior) pairs, edges in the given order, and stays at the first pair not right yet, so a poll
      * costs little until the network moves on. Records when it passed each edge: an upper bound of when that edge's
-     * addresses were right everywhere.
+     * addresses were right everywhere. The interiors' links must not change while it walks.
      */
     private static final class AddressCursor {
         private final SimulatedNetwork net;
         private final int[] edges;
         private final IntUnaryOperator holderOf;
         private final long[] passedAtMillis;
+        private final int[] component;
         private int edge;
         private int interior;
 
@@ -308,13 +350,15 @@ class EdgeScaleSimulationTest {
             this.edges = edges;
             this.holderOf = holderOf;
             this.passedAtMillis = new long[edges.length];
+            this.component = components(net);
         }
 
         /** True once every pair was right when the cursor passed it. */
         boolean advance() {
             while (edge < edges.length) {
                 int k = edges[edge];
-                while (interior < net.size() && wrongAddressesAt(net, interior, k, holderOf.applyAsInt(k)) == null) {
+                while (interior < net.size() && wrongAddressesAt(net, component, interior, k, holderOf.applyAsInt(k))
+                        == null) {
                     interior++;
                 }
                 if (interior < net.size()) {
