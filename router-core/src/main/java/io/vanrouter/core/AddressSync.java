@@ -1,5 +1,6 @@
 package io.vanrouter.core;
 
+import io.vanrouter.core.address.AddressAdvertiser;
 import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.address.AddressTable;
 import io.vanrouter.core.address.UpdateOutcome;
@@ -15,6 +16,7 @@ import io.vanrouter.core.port.ControlSender;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +73,16 @@ final class AddressSync {
         for (AddressSnapshot snapshot : table.snapshotAll()) {
             sender.send(linkId, snapshot);
         }
+    }
+
+    /**
+     * Edge mode: tells an uplink that is no longer the active one that this router has no consumers there (an empty
+     * snapshot at the current sequence), so it withdraws what it advertised for us. The link is ordered (TCP), so the
+     * empty snapshot lands after anything sent there before.
+     */
+    void withdrawOwn(long linkId) {
+        AddressAdvertiser advertiser = table.advertiser();
+        sender.send(linkId, new AddressSnapshot(self, advertiser.instance(), advertiser.sequence(), List.of()));
     }
 
     private void handle(UpdateOutcome outcome, long fromLink, String origin, ControlMessage message,

@@ -185,14 +185,20 @@ public final class RouterCore {
 
     /**
      * Edge mode: after any uplink change, keeps or replaces the active uplink, publishes the routes to the uplinks
-     * (the active one as the default route) and sends this router's consumers to a new active uplink.
+     * (the active one as the default route) and sends this router's consumers to a new active uplink (and an empty
+     * snapshot to the one it left, if that is still up).
      */
     private void reconcileUplinks() {
+        Uplinks.Uplink previous = uplinks.active();
         boolean changed = uplinks.reselect();
         routes.publishAttached(uplinks.routes(), uplinks.defaultRoute());
         Uplinks.Uplink active = uplinks.active();
         if (!changed) {
             return;
+        }
+        if (previous != null && uplinks.get(previous.linkId()) != null) {
+            // Left for a cheaper uplink while still up: it would go on advertising our consumers as its own.
+            addresses.withdrawOwn(previous.linkId());
         }
         if (active == null) {
             HELLO_LOG.warn("[{}] no uplink left: serving local consumers only", self);

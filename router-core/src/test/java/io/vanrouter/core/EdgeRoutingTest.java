@@ -111,6 +111,24 @@ class EdgeRoutingTest {
     }
 
     @Test
+    void theUplinkAnEdgeLeavesForACheaperOneWithdrawsItsConsumers() {
+        TestNetwork net = twoInteriors();
+        RouterCore edge = net.addEdge("e1");
+        edge.addLocalConsumer(Address.plain("db"));
+        net.attach("e1", "i2", 10); // the backup dialled first is active until the primary is up
+        net.run(500);
+        assertThat(net.router("far").addressView().route("db").remoteConsumers()).containsOnlyKeys("i2");
+
+        net.attach("e1", "i1", 1);
+        net.run(500);
+
+        assertThat(edge.activeUplink()).isEqualTo("i1");
+        assertThat(net.router("far").addressView().route("db").remoteConsumers()).containsOnlyKeys("i1");
+        assertThat(net.router("i2").addressView().route("db").remoteConsumers()).containsOnlyKeys("i1");
+        assertThat(net.router("i2").attachedEdges()).containsEntry("e1", 0);
+    }
+
+    @Test
     void amongEqualUplinksTheActiveOneStaysWhileItIsUp() {
         TestNetwork net = twoInteriors();
         RouterCore edge = net.addEdge("e1");

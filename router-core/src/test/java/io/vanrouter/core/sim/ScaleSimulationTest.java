@@ -111,7 +111,7 @@ class ScaleSimulationTest {
     }
 
     /** Running routers whose route to another running router differs from the reference (cost or next hop). */
-    private static List<String> wrongRoutes(SimulatedNetwork net) {
+    static List<String> wrongRoutes(SimulatedNetwork net) {
         ReferenceRoutes reference = new ReferenceRoutes(net.liveCosts());
         List<String> wrong = new ArrayList<>();
         for (int s = 0; s < net.size() && wrong.size() < 5; s++) {
@@ -173,7 +173,7 @@ class ScaleSimulationTest {
         return links;
     }
 
-    private static Map<String, Long> difference(Map<String, Long> after, Map<String, Long> before) {
+    static Map<String, Long> difference(Map<String, Long> after, Map<String, Long> before) {
         Map<String, Long> delta = new TreeMap<>();
         after.forEach((type, count) -> delta.put(type, count - before.getOrDefault(type, 0L)));
         return delta;

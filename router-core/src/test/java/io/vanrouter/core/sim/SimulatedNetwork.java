@@ -1,8 +1,11 @@
 package io.vanrouter.core.sim;
 
 import io.vanrouter.core.CoreSettings;
-import io.vanrouter.core.address.Address;
 import io.vanrouter.core.RouterCore;
+import io.vanrouter.core.address.Address;
+import io.vanrouter.core.address.AddressKind;
+import io.vanrouter.core.address.AddressRules;
+import io.vanrouter.core.address.AddressSnapshotView;
 import io.vanrouter.core.message.ControlMessage;
 import io.vanrouter.core.port.ControlSender;
 import io.vanrouter.core.port.TimeSource;
@@ -10,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -17,6 +21,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * N {@link RouterCore}s on one thread with a shared simulated clock and a seeded {@link Random}: every message is a
@@ -26,6 +31,12 @@ import java.util.TreeMap;
  * by a partition or one end is restarting. Like a real transport, a link that comes up calls {@code onLinkUp} on
  * both ends (one link id per side), a link that goes away calls {@code onLinkDown} on both, and a link closed by a
  * core (dead interval) is redialled after a short delay.
+ *
+ * <p>Edge routers ({@link #createEdges}, {@link #dialEdges}) are cores in edge mode, numbered after the interiors. Each
+ * dials a random primary interior (cost 1) and a random backup (cost 10); the interior end learns that the peer is an
+ * edge. Messages on an edge link are delayed like any other but never overtake each other: the edge protocol relies on
+ * its link's order (TCP), as an uplink's empty withdrawal snapshot must not overtake the full one before it. Links
+ * between interiors keep reordering, which their protocols tolerate.
  */
 final class SimulatedNetwork {
     static final long TICK_MILLIS = 100;
@@ -36,14 +47,21 @@ final class SimulatedNetwork {
         }
     }
 
-    private record Link(Pair pair, long linkIdA, long linkIdB, int cost) {
+    /** {@code lastDeliveryMillis}: per direction (from a, from b), for the order of edge links. */
+    private record Link(Pair pair, long linkIdA, long linkIdB, int cost, long[] lastDeliveryMillis) {
     }
+
+    static final int PRIMARY_UPLINK_COST = 1;
+    static final int BACKUP_UPLINK_COST = 10;
 
     private record Event(long atMillis, long order, Runnable action) {
     }
 
     private final Random random;
     private final CoreSettings template;
+    private final int interiors;
+    /** Per edge: its primary and backup interior, and when it dialled the primary (simulated ms). */
+    private final int[][] uplinks;
     private final String[] ids;
     private final RouterCore[] cores;
     private final long[] instances;
@@ -61,35 +79,110 @@ final class SimulatedNetwork {
     private double duplicateRate;
     private long delivered;
     private final Map<String, Long> deliveredByType = new TreeMap<>();
-    /** Plain addresses each router has a local consumer for; re-added when a router restarts. */
-    private final Map<Integer, Set<String>> consumers = new HashMap<>();
+    private final Map<String, Long> receivedByEdgesByType = new TreeMap<>();
+    /** Addresses each router has a local consumer for; re-added when a router restarts. */
+    private final Map<Integer, Set<Address>> consumers = new HashMap<>();
+    /** The address view each core last published (at its tick), as its data plane would read it. */
+    private final AddressSnapshotView[] publishedViews;
 
     SimulatedNetwork(long seed, int routers, CoreSettings template) {
+        this(seed, routers, 0, template);
+    }
+
+    /** {@code interiors} interior routers, started now, and room for {@code edges} edge routers. */
+    SimulatedNetwork(long seed, int interiors, int edges, CoreSettings template) {
         this.random = new Random(seed);
         this.template = template;
+        this.interiors = interiors;
+        this.uplinks = new int[edges][];
+        int routers = interiors + edges;
         this.ids = new String[routers];
         this.cores = new RouterCore[routers];
         this.instances = new long[routers];
         this.restarting = new boolean[routers];
-        for (int i = 0; i < routers; i++) {
+        this.publishedViews = new AddressSnapshotView[routers];
+        for (int i = 0; i < interiors; i++) {
             ids[i] = String.format("r%04d", i);
             instances[i] = 1_000 + random.nextInt(1_000);
-            consumers.computeIfAbsent(i, k -> new TreeSet<>()).add("svc-" + (i % 7));
-            cores[i] = newCore(i);
-            int router = i;
-            schedule(random.nextInt((int) TICK_MILLIS), () -> tickLoop(router));
+            consumers.computeIfAbsent(i, k -> new LinkedHashSet<>()).add(Address.plain("svc-" + (i % 7)));
+            boot(i, random.nextInt((int) TICK_MILLIS));
         }
+        for (int k = 0; k < edges; k++) {
+            ids[interiors + k] = String.format("e%05d", k);
+            restarting[interiors + k] = true; // until createEdges
+        }
+    }
+
+    private void boot(int router, long firstTickMillis) {
+        cores[router] = newCore(router);
+        restarting[router] = false;
+        schedule(firstTickMillis, () -> tickLoop(router));
+    }
+
+    // ---- edges ----------------------------------------------------------------------------------------------------
+
+    /** Starts every edge router's core, each with local consumers of {@code consumersOfEdge.apply(edge id)}. */
+    void createEdges(Function<String, Collection<Address>> consumersOfEdge) {
+        for (int k = 0; k < uplinks.length; k++) {
+            int router = interiors + k;
+            instances[router] = 1_000 + random.nextInt(1_000);
+            consumers.put(router, new LinkedHashSet<>(consumersOfEdge.apply(ids[router])));
+            boot(router, random.nextInt((int) TICK_MILLIS));
+        }
+    }
+
+    /** Every edge dials its primary and its backup (chosen now), each link at a random time within the window. */
+    void dialEdges(int withinMillis) {
+        for (int k = 0; k < uplinks.length; k++) {
+            int primary = random.nextInt(interiors);
+            int backup = random.nextInt(interiors - 1);
+            backup = backup >= primary ? backup + 1 : backup;
+            int primaryDelayMillis = random.nextInt(withinMillis);
+            uplinks[k] = new int[] {primary, backup, (int) nowMillis + primaryDelayMillis};
+            int router = interiors + k;
+            desired.put(Pair.of(primary, router), PRIMARY_UPLINK_COST);
+            desired.put(Pair.of(backup, router), BACKUP_UPLINK_COST);
+            redial(Pair.of(primary, router), primaryDelayMillis);
+            redial(Pair.of(backup, router), random.nextInt(withinMillis));
+        }
+    }
+
+    int edges() {
+        return uplinks.length;
+    }
+
+    /** Router number of edge {@code k} (for {@link #id}, {@link #core}, {@link #running}). */
+    int edgeRouter(int k) {
+        return interiors + k;
+    }
+
+    int primaryOf(int k) {
+        return uplinks[k][0];
+    }
+
+    int backupOf(int k) {
+        return uplinks[k][1];
+    }
+
+    /** When edge {@code k} dialled its primary. */
+    long primaryDialMillis(int k) {
+        return uplinks[k][2];
+    }
+
+    /** The address view {@code router}'s core published at its last tick; null before its first. */
+    AddressSnapshotView publishedView(int router) {
+        return publishedViews[router];
     }
 
     // ---- topology -------------------------------------------------------------------------------------------------
 
     /** A random spanning tree plus {@code extraLinks} random links, costs 1-10, all dialled at time zero. */
     void randomTopology(int extraLinks) {
-        for (int i = 1; i < ids.length; i++) {
+        for (int i = 1; i < interiors; i++) {
             addLink(i, random.nextInt(i));
         }
         for (int k = 0; k < extraLinks; k++) {
-            addLink(random.nextInt(ids.length), random.nextInt(ids.length));
+            addLink(random.nextInt(interiors), random.nextInt(interiors));
         }
     }
 
@@ -114,13 +207,13 @@ final class SimulatedNetwork {
     /** Cuts every link between a random set of routers and the rest; heals after {@code healAfterMillis}. */
     void partition(long healAfterMillis) {
         Set<Integer> side = new HashSet<>();
-        int size = 1 + random.nextInt(Math.max(1, ids.length / 4));
+        int size = 1 + random.nextInt(Math.max(1, interiors / 4));
         while (side.size() < size) {
-            side.add(random.nextInt(ids.length));
+            side.add(random.nextInt(interiors));
         }
         List<Pair> cut = new ArrayList<>();
         for (Pair pair : desired.keySet()) {
-            if (side.contains(pair.a) != side.contains(pair.b)) {
+            if (pair.b < interiors && side.contains(pair.a) != side.contains(pair.b)) {
                 cut.add(pair);
             }
         }
@@ -136,7 +229,7 @@ final class SimulatedNetwork {
 
     /** Stops a router, then starts a new core for it with a larger instance and redials its links. */
     void restartRandomRouter(long downMillis) {
-        int router = random.nextInt(ids.length);
+        int router = random.nextInt(interiors);
         if (restarting[router]) {
             return;
         }
@@ -184,11 +277,13 @@ final class SimulatedNetwork {
         return !restarting[router];
     }
 
-    /** Gives {@code router} local consumers of {@code addresses} (taken by its core now, or when it starts). */
+    /** Gives {@code router} local consumers of plain {@code addresses} (taken by its core now, or when it starts). */
     void addConsumers(int router, Collection<String> addresses) {
-        consumers.computeIfAbsent(router, k -> new TreeSet<>()).addAll(addresses);
-        if (!restarting[router]) {
-            addresses.forEach(address -> cores[router].addLocalConsumer(Address.plain(address)));
+        for (String name : addresses) {
+            Address address = Address.plain(name);
+            if (consumers.computeIfAbsent(router, k -> new LinkedHashSet<>()).add(address) && !restarting[router]) {
+                cores[router].addLocalConsumer(address);
+            }
         }
     }
 
@@ -197,24 +292,40 @@ final class SimulatedNetwork {
         return Map.copyOf(deliveredByType);
     }
 
+    /** Of those, the ones edge routers received. */
+    Map<String, Long> receivedByEdgesByType() {
+        return Map.copyOf(receivedByEdgesByType);
+    }
+
     /** Adds or removes a consumer of one of ten churn addresses at a random running router. */
     void toggleRandomConsumer() {
-        int router = random.nextInt(ids.length);
+        int router = random.nextInt(interiors);
         if (restarting[router]) {
             return;
         }
-        String address = "churn-" + random.nextInt(10);
-        Set<String> held = consumers.computeIfAbsent(router, k -> new TreeSet<>());
+        Address address = Address.plain("churn-" + random.nextInt(10));
+        Set<Address> held = consumers.computeIfAbsent(router, k -> new LinkedHashSet<>());
         if (held.remove(address)) {
-            cores[router].removeLocalConsumer(Address.plain(address));
+            cores[router].removeLocalConsumer(address);
         } else {
             held.add(address);
-            cores[router].addLocalConsumer(Address.plain(address));
+            cores[router].addLocalConsumer(address);
         }
     }
 
     /** The plain addresses router {@code router} consumes (the truth the address views are checked against). */
     Set<String> consumersOf(int router) {
+        Set<String> names = new TreeSet<>();
+        for (Address address : consumers.getOrDefault(router, Set.of())) {
+            if (address.kind() == AddressKind.PLAIN) {
+                names.add(address.name());
+            }
+        }
+        return names;
+    }
+
+    /** Every address router {@code router} consumes, topic filters included. */
+    Set<Address> addressesOf(int router) {
         return consumers.getOrDefault(router, Set.of());
     }
 
@@ -241,8 +352,9 @@ final class SimulatedNetwork {
         return random;
     }
 
+    /** Interior routers (numbered 0 to size - 1). */
     int size() {
-        return ids.length;
+        return interiors;
     }
 
     String id(int router) {
@@ -257,10 +369,13 @@ final class SimulatedNetwork {
         return delivered;
     }
 
-    /** Cost matrix of the live links, routers in id order (the truth the routes are checked against). */
+    /** Cost matrix of the live links between interiors, in id order (the truth the routes are checked against). */
     int[][] liveCosts() {
-        int[][] cost = new int[ids.length][ids.length];
+        int[][] cost = new int[interiors][interiors];
         for (Link link : live.values()) {
+            if (link.pair.b >= interiors) {
+                continue;
+            }
             cost[link.pair.a][link.pair.b] = link.cost;
             cost[link.pair.b][link.pair.a] = link.cost;
         }
@@ -280,12 +395,14 @@ final class SimulatedNetwork {
 
     private RouterCore newCore(int router) {
         CoreSettings settings = new CoreSettings(ids[router], instances[router], template.helloIntervalMillis(),
-                template.deadIntervalMillis(), template.linkStateRefreshMillis(), template.linkStateMaxAgeMillis());
+                template.deadIntervalMillis(), template.linkStateRefreshMillis(), template.linkStateMaxAgeMillis(),
+                router >= interiors);
         TimeSource clock = () -> nowMillis * 1_000_000L;
         Sender sender = new Sender(router);
-        RouterCore core = new RouterCore(settings, clock, sender, table -> { });
+        RouterCore core = new RouterCore(settings, AddressRules.none(), clock, sender, table -> { },
+                view -> publishedViews[router] = view);
         sender.owner = core;
-        consumers.getOrDefault(router, Set.of()).forEach(address -> core.addLocalConsumer(Address.plain(address)));
+        consumers.getOrDefault(router, Set.of()).forEach(core::addLocalConsumer);
         return core;
     }
 
@@ -300,11 +417,12 @@ final class SimulatedNetwork {
         schedule(delayMillis, () -> {
             if (desired.containsKey(pair) && !blocked.contains(pair) && !live.containsKey(pair)
                     && !restarting[pair.a] && !restarting[pair.b]) {
-                Link link = new Link(pair, nextLinkId++, nextLinkId++, desired.get(pair));
+                Link link = new Link(pair, nextLinkId++, nextLinkId++, desired.get(pair), new long[2]);
                 live.put(pair, link);
                 linkById.put(link.linkIdA, link);
                 linkById.put(link.linkIdB, link);
-                cores[pair.a].onLinkUp(link.linkIdA, ids[pair.b], instances[pair.b], link.cost);
+                // b is the edge on an edge link: the interior end is told so, the edge takes every link as an uplink
+                cores[pair.a].onLinkUp(link.linkIdA, ids[pair.b], instances[pair.b], link.cost, pair.b >= interiors);
                 cores[pair.b].onLinkUp(link.linkIdB, ids[pair.a], instances[pair.a], link.cost);
             }
         });
@@ -343,10 +461,21 @@ final class SimulatedNetwork {
             int peer = fromA ? link.pair.b : link.pair.a;
             long peerLinkId = fromA ? link.linkIdB : link.linkIdA;
             for (int c = 0; c < copies; c++) {
-                schedule(1 + random.nextInt(50), () -> {
+                long delayMillis = 1 + random.nextInt(50);
+                if (link.pair.b >= interiors) { // an edge link keeps its order: no overtaking
+                    int direction = fromA ? 0 : 1;
+                    long at = Math.max(nowMillis + delayMillis, link.lastDeliveryMillis[direction]);
+                    link.lastDeliveryMillis[direction] = at;
+                    delayMillis = at - nowMillis;
+                }
+                schedule(delayMillis, () -> {
                     if (linkById.get(peerLinkId) == link) { // still the same live link
                         delivered++;
-                        deliveredByType.merge(message.getClass().getSimpleName(), 1L, Long::sum);
+                        String type = message.getClass().getSimpleName();
+                        deliveredByType.merge(type, 1L, Long::sum);
+                        if (peer >= interiors) {
+                            receivedByEdgesByType.merge(type, 1L, Long::sum);
+                        }
                         cores[peer].onMessage(peerLinkId, message);
                     }
                 });
