@@ -174,7 +174,7 @@ public final class RouterDaemon implements AutoCloseable {
     private MetricSources metricSources() {
         FlowLog flows = flowLog;
         return new MetricSources(routerId(), config.network(), Version.current(), instance, startedMillis, transport,
-                core, tcp, mqtt, flows == null ? null : new MetricSources.FlowLogCounts(flows::written,
+                core, tcp, mqtt, udp, flows == null ? null : new MetricSources.FlowLogCounts(flows::written,
                         flows::dropped));
     }
 

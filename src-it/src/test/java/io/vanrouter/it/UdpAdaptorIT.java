@@ -104,6 +104,11 @@ class UdpAdaptorIT {
         JsonNode atA = counters(a, "dns");
         assertThat(atA.path("flowsStarted").asLong()).isGreaterThanOrEqualTo(5);
         assertThat(atA.path("datagramsOut").asLong()).isGreaterThanOrEqualTo(5);
+        PrometheusText metrics = PrometheusText.parse(a.metricsText().orElseThrow(), dir);
+        assertThat(metrics.sum("vanrouter_udp_flows", "address=dns", "role=listener")).isGreaterThanOrEqualTo(5);
+        assertThat(metrics.sum("vanrouter_udp_datagrams", "address=dns", "direction=out")).isGreaterThanOrEqualTo(5);
+        PrometheusText atC = PrometheusText.parse(network.router("c").metricsText().orElseThrow(), dir);
+        assertThat(atC.sum("vanrouter_udp_flows", "address=dns", "role=connector")).isGreaterThanOrEqualTo(5);
         network.assertNoUnexpectedErrors(null);
     }
 

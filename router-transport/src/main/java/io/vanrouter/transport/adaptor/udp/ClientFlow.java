@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The flow of one client at a {@link UdpListener}: its stream toward a chosen connector, where replies go (back to
@@ -22,25 +23,51 @@ import java.util.Set;
  *
  * <p>The listener socket's event loop (the stream's loop).
  */
-final class ClientFlow implements DatagramSink, StreamObserver {
+final class ClientFlow implements ListenerFlow, DatagramSink, StreamObserver {
     private final UdpListener listener;
     private final InetSocketAddress client;
+    /** Null: any connector site; else the one site this flow may go to (a member of a {@link MulticastFlow}). */
+    private final String onlySite;
+    /** Told when the flow is over: the listener, or the multicast flow this one is a member of. */
+    private final Consumer<ClientFlow> onClosed;
     private final Set<String> tried = new HashSet<>();
     private DatagramEnd end;
     private String current;
     private boolean started;
 
     ClientFlow(UdpListener listener, InetSocketAddress client) {
-        this.listener = listener;
-        this.client = client;
+        this(listener, client, null, listener::remove);
     }
 
-    InetSocketAddress client() {
+    ClientFlow(UdpListener listener, InetSocketAddress client, String onlySite, Consumer<ClientFlow> onClosed) {
+        this.listener = listener;
+        this.client = client;
+        this.onlySite = onlySite;
+        this.onClosed = onClosed;
+    }
+
+    @Override
+    public InetSocketAddress client() {
         return client;
     }
 
-    DatagramEnd end() {
+    DatagramEnd datagramEnd() {
         return end;
+    }
+
+    @Override
+    public void offer(ByteBuf datagram) {
+        listener.counters.offered(address(), end.offer(datagram));
+    }
+
+    @Override
+    public long idleNanos(long nowNanos) {
+        return end.idleNanos(nowNanos);
+    }
+
+    @Override
+    public void end() {
+        end.end();
     }
 
     private String address() {
@@ -48,7 +75,8 @@ final class ClientFlow implements DatagramSink, StreamObserver {
     }
 
     /** Starts the stream toward the best reachable connector; false (stream aborted) when there is none. */
-    boolean start(EventLoop loop) {
+    @Override
+    public boolean start(EventLoop loop) {
         end = listener.router.acceptDatagramFlow(loop, listener.streamAddress(), this, this);
         List<ConnectorCandidate> all = listener.directory.candidates(listener.streamAddress());
         listener.noteReachable(!all.isEmpty());
@@ -57,14 +85,17 @@ final class ClientFlow implements DatagramSink, StreamObserver {
             return false;
         }
         started = true;
-        listener.counters.flowStarted(address());
+        if (onlySite == null) { // a multicast flow counts itself once, not each member
+            listener.counters.flowStarted(address());
+        }
         return true;
     }
 
     private boolean tryNext(Stream stream, List<ConnectorCandidate> all) {
         List<ConnectorCandidate> left = new ArrayList<>(all.size());
         for (ConnectorCandidate candidate : all) {
-            if (!tried.contains(candidate.routerId())) {
+            if (!tried.contains(candidate.routerId())
+                    && (onlySite == null || onlySite.equals(candidate.routerId()))) {
                 left.add(candidate);
             }
         }
@@ -89,7 +120,7 @@ final class ClientFlow implements DatagramSink, StreamObserver {
 
     @Override
     public void closed() {
-        listener.remove(this);
+        onClosed.accept(this);
     }
 
     @Override
@@ -119,9 +150,11 @@ final class ClientFlow implements DatagramSink, StreamObserver {
         leaveCurrent();
         if (started) {
             started = false;
-            listener.counters.flowEnded(address());
+            if (onlySite == null) {
+                listener.counters.flowEnded(address());
+            }
         }
-        listener.remove(this);
+        onClosed.accept(this);
     }
 
     private void leaveCurrent() {

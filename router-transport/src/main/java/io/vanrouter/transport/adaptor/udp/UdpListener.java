@@ -11,6 +11,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.vanrouter.core.address.Distribution;
 import io.vanrouter.transport.adaptor.tcp.ConnectorDirectory;
 import io.vanrouter.transport.link.LinkSession;
 import io.vanrouter.transport.netty.Errors;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +52,11 @@ final class UdpListener extends SimpleChannelInboundHandler<DatagramPacket> {
     final UdpCounters counters;
     private final long idleTimeoutNanos;
     /** Flows by client; the socket's loop only. */
-    private final Map<InetSocketAddress, ClientFlow> flows = new HashMap<>();
+    private final Map<InetSocketAddress, ListenerFlow> flows = new HashMap<>();
     private final AtomicReference<Boolean> reachable = new AtomicReference<>();
+    /** Bumped whenever the connector directory may have changed; multicast flows join new sites when it moves. */
+    private final AtomicLong directoryVersion = new AtomicLong();
+    private final boolean multicast;
     private volatile Channel channel;
     private ScheduledFuture<?> sweep;
     private AutoCloseable subscription;
@@ -62,6 +67,7 @@ final class UdpListener extends SimpleChannelInboundHandler<DatagramPacket> {
         this.router = router;
         this.directory = directory;
         this.chooser = ConnectorChooser.of(settings.distribution());
+        this.multicast = settings.distribution() == Distribution.MULTICAST;
         this.counters = counters;
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
     }
@@ -84,7 +90,10 @@ final class UdpListener extends SimpleChannelInboundHandler<DatagramPacket> {
         long sweepMillis = Math.max(SWEEP_MILLIS_MIN, TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) / 4);
         sweep = channel.eventLoop().scheduleAtFixedRate(this::expireIdle, sweepMillis, sweepMillis,
                 TimeUnit.MILLISECONDS);
-        subscription = directory.subscribe(() -> noteReachable(!directory.candidates(streamAddress()).isEmpty()));
+        subscription = directory.subscribe(() -> {
+            directoryVersion.incrementAndGet();
+            noteReachable(!directory.candidates(streamAddress()).isEmpty());
+        });
         LOG.info("[{}] udp listener for '{}' on {} ({}, flows end after {} ms idle)", router.routerId(),
                 settings.address(), LinkSession.format(channel.localAddress()),
                 settings.distribution().name().toLowerCase(Locale.ROOT), TimeUnit.NANOSECONDS.toMillis(
@@ -103,20 +112,20 @@ final class UdpListener extends SimpleChannelInboundHandler<DatagramPacket> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         InetSocketAddress client = packet.sender();
-        ClientFlow flow = flows.get(client);
+        ListenerFlow flow = flows.get(client);
         if (flow == null) {
             if (flows.size() >= FLOWS_MAX) {
                 counters.flowLimit(settings.address());
                 return;
             }
-            flow = new ClientFlow(this, client);
+            flow = multicast ? new MulticastFlow(this, client) : new ClientFlow(this, client);
             if (!flow.start(ctx.channel().eventLoop())) {
                 counters.noConnector(settings.address());
                 return;
             }
             flows.put(client, flow);
         }
-        counters.offered(settings.address(), flow.end().offer(packet.content().retain()));
+        flow.offer(packet.content().retain());
     }
 
     @Override
@@ -137,21 +146,25 @@ final class UdpListener extends SimpleChannelInboundHandler<DatagramPacket> {
         counters.datagramOut(settings.address());
     }
 
+    long directoryVersion() {
+        return directoryVersion.get();
+    }
+
     /** The flow's stream is over; socket's loop. */
-    void remove(ClientFlow flow) {
+    void remove(ListenerFlow flow) {
         flows.remove(flow.client(), flow);
     }
 
     private void expireIdle() {
         long now = System.nanoTime();
-        for (ClientFlow flow : new ArrayList<>(flows.values())) {
-            if (flow.end().idleNanos(now) > idleTimeoutNanos) {
+        for (ListenerFlow flow : new ArrayList<>(flows.values())) {
+            if (flow.idleNanos(now) > idleTimeoutNanos) {
                 flows.remove(flow.client());
                 counters.flowExpired(settings.address());
                 LOG.debug("[{}] udp flow from {} to '{}' idle for {} ms: ending it", router.routerId(),
                         LinkSession.format(flow.client()), settings.address(),
-                        TimeUnit.NANOSECONDS.toMillis(flow.end().idleNanos(now)));
-                flow.end().end();
+                        TimeUnit.NANOSECONDS.toMillis(flow.idleNanos(now)));
+                flow.end();
             }
         }
     }

@@ -3,12 +3,15 @@ package io.vanrouter.transport.adaptor.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vanrouter.core.address.Distribution;
 import io.vanrouter.transport.adaptor.AdaptorContext;
 import io.vanrouter.transport.adaptor.ProtocolAdaptor;
 import io.vanrouter.transport.adaptor.udp.UdpRouters.Router;
 import io.vanrouter.transport.stream.DatagramEnd;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,6 +47,39 @@ class UdpBalanceAndDropTest {
             assertThat(a.counters("echo").flowsOpen()).isEqualTo(20);
         } finally {
             clients.forEach(UdpClient::close);
+        }
+    }
+
+    /** A multicast address: every datagram of a client goes to both connector sites, and both sites' replies back. */
+    @Test
+    void shouldCopyEachDatagramOfAMulticastAddressToEveryConnectorSite() throws Exception {
+        Map<String, List<String>> directory = Map.of("echo", List.of("b", "c"));
+        try (UdpRouters routers = new UdpRouters(); UdpEchoServer atB = new UdpEchoServer();
+                UdpEchoServer atC = new UdpEchoServer()) {
+            Router b = routers.start("b", connector(atB.port()), directory);
+            Router c = routers.start("c", connector(atC.port()), directory);
+            Router a = routers.start("a", new UdpSettings(List.of(new UdpListenerSettings("echo", "127.0.0.1", 0,
+                    Distribution.MULTICAST)), List.of()), directory, b, c);
+            routers.awaitRoutes();
+
+            try (UdpClient client = new UdpClient(a.udpPort())) {
+                Map<String, Integer> replies = new HashMap<>();
+                for (int i = 0; i < 10; i++) {
+                    client.send(("d" + i).getBytes(StandardCharsets.UTF_8));
+                    // one at a time: wait for both copies' echoes, so that no socket buffer drops any
+                    for (int copy = 0; copy < 2; copy++) {
+                        replies.merge(new String(client.receive(), StandardCharsets.UTF_8), 1, Integer::sum);
+                    }
+                }
+                for (int i = 0; i < 10; i++) {
+                    assertThat(replies).as("echoes of d%d", i).containsEntry("d" + i, 2);
+                }
+            }
+            assertThat(b.counters("echo").flowsServed()).isEqualTo(1);
+            assertThat(c.counters("echo").flowsServed()).isEqualTo(1);
+            assertThat(a.counters("echo").flowsStarted()).isEqualTo(1); // one client, one flow, two copies
+            assertThat(a.counters("echo").datagramsIn()).isEqualTo(20);
+            assertThat(a.counters("echo").datagramsOut()).isEqualTo(20);
         }
     }
 
