@@ -150,6 +150,39 @@ class UdpAdaptorIT {
         network.assertNoUnexpectedErrors(null);
     }
 
+    /** An address with the multicast distribution: each datagram reaches both connector sites, both echoes return. */
+    @Test
+    void shouldCopyDatagramsOfAMulticastAddressToEveryConnectorSite() throws Exception {
+        Echo atB = new Echo();
+        Echo atC = new Echo();
+        closing.add(atB);
+        closing.add(atC);
+        int port = FreePorts.next();
+        String multicast = "addresses:\n  - prefix: beacon\n    distribution: multicast\n";
+        RouterProcess a = network.startWith("a", multicast + udp("beacon", "listeners", port, 30_000), "b", "c");
+        RouterProcess b = network.startWith("b", udp("beacon", "connectors", atB.port(), 30_000));
+        RouterProcess c = network.startWith("c", udp("beacon", "connectors", atC.port(), 30_000));
+        awaitConnectors(a, "beacon", "b", "c");
+
+        try (DatagramSocket client = client()) {
+            for (int i = 0; i < 5; i++) {
+                byte[] sent = ("beacon " + i).getBytes(StandardCharsets.UTF_8);
+                client.send(new DatagramPacket(sent, sent.length, InetAddress.getLoopbackAddress(), port));
+                for (int copy = 0; copy < 2; copy++) { // one echo from each site
+                    byte[] buffer = new byte[1_024];
+                    DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
+                    client.receive(reply);
+                    assertThat(new String(buffer, 0, reply.getLength(), StandardCharsets.UTF_8))
+                            .as("echo %d of datagram %d", copy, i).isEqualTo("beacon " + i);
+                }
+            }
+        }
+        assertThat(counters(b, "beacon").path("flowsServed").asLong()).isEqualTo(1);
+        assertThat(counters(c, "beacon").path("flowsServed").asLong()).isEqualTo(1);
+        assertThat(counters(a, "beacon").path("flowsStarted").asLong()).isEqualTo(1);
+        network.assertNoUnexpectedErrors(null);
+    }
+
     /**
      * One client blasts 1,400-byte datagrams as fast as it can for 3 s through a - b - c to a server that only
      * counts. What the path cannot carry is dropped (by the kernel at a's socket, or by a and counted); no router
