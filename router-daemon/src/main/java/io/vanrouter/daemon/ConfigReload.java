@@ -43,6 +43,9 @@ final class ConfigReload {
         if (!Objects.equals(live.flowLog(), next.flowLog())) {
             changed.add("flowLog");
         }
+        if (!live.udp().equals(next.udp())) {
+            changed.add("udp");
+        }
         if (insecure(live.tls()) != insecure(next.tls())) {
             changed.add("tls (between TLS and insecure links)");
         }

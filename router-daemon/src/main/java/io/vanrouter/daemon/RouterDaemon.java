@@ -26,6 +26,8 @@ import io.vanrouter.transport.adaptor.ProtocolAdaptor;
 import io.vanrouter.transport.adaptor.mqtt.MqttAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAddressCounters;
+import io.vanrouter.transport.adaptor.udp.UdpAdaptor;
+import io.vanrouter.transport.adaptor.udp.UdpAddressCounters;
 import io.vanrouter.transport.message.MessageRouter;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.stream.StreamView;
@@ -70,6 +72,8 @@ public final class RouterDaemon implements AutoCloseable {
     private final CoreLoop core;
     /** Null when the configuration has no TCP listener or connector. */
     private volatile TcpAdaptor tcp;
+    /** Null without a {@code udp:} section; changes need a restart. */
+    private final UdpAdaptor udp;
     /** Null when the configuration has no {@code mqtt:} section. */
     private volatile MqttAdaptor mqtt;
     private ManagementServer management;
@@ -90,6 +94,8 @@ public final class RouterDaemon implements AutoCloseable {
         this.core = new CoreLoop(config.coreSettings(instance), config.addressRules(), transport.controlSender());
         boolean hasTcp = !config.tcpListeners().isEmpty() || !config.tcpConnectors().isEmpty();
         this.tcp = hasTcp ? new TcpAdaptor(config.tcpSettings()) : null;
+        boolean hasUdp = !config.udp().listeners().isEmpty() || !config.udp().connectors().isEmpty();
+        this.udp = hasUdp ? new UdpAdaptor(config.udp()) : null;
         this.mqtt = config.mqtt() == null ? null : mqttAdaptor(config.mqtt(), mqttTls);
     }
 
@@ -168,7 +174,7 @@ public final class RouterDaemon implements AutoCloseable {
     private MetricSources metricSources() {
         FlowLog flows = flowLog;
         return new MetricSources(routerId(), config.network(), Version.current(), instance, startedMillis, transport,
-                core, tcp, mqtt, flows == null ? null : new MetricSources.FlowLogCounts(flows::written,
+                core, tcp, mqtt, udp, flows == null ? null : new MetricSources.FlowLogCounts(flows::written,
                         flows::dropped));
     }
 
@@ -185,6 +191,9 @@ public final class RouterDaemon implements AutoCloseable {
         List<ProtocolAdaptor> adaptors = new ArrayList<>(2);
         if (tcp != null) {
             adaptors.add(tcp);
+        }
+        if (udp != null) {
+            adaptors.add(udp);
         }
         if (mqtt != null) {
             adaptors.add(mqtt);
@@ -356,7 +365,7 @@ public final class RouterDaemon implements AutoCloseable {
         return new StatusReport(view.routerId(), config.network(), config.mode().name().toLowerCase(), instance,
                 Version.current(), System.currentTimeMillis() - startedMillis, nodes, linkRows,
                 addresses(core.addressView()), topics(), connections(), tcpCounters(), linkSecurity(),
-                configGeneration);
+                configGeneration, udpCounters());
     }
 
     private String linkSecurity() {
@@ -418,6 +427,20 @@ public final class RouterDaemon implements AutoCloseable {
                 .map(c -> new StatusReport.TcpCounters(c.address(), c.accepted(), c.opened(), c.refused(),
                         c.failed(), c.served(), c.serveFailed(), c.tlsRefused(), c.tlsFailed()))
                 .toList();
+    }
+
+    private List<StatusReport.UdpCounters> udpCounters() {
+        List<UdpAddressCounters> counters = udp == null ? List.of() : udp.counters().views();
+        return counters.stream()
+                .map(c -> new StatusReport.UdpCounters(c.address(), c.flowsStarted(), c.flowsOpen(),
+                        c.flowsExpired(), c.flowsServed(), c.datagramsIn(), c.datagramsOut(), c.droppedCongested(),
+                        c.droppedNoConnector(), c.droppedFlowLimit(), c.droppedSocketBusy(), c.droppedTooLarge()))
+                .toList();
+    }
+
+    /** Bound addresses of the UDP listeners, in configuration order (useful with port 0). */
+    public List<InetSocketAddress> udpListenerAddresses() {
+        return udp == null ? List.of() : udp.listenerAddresses();
     }
 
     /** Blocks until {@link #close()} has finished. */

@@ -19,6 +19,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -228,7 +229,8 @@ public final class TransportServer implements AutoCloseable {
                 : NioServerSocketChannel.class;
         this.serverType = serverType;
         Class<? extends SocketChannel> socketType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-        resolvers = DnsResolvers.create(dns, epoll ? EpollDatagramChannel.class : NioDatagramChannel.class,
+        Class<? extends DatagramChannel> datagramType = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+        resolvers = DnsResolvers.create(dns, datagramType,
                 socketType);
         RoutingView routing = core instanceof RoutingView view ? view : RoutingView.empty(settings.routerId());
         StreamRouter streamRouter = new StreamRouter(settings.routerId(), routing::routingTable, loopLoad::meter);
@@ -262,7 +264,7 @@ public final class TransportServer implements AutoCloseable {
                     listenerEndpoints.add(endpoint);
                 }
             }
-            AdaptorContext context = new AdaptorContext(settings.routerId(), group, serverType, socketType, resolvers,
+            AdaptorContext context = new AdaptorContext(settings.routerId(), group, serverType, socketType, datagramType, resolvers,
                     streamRouter, messageRouter, routing, localConsumers(core));
             adaptorContext = context;
             for (ProtocolAdaptor adaptor : adaptors) {

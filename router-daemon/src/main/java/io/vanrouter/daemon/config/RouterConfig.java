@@ -13,6 +13,7 @@ import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpListenerSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpSettings;
 import io.vanrouter.transport.adaptor.mqtt.MqttSettings;
+import io.vanrouter.transport.adaptor.udp.UdpSettings;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -36,6 +37,7 @@ import java.util.List;
  *                   (links are plain either way until TLS is wired into the transport)
  * @param logging    {@code logging}: log format and levels per logger (the default when absent)
  * @param flowLog    {@code flowLog}: where flow records go; null when the flow log is off
+ * @param udp        {@code udp}: the UDP adaptor's listeners and connectors (none when absent)
  */
 public record RouterConfig(
         Path source,
@@ -52,15 +54,26 @@ public record RouterConfig(
         List<TcpConnectorSettings> tcpConnectors,
         TlsSettings tls,
         LoggingSettings logging,
-        FlowLogSettings flowLog) {
+        FlowLogSettings flowLog,
+        UdpSettings udp) {
 
     public RouterConfig {
+        udp = udp == null ? UdpSettings.NONE : udp;
         logging = logging == null ? LoggingSettings.DEFAULT : logging;
         listen = List.copyOf(listen);
         peers = List.copyOf(peers);
         addressRules = addressRules == null ? AddressRules.none() : addressRules;
         tcpListeners = List.copyOf(tcpListeners);
         tcpConnectors = List.copyOf(tcpConnectors);
+    }
+
+    /** A configuration without a {@code udp} section. */
+    public RouterConfig(Path source, String routerId, RouterMode mode, String network, List<Endpoint> listen,
+            List<Endpoint> peers, ManagementConfig management, RoutingConfig routing, AddressRules addressRules,
+            MqttConfig mqtt, List<TcpListenerSettings> tcpListeners, List<TcpConnectorSettings> tcpConnectors,
+            TlsSettings tls, LoggingSettings logging, FlowLogSettings flowLog) {
+        this(source, routerId, mode, network, listen, peers, management, routing, addressRules, mqtt, tcpListeners,
+                tcpConnectors, tls, logging, flowLog, null);
     }
 
     /** A configuration without {@code logging} and {@code flowLog} sections. */

@@ -4,6 +4,7 @@ import io.vanrouter.transport.CoreLoop;
 import io.vanrouter.transport.TransportServer;
 import io.vanrouter.transport.adaptor.mqtt.MqttAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
+import io.vanrouter.transport.adaptor.udp.UdpAdaptor;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -13,10 +14,12 @@ import java.util.function.LongSupplier;
  *
  * @param tcp      null without a TCP adaptor
  * @param mqtt     null without an MQTT listener
+ * @param udp      null without a UDP adaptor
  * @param flowLog  the flow log's written and dropped records; null when the flow log is off
  */
 public record MetricSources(String routerId, String network, String version, long instance, long startedMillis,
-        TransportServer transport, CoreLoop core, TcpAdaptor tcp, MqttAdaptor mqtt, FlowLogCounts flowLog) {
+        TransportServer transport, CoreLoop core, TcpAdaptor tcp, MqttAdaptor mqtt, UdpAdaptor udp,
+        FlowLogCounts flowLog) {
 
     public MetricSources {
         Objects.requireNonNull(routerId, "routerId");

@@ -18,6 +18,7 @@ import io.vanrouter.transport.CoreCommand;
 import io.vanrouter.transport.LinkView;
 import io.vanrouter.transport.link.PeerTraffic;
 import io.vanrouter.transport.link.TransportCounters;
+import io.vanrouter.transport.adaptor.udp.UdpAddressCounters;
 import io.vanrouter.transport.message.MessageCounters;
 import io.vanrouter.transport.message.MessageRouter;
 import io.vanrouter.transport.stream.StreamRouter;
@@ -55,6 +56,7 @@ final class RouterCollector implements MultiCollector {
         messages(families);
         tcp(families);
         mqtt(families);
+        udp(families);
         process(families);
         List<MetricSnapshot> snapshots = new ArrayList<>(families.size() + 1);
         for (Family family : families) {
@@ -252,6 +254,36 @@ final class RouterCollector implements MultiCollector {
             }
         }
         out.addAll(List.of(accepted, opened, refused, failed, served, serveFailed, bytes, open, resets));
+    }
+
+    private void udp(List<Family> out) {
+        if (sources.udp() == null) {
+            return;
+        }
+        Family flows = Family.counter("vanrouter_udp_flows", "UDP client flows this router's listeners started, "
+                + "and the flows its connectors served.", "address", "role").cap("address", ADDRESSES_MAX);
+        Family open = Family.gauge("vanrouter_udp_flows_open", "UDP client flows open or opening at this router's "
+                + "listeners.", "address").cap("address", ADDRESSES_MAX);
+        Family expired = Family.counter("vanrouter_udp_flows_expired", "UDP client flows ended after the idle "
+                + "timeout.", "address").cap("address", ADDRESSES_MAX);
+        Family datagrams = Family.counter("vanrouter_udp_datagrams", "Datagrams taken into the network (in) and "
+                + "written to clients and servers (out).", "address", "direction").cap("address", ADDRESSES_MAX);
+        Family dropped = Family.counter("vanrouter_udp_datagrams_dropped", "Datagrams dropped at this router, by "
+                + "cause.", "address", "cause").cap("address", ADDRESSES_MAX);
+        for (UdpAddressCounters c : sources.udp().counters().views()) {
+            flows.add(c.flowsStarted(), c.address(), "listener");
+            flows.add(c.flowsServed(), c.address(), "connector");
+            open.add(c.flowsOpen(), c.address());
+            expired.add(c.flowsExpired(), c.address());
+            datagrams.add(c.datagramsIn(), c.address(), "in");
+            datagrams.add(c.datagramsOut(), c.address(), "out");
+            dropped.add(c.droppedCongested(), c.address(), "congested");
+            dropped.add(c.droppedNoConnector(), c.address(), "no_connector");
+            dropped.add(c.droppedFlowLimit(), c.address(), "flow_limit");
+            dropped.add(c.droppedSocketBusy(), c.address(), "socket_busy");
+            dropped.add(c.droppedTooLarge(), c.address(), "too_large");
+        }
+        out.addAll(List.of(flows, open, expired, datagrams, dropped));
     }
 
     private void mqtt(List<Family> out) {

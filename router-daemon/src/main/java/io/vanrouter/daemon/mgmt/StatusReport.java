@@ -24,12 +24,22 @@ public record StatusReport(
         List<Connection> connections,
         List<TcpCounters> tcp,
         String linkSecurity,
-        long configGeneration) {
+        long configGeneration,
+        List<UdpCounters> udp) {
 
     public StatusReport {
+        udp = udp == null ? List.of() : List.copyOf(udp);
         topics = topics == null ? List.of() : List.copyOf(topics);
         connections = connections == null ? List.of() : List.copyOf(connections);
         tcp = tcp == null ? List.of() : List.copyOf(tcp);
+    }
+
+    /** A report without UDP counters. */
+    public StatusReport(String router, String network, String mode, long instance, String version, long uptimeMillis,
+            List<Node> nodes, List<Link> links, List<Address> addresses, List<Topic> topics,
+            List<Connection> connections, List<TcpCounters> tcp, String linkSecurity, long configGeneration) {
+        this(router, network, mode, instance, version, uptimeMillis, nodes, links, addresses, topics, connections,
+                tcp, linkSecurity, configGeneration, List.of());
     }
 
     /** A report of a router whose configuration was never reloaded (generation 1). */
@@ -76,6 +86,16 @@ public record StatusReport(
      * TCP adaptor counters of one address at this router; {@code tlsRefused}: clients refused in a listener's TLS
      * handshake; {@code tlsFailed}: connectors' TLS handshakes with the server that failed.
      */
+    /**
+     * UDP flows and datagrams of one address at this router (docs/adaptors.md): flows of its listeners (started,
+     * open now, ended idle), flows its connector served, datagrams taken in and written out, and datagrams dropped by
+     * cause.
+     */
+    public record UdpCounters(String address, long flowsStarted, long flowsOpen, long flowsExpired, long flowsServed,
+            long datagramsIn, long datagramsOut, long droppedCongested, long droppedNoConnector, long droppedFlowLimit,
+            long droppedSocketBusy, long droppedTooLarge) {
+    }
+
     public record TcpCounters(String address, long accepted, long opened, long refused, long failed, long served,
             long serveFailed, long tlsRefused, long tlsFailed) {
     }

@@ -2,6 +2,7 @@ package io.vanrouter.transport.adaptor;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.resolver.AddressResolverGroup;
 import io.vanrouter.transport.message.MessageRouter;
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param eventLoops        the loops links run on; adaptor sockets share them so a relay needs no thread hop
  * @param serverChannelType what listeners bind with (epoll when available, else NIO)
  * @param socketChannelType what outgoing connections use, matching {@code eventLoops}
+ * @param datagramChannelType what UDP sockets use, matching {@code eventLoops}
  * @param resolvers         resolves host names on the event loops, never blocking them (closed by the transport)
  * @param streams           the stream plane: byte streams between a listener side and a connector side
  * @param messages          the message plane: addressed messages, delivered to local consumers and across links
@@ -31,6 +33,7 @@ public record AdaptorContext(
         EventLoopGroup eventLoops,
         Class<? extends ServerChannel> serverChannelType,
         Class<? extends SocketChannel> socketChannelType,
+        Class<? extends DatagramChannel> datagramChannelType,
         AddressResolverGroup<InetSocketAddress> resolvers,
         StreamRouter streams,
         MessageRouter messages,
@@ -42,6 +45,7 @@ public record AdaptorContext(
         Objects.requireNonNull(eventLoops, "eventLoops");
         Objects.requireNonNull(serverChannelType, "serverChannelType");
         Objects.requireNonNull(socketChannelType, "socketChannelType");
+        Objects.requireNonNull(datagramChannelType, "datagramChannelType");
         Objects.requireNonNull(resolvers, "resolvers");
         Objects.requireNonNull(streams, "streams");
         Objects.requireNonNull(messages, "messages");

@@ -89,6 +89,10 @@ public final class Stream {
         return state == State.OPEN;
     }
 
+    boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
     void ends(StreamEnd listenerSide, StreamEnd connectorSide) {
         a = listenerSide;
         b = connectorSide;

@@ -50,6 +50,7 @@ public final class StreamRouter implements LinkDataPlane {
     private final AtomicLong opensWithoutRoute = new AtomicLong();
     private final StreamResets resets = new StreamResets();
     private volatile ServiceConnector connectors = ServiceConnector.NONE;
+    private final DatagramConnectors datagramConnectors = new DatagramConnectors();
     private volatile OpenChooser openChooser;
     private final StreamTotals totals = new StreamTotals();
     /** Told of every finished listener- and connector-side stream; must not block (the flow log queues). */
@@ -77,6 +78,14 @@ public final class StreamRouter implements LinkDataPlane {
     /** Sets how this router reaches its local servers; before links come up. */
     public void connectors(ServiceConnector serviceConnector) {
         this.connectors = serviceConnector;
+    }
+
+    /**
+     * Sets who serves the datagram flows whose address starts with {@code namespace} at this router; before links
+     * come up. Their OPENs never reach the socket connectors.
+     */
+    public void datagramConnector(String namespace, DatagramConnector connector) {
+        datagramConnectors.register(namespace, connector);
     }
 
     /** Sets who re-chooses OPENs from edge routers and for addresses shared with attached edges. */
@@ -210,10 +219,11 @@ public final class StreamRouter implements LinkDataPlane {
         if (!from.register(upstream)) {
             return;
         }
-        SocketEnd server = new SocketEnd(stream);
+        DatagramConnectors.Entry datagrams = datagramConnectors.forAddress(open.address());
+        StreamEnd server = datagrams != null ? new DatagramEnd(stream) : new SocketEnd(stream);
         stream.ends(upstream, server);
         live.add(stream);
-        if (!connect(stream, server)) {
+        if (!connectEnd(stream, server, datagrams)) {
             stream.abortFrom(null, StreamResetCode.NO_CONNECTOR, "router " + routerId + " has no connector for '"
                     + open.address() + "'");
         }
@@ -269,9 +279,10 @@ public final class StreamRouter implements LinkDataPlane {
     /** Attaches the connector-side end of a listener stream toward {@code dest}; false if it cannot be reached. */
     boolean attachConnectorSide(Stream stream, String dest) {
         if (dest.equals(routerId)) {
-            SocketEnd server = new SocketEnd(stream);
+            DatagramConnectors.Entry datagrams = datagramConnectors.forAddress(stream.address());
+            StreamEnd server = datagrams != null ? new DatagramEnd(stream) : new SocketEnd(stream);
             stream.ends(stream.a, server);
-            if (connect(stream, server)) {
+            if (connectEnd(stream, server, datagrams)) {
                 return true;
             }
             stream.ends(stream.a, null);
@@ -291,6 +302,27 @@ public final class StreamRouter implements LinkDataPlane {
         downstream.send(new StreamFrame.Open(downstream.id, dest, stream.address(), routerId,
                 StreamLimits.INITIAL_WINDOW_BYTES));
         return true;
+    }
+
+    /**
+     * Listener side of a datagram flow: a stream whose listener-side end takes datagrams from the adaptor with
+     * {@link DatagramEnd#offer} and sends the far end's through {@code sink}. Called on {@code loop}, which owns the
+     * stream (the listener socket's loop).
+     */
+    public DatagramEnd acceptDatagramFlow(EventLoop loop, String address, DatagramSink sink,
+            StreamObserver observer) {
+        assert loop.inEventLoop();
+        Stream stream = newStream(loop, Stream.Role.LISTENER, address, routerId, null, observer);
+        DatagramEnd end = new DatagramEnd(stream);
+        end.connected(sink);
+        stream.ends(end, null);
+        live.add(stream);
+        return end;
+    }
+
+    private boolean connectEnd(Stream stream, StreamEnd server, DatagramConnectors.Entry datagrams) {
+        return datagrams == null ? connect(stream, (SocketEnd) server)
+                : datagrams.connect(stream, (DatagramEnd) server);
     }
 
     /** Connects {@code server} to the local connector on the stream's loop; false when there is none. */
