@@ -421,10 +421,10 @@ counters=""
 if ((vr_wanted)); then
     for r in a b c; do
         mgmt_var="mgmt_$r"
-        if c=$(python3 "$helper" udp-counters "${!mgmt_var}" "- router ${r^^}: " 2>&1); then
+        if c=$(python3 "$helper" udp-counters "${!mgmt_var}" "${r^^}" 2>&1); then
             counters+=$c$'\n'
         else
-            counters+="- router ${r^^}: no status ($c)"$'\n'
+            counters+="| ${r^^} | no status: ${c//$'\n'/ } |"$'\n'
         fi
     done
 fi
@@ -454,8 +454,14 @@ python3 "$helper" report "$csv" "$results" "$rounds" "$secs"
 if [[ -n $counters ]]; then
     {
         echo
-        echo "Router UDP counters at the end of the run (all cases and the warm-up; docs/adaptors.md, \"Congestion and limits\"):"
+        echo "Router UDP counters at the end of the run (all cases and the warm-up; docs/adaptors.md, \"Congestion and"
+        echo "limits\"). Datagrams the routers dropped are here; the rest of iperf3's loss was dropped by a kernel"
+        echo "(a full socket receive buffer: the router's listener, the server's) or still on its way when the test"
+        echo "ended:"
         echo
+        echo "| router | address | flows started | flows served | datagrams in | datagrams out | dropped congested" \
+            "| dropped socket busy | dropped other |"
+        echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
         printf '%s' "$counters"
     } | tee -a "$results"
 fi

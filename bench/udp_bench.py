@@ -7,7 +7,7 @@ Subcommands (all print to stdout; errors go to stderr with exit status 1):
   probe-dns PORT SECS              an A query for probe.bench.test to 127.0.0.1:PORT until an answer or SECS pass
   parse-iperf-udp FILE             iperf3 -u -J output -> "rx_mbps loss_pct jitter_ms rx_gib rx_pkts rx_pps tx_mbps"
   parse-dnsperf FILE               dnsperf output -> "qps lost_pct avg_latency_ms completed"
-  udp-counters MGMT_PORT [PREFIX]  the router's udp[] counters from GET /status, one line per address
+  udp-counters MGMT_PORT LABEL     the router's udp[] counters from GET /status, a Markdown table row per address
   cpu SID... | busiest N [PID] | rss PID    as tcp_bench.py
   report CSV OUT.md ROUNDS SECS    medians, per-round ratios to socat and the spread as Markdown (stdout and OUT.md)
 """
@@ -116,15 +116,15 @@ def parse_dnsperf(path):
     print(f"{float(qps.group(1)):.1f} {float(lost.group(1)):.3f} {float(lat.group(1)) * 1e3:.3f} {completed.group(1)}")
 
 
-UDP_FIELDS = ["flowsStarted", "flowsServed", "datagramsIn", "datagramsOut", "droppedCongested", "droppedNoConnector",
-              "droppedFlowLimit", "droppedSocketBusy", "droppedTooLarge"]
-
-
-def udp_counters(mgmt_port, prefix=""):
+def udp_counters(mgmt_port, label):
+    """Markdown table rows of the router's udp[] counters (status), one per address: see udp-benchmark.sh's report."""
     with urllib.request.urlopen(f"http://127.0.0.1:{mgmt_port}/status", timeout=5) as r:
         st = json.load(r)
-    for row in st.get("udp", []):
-        print(prefix + row.get("address", "?") + ": " + " ".join(f"{k}={row.get(k, 0)}" for k in UDP_FIELDS))
+    for c in st.get("udp", []):
+        other = sum(c.get(k, 0) for k in ("droppedNoConnector", "droppedFlowLimit", "droppedTooLarge"))
+        print(f"| {label} | {c.get('address', '?')} | {c.get('flowsStarted', 0)} | {c.get('flowsServed', 0)} "
+              f"| {c.get('datagramsIn', 0):,} | {c.get('datagramsOut', 0):,} | {c.get('droppedCongested', 0):,} "
+              f"| {c.get('droppedSocketBusy', 0):,} | {other:,} |")
 
 
 # ---------------------------------------------------------------------------------------------------- report
@@ -325,7 +325,7 @@ def main(argv):
     elif cmd == "parse-dnsperf":
         parse_dnsperf(args[0])
     elif cmd == "udp-counters":
-        udp_counters(args[0], args[1] if len(args) > 1 else "")
+        udp_counters(args[0], args[1])
     elif cmd in ("cpu", "busiest", "rss"):
         tb.main([argv[0], cmd] + args)
     elif cmd == "report":
