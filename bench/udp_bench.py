@@ -121,8 +121,11 @@ def parse_dnsperf(path):
 
 def udp_counters(mgmt_port, label):
     """Markdown table rows of the router's udp[] counters (status), one per address: see udp-benchmark.sh's report."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{mgmt_port}/status", timeout=5) as r:
-        st = json.load(r)
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{mgmt_port}/status", timeout=5) as r:
+            st = json.load(r)
+    except (OSError, ValueError) as e:
+        die(f"no status on port {mgmt_port} ({e})")
     for c in st.get("udp", []):
         other = sum(c.get(k, 0) for k in ("droppedNoConnector", "droppedFlowLimit", "droppedTooLarge"))
         print(f"| {label} | {c.get('address', '?')} | {c.get('flowsStarted', 0)} | {c.get('flowsServed', 0)} "
