@@ -23,9 +23,9 @@
 #          RESULTS_DIR/raw.csv (RESULTS_DIR is a new temp dir unless --out is given; logs and configs are kept there).
 #
 # Usage:   bench/udp-benchmark.sh [--seconds N] [--rounds N] [--quick] [--paths LIST] [--cases LIST] [--no-build]
-#   --seconds N   length of each measurement (default 10)
+#   --seconds N   length of each measurement (default 10; all cases and paths, 3 rounds: about 20 minutes)
 #   --rounds N    rounds; each round runs every case once on every path, paths in rotated order (default 3)
-#   --quick       smoke run: --seconds 1 --rounds 2 (about 3 minutes with all four paths)
+#   --quick       smoke run: --seconds 1 --rounds 2 (a few minutes with all four paths)
 #   --paths LIST  comma-separated subset of direct,socat,vr-ab,vr-abc (default all)
 #   --cases LIST  comma-separated subset of rate100m,rate500m,rate1g,ratemax,knee,small64,dns (default all)
 #   --no-build    use the existing router-daemon/target/vanrouter.jar instead of building it first
