@@ -1,0 +1,253 @@
+package io.vanrouter.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grpc.CallOptions;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTP adaptor with real router processes: one gRPC client connection (grpc-java) whose calls spread over two
+ * connector sites, with deadlines, trailers and a site killed mid-stream; and HTTP/1.1 with curl (keep-alive across
+ * sites, 100 MB up and down with chunked bodies, checksums) against a JDK HTTP server ({@link HttpSites}).
+ */
+@ExtendWith(DumpOnFailure.class)
+@Timeout(180)
+class HttpAdaptorIT {
+    private static final Duration CONVERGE = Duration.ofSeconds(30);
+    private static final CallOptions CALL = CallOptions.DEFAULT;
+
+    @TempDir
+    Path dir;
+    private TestNetwork network;
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        network = new TestNetwork(dir);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+        network.close();
+    }
+
+    static String http(String address, String role, int port, String protocol) {
+        return "http:\n  " + role + ":\n    - address: " + address + "\n      host: 127.0.0.1\n      port: " + port
+                + "\n      protocol: " + protocol + "\n";
+    }
+
+    /** The HTTP status rows of {@code address} at {@code router}, by site. */
+    static Map<String, JsonNode> rows(RouterProcess router, String address) {
+        Map<String, JsonNode> bySite = new HashMap<>();
+        router.status().ifPresent(s -> s.path("http").forEach(row -> {
+            if (address.equals(row.path("address").asText())) {
+                bySite.put(row.path("site").asText(), row);
+            }
+        }));
+        return bySite;
+    }
+
+    private void awaitConnectors(RouterProcess at, String address, String... sites) {
+        await().atMost(CONVERGE).until(() -> TcpAdaptorIT.addressRouters(at, "http:" + address)
+                .containsAll(List.of(sites)));
+    }
+
+    private ManagedChannel channel(int port) {
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port,
+                InsecureChannelCredentials.create()).build();
+        closing.add(() -> {
+            channel.shutdownNow();
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        });
+        return channel;
+    }
+
+    private static String who(ManagedChannel channel) {
+        return new String(ClientCalls.blockingUnaryCall(channel, GrpcSites.WHO,
+                CALL.withDeadlineAfter(20, TimeUnit.SECONDS), new byte[0]), StandardCharsets.UTF_8);
+    }
+
+    /** a (HTTP/2 listener) dials b and c, each with an HTTP/2 connector to a gRPC server of its own. */
+    private RouterProcess[] grpcNetwork(GrpcSites atB, GrpcSites atC, int port) throws Exception {
+        RouterProcess a = network.startWith("a", http("grpc", "listeners", port, "http2"), "b", "c");
+        RouterProcess b = network.startWith("b", http("grpc", "connectors", atB.port(), "http2"));
+        RouterProcess c = network.startWith("c", http("grpc", "connectors", atC.port(), "http2"));
+        awaitConnectors(a, "grpc", "b", "c");
+        return new RouterProcess[] {a, b, c};
+    }
+
+    @Test
+    void shouldSpreadOneGrpcConnectionsCallsOverTwoSitesWithStreamsDeadlinesAndTrailers() throws Exception {
+        GrpcSites atB = new GrpcSites("b");
+        GrpcSites atC = new GrpcSites("c");
+        closing.add(atB);
+        closing.add(atC);
+        int port = FreePorts.next();
+        RouterProcess a = grpcNetwork(atB, atC, port)[0];
+        ManagedChannel channel = channel(port); // one HTTP/2 connection for every call below
+
+        Map<String, Integer> bySite = new HashMap<>();
+        for (int batch = 0; batch < 20; batch++) {
+            List<Future<byte[]>> calls = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                calls.add(ClientCalls.futureUnaryCall(channel.newCall(GrpcSites.WHO,
+                        CALL.withDeadlineAfter(30, TimeUnit.SECONDS)), new byte[0]));
+            }
+            for (Future<byte[]> call : calls) {
+                bySite.merge(new String(call.get(60, TimeUnit.SECONDS), StandardCharsets.UTF_8), 1, Integer::sum);
+            }
+        }
+        assertThat(bySite.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(1000);
+        assertThat(bySite.getOrDefault("b", 0)).as("calls per site %s", bySite).isBetween(400, 600);
+        assertThat(bySite.getOrDefault("c", 0)).as("calls per site %s", bySite).isBetween(400, 600);
+
+        // A server-streaming call: every message in order, then the OK status in the trailers.
+        Iterator<byte[]> stream = ClientCalls.blockingServerStreamingCall(channel, GrpcSites.STREAM,
+                CALL.withDeadlineAfter(30, TimeUnit.SECONDS), "200:0".getBytes(StandardCharsets.UTF_8));
+        List<String> messages = new ArrayList<>();
+        stream.forEachRemaining(m -> messages.add(new String(m, StandardCharsets.UTF_8)));
+        assertThat(messages).hasSize(200);
+        String site = messages.get(0).split(" ")[0];
+        for (int i = 0; i < 200; i++) {
+            assertThat(messages.get(i)).isEqualTo(site + " " + i);
+        }
+
+        // Trailers: an error status with its description and a custom trailer, from the site that answered.
+        StatusRuntimeException failed = catchThrowableOfType(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(channel, GrpcSites.FAIL, CALL.withDeadlineAfter(20,
+                        TimeUnit.SECONDS), new byte[0]));
+        assertThat(failed.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        Metadata trailers = failed.getTrailers();
+        assertThat(trailers.get(GrpcSites.SITE_TRAILER)).isIn("b", "c");
+        assertThat(failed.getStatus().getDescription()).isEqualTo("refused at " + trailers.get(
+                GrpcSites.SITE_TRAILER));
+
+        // Deadlines: the server sees the client's deadline (grpc-timeout travelled), the client gets
+        // DEADLINE_EXCEEDED, and its cancellation reaches the server through the network.
+        StatusRuntimeException late = catchThrowableOfType(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(channel, GrpcSites.SLOW, CALL.withDeadlineAfter(500,
+                        TimeUnit.MILLISECONDS), new byte[0]));
+        assertThat(late.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(atB.deadlinesSeen.get() + atC.deadlinesSeen.get()).isEqualTo(1);
+        await().atMost(CONVERGE).until(() -> atB.cancelled.get() + atC.cancelled.get() == 1);
+
+        // Status: requests per site with status classes and latency percentiles.
+        await().atMost(CONVERGE).until(() -> rows(a, "grpc").keySet().containsAll(List.of("b", "c")));
+        Map<String, JsonNode> rows = rows(a, "grpc");
+        long requests = rows.get("b").path("requests").asLong() + rows.get("c").path("requests").asLong();
+        assertThat(requests).isEqualTo(1003);
+        assertThat(rows.get("b").path("status2xx").asLong()).isGreaterThanOrEqualTo(400);
+        assertThat(rows.get("b").path("p99Micros").asLong()).isPositive();
+        network.assertNoUnexpectedErrors(null);
+    }
+
+    @Test
+    void shouldFailInFlightCallsOfAKilledSiteAndSendNewCallsToTheOther() throws Exception {
+        GrpcSites atB = new GrpcSites("b");
+        GrpcSites atC = new GrpcSites("c");
+        closing.add(atB);
+        closing.add(atC);
+        int port = FreePorts.next();
+        RouterProcess[] routers = grpcNetwork(atB, atC, port);
+        ManagedChannel channel = channel(port);
+        assertThat(List.of(who(channel), who(channel))).containsExactlyInAnyOrder("b", "c");
+
+        // A long server-streaming call; once its first message names the site, that site's router dies.
+        Iterator<byte[]> stream = ClientCalls.blockingServerStreamingCall(channel, GrpcSites.STREAM,
+                CALL.withDeadlineAfter(60, TimeUnit.SECONDS), "100000:20".getBytes(StandardCharsets.UTF_8));
+        String site = new String(stream.next(), StandardCharsets.UTF_8).split(" ")[0];
+        String other = site.equals("b") ? "c" : "b";
+        RouterProcess killed = site.equals("b") ? routers[1] : routers[2];
+        killed.kill();
+
+        StatusRuntimeException cut = catchThrowableOfType(StatusRuntimeException.class,
+                () -> stream.forEachRemaining(m -> { }));
+        assertThat(cut).as("the in-flight call fails with an error").isNotNull();
+        assertThat(cut.getStatus().getCode()).isNotEqualTo(Status.Code.OK);
+
+        // New calls on the same client connection all go to the surviving site.
+        for (int i = 0; i < 20; i++) {
+            assertThat(who(channel)).isEqualTo(other);
+        }
+        network.assertNoUnexpectedErrors(null);
+    }
+
+    @Test
+    void shouldCarryHttp1KeepAliveAcrossSitesAndHundredMegabytesBothWaysWithChunkedBodies() throws Exception {
+        HttpSites atB = new HttpSites("b");
+        HttpSites atC = new HttpSites("c");
+        closing.add(atB);
+        closing.add(atC);
+        int port = FreePorts.next();
+        RouterProcess a = network.startWith("a", http("web", "listeners", port, "http1"), "b", "c");
+        network.startWith("b", http("web", "connectors", atB.port(), "http1"));
+        network.startWith("c", http("web", "connectors", atC.port(), "http1"));
+        awaitConnectors(a, "web", "b", "c");
+        String base = "http://127.0.0.1:" + port;
+
+        // Keep-alive: ten requests on one client connection, answered by both sites.
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--fail", "-w", " %{num_connects}\\n"));
+        for (int i = 0; i < 10; i++) {
+            command.add(base + "/site");
+        }
+        CommandRun.Result keepAlive = CommandRun.run(dir, command);
+        List<String> lines = keepAlive.output().lines().toList();
+        assertThat(lines).hasSize(10);
+        assertThat(lines.stream().mapToInt(l -> Integer.parseInt(l.split(" ")[1])).sum())
+                .as("connections opened: %s", lines).isEqualTo(1);
+        assertThat(lines.stream().map(l -> l.split(" ")[0]).distinct()).containsExactlyInAnyOrder("b", "c");
+
+        // 100 MB up with a chunked request body, answered with its SHA-256 by the site that read it.
+        Path upload = HttpSites.randomFile(dir.resolve("upload.bin"), 100L << 20, 7);
+        CommandRun.Result up = CommandRun.run(dir, List.of("curl", "-sS", "--fail", "-H",
+                "Transfer-Encoding: chunked", "--data-binary", "@" + upload, base + "/sha256"));
+        assertThat(up.output().trim()).endsWith(HttpSites.sha256(upload));
+
+        // 100 MB down as a chunked response (no Content-Length), checked against the server's file.
+        Path download = dir.resolve("download.bin");
+        CommandRun.run(dir, List.of("curl", "-sS", "--fail", "-o", download.toString(), base + "/random?seed=9"));
+        assertThat(HttpSites.sha256(download)).isEqualTo(HttpSites.sha256(HttpSites.randomFile(
+                dir.resolve("expected.bin"), 100L << 20, 9)));
+
+        // Bad input: a malformed request gets 400 and the router serves the next client.
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write("GET / NOT-HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 400 Bad Request").contains("bad request");
+        }
+        CommandRun.Result after = CommandRun.run(dir, List.of("curl", "-sS", "--fail", base + "/site"));
+        assertThat(after.output()).isIn("b", "c");
+        assertThat(a.logText()).contains("bad request");
+        network.assertNoUnexpectedErrors(null);
+    }
+}
