@@ -6,11 +6,10 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
-import io.grpc.stub.ServerCallStreamObserver;
-import io.grpc.stub.ServerCalls;
-import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,10 +19,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
- * A real gRPC server (grpc-java, no codegen: byte[] messages) that names its site in every answer. Methods of
- * service {@code test.Echo}: {@code Who} (unary: the site), {@code Stream} (server streaming: "count:delayMillis"
+ * A real gRPC server (grpc-java's core API, no codegen or stubs: byte[] messages) that names its site in every
+ * answer. Methods of service {@code test.Echo}: {@code Who} (unary: the site), {@code Stream} (server streaming: "count:delayMillis"
  * messages "site i"), {@code Slow} (unary: answers after 10 s unless cancelled; counts deadlines seen and
  * cancellations), {@code Fail} (unary: INVALID_ARGUMENT with a trailer {@code x-site}).
  */
@@ -74,49 +74,83 @@ final class GrpcSites implements AutoCloseable {
 
     private ServerServiceDefinition service() {
         return ServerServiceDefinition.builder("test.Echo")
-                .addMethod(WHO, ServerCalls.asyncUnaryCall((request, out) -> {
-                    out.onNext(site.getBytes(StandardCharsets.UTF_8));
-                    out.onCompleted();
-                }))
-                .addMethod(STREAM, ServerCalls.asyncServerStreamingCall(this::stream))
-                .addMethod(SLOW, ServerCalls.asyncUnaryCall((request, out) -> {
+                .addMethod(WHO, unary((request, call) -> answer(call, site.getBytes(StandardCharsets.UTF_8))))
+                .addMethod(STREAM, unary(this::stream))
+                .addMethod(SLOW, unary((request, call) -> {
                     if (Context.current().getDeadline() != null) {
                         deadlinesSeen.incrementAndGet();
                     }
-                    Context.current().addListener(c -> cancelled.incrementAndGet(), Runnable::run);
-                    timer.schedule(() -> {
-                        out.onNext(site.getBytes(StandardCharsets.UTF_8));
-                        out.onCompleted();
-                    }, 10, TimeUnit.SECONDS);
+                    timer.schedule(() -> answer(call, site.getBytes(StandardCharsets.UTF_8)), 10, TimeUnit.SECONDS);
                 }))
-                .addMethod(FAIL, ServerCalls.asyncUnaryCall((request, out) -> {
+                .addMethod(FAIL, unary((request, call) -> {
                     Metadata trailers = new Metadata();
                     trailers.put(SITE_TRAILER, site);
-                    out.onError(Status.INVALID_ARGUMENT.withDescription("refused at " + site)
-                            .asRuntimeException(trailers));
+                    call.close(Status.INVALID_ARGUMENT.withDescription("refused at " + site), trailers);
                 }))
                 .build();
     }
 
-    /** "count:delayMillis": that many messages, spaced by the delay (on a timer, never blocking gRPC's threads). */
-    private void stream(byte[] request, StreamObserver<byte[]> out) {
-        String[] parts = new String(request, StandardCharsets.UTF_8).split(":");
-        int count = Integer.parseInt(parts[0]);
-        long delayMillis = Long.parseLong(parts[1]);
-        ServerCallStreamObserver<byte[]> call = (ServerCallStreamObserver<byte[]>) out;
-        AtomicInteger sent = new AtomicInteger();
-        Runnable[] next = new Runnable[1];
-        next[0] = () -> {
+    /** A handler on gRPC's core API (no stubs): one request message, then {@code body} answers on the call. */
+    private ServerCallHandler<byte[], byte[]> unary(BiConsumer<byte[], ServerCall<byte[], byte[]>> body) {
+        return (call, headers) -> {
+            call.request(1);
+            return new ServerCall.Listener<>() {
+                private byte[] request;
+
+                @Override
+                public void onMessage(byte[] message) {
+                    request = message;
+                }
+
+                @Override
+                public void onHalfClose() {
+                    call.sendHeaders(new Metadata());
+                    body.accept(request, call);
+                }
+
+                @Override
+                public void onCancel() {
+                    cancelled.incrementAndGet();
+                }
+            };
+        };
+    }
+
+    /** Sends one message and OK, unless the call is gone (cancelled meanwhile). */
+    private static void answer(ServerCall<byte[], byte[]> call, byte[] message) {
+        synchronized (call) {
             if (call.isCancelled()) {
                 return;
             }
-            int i = sent.getAndIncrement();
-            if (i == count) {
-                call.onCompleted();
-                return;
+            call.sendMessage(message);
+            call.close(Status.OK, new Metadata());
+        }
+    }
+
+    /** "count:delayMillis": that many messages, spaced by the delay (on a timer, never blocking gRPC's threads). */
+    private void stream(byte[] request, ServerCall<byte[], byte[]> call) {
+        String[] parts = new String(request, StandardCharsets.UTF_8).split(":");
+        int count = Integer.parseInt(parts[0]);
+        long delayMillis = Long.parseLong(parts[1]);
+        AtomicInteger sent = new AtomicInteger();
+        Runnable[] next = new Runnable[1];
+        next[0] = () -> {
+            synchronized (call) {
+                if (call.isCancelled()) {
+                    return;
+                }
+                int i = sent.getAndIncrement();
+                if (i == count) {
+                    call.close(Status.OK, new Metadata());
+                    return;
+                }
+                call.sendMessage((site + " " + i).getBytes(StandardCharsets.UTF_8));
             }
-            call.onNext((site + " " + i).getBytes(StandardCharsets.UTF_8));
-            timer.schedule(next[0], delayMillis, TimeUnit.MILLISECONDS);
+            if (delayMillis == 0) {
+                timer.execute(next[0]);
+            } else {
+                timer.schedule(next[0], delayMillis, TimeUnit.MILLISECONDS);
+            }
         };
         timer.execute(next[0]);
     }

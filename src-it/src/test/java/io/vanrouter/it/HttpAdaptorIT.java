@@ -1,7 +1,6 @@
 package io.vanrouter.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,18 +10,15 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCalls;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,9 +87,9 @@ class HttpAdaptorIT {
         return channel;
     }
 
-    private static String who(ManagedChannel channel) {
-        return new String(ClientCalls.blockingUnaryCall(channel, GrpcSites.WHO,
-                CALL.withDeadlineAfter(20, TimeUnit.SECONDS), new byte[0]), StandardCharsets.UTF_8);
+    private static String who(ManagedChannel channel) throws Exception {
+        return new String(GrpcCalls.await(GrpcCalls.start(channel, GrpcSites.WHO,
+                CALL.withDeadlineAfter(20, TimeUnit.SECONDS), new byte[0])).single(), StandardCharsets.UTF_8);
     }
 
     /** a (HTTP/2 listener) dials b and c, each with an HTTP/2 connector to a gRPC server of its own. */
@@ -117,13 +113,13 @@ class HttpAdaptorIT {
 
         Map<String, Integer> bySite = new HashMap<>();
         for (int batch = 0; batch < 20; batch++) {
-            List<Future<byte[]>> calls = new ArrayList<>();
+            List<CompletableFuture<GrpcCalls.Outcome>> calls = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                calls.add(ClientCalls.futureUnaryCall(channel.newCall(GrpcSites.WHO,
-                        CALL.withDeadlineAfter(30, TimeUnit.SECONDS)), new byte[0]));
+                calls.add(GrpcCalls.start(channel, GrpcSites.WHO, CALL.withDeadlineAfter(30, TimeUnit.SECONDS),
+                        new byte[0]));
             }
-            for (Future<byte[]> call : calls) {
-                bySite.merge(new String(call.get(60, TimeUnit.SECONDS), StandardCharsets.UTF_8), 1, Integer::sum);
+            for (CompletableFuture<GrpcCalls.Outcome> call : calls) {
+                bySite.merge(new String(GrpcCalls.await(call).single(), StandardCharsets.UTF_8), 1, Integer::sum);
             }
         }
         assertThat(bySite.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(1000);
@@ -131,10 +127,10 @@ class HttpAdaptorIT {
         assertThat(bySite.getOrDefault("c", 0)).as("calls per site %s", bySite).isBetween(400, 600);
 
         // A server-streaming call: every message in order, then the OK status in the trailers.
-        Iterator<byte[]> stream = ClientCalls.blockingServerStreamingCall(channel, GrpcSites.STREAM,
-                CALL.withDeadlineAfter(30, TimeUnit.SECONDS), "200:0".getBytes(StandardCharsets.UTF_8));
-        List<String> messages = new ArrayList<>();
-        stream.forEachRemaining(m -> messages.add(new String(m, StandardCharsets.UTF_8)));
+        GrpcCalls.Outcome stream = GrpcCalls.await(GrpcCalls.start(channel, GrpcSites.STREAM,
+                CALL.withDeadlineAfter(30, TimeUnit.SECONDS), "200:0".getBytes(StandardCharsets.UTF_8)));
+        assertThat(stream.status().getCode()).isEqualTo(Status.Code.OK);
+        List<String> messages = stream.messages().stream().map(m -> new String(m, StandardCharsets.UTF_8)).toList();
         assertThat(messages).hasSize(200);
         String site = messages.get(0).split(" ")[0];
         for (int i = 0; i < 200; i++) {
@@ -142,21 +138,19 @@ class HttpAdaptorIT {
         }
 
         // Trailers: an error status with its description and a custom trailer, from the site that answered.
-        StatusRuntimeException failed = catchThrowableOfType(StatusRuntimeException.class,
-                () -> ClientCalls.blockingUnaryCall(channel, GrpcSites.FAIL, CALL.withDeadlineAfter(20,
-                        TimeUnit.SECONDS), new byte[0]));
-        assertThat(failed.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        Metadata trailers = failed.getTrailers();
+        GrpcCalls.Outcome failed = GrpcCalls.await(GrpcCalls.start(channel, GrpcSites.FAIL,
+                CALL.withDeadlineAfter(20, TimeUnit.SECONDS), new byte[0]));
+        assertThat(failed.status().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        Metadata trailers = failed.trailers();
         assertThat(trailers.get(GrpcSites.SITE_TRAILER)).isIn("b", "c");
-        assertThat(failed.getStatus().getDescription()).isEqualTo("refused at " + trailers.get(
+        assertThat(failed.status().getDescription()).isEqualTo("refused at " + trailers.get(
                 GrpcSites.SITE_TRAILER));
 
         // Deadlines: the server sees the client's deadline (grpc-timeout travelled), the client gets
         // DEADLINE_EXCEEDED, and its cancellation reaches the server through the network.
-        StatusRuntimeException late = catchThrowableOfType(StatusRuntimeException.class,
-                () -> ClientCalls.blockingUnaryCall(channel, GrpcSites.SLOW, CALL.withDeadlineAfter(500,
-                        TimeUnit.MILLISECONDS), new byte[0]));
-        assertThat(late.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        GrpcCalls.Outcome late = GrpcCalls.await(GrpcCalls.start(channel, GrpcSites.SLOW,
+                CALL.withDeadlineAfter(500, TimeUnit.MILLISECONDS), new byte[0]));
+        assertThat(late.status().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(atB.deadlinesSeen.get() + atC.deadlinesSeen.get()).isEqualTo(1);
         await().atMost(CONVERGE).until(() -> atB.cancelled.get() + atC.cancelled.get() == 1);
 
@@ -182,17 +176,19 @@ class HttpAdaptorIT {
         assertThat(List.of(who(channel), who(channel))).containsExactlyInAnyOrder("b", "c");
 
         // A long server-streaming call; once its first message names the site, that site's router dies.
-        Iterator<byte[]> stream = ClientCalls.blockingServerStreamingCall(channel, GrpcSites.STREAM,
-                CALL.withDeadlineAfter(60, TimeUnit.SECONDS), "100000:20".getBytes(StandardCharsets.UTF_8));
-        String site = new String(stream.next(), StandardCharsets.UTF_8).split(" ")[0];
+        CompletableFuture<String> first = new CompletableFuture<>();
+        CompletableFuture<GrpcCalls.Outcome> stream = GrpcCalls.start(channel, GrpcSites.STREAM,
+                CALL.withDeadlineAfter(60, TimeUnit.SECONDS), "100000:20".getBytes(StandardCharsets.UTF_8),
+                m -> first.complete(new String(m, StandardCharsets.UTF_8)));
+        String site = first.get(30, TimeUnit.SECONDS).split(" ")[0];
         String other = site.equals("b") ? "c" : "b";
         RouterProcess killed = site.equals("b") ? routers[1] : routers[2];
         killed.kill();
 
-        StatusRuntimeException cut = catchThrowableOfType(StatusRuntimeException.class,
-                () -> stream.forEachRemaining(m -> { }));
-        assertThat(cut).as("the in-flight call fails with an error").isNotNull();
-        assertThat(cut.getStatus().getCode()).isNotEqualTo(Status.Code.OK);
+        GrpcCalls.Outcome cut = GrpcCalls.await(stream);
+        assertThat(cut.status().getCode()).as("the in-flight call fails with an error: %s", cut.status())
+                .isNotEqualTo(Status.Code.OK);
+        assertThat(cut.messages().size()).isLessThan(100_000);
 
         // New calls on the same client connection all go to the surviving site.
         for (int i = 0; i < 20; i++) {
