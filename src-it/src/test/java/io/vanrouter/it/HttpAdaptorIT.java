@@ -204,7 +204,10 @@ class HttpAdaptorIT {
         closing.add(atB);
         closing.add(atC);
         int port = FreePorts.next();
-        RouterProcess a = network.startWith("a", http("web", "listeners", port, "http1"), "b", "c");
+        int http2Port = FreePorts.next();
+        RouterProcess a = network.startWith("a", http("web", "listeners", port, "http1")
+                + "    - address: web\n      host: 127.0.0.1\n      port: " + http2Port + "\n      protocol: http2\n",
+                "b", "c");
         network.startWith("b", http("web", "connectors", atB.port(), "http1"));
         network.startWith("c", http("web", "connectors", atC.port(), "http1"));
         awaitConnectors(a, "web", "b", "c");
@@ -233,6 +236,12 @@ class HttpAdaptorIT {
         CommandRun.run(dir, List.of("curl", "-sS", "--fail", "-o", download.toString(), base + "/random?seed=9"));
         assertThat(HttpSites.sha256(download)).isEqualTo(HttpSites.sha256(HttpSites.randomFile(
                 dir.resolve("expected.bin"), 100L << 20, 9)));
+
+        // HTTP/2 to the client, HTTP/1.1 to the server: a 5 MB upload (chunked to the server) and its digest back.
+        Path small = HttpSites.randomFile(dir.resolve("small.bin"), 5L << 20, 3);
+        CommandRun.Result h2 = CommandRun.run(dir, List.of("curl", "-sS", "--fail", "--http2-prior-knowledge",
+                "--data-binary", "@" + small, "http://127.0.0.1:" + http2Port + "/sha256"));
+        assertThat(h2.output().trim()).matches("[bc] " + HttpSites.sha256(small));
 
         // Bad input: a malformed request gets 400 and the router serves the next client.
         try (Socket socket = new Socket("127.0.0.1", port)) {
