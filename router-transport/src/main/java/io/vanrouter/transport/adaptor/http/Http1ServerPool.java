@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.vanrouter.transport.netty.ApplicationSockets;
 import io.vanrouter.transport.stream.AdaptorEnd;
 import io.vanrouter.transport.stream.AdaptorSink;
 import java.net.InetSocketAddress;
@@ -61,6 +62,7 @@ final class Http1ServerPool implements HttpConnectors.ServerPool {
                 .resolver(resolvers)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.SO_RCVBUF, ApplicationSockets.RECEIVE_BUFFER_BYTES) // see HttpListener
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel server) {

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.vanrouter.transport.adaptor.tcp.ConnectorDirectory;
+import io.vanrouter.transport.netty.ApplicationSockets;
 import io.vanrouter.transport.link.LinkSession;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.stream.ConnectorChooser;
@@ -71,6 +72,9 @@ final class HttpListener {
                 // always read (its streams are not), flow control is per stream.
                 .childOption(ChannelOption.AUTO_READ, http2)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // As for TCP clients: epoll reads a half-closed peer to EOF even with AUTO_READ off, so the kernel's
+                // buffer bounds what that read holds (docs/data-plane.md, "Reads after FIN").
+                .option(ChannelOption.SO_RCVBUF, ApplicationSockets.RECEIVE_BUFFER_BYTES)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel client) {
