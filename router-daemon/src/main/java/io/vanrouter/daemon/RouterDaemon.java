@@ -184,7 +184,7 @@ public final class RouterDaemon implements AutoCloseable {
         FlowLog flows = flowLog;
         return new MetricSources(routerId(), config.network(), Version.current(), instance, startedMillis, transport,
                 core, tcp, mqtt, flows == null ? null : new MetricSources.FlowLogCounts(flows::written,
-                        flows::dropped));
+                        flows::dropped), http);
     }
 
     /** What {@code GET /readyz} answers now. Any thread. */

@@ -161,6 +161,11 @@ class HttpAdaptorIT {
         assertThat(requests).isEqualTo(1003);
         assertThat(rows.get("b").path("status2xx").asLong()).isGreaterThanOrEqualTo(400);
         assertThat(rows.get("b").path("p99Micros").asLong()).isPositive();
+        CommandRun.Result table = CommandRun.vanrouter(dir, "status", "--router", "127.0.0.1:" + a.managementPort,
+                "connections");
+        assertThat(table.output()).contains("HTTP requests per address and site").containsPattern("grpc +b +\\d+");
+        assertThat(a.metricsText().orElseThrow()).containsPattern(
+                "vanrouter_http_requests_total\\{[^}]*site=\"c\"[^}]*} [1-9]");
         network.assertNoUnexpectedErrors(null);
     }
 

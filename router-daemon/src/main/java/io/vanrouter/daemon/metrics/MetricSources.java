@@ -2,6 +2,7 @@ package io.vanrouter.daemon.metrics;
 
 import io.vanrouter.transport.CoreLoop;
 import io.vanrouter.transport.TransportServer;
+import io.vanrouter.transport.adaptor.http.HttpAdaptor;
 import io.vanrouter.transport.adaptor.mqtt.MqttAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
 import java.util.Objects;
@@ -14,14 +15,22 @@ import java.util.function.LongSupplier;
  * @param tcp      null without a TCP adaptor
  * @param mqtt     null without an MQTT listener
  * @param flowLog  the flow log's written and dropped records; null when the flow log is off
+ * @param http     null without an HTTP adaptor
  */
 public record MetricSources(String routerId, String network, String version, long instance, long startedMillis,
-        TransportServer transport, CoreLoop core, TcpAdaptor tcp, MqttAdaptor mqtt, FlowLogCounts flowLog) {
+        TransportServer transport, CoreLoop core, TcpAdaptor tcp, MqttAdaptor mqtt, FlowLogCounts flowLog,
+        HttpAdaptor http) {
 
     public MetricSources {
         Objects.requireNonNull(routerId, "routerId");
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(core, "core");
+    }
+
+    /** Sources without an HTTP adaptor. */
+    public MetricSources(String routerId, String network, String version, long instance, long startedMillis,
+            TransportServer transport, CoreLoop core, TcpAdaptor tcp, MqttAdaptor mqtt, FlowLogCounts flowLog) {
+        this(routerId, network, version, instance, startedMillis, transport, core, tcp, mqtt, flowLog, null);
     }
 
     /** Records the flow log wrote and dropped. */
