@@ -20,9 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,32 +37,71 @@ import org.junit.jupiter.api.io.TempDir;
  * sites, 100 MB up and down with chunked bodies, checksums) against a JDK HTTP server ({@link HttpSites}).
  */
 @ExtendWith(DumpOnFailure.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(180)
 class HttpAdaptorIT {
     private static final Duration CONVERGE = Duration.ofSeconds(30);
     private static final CallOptions CALL = CallOptions.DEFAULT;
 
     @TempDir
-    Path dir;
+    static Path dir; // static: injected before @BeforeAll, one for the class
     private TestNetwork network;
     private final List<AutoCloseable> closing = new ArrayList<>();
+    private GrpcSites grpcB;
+    private GrpcSites grpcC;
+    private RouterProcess a;
+    private RouterProcess b;
+    private RouterProcess c;
+    private int grpcPort;
+    private int webPort;
+    private int webHttp2Port;
 
-    @BeforeEach
-    void setUp() {
+    /**
+     * One network for every test (routers start once; the test that kills a site runs last):
+     * <pre>
+     *   clients -- a --- b -- gRPC server "b", HTTP/1.1 server "b"
+     *               \--- c -- gRPC server "c", HTTP/1.1 server "c"
+     * </pre>
+     * a listens for 'grpc' (http2) and for 'web' (http1, and http2 too); b and c connect 'grpc' with http2 and 'web'
+     * with http1.
+     */
+    @BeforeAll
+    void startNetwork() throws Exception {
         network = new TestNetwork(dir);
+        grpcB = closeLater(new GrpcSites("b"));
+        grpcC = closeLater(new GrpcSites("c"));
+        HttpSites webB = closeLater(new HttpSites("b"));
+        HttpSites webC = closeLater(new HttpSites("c"));
+        grpcPort = FreePorts.next();
+        webPort = FreePorts.next();
+        webHttp2Port = FreePorts.next();
+        a = network.startWith("a", "http:\n  listeners:\n" + entry("grpc", grpcPort, "http2") + entry("web", webPort,
+                "http1") + entry("web", webHttp2Port, "http2"), "b", "c");
+        b = network.startWith("b", "http:\n  connectors:\n" + entry("grpc", grpcB.port(), "http2") + entry("web",
+                webB.port(), "http1"));
+        c = network.startWith("c", "http:\n  connectors:\n" + entry("grpc", grpcC.port(), "http2") + entry("web",
+                webC.port(), "http1"));
+        awaitConnectors(a, "grpc", "b", "c");
+        awaitConnectors(a, "web", "b", "c");
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : closing) {
-            c.close();
+    @AfterAll
+    void stopNetwork() throws Exception {
+        for (AutoCloseable closeable : closing) {
+            closeable.close();
         }
         network.close();
     }
 
-    static String http(String address, String role, int port, String protocol) {
-        return "http:\n  " + role + ":\n    - address: " + address + "\n      host: 127.0.0.1\n      port: " + port
-                + "\n      protocol: " + protocol + "\n";
+    private <T extends AutoCloseable> T closeLater(T closeable) {
+        closing.add(0, closeable); // closed in reverse order
+        return closeable;
+    }
+
+    private static String entry(String address, int port, String protocol) {
+        return "    - address: " + address + "\n      host: 127.0.0.1\n      port: " + port + "\n      protocol: "
+                + protocol + "\n";
     }
 
     /** The HTTP status rows of {@code address} at {@code router}, by site. */
@@ -80,7 +123,7 @@ class HttpAdaptorIT {
     private ManagedChannel channel(int port) {
         ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port,
                 InsecureChannelCredentials.create()).build();
-        closing.add(() -> {
+        closeLater(() -> {
             channel.shutdownNow();
             channel.awaitTermination(5, TimeUnit.SECONDS);
         });
@@ -92,24 +135,12 @@ class HttpAdaptorIT {
                 CALL.withDeadlineAfter(20, TimeUnit.SECONDS), new byte[0])).single(), StandardCharsets.UTF_8);
     }
 
-    /** a (HTTP/2 listener) dials b and c, each with an HTTP/2 connector to a gRPC server of its own. */
-    private RouterProcess[] grpcNetwork(GrpcSites atB, GrpcSites atC, int port) throws Exception {
-        RouterProcess a = network.startWith("a", http("grpc", "listeners", port, "http2"), "b", "c");
-        RouterProcess b = network.startWith("b", http("grpc", "connectors", atB.port(), "http2"));
-        RouterProcess c = network.startWith("c", http("grpc", "connectors", atC.port(), "http2"));
-        awaitConnectors(a, "grpc", "b", "c");
-        return new RouterProcess[] {a, b, c};
-    }
-
     @Test
+    @Order(1)
     void shouldSpreadOneGrpcConnectionsCallsOverTwoSitesWithStreamsDeadlinesAndTrailers() throws Exception {
-        GrpcSites atB = new GrpcSites("b");
-        GrpcSites atC = new GrpcSites("c");
-        closing.add(atB);
-        closing.add(atC);
-        int port = FreePorts.next();
-        RouterProcess a = grpcNetwork(atB, atC, port)[0];
-        ManagedChannel channel = channel(port); // one HTTP/2 connection for every call below
+        GrpcSites atB = grpcB;
+        GrpcSites atC = grpcC;
+        ManagedChannel channel = channel(grpcPort); // one HTTP/2 connection for every call below
 
         Map<String, Integer> bySite = new HashMap<>();
         for (int batch = 0; batch < 20; batch++) {
@@ -170,14 +201,9 @@ class HttpAdaptorIT {
     }
 
     @Test
+    @Order(3) // last: it kills a site
     void shouldFailInFlightCallsOfAKilledSiteAndSendNewCallsToTheOther() throws Exception {
-        GrpcSites atB = new GrpcSites("b");
-        GrpcSites atC = new GrpcSites("c");
-        closing.add(atB);
-        closing.add(atC);
-        int port = FreePorts.next();
-        RouterProcess[] routers = grpcNetwork(atB, atC, port);
-        ManagedChannel channel = channel(port);
+        ManagedChannel channel = channel(grpcPort);
         assertThat(List.of(who(channel), who(channel))).containsExactlyInAnyOrder("b", "c");
 
         // A long server-streaming call; once its first message names the site, that site's router dies.
@@ -187,7 +213,7 @@ class HttpAdaptorIT {
                 m -> first.complete(new String(m, StandardCharsets.UTF_8)));
         String site = first.get(30, TimeUnit.SECONDS).split(" ")[0];
         String other = site.equals("b") ? "c" : "b";
-        RouterProcess killed = site.equals("b") ? routers[1] : routers[2];
+        RouterProcess killed = site.equals("b") ? b : c;
         killed.kill();
 
         GrpcCalls.Outcome cut = GrpcCalls.await(stream);
@@ -203,19 +229,10 @@ class HttpAdaptorIT {
     }
 
     @Test
+    @Order(2)
     void shouldCarryHttp1KeepAliveAcrossSitesAndHundredMegabytesBothWaysWithChunkedBodies() throws Exception {
-        HttpSites atB = new HttpSites("b");
-        HttpSites atC = new HttpSites("c");
-        closing.add(atB);
-        closing.add(atC);
-        int port = FreePorts.next();
-        int http2Port = FreePorts.next();
-        RouterProcess a = network.startWith("a", http("web", "listeners", port, "http1")
-                + "    - address: web\n      host: 127.0.0.1\n      port: " + http2Port + "\n      protocol: http2\n",
-                "b", "c");
-        network.startWith("b", http("web", "connectors", atB.port(), "http1"));
-        network.startWith("c", http("web", "connectors", atC.port(), "http1"));
-        awaitConnectors(a, "web", "b", "c");
+        int port = webPort;
+        int http2Port = webHttp2Port;
         String base = "http://127.0.0.1:" + port;
 
         // Keep-alive: ten requests on one client connection, answered by both sites.
