@@ -116,7 +116,7 @@ final class Http1ListenerHandler extends ChannelInboundHandlerAdapter {
         closing = true;
         pipelined.forEach(ReferenceCountUtil::release);
         pipelined.clear();
-        if (current != null && !current.end.isOver()) {
+        if (current != null && !current.end.isOver() && !(current.requestDone && current.responseEnded)) {
             current.end.fail(StreamResetCode.ABORTED, current.describe() + " closed before the exchange ended");
         }
         context.fireChannelInactive();
