@@ -270,7 +270,7 @@ final class Http2StreamBridge extends ChannelInboundHandlerAdapter implements Ad
         }
         if (listener != null && !headWritten) {
             int status = code == StreamResetCode.NO_CONNECTOR ? 503 : 502;
-            route.responded(grpc ? 200 : status);
+            route.responded(status); // counted as the failure it is, also when gRPC carries it in a 200
             endWritten = true;
             if (grpc) {
                 Http2Headers head = new DefaultHttp2Headers().status("200").set("content-type", "application/grpc")
