@@ -75,8 +75,8 @@ final class HttpRecordReader {
     /** A record header or a head record split across chunks: copied until whole. */
     private void readPart(ByteBuf in, Handler handler) throws BadRecordException {
         if (partial == null) {
-            partial = ByteBufAllocator.DEFAULT.heapBuffer(HttpRecords.RECORD_HEADER_BYTES, HttpRecords.RECORD_HEADER_BYTES
-                    + HttpRecords.HEAD_BYTES_MAX);
+            partial = ByteBufAllocator.DEFAULT.heapBuffer(HttpRecords.RECORD_HEADER_BYTES,
+                    HttpRecords.RECORD_HEADER_BYTES + HttpRecords.HEAD_BYTES_MAX);
         }
         int have = partial.readableBytes();
         int need = have < HttpRecords.RECORD_HEADER_BYTES ? HttpRecords.RECORD_HEADER_BYTES - have
