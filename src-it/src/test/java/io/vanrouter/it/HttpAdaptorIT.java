@@ -56,6 +56,7 @@ class HttpAdaptorIT {
     private int grpcPort;
     private int webPort;
     private int webHttp2Port;
+    private int grpcHttp1Port;
 
     /**
      * One network for every test (routers start once; the test that kills a site runs last):
@@ -63,8 +64,8 @@ class HttpAdaptorIT {
      *   clients -- a --- b -- gRPC server "b", HTTP/1.1 server "b"
      *               \--- c -- gRPC server "c", HTTP/1.1 server "c"
      * </pre>
-     * a listens for 'grpc' (http2) and for 'web' (http1, and http2 too); b and c connect 'grpc' with http2 and 'web'
-     * with http1.
+     * a listens for 'grpc' (http2, and http1 too) and for 'web' (http1, and http2 too); b and c connect 'grpc' with
+     * http2 and 'web' with http1.
      */
     @BeforeAll
     void startNetwork() throws Exception {
@@ -76,8 +77,9 @@ class HttpAdaptorIT {
         grpcPort = FreePorts.next();
         webPort = FreePorts.next();
         webHttp2Port = FreePorts.next();
+        grpcHttp1Port = FreePorts.next();
         a = network.startWith("a", "http:\n  listeners:\n" + entry("grpc", grpcPort, "http2") + entry("web", webPort,
-                "http1") + entry("web", webHttp2Port, "http2"), "b", "c");
+                "http1") + entry("web", webHttp2Port, "http2") + entry("grpc", grpcHttp1Port, "http1"), "b", "c");
         b = network.startWith("b", "http:\n  connectors:\n" + entry("grpc", grpcB.port(), "http2") + entry("web",
                 webB.port(), "http1"));
         c = network.startWith("c", "http:\n  connectors:\n" + entry("grpc", grpcC.port(), "http2") + entry("web",
@@ -264,6 +266,15 @@ class HttpAdaptorIT {
         CommandRun.Result h2 = CommandRun.run(dir, List.of("curl", "-sS", "--fail", "--http2-prior-knowledge",
                 "--data-binary", "@" + small, "http://127.0.0.1:" + http2Port + "/sha256"));
         assertThat(h2.output().trim()).matches("[bc] " + HttpSites.sha256(small));
+
+        // HTTP/1.1 to the client, HTTP/2 to the server: a gRPC call (one empty message) whose response comes back
+        // chunked, with the gRPC trailers in the last chunk.
+        Path call = dir.resolve("call.bin");
+        java.nio.file.Files.write(call, new byte[5]);
+        CommandRun.Result h1 = CommandRun.run(dir, List.of("curl", "-sS", "--fail", "--raw", "-H",
+                "Content-Type: application/grpc", "-H", "TE: trailers", "--data-binary", "@" + call,
+                "http://127.0.0.1:" + grpcHttp1Port + "/test.Echo/Who"));
+        assertThat(h1.output()).containsPattern("\\u0000\\u0000\\u0000\\u0000\\u0001[bc]").contains("grpc-status: 0");
 
         // Bad input: a malformed request gets 400 and the router serves the next client.
         try (Socket socket = new Socket("127.0.0.1", port)) {
