@@ -29,7 +29,7 @@ import java.util.Set;
  */
 final class HttpHeads {
     private static final Set<AsciiString> HOP_BY_HOP = Set.of(HttpHeaderNames.CONNECTION,
-            HttpHeaderNames.KEEP_ALIVE, AsciiString.cached("proxy-connection"), HttpHeaderNames.TRANSFER_ENCODING,
+            AsciiString.cached("keep-alive"), AsciiString.cached("proxy-connection"), HttpHeaderNames.TRANSFER_ENCODING,
             HttpHeaderNames.UPGRADE, HttpHeaderNames.HOST);
 
     private HttpHeads() {

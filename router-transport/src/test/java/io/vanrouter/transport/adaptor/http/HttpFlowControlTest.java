@@ -10,7 +10,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -83,7 +85,7 @@ class HttpFlowControlTest {
         AtomicLong written = new AtomicLong();
         HttpServer server = bigServer(written);
         Map<String, List<String>> directory = Map.of("web", List.of("c"));
-        NioEventLoopGroup group = new NioEventLoopGroup(1);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try (HttpRouters routers = new HttpRouters()) {
             Router c = routers.start("c", new HttpSettings(List.of(), List.of(new HttpConnectorSettings("web",
                     "127.0.0.1", server.getAddress().getPort(), HttpProtocol.HTTP1))), directory);
