@@ -46,6 +46,9 @@ final class ConfigReload {
         if (!live.udp().equals(next.udp())) {
             changed.add("udp");
         }
+        if (!live.http().equals(next.http())) {
+            changed.add("http");
+        }
         if (insecure(live.tls()) != insecure(next.tls())) {
             changed.add("tls (between TLS and insecure links)");
         }

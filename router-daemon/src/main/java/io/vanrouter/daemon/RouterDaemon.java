@@ -26,6 +26,9 @@ import io.vanrouter.transport.adaptor.ProtocolAdaptor;
 import io.vanrouter.transport.adaptor.mqtt.MqttAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAddressCounters;
+import io.vanrouter.transport.adaptor.http.HttpAdaptor;
+import io.vanrouter.transport.adaptor.http.HttpCounters;
+import io.vanrouter.transport.adaptor.http.HttpSiteView;
 import io.vanrouter.transport.adaptor.udp.UdpAdaptor;
 import io.vanrouter.transport.adaptor.udp.UdpAddressCounters;
 import io.vanrouter.transport.message.MessageRouter;
@@ -41,8 +44,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -74,6 +79,8 @@ public final class RouterDaemon implements AutoCloseable {
     private volatile TcpAdaptor tcp;
     /** Null without a {@code udp:} section; changes need a restart. */
     private final UdpAdaptor udp;
+    /** Null without an {@code http:} section; changes need a restart. */
+    private final HttpAdaptor http;
     /** Null when the configuration has no {@code mqtt:} section. */
     private volatile MqttAdaptor mqtt;
     private ManagementServer management;
@@ -96,6 +103,8 @@ public final class RouterDaemon implements AutoCloseable {
         this.tcp = hasTcp ? new TcpAdaptor(config.tcpSettings()) : null;
         boolean hasUdp = !config.udp().listeners().isEmpty() || !config.udp().connectors().isEmpty();
         this.udp = hasUdp ? new UdpAdaptor(config.udp()) : null;
+        boolean hasHttp = !config.http().listeners().isEmpty() || !config.http().connectors().isEmpty();
+        this.http = hasHttp ? new HttpAdaptor(config.http()) : null;
         this.mqtt = config.mqtt() == null ? null : mqttAdaptor(config.mqtt(), mqttTls);
     }
 
@@ -175,7 +184,7 @@ public final class RouterDaemon implements AutoCloseable {
         FlowLog flows = flowLog;
         return new MetricSources(routerId(), config.network(), Version.current(), instance, startedMillis, transport,
                 core, tcp, mqtt, udp, flows == null ? null : new MetricSources.FlowLogCounts(flows::written,
-                        flows::dropped));
+                        flows::dropped), http);
     }
 
     /** What {@code GET /readyz} answers now. Any thread. */
@@ -194,6 +203,9 @@ public final class RouterDaemon implements AutoCloseable {
         }
         if (udp != null) {
             adaptors.add(udp);
+        }
+        if (http != null) {
+            adaptors.add(http);
         }
         if (mqtt != null) {
             adaptors.add(mqtt);
@@ -365,7 +377,7 @@ public final class RouterDaemon implements AutoCloseable {
         return new StatusReport(view.routerId(), config.network(), config.mode().name().toLowerCase(), instance,
                 Version.current(), System.currentTimeMillis() - startedMillis, nodes, linkRows,
                 addresses(core.addressView()), topics(), connections(), tcpCounters(), linkSecurity(),
-                configGeneration, udpCounters());
+                configGeneration, udpCounters(), httpCounters());
     }
 
     private String linkSecurity() {
@@ -436,6 +448,34 @@ public final class RouterDaemon implements AutoCloseable {
                         c.flowsExpired(), c.flowsServed(), c.datagramsIn(), c.datagramsOut(), c.droppedCongested(),
                         c.droppedNoConnector(), c.droppedFlowLimit(), c.droppedSocketBusy(), c.droppedTooLarge()))
                 .toList();
+    }
+
+    /** HTTP requests per address and site from this router's listeners, and what its connectors served. */
+    private List<StatusReport.HttpCounters> httpCounters() {
+        if (http == null) {
+            return List.of();
+        }
+        HttpCounters counters = http.counters();
+        List<StatusReport.HttpCounters> rows = new ArrayList<>();
+        Set<String> listed = new HashSet<>();
+        for (HttpSiteView v : counters.views()) {
+            listed.add(v.address());
+            rows.add(new StatusReport.HttpCounters(v.address(), v.site(), v.requests(), v.status2xx(),
+                    v.status3xx(), v.status4xx(), v.status5xx(), v.failed(), v.p50Micros(), v.p90Micros(),
+                    v.p99Micros(), counters.served(v.address()), counters.badRequests(v.address())));
+        }
+        counters.servedByAddress().forEach((address, served) -> {
+            if (!listed.contains(address)) { // a connector-only address: one row without a site
+                rows.add(new StatusReport.HttpCounters(address, "-", 0, 0, 0, 0, 0, 0, 0, 0, 0, served,
+                        counters.badRequests(address)));
+            }
+        });
+        return rows;
+    }
+
+    /** Bound addresses of the HTTP listeners, in configuration order (useful with port 0). */
+    public List<InetSocketAddress> httpListenerAddresses() {
+        return http == null ? List.of() : http.listenerAddresses();
     }
 
     /** Bound addresses of the UDP listeners, in configuration order (useful with port 0). */

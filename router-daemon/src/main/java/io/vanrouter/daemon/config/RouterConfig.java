@@ -13,6 +13,7 @@ import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpListenerSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpSettings;
 import io.vanrouter.transport.adaptor.mqtt.MqttSettings;
+import io.vanrouter.transport.adaptor.http.HttpSettings;
 import io.vanrouter.transport.adaptor.udp.UdpSettings;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,6 +39,7 @@ import java.util.List;
  * @param logging    {@code logging}: log format and levels per logger (the default when absent)
  * @param flowLog    {@code flowLog}: where flow records go; null when the flow log is off
  * @param udp        {@code udp}: the UDP adaptor's listeners and connectors (none when absent)
+ * @param http       {@code http}: the HTTP adaptor's listeners and connectors (none when absent)
  */
 public record RouterConfig(
         Path source,
@@ -55,10 +57,12 @@ public record RouterConfig(
         TlsSettings tls,
         LoggingSettings logging,
         FlowLogSettings flowLog,
-        UdpSettings udp) {
+        UdpSettings udp,
+        HttpSettings http) {
 
     public RouterConfig {
         udp = udp == null ? UdpSettings.NONE : udp;
+        http = http == null ? HttpSettings.NONE : http;
         logging = logging == null ? LoggingSettings.DEFAULT : logging;
         listen = List.copyOf(listen);
         peers = List.copyOf(peers);
@@ -67,13 +71,22 @@ public record RouterConfig(
         tcpConnectors = List.copyOf(tcpConnectors);
     }
 
+    /** A configuration without an {@code http} section. */
+    public RouterConfig(Path source, String routerId, RouterMode mode, String network, List<Endpoint> listen,
+            List<Endpoint> peers, ManagementConfig management, RoutingConfig routing, AddressRules addressRules,
+            MqttConfig mqtt, List<TcpListenerSettings> tcpListeners, List<TcpConnectorSettings> tcpConnectors,
+            TlsSettings tls, LoggingSettings logging, FlowLogSettings flowLog, UdpSettings udp) {
+        this(source, routerId, mode, network, listen, peers, management, routing, addressRules, mqtt, tcpListeners,
+                tcpConnectors, tls, logging, flowLog, udp, null);
+    }
+
     /** A configuration without a {@code udp} section. */
     public RouterConfig(Path source, String routerId, RouterMode mode, String network, List<Endpoint> listen,
             List<Endpoint> peers, ManagementConfig management, RoutingConfig routing, AddressRules addressRules,
             MqttConfig mqtt, List<TcpListenerSettings> tcpListeners, List<TcpConnectorSettings> tcpConnectors,
             TlsSettings tls, LoggingSettings logging, FlowLogSettings flowLog) {
         this(source, routerId, mode, network, listen, peers, management, routing, addressRules, mqtt, tcpListeners,
-                tcpConnectors, tls, logging, flowLog, null);
+                tcpConnectors, tls, logging, flowLog, (UdpSettings) null);
     }
 
     /** A configuration without {@code logging} and {@code flowLog} sections. */

@@ -4,6 +4,7 @@ import io.vanrouter.core.address.Address;
 import io.vanrouter.core.address.AddressKind;
 import io.vanrouter.core.address.AddressRules;
 import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
+import io.vanrouter.transport.adaptor.http.HttpAdaptor;
 import io.vanrouter.transport.adaptor.udp.UdpAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpListenerSettings;
 import java.nio.file.Path;
@@ -98,6 +99,9 @@ final class TcpSection {
                 String problem = Address.problem(AddressKind.PLAIN, address, null);
                 if (problem == null && address.startsWith(UdpAdaptor.NAMESPACE)) {
                     problem = "addresses starting with '" + UdpAdaptor.NAMESPACE + "' are the udp adaptor's";
+                }
+                if (problem == null && address.startsWith(HttpAdaptor.NAMESPACE)) {
+                    problem = "addresses starting with '" + HttpAdaptor.NAMESPACE + "' are the http adaptor's";
                 }
                 if (problem != null) {
                     section.problem("address", problem);

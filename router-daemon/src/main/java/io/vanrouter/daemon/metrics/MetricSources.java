@@ -2,6 +2,7 @@ package io.vanrouter.daemon.metrics;
 
 import io.vanrouter.transport.CoreLoop;
 import io.vanrouter.transport.TransportServer;
+import io.vanrouter.transport.adaptor.http.HttpAdaptor;
 import io.vanrouter.transport.adaptor.mqtt.MqttAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
 import io.vanrouter.transport.adaptor.udp.UdpAdaptor;
@@ -16,10 +17,11 @@ import java.util.function.LongSupplier;
  * @param mqtt     null without an MQTT listener
  * @param udp      null without a UDP adaptor
  * @param flowLog  the flow log's written and dropped records; null when the flow log is off
+ * @param http     null without an HTTP adaptor
  */
 public record MetricSources(String routerId, String network, String version, long instance, long startedMillis,
         TransportServer transport, CoreLoop core, TcpAdaptor tcp, MqttAdaptor mqtt, UdpAdaptor udp,
-        FlowLogCounts flowLog) {
+        FlowLogCounts flowLog, HttpAdaptor http) {
 
     public MetricSources {
         Objects.requireNonNull(routerId, "routerId");

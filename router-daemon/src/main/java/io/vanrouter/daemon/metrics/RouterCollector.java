@@ -16,6 +16,8 @@ import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.transport.CommandCounters;
 import io.vanrouter.transport.CoreCommand;
 import io.vanrouter.transport.LinkView;
+import io.vanrouter.transport.adaptor.http.HttpAdaptor;
+import io.vanrouter.transport.adaptor.http.HttpSiteView;
 import io.vanrouter.transport.link.PeerTraffic;
 import io.vanrouter.transport.link.TransportCounters;
 import io.vanrouter.transport.adaptor.udp.UdpAddressCounters;
@@ -28,6 +30,8 @@ import io.vanrouter.transport.wire.StreamResetCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The router's own metric families ({@code vanrouter_*}), built at each scrape from counters and immutable snapshots;
@@ -55,6 +59,7 @@ final class RouterCollector implements MultiCollector {
         addresses(families);
         messages(families);
         tcp(families);
+        http(families);
         mqtt(families);
         udp(families);
         process(families);
@@ -202,6 +207,40 @@ final class RouterCollector implements MultiCollector {
             }
         }
         out.addAll(List.of(in, sent, dropped, drops));
+    }
+
+    /** Requests per address and connector site from this router's listeners, as in status (docs/adaptors.md). */
+    private void http(List<Family> out) {
+        Family requests = Family.counter("vanrouter_http_requests", "HTTP requests this router's listeners sent to a"
+                + " connector site, by the response's status class (2xx..5xx) or 'failed' (no complete response).",
+                "address", "site", "result").cap("address", ADDRESSES_MAX);
+        Family latency = Family.gauge("vanrouter_http_request_latency_seconds", "Latency percentiles of completed "
+                + "HTTP requests per address and site, from the request's head to the response's end (logarithmic "
+                + "buckets, at most 19% high).", "address", "site", "quantile").cap("address", ADDRESSES_MAX);
+        Family served = Family.counter("vanrouter_http_connector_requests", "HTTP requests this router's connectors "
+                + "served.", "address").cap("address", ADDRESSES_MAX);
+        Family bad = Family.counter("vanrouter_http_bad_requests", "Malformed HTTP requests refused by this router's"
+                + " listeners.", "address").cap("address", ADDRESSES_MAX);
+        HttpAdaptor http = sources.http();
+        if (http != null) {
+            Set<String> addresses = new TreeSet<>(http.counters().servedByAddress().keySet());
+            for (HttpSiteView v : http.counters().views()) {
+                addresses.add(v.address());
+                requests.add(v.status2xx(), v.address(), v.site(), "2xx");
+                requests.add(v.status3xx(), v.address(), v.site(), "3xx");
+                requests.add(v.status4xx(), v.address(), v.site(), "4xx");
+                requests.add(v.status5xx(), v.address(), v.site(), "5xx");
+                requests.add(v.failed(), v.address(), v.site(), "failed");
+                latency.add(v.p50Micros() / 1e6, v.address(), v.site(), "0.5");
+                latency.add(v.p90Micros() / 1e6, v.address(), v.site(), "0.9");
+                latency.add(v.p99Micros() / 1e6, v.address(), v.site(), "0.99");
+            }
+            for (String address : addresses) {
+                served.add(http.counters().served(address), address);
+                bad.add(http.counters().badRequests(address), address);
+            }
+        }
+        out.addAll(List.of(requests, latency, served, bad));
     }
 
     private void tcp(List<Family> out) {

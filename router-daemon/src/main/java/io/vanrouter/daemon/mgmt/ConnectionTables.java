@@ -31,6 +31,29 @@ final class ConnectionTables {
             }
             sb.append('\n').append("TCP per address\n").append(table.render());
         }
+        List<StatusReport.HttpCounters> http = report.http();
+        if (!http.isEmpty()) {
+            TextTable table = new TextTable("ADDRESS", "SITE", "REQUESTS", "2XX", "3XX", "4XX", "5XX", "FAILED",
+                    "P50", "P90", "P99", "SERVED", "BAD");
+            for (StatusReport.HttpCounters h : http) {
+                table.row(h.address(), h.site(), h.requests(), h.status2xx(), h.status3xx(), h.status4xx(),
+                        h.status5xx(), h.failed(), micros(h.p50Micros()), micros(h.p90Micros()),
+                        micros(h.p99Micros()), h.served(), h.badRequests());
+            }
+            sb.append('\n').append("HTTP requests per address and site\n").append(table.render());
+        }
         return sb.toString();
+    }
+
+    /** A latency for the table: {@code 850us}, {@code 12.3ms}, {@code 1.52s}; {@code -} when none. */
+    static String micros(long micros) {
+        if (micros <= 0) {
+            return "-";
+        }
+        if (micros < 1_000) {
+            return micros + "us";
+        }
+        return micros < 1_000_000 ? String.format(java.util.Locale.ROOT, "%.1fms", micros / 1e3)
+                : String.format(java.util.Locale.ROOT, "%.2fs", micros / 1e6);
     }
 }

@@ -25,13 +25,24 @@ public record StatusReport(
         List<TcpCounters> tcp,
         String linkSecurity,
         long configGeneration,
-        List<UdpCounters> udp) {
+        List<UdpCounters> udp,
+        List<HttpCounters> http) {
 
     public StatusReport {
         udp = udp == null ? List.of() : List.copyOf(udp);
+        http = http == null ? List.of() : List.copyOf(http);
         topics = topics == null ? List.of() : List.copyOf(topics);
         connections = connections == null ? List.of() : List.copyOf(connections);
         tcp = tcp == null ? List.of() : List.copyOf(tcp);
+    }
+
+    /** A report without HTTP counters. */
+    public StatusReport(String router, String network, String mode, long instance, String version, long uptimeMillis,
+            List<Node> nodes, List<Link> links, List<Address> addresses, List<Topic> topics,
+            List<Connection> connections, List<TcpCounters> tcp, String linkSecurity, long configGeneration,
+            List<UdpCounters> udp) {
+        this(router, network, mode, instance, version, uptimeMillis, nodes, links, addresses, topics, connections,
+                tcp, linkSecurity, configGeneration, udp, List.of());
     }
 
     /** A report without UDP counters. */
@@ -94,6 +105,18 @@ public record StatusReport(
     public record UdpCounters(String address, long flowsStarted, long flowsOpen, long flowsExpired, long flowsServed,
             long datagramsIn, long datagramsOut, long droppedCongested, long droppedNoConnector, long droppedFlowLimit,
             long droppedSocketBusy, long droppedTooLarge) {
+    }
+
+    /**
+     * HTTP requests of one address that this router's listeners sent to one connector site (docs/adaptors.md):
+     * requests, responses by status class, requests without a complete response, latency percentiles (head of the
+     * request to end of the response, microseconds, at most 19% above the true value); {@code served}: requests this
+     * router's connector for the address served (on every row of the address), {@code badRequests}: malformed
+     * requests refused at this router's listeners.
+     */
+    public record HttpCounters(String address, String site, long requests, long status2xx, long status3xx,
+            long status4xx, long status5xx, long failed, long p50Micros, long p90Micros, long p99Micros, long served,
+            long badRequests) {
     }
 
     public record TcpCounters(String address, long accepted, long opened, long refused, long failed, long served,

@@ -329,7 +329,7 @@ public final class Stream {
         for (StreamEnd end : new StreamEnd[] {a, b}) {
             if (end != null) {
                 buffered += end.pendingBytes;
-                if (end instanceof SocketEnd) {
+                if (end instanceof SocketEnd || end instanceof AdaptorEnd) { // written, not yet completed
                     buffered += StreamLimits.INITIAL_WINDOW_BYTES - end.sendCredit;
                 }
             }

@@ -51,6 +51,7 @@ public final class StreamRouter implements LinkDataPlane {
     private final StreamResets resets = new StreamResets();
     private volatile ServiceConnector connectors = ServiceConnector.NONE;
     private final DatagramConnectors datagramConnectors = new DatagramConnectors();
+    private final AdaptorConnectors adaptorConnectors = new AdaptorConnectors();
     private volatile OpenChooser openChooser;
     private final StreamTotals totals = new StreamTotals();
     /** Told of every finished listener- and connector-side stream; must not block (the flow log queues). */
@@ -86,6 +87,14 @@ public final class StreamRouter implements LinkDataPlane {
      */
     public void datagramConnector(String namespace, DatagramConnector connector) {
         datagramConnectors.register(namespace, connector);
+    }
+
+    /**
+     * Sets who serves the streams whose address starts with {@code namespace} at this router with an
+     * {@link AdaptorEnd} (HTTP requests); before links come up. Their OPENs never reach the socket connectors.
+     */
+    public void adaptorConnector(String namespace, AdaptorConnector connector) {
+        adaptorConnectors.register(namespace, connector);
     }
 
     /** Sets who re-chooses OPENs from edge routers and for addresses shared with attached edges. */
@@ -219,11 +228,10 @@ public final class StreamRouter implements LinkDataPlane {
         if (!from.register(upstream)) {
             return;
         }
-        DatagramConnectors.Entry datagrams = datagramConnectors.forAddress(open.address());
-        StreamEnd server = datagrams != null ? new DatagramEnd(stream) : new SocketEnd(stream);
+        StreamEnd server = serverEnd(stream);
         stream.ends(upstream, server);
         live.add(stream);
-        if (!connectEnd(stream, server, datagrams)) {
+        if (!connectEnd(stream, server)) {
             stream.abortFrom(null, StreamResetCode.NO_CONNECTOR, "router " + routerId + " has no connector for '"
                     + open.address() + "'");
         }
@@ -279,10 +287,9 @@ public final class StreamRouter implements LinkDataPlane {
     /** Attaches the connector-side end of a listener stream toward {@code dest}; false if it cannot be reached. */
     boolean attachConnectorSide(Stream stream, String dest) {
         if (dest.equals(routerId)) {
-            DatagramConnectors.Entry datagrams = datagramConnectors.forAddress(stream.address());
-            StreamEnd server = datagrams != null ? new DatagramEnd(stream) : new SocketEnd(stream);
+            StreamEnd server = serverEnd(stream);
             stream.ends(stream.a, server);
-            if (connectEnd(stream, server, datagrams)) {
+            if (connectEnd(stream, server)) {
                 return true;
             }
             stream.ends(stream.a, null);
@@ -320,9 +327,37 @@ public final class StreamRouter implements LinkDataPlane {
         return end;
     }
 
-    private boolean connectEnd(Stream stream, StreamEnd server, DatagramConnectors.Entry datagrams) {
-        return datagrams == null ? connect(stream, (SocketEnd) server)
-                : datagrams.connect(stream, (DatagramEnd) server);
+    /** The end toward the local server: by the address's namespace, a datagram flow, an adaptor's or a socket. */
+    private StreamEnd serverEnd(Stream stream) {
+        if (datagramConnectors.forAddress(stream.address()) != null) {
+            return new DatagramEnd(stream);
+        }
+        return adaptorConnectors.forAddress(stream.address()) != null ? new AdaptorEnd(stream) : new SocketEnd(stream);
+    }
+
+    /**
+     * Listener side of an adaptor's stream (one HTTP request): a stream whose listener-side end takes the request's
+     * bytes with {@link AdaptorEnd#offer} and writes the response through {@code sink}. Called on {@code loop}, which
+     * owns the stream and must be the loop of the sink's channel.
+     */
+    public AdaptorEnd acceptAdaptorStream(EventLoop loop, String address, AdaptorSink sink, StreamObserver observer) {
+        assert loop.inEventLoop();
+        Stream stream = newStream(loop, Stream.Role.LISTENER, address, routerId, null, observer);
+        AdaptorEnd end = new AdaptorEnd(stream);
+        end.connected(sink);
+        stream.ends(end, null);
+        live.add(stream);
+        return end;
+    }
+
+    private boolean connectEnd(Stream stream, StreamEnd server) {
+        if (server instanceof DatagramEnd datagram) {
+            return datagramConnectors.forAddress(stream.address()).connect(stream, datagram);
+        }
+        if (server instanceof AdaptorEnd adaptorEnd) {
+            return AdaptorConnectors.connect(adaptorConnectors.forAddress(stream.address()), stream, adaptorEnd);
+        }
+        return connect(stream, (SocketEnd) server);
     }
 
     /** Connects {@code server} to the local connector on the stream's loop; false when there is none. */

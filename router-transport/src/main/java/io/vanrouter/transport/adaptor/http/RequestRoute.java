@@ -1,0 +1,121 @@
+package io.vanrouter.transport.adaptor.http;
+
+import io.vanrouter.transport.stream.AdaptorEnd;
+import io.vanrouter.transport.stream.AdaptorSink;
+import io.vanrouter.transport.stream.ConnectorCandidate;
+import io.vanrouter.transport.stream.Stream;
+import io.vanrouter.transport.stream.StreamObserver;
+import io.vanrouter.transport.wire.StreamResetCode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The route of one request at the listener side: its stream toward a connector site chosen by the listener's
+ * distribution, the next site when one fails before the stream is open (the request's head and body wait meanwhile,
+ * within the stream's credit), and its counters: open requests per site (for balancing), status and latency.
+ *
+ * <p>The client connection's event loop (the stream's loop).
+ */
+final class RequestRoute implements StreamObserver {
+    private final HttpListener listener;
+    private final String client;
+    private final Set<String> tried = new HashSet<>();
+    private final long startNanos = System.nanoTime();
+    private String current;
+    private String lastSite;
+    private int status;
+    private boolean completed;
+    private String lastFailure;
+
+    RequestRoute(HttpListener listener, String client) {
+        this.listener = listener;
+        this.client = client;
+    }
+
+    private String address() {
+        return listener.settings.address();
+    }
+
+    /**
+     * Opens the request's stream toward the best reachable site and returns its end; the end is already aborted
+     * (the sink told to answer 503) when no site is reachable.
+     */
+    AdaptorEnd start(io.netty.channel.EventLoop loop, AdaptorSink sink) {
+        AdaptorEnd end = listener.router.acceptAdaptorStream(loop, listener.streamAddress(), sink, this);
+        List<ConnectorCandidate> all = listener.directory.candidates(listener.streamAddress());
+        listener.noteReachable(!all.isEmpty());
+        if (all.isEmpty() || !tryNext(end.stream(), all)) {
+            end.stream().abort(StreamResetCode.NO_CONNECTOR, "no reachable connector for http '" + address() + "'");
+        }
+        return end;
+    }
+
+    private boolean tryNext(Stream stream, List<ConnectorCandidate> all) {
+        List<ConnectorCandidate> left = new ArrayList<>(all.size());
+        for (ConnectorCandidate candidate : all) {
+            if (!tried.contains(candidate.routerId())) {
+                left.add(candidate);
+            }
+        }
+        while (!left.isEmpty()) {
+            ConnectorCandidate chosen = listener.chooser.choose(left,
+                    router -> listener.counters.openRequests(address(), router));
+            tried.add(chosen.routerId());
+            left.remove(chosen);
+            if (stream.openToward(chosen.routerId())) {
+                current = chosen.routerId();
+                lastSite = current;
+                listener.counters.started(address(), current);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The response head went to the client with {@code code} (the router's own error responses included). */
+    void responded(int code) {
+        if (status == 0 || status < 200) {
+            status = code;
+        }
+    }
+
+    /** The response's end went to the client: the request completed. */
+    void completed() {
+        completed = true;
+    }
+
+    @Override
+    public void opened(Stream stream) {
+        HttpListener.LOG.trace("[{}] http request from {} to '{}' open via {}", listener.router.routerId(), client,
+                address(), stream.destination());
+    }
+
+    @Override
+    public boolean openFailed(Stream stream, StreamResetCode code, String text) {
+        leaveCurrent();
+        lastFailure = code + ": " + text;
+        if (tryNext(stream, listener.directory.candidates(listener.streamAddress()))) {
+            return true;
+        }
+        HttpListener.LOG.info("[{}] http request from {} to '{}' failed after trying {}: {}",
+                listener.router.routerId(), client, address(), tried, lastFailure);
+        return false;
+    }
+
+    @Override
+    public void closed(Stream stream) {
+        leaveCurrent();
+        long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNanos);
+        listener.counters.finished(address(), lastSite, status, !completed, micros);
+    }
+
+    private void leaveCurrent() {
+        if (current != null) {
+            listener.counters.left(address(), current);
+            current = null;
+        }
+    }
+}
