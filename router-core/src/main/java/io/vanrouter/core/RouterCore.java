@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #onLinkActivity} at most every hello interval / 4 per link while any frames arrive on it.</li>
  *   <li>{@link #tick} regularly (every 50-100 ms, and after each batch of events): sends due hellos, expires
  *       neighbours past the dead interval, refreshes and ages link state, and recomputes routes when anything
- *       changed.</li>
+ *       changed. An edge router's owner may instead tick only when {@link #nanosUntilTickDue} says (and after each
+ *       batch of events).</li>
  * </ul>
  *
  * <p>Besides the hello due at link up and every interval, one extra hello is sent on a link when the first hello
@@ -403,6 +404,29 @@ public final class RouterCore {
      */
     public void runPendingWork() {
         addresses.table().applyPending(AddressTable.SNAPSHOT_SLICE_ENTRIES);
+    }
+
+    /**
+     * Edge mode: nanoseconds from now until {@link #tick} has something to do (0 when it has already): the next hello
+     * due on an uplink, the next dead interval to expire, the local address batch to send, or pending work;
+     * {@link Long#MAX_VALUE} when nothing is scheduled (no uplink and no batch open). Until then a tick changes
+     * nothing, so an idle edge's owner may sleep until then; only calls in between (a message, a link up or down, a
+     * consumer added) can bring the time forward, and the owner ticks after each batch of them anyway. An edge runs no
+     * link-state timers (refresh, aging) and no SPF, so nothing else is due.
+     *
+     * @throws IllegalStateException on an interior router, which relies on regular ticks (link-state refresh and
+     *                               aging, route recomputation)
+     */
+    public long nanosUntilTickDue() {
+        if (!settings.edge()) {
+            throw new IllegalStateException("only an edge router's core reports when its next tick is due");
+        }
+        if (hasPendingWork()) {
+            return 0;
+        }
+        long now = clock.nanoTime();
+        long until = Math.min(neighbors.nanosUntilDue(now), edgeLinks.nanosUntilDue(now));
+        return Math.min(until, addresses.table().advertiser().nanosUntilBatchDue(now));
     }
 
     public void tick() {

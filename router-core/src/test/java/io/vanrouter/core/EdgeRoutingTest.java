@@ -1,8 +1,10 @@
 package io.vanrouter.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vanrouter.core.address.Address;
+import io.vanrouter.core.address.AddressAdvertiser;
 import io.vanrouter.core.path.Route;
 import org.junit.jupiter.api.Test;
 
@@ -154,6 +156,83 @@ class EdgeRoutingTest {
 
         assertThat(edge.activeUplink()).isEqualTo("i2");
         assertThat(net.router("i1").attachedEdges()).doesNotContainKey("e1");
+    }
+
+    @Test
+    void anEdgeTickedOnlyWhenDueFindsAFrozenUplinkAtTheDeadIntervalAsBefore() {
+        TestNetwork net = twoInteriors();
+        net.edgesTickWhenDue();
+        RouterCore edge = net.addEdge("e1");
+        net.attach("e1", "i1", 1);
+        net.attach("e1", "i2", 10);
+        net.run(1_000);
+        net.silence("e1", "i1"); // i1's last hello reached e1 at most one hello interval ago
+
+        net.run(CoreSettings.DEAD_INTERVAL_MILLIS_DEFAULT - CoreSettings.HELLO_INTERVAL_MILLIS_DEFAULT - 50);
+        assertThat(edge.activeUplink()).isEqualTo("i1");
+        net.run(CoreSettings.HELLO_INTERVAL_MILLIS_DEFAULT + 100);
+
+        assertThat(edge.activeUplink()).isEqualTo("i2");
+        assertThat(net.router("i1").attachedEdges()).doesNotContainKey("e1");
+        assertThat(net.router("i2").attachedEdges()).containsKey("e1");
+    }
+
+    @Test
+    void anIdleEdgeTicksForItsHellosOnlyAndItsConsumersStillReachTheNetwork() {
+        TestNetwork net = twoInteriors();
+        net.edgesTickWhenDue();
+        RouterCore edge = net.addEdge("e1");
+        net.attach("e1", "i1", 1);
+        net.attach("e1", "i2", 10);
+        edge.addLocalConsumer(Address.plain("db"));
+        net.run(1_000);
+        assertThat(net.router("far").addressView().route("db").remoteConsumers()).containsOnlyKeys("i1");
+        long ticksBefore = net.edgeTicks("e1");
+
+        net.run(10_000);
+
+        // Two uplinks: at most a tick per hello sent and per hello received (two of each per second; hellos due
+        // together share one), against 100 ticks of a 100 ms tick (200 of the core loop's 50 ms).
+        assertThat(net.edgeTicks("e1") - ticksBefore).isBetween(10L, 40L);
+        assertThat(net.router("i1").attachedEdges()).containsEntry("e1", 1);
+        assertThat(net.router("i2").attachedEdges()).containsEntry("e1", 0);
+        assertThat(edge.view().neighbors()).hasSize(2);
+    }
+
+    @Test
+    void anEdgeIsDueAtItsNextHelloDeadIntervalOrAddressBatchAndAnInteriorCannotSay() {
+        ManualTimeSource clock = new ManualTimeSource();
+        RouterCore edge = new RouterCore(CoreSettings.defaults("e1", 1).withEdge(true), clock,
+                new RecordingControlSender(), table -> { });
+        assertThat(edge.nanosUntilTickDue()).isEqualTo(Long.MAX_VALUE); // no uplink, nothing to send
+
+        edge.onLinkUp(7, "i1", 2, 1); // the first hello goes at once, the next one interval later
+        assertThat(edge.nanosUntilTickDue()).isEqualTo(millis(CoreSettings.HELLO_INTERVAL_MILLIS_DEFAULT));
+
+        edge.addLocalConsumer(Address.plain("db"));
+        assertThat(edge.nanosUntilTickDue()).isEqualTo(millis(AddressAdvertiser.BATCH_INTERVAL_NANOS / 1_000_000));
+        clock.advanceMillis(AddressAdvertiser.BATCH_INTERVAL_NANOS / 1_000_000);
+        edge.tick(); // the batch goes
+        assertThat(edge.nanosUntilTickDue())
+                .isEqualTo(millis(CoreSettings.HELLO_INTERVAL_MILLIS_DEFAULT) - AddressAdvertiser.BATCH_INTERVAL_NANOS);
+
+        // A silent uplink: ticked at 2.8 s, the edge sends its hello (the next at 3.8 s) and the dead interval, 3 s
+        // after link up, is next.
+        clock.advanceMillis(CoreSettings.HELLO_INTERVAL_MILLIS_DEFAULT * 3 - 100 - 200);
+        edge.tick();
+        assertThat(edge.nanosUntilTickDue()).isEqualTo(millis(200));
+        clock.advanceMillis(200);
+        assertThat(edge.nanosUntilTickDue()).isZero();
+        edge.tick();
+        assertThat(edge.activeUplink()).isNull();
+
+        RouterCore interior = new RouterCore(CoreSettings.defaults("i1", 1), clock, new RecordingControlSender(),
+                table -> { });
+        assertThatThrownBy(interior::nanosUntilTickDue).isInstanceOf(IllegalStateException.class);
+    }
+
+    private static long millis(long millis) {
+        return millis * 1_000_000L;
     }
 
     @Test

@@ -26,6 +26,9 @@ final class TestNetwork {
     private final Map<End, End> links = new HashMap<>();
     private final Queue<Delivery> queue = new ArrayDeque<>();
     private final Set<String> silenced = new HashSet<>();
+    private final Set<String> messaged = new HashSet<>();
+    private final Map<String, Long> edgeTicks = new HashMap<>();
+    private boolean edgesTickWhenDue;
     private long nextLinkId = 1;
     private long delivered;
 
@@ -111,14 +114,60 @@ final class TestNetwork {
         silenced.add(b + "|" + a);
     }
 
+    /**
+     * From now on {@link #run} moves in steps of 10 ms and ticks an edge router only when its core says a tick is due
+     * ({@link RouterCore#nanosUntilTickDue}) or after it received messages, as the transport's core loop drives an
+     * edge; interior routers still tick every 100 ms.
+     */
+    void edgesTickWhenDue() {
+        edgesTickWhenDue = true;
+    }
+
+    /** Ticks of {@code router} since {@link #edgesTickWhenDue} (edge routers only). */
+    long edgeTicks(String router) {
+        return edgeTicks.getOrDefault(router, 0L);
+    }
+
     /** Runs the network for {@code millis}, ticking every router every 100 ms and delivering all messages. */
     void run(long millis) {
+        if (edgesTickWhenDue) {
+            runEdgesWhenDue(millis);
+            return;
+        }
         for (long t = 0; t < millis; t += 100) {
             clock.advanceMillis(100);
             pump();
             routers.values().forEach(RouterCore::tick);
             pump();
         }
+    }
+
+    private void runEdgesWhenDue(long millis) {
+        for (long t = 0; t < millis; t += 10) {
+            clock.advanceMillis(10);
+            pump();
+            boolean interiorTick = clock.millis() % 100 == 0;
+            for (var entry : routers.entrySet()) {
+                RouterCore core = entry.getValue();
+                if (!core.settings().edge()) {
+                    if (interiorTick) {
+                        core.tick();
+                    }
+                } else if (messaged.remove(entry.getKey()) || core.nanosUntilTickDue() == 0) {
+                    tickEdge(entry.getKey(), core);
+                }
+            }
+            pump();
+            for (String edge : Set.copyOf(messaged)) { // the core loop ticks after each batch of commands
+                messaged.remove(edge);
+                tickEdge(edge, routers.get(edge));
+            }
+        }
+    }
+
+    private void tickEdge(String id, RouterCore core) {
+        core.tick();
+        edgeTicks.merge(id, 1L, Long::sum);
     }
 
     long delivered() {
@@ -130,7 +179,11 @@ final class TestNetwork {
             Delivery delivery = queue.poll();
             if (links.containsKey(delivery.to())) {
                 delivered++;
-                routers.get(delivery.to().router()).onMessage(delivery.to().linkId(), delivery.message());
+                RouterCore core = routers.get(delivery.to().router());
+                if (core.settings().edge()) {
+                    messaged.add(delivery.to().router());
+                }
+                core.onMessage(delivery.to().linkId(), delivery.message());
             }
         }
     }

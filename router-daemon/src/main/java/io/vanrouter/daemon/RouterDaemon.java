@@ -74,6 +74,8 @@ public final class RouterDaemon implements AutoCloseable {
     private final long instance;
     private final long startedMillis;
     private final TransportServer transport;
+    /** The event loops and management threads shared with the other routers of this JVM, or null. */
+    private final SharedResources shared;
     private final CoreLoop core;
     /** Null when the configuration has no TCP listener or connector. */
     private volatile TcpAdaptor tcp;
@@ -90,14 +92,19 @@ public final class RouterDaemon implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
 
-    private RouterDaemon(RouterConfig config, long instance, LinkTls linkTls, ServerTls mqttTls) {
+    private RouterDaemon(RouterConfig config, long instance, LinkTls linkTls, ServerTls mqttTls,
+            SharedResources shared) {
         this.config = config;
+        this.shared = shared;
         this.instance = instance;
         this.startedMillis = System.currentTimeMillis();
         this.transport = new TransportServer(config.transportSettings(instance))
                 .dataConnections(config.routing().dataConnections())
                 .ioThreads(config.routing().ioThreads())
                 .linkTls(linkTls);
+        if (shared != null) {
+            transport.loops(shared.loops());
+        }
         this.core = new CoreLoop(config.coreSettings(instance), config.addressRules(), transport.controlSender());
         boolean hasTcp = !config.tcpListeners().isEmpty() || !config.tcpConnectors().isEmpty();
         this.tcp = hasTcp ? new TcpAdaptor(config.tcpSettings()) : null;
@@ -110,7 +117,15 @@ public final class RouterDaemon implements AutoCloseable {
 
     /** Builds and starts a router; throws with a clear message when a port cannot be bound. */
     public static RouterDaemon start(RouterConfig config) throws Exception {
-        RouterDaemon daemon = new RouterDaemon(config, newInstanceId(), linkTls(config), mqttTls(config));
+        return start(config, null);
+    }
+
+    /**
+     * Builds and starts a router on {@code shared} event loops and management threads (the routers of one JVM share
+     * them; null: its own); throws with a clear message when a port cannot be bound.
+     */
+    public static RouterDaemon start(RouterConfig config, SharedResources shared) throws Exception {
+        RouterDaemon daemon = new RouterDaemon(config, newInstanceId(), linkTls(config), mqttTls(config), shared);
         try {
             daemon.startAll();
         } catch (Exception e) {
@@ -168,7 +183,8 @@ public final class RouterDaemon implements AutoCloseable {
         if (config.management().enabled()) {
             Path tokenFile = config.management().tokenFile();
             management = new ManagementServer(config.management().host(), config.management().port(), this::status,
-                    ManagementServer.STATUS_TIMEOUT_DEFAULT, tokenFile == null ? null : BearerToken.read(tokenFile));
+                    ManagementServer.STATUS_TIMEOUT_DEFAULT, tokenFile == null ? null : BearerToken.read(tokenFile),
+                    shared == null ? null : shared.managementExecutor());
             management.reloads(this::reload);
             OpsRoutes.install(management, this);
             RouterMetrics metrics = new RouterMetrics(metricSources());

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * The core thread: the only thread that touches {@link RouterCore}. Events arrive as typed {@link CoreCommand}s on
  * two lanes ({@link CommandLanes}): lifecycle commands (link up/down, consumer add/remove) are never dropped and run
  * first; the rest (control messages, link activity, status queries) wait on a queue of {@link #COMMAND_QUEUE_CAPACITY}.
- * Each cycle runs at most {@link #COMMAND_DRAIN_LIMIT} of each lane and then ticks the core. Routes and the address
+ * Each cycle runs at most {@link #COMMAND_DRAIN_LIMIT} of each lane and then ticks the core; between commands an
+ * interior's core ticks every {@link #TICK_INTERVAL_NANOS}, an edge's when its core next has something to do (its next
+ * hello or dead interval: about twice a second with two uplinks). Routes and the address
  * view are published together as one {@link ForwardingView} in one volatile field that event loops read without
  * locks.
  *
@@ -43,14 +45,21 @@ public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, 
 
     public static final int COMMAND_QUEUE_CAPACITY = 65_536;
     public static final int COMMAND_DRAIN_LIMIT = 1_024;
+    /** An interior router's core ticks this often (and after each batch of commands). */
     public static final long TICK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    /** A gap between two ticks this much longer than the tick interval means the core thread itself stalled. */
+    /**
+     * An edge router's core ticks when its core says a tick is due ({@link RouterCore#nanosUntilTickDue}: its next
+     * hello, dead interval or address batch) and after each batch of commands, but at least this often.
+     */
+    public static final long EDGE_TICK_INTERVAL_MAX_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** A tick this much later than planned means the core thread itself stalled. */
     public static final long PAUSE_NANOS_MIN = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final CommandLanes lanes = new CommandLanes(COMMAND_QUEUE_CAPACITY);
     private final CommandCounters counters = new CommandCounters();
     private final AtomicLong tickErrors = new AtomicLong();
     private final RouterCore core;
+    private final boolean edge;
     private final Thread thread;
     /** Written by the core thread only (read-modify-write is safe there), read by any thread. */
     private volatile ForwardingView forwarding;
@@ -71,6 +80,7 @@ public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, 
             forwarding = forwarding.withAddresses(view);
             notifyForwardingChange();
         });
+        this.edge = settings.edge();
         this.thread = new Thread(this::run, "vanrouter-core-" + settings.routerId());
         this.thread.setDaemon(true);
     }
@@ -204,7 +214,6 @@ public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, 
 
     private void run() {
         long nextTick = System.nanoTime();
-        long lastTick = nextTick;
         while (running) {
             int ran = drain(true) + drain(false);
             if (ran > 0) {
@@ -216,13 +225,26 @@ public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, 
                     continue; // woken by a command, the tick time or close(): look again
                 }
             }
-            long now = System.nanoTime();
-            noticePause(now - lastTick - TICK_INTERVAL_NANOS);
-            lastTick = now;
+            long tickStart = System.nanoTime();
+            noticePause(tickStart - nextTick); // how late this tick is against the planned one
             tickCore(); // also does one slice of pending work (a large address snapshot), then commands again
-            if (System.nanoTime() - nextTick >= 0) {
-                nextTick = System.nanoTime() + TICK_INTERVAL_NANOS;
-            }
+            // An interior's next tick is planned from this one's start, so a tick that ran long counts as a pause.
+            nextTick = edge ? System.nanoTime() + edgeTickDelayNanos() : tickStart + TICK_INTERVAL_NANOS;
+        }
+    }
+
+    /**
+     * An edge ticks when its core next has something to do, at most {@link #EDGE_TICK_INTERVAL_MAX_NANOS} later: an
+     * idle edge wakes for its hellos, not 20 times a second.
+     */
+    private long edgeTickDelayNanos() {
+        try {
+            return Math.min(core.nanosUntilTickDue(), EDGE_TICK_INTERVAL_MAX_NANOS);
+        } catch (Throwable t) {
+            tickErrors.incrementAndGet();
+            LOG.error("[{}] next tick time failed; ticking every {} ms: {}", routerId(),
+                    TimeUnit.NANOSECONDS.toMillis(TICK_INTERVAL_NANOS), t.toString(), t);
+            return TICK_INTERVAL_NANOS;
         }
     }
 
@@ -250,7 +272,7 @@ public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, 
         }
     }
 
-    /** A gap between ticks well past the tick interval: this thread itself stalled (see RouterCore#onPaused). */
+    /** A tick well past its planned time: this thread itself stalled (see RouterCore#onPaused). */
     private void noticePause(long pausedNanos) {
         if (pausedNanos < PAUSE_NANOS_MIN) {
             return;

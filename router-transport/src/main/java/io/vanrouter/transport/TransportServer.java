@@ -7,27 +7,17 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.resolver.AddressResolverGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.netty.util.concurrent.ThreadPerTaskExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vanrouter.core.address.Address;
 import io.vanrouter.core.port.ControlSender;
 import io.vanrouter.transport.adaptor.AdaptorContext;
@@ -45,10 +35,7 @@ import io.vanrouter.transport.link.NettyControlSender;
 import io.vanrouter.transport.link.PeerDialer;
 import io.vanrouter.transport.link.TransportCounters;
 import io.vanrouter.transport.message.MessageRouter;
-import io.vanrouter.transport.netty.ControlLoopGroup;
-import io.vanrouter.transport.netty.DnsResolvers;
 import io.vanrouter.transport.netty.Errors;
-import io.vanrouter.transport.netty.LoopLoad;
 import io.vanrouter.transport.stream.AttachedOpenChooser;
 import io.vanrouter.transport.stream.StreamFlow;
 import io.vanrouter.transport.stream.StreamRouter;
@@ -110,13 +97,13 @@ public final class TransportServer implements AutoCloseable {
     private volatile int dataConnections = DATA_CONNECTIONS_DEFAULT;
     private volatile int ioThreads = IO_THREADS_DEFAULT;
     private volatile LinkTls linkTls;
-    /** Places each new channel on the least busy loop of {@link #group}. */
-    private final LoopLoad loopLoad = new LoopLoad();
+    /** Loops given by the owner of several routers in one JVM (null: this transport builds and closes its own). */
+    private volatile TransportLoops sharedLoops;
+    /** The loops in use, from {@link #start}; closed by {@link #close} unless shared. */
+    private volatile TransportLoops loops;
     private volatile DataConnectionDialer dataDialer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile EventLoopGroup group;
-    /** One thread for every link (control connection): data work on {@link #group} never delays a hello. */
-    private volatile EventLoopGroup controlGroup;
     /** Resolves host names of peers and adaptors' servers on the event loops of {@link #group}; closed with it. */
     private volatile AddressResolverGroup<InetSocketAddress> resolvers;
     private volatile StreamRouter streams;
@@ -125,6 +112,8 @@ public final class TransportServer implements AutoCloseable {
     private volatile LinkEnvironment env;
     private volatile Class<? extends ServerChannel> serverType;
     private volatile EventLoop controlLoop;
+    /** The periodic re-read of link credentials on the control loop, or null; cancelled by {@link #close}. */
+    private volatile ScheduledFuture<?> credentialsWatch;
     private volatile boolean epoll;
     private volatile AdaptorContext adaptorContext;
     private volatile Consumer<StreamFlow> streamFlows;
@@ -166,12 +155,22 @@ public final class TransportServer implements AutoCloseable {
     }
 
     /** Event loops for data connections and adaptor sockets (links' control connections have their own); before
-     * {@link #start}. */
+     * {@link #start}. Without effect with {@link #loops shared loops}: their owner sized them. */
     public TransportServer ioThreads(int loops) {
         if (loops < 1) {
             throw new IllegalArgumentException("io threads " + loops + " must be at least 1");
         }
         this.ioThreads = loops;
+        return this;
+    }
+
+    /**
+     * Runs this transport on {@code shared} loops (the routers of one JVM share one set) instead of loops of its own;
+     * {@link #close} leaves them running for their owner to close. Their resolvers replace this transport's
+     * {@link DnsSettings}. Before {@link #start}.
+     */
+    public TransportServer loops(TransportLoops shared) {
+        this.sharedLoops = Objects.requireNonNull(shared, "shared");
         return this;
     }
 
@@ -214,26 +213,24 @@ public final class TransportServer implements AutoCloseable {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("transport already started");
         }
-        boolean epoll = Epoll.isAvailable();
+        TransportLoops shared = sharedLoops;
+        TransportLoops loops = shared != null ? shared : TransportLoops.create(settings.routerId(), ioThreads, dns);
+        this.loops = loops;
+        boolean epoll = loops.epoll();
         this.epoll = epoll;
-        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        LOG.info("[{}] inter-router transport uses {}", settings.routerId(), epoll ? "epoll" : "NIO");
-        group = new MultiThreadIoEventLoopGroup(ioThreads,
-                new ThreadPerTaskExecutor(new DefaultThreadFactory("vanrouter-" + settings.routerId() + "-io", true)),
-                loopLoad, factory);
-        controlGroup = new ControlLoopGroup(
-                new DefaultThreadFactory("vanrouter-" + settings.routerId() + "-control", true), factory);
-        EventLoop controlLoop = controlGroup.next();
+        LOG.info("[{}] inter-router transport uses {}{}", settings.routerId(), epoll ? "epoll" : "NIO",
+                shared == null ? "" : " on the event loops shared by the routers of this process");
+        group = loops.group();
+        EventLoop controlLoop = loops.controlLoop();
         this.controlLoop = controlLoop;
-        Class<? extends ServerChannel> serverType = epoll ? EpollServerSocketChannel.class
-                : NioServerSocketChannel.class;
+        Class<? extends ServerChannel> serverType = loops.serverChannelType();
         this.serverType = serverType;
-        Class<? extends SocketChannel> socketType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-        Class<? extends DatagramChannel> datagramType = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
-        resolvers = DnsResolvers.create(dns, datagramType,
-                socketType);
+        Class<? extends SocketChannel> socketType = loops.socketChannelType();
+        Class<? extends DatagramChannel> datagramType = loops.datagramChannelType();
+        resolvers = loops.resolvers();
         RoutingView routing = core instanceof RoutingView view ? view : RoutingView.empty(settings.routerId());
-        StreamRouter streamRouter = new StreamRouter(settings.routerId(), routing::routingTable, loopLoad::meter);
+        StreamRouter streamRouter = new StreamRouter(settings.routerId(), routing::routingTable,
+                loops.load()::meter);
         // Interiors choose for their edges' OPENs whether or not they have a TCP section of their own.
         streamRouter.openChooser(AttachedOpenChooser.over(routing));
         streamRouter.flows(streamFlows);
@@ -249,7 +246,8 @@ public final class TransportServer implements AutoCloseable {
         if (linkTls != null) {
             LOG.info("[{}] links use TLS 1.3 with client certificates ({}); certificate {}, CA {}", settings.routerId(),
                     linkTls.providerName(), linkTls.files().cert(), linkTls.files().ca());
-            controlLoop.scheduleWithFixedDelay(new CredentialsWatch(settings.routerId(), linkTls, registry),
+            credentialsWatch = controlLoop.scheduleWithFixedDelay(
+                    new CredentialsWatch(settings.routerId(), linkTls, registry),
                     CredentialsWatch.POLL_MILLIS, CredentialsWatch.POLL_MILLIS, TimeUnit.MILLISECONDS);
         }
         encodeFailures = env.encoder().failures();
@@ -640,6 +638,10 @@ public final class TransportServer implements AutoCloseable {
         synchronized (dialers) {
             dialers.forEach(PeerDialer::close);
         }
+        ScheduledFuture<?> watch = credentialsWatch;
+        if (watch != null) {
+            watch.cancel(false); // the control loop may be shared and outlive this transport
+        }
         DataConnectionDialer data = dataDialer;
         if (data != null) {
             data.close();
@@ -663,15 +665,9 @@ public final class TransportServer implements AutoCloseable {
         if (messageRouter != null) {
             messageRouter.close();
         }
-        AddressResolverGroup<InetSocketAddress> dnsResolvers = resolvers;
-        if (dnsResolvers != null) {
-            dnsResolvers.close();
-        }
-        for (EventLoopGroup loops : java.util.Arrays.asList(group, controlGroup)) {
-            if (loops != null) {
-                loops.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
-                        .awaitUninterruptibly(2 * SHUTDOWN_TIMEOUT_MILLIS);
-            }
+        TransportLoops own = loops;
+        if (own != null && own != sharedLoops) {
+            own.close(SHUTDOWN_TIMEOUT_MILLIS);
         }
         LOG.info("[{}] inter-router transport closed", settings.routerId());
     }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vanrouter.daemon.RouterDaemon;
+import io.vanrouter.daemon.SharedResources;
 import io.vanrouter.daemon.config.ConfigLoader;
+import io.vanrouter.daemon.config.RouterConfig;
 import io.vanrouter.daemon.mgmt.StatusReport;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -40,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two interior routers (processes) and twenty edge routers (in this JVM, real sockets: twenty JVMs would cost
- * gigabytes). Every edge dials both interiors; the cheaper one, i1, is its active uplink. Ten edges have a TCP connector for an
+ * gigabytes; on shared event loops, as {@code run --config ... --config ...} runs them). Every edge dials both interiors; the cheaper one, i1, is its active uplink. Ten edges have a TCP connector for an
  * address of their own and ten a listener for one of those addresses, so every stream goes edge to interior to edge;
  * one edge's MQTT subscriber receives what clients of the other nineteen publish. Killing the active interior moves
  * every edge to the other at once, and traffic resumes. The interiors never run SPF because edges come or go.
@@ -58,6 +60,8 @@ class EdgeNetworkIT {
     Path dir;
     TestNetwork network;
     private final List<RouterDaemon> edges = new ArrayList<>();
+    /** The edges' event loops and management threads, shared as {@code run --config ... --config ...} shares them. */
+    private SharedResources shared;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final int[] listenerPorts = new int[PAIRS];
     private final int[] mqttPorts = new int[EDGES];
@@ -72,6 +76,9 @@ class EdgeNetworkIT {
     void tearDown() throws Exception {
         for (RouterDaemon edge : edges) {
             edge.close();
+        }
+        if (shared != null) {
+            shared.close();
         }
         for (AutoCloseable closeable : closeables) {
             closeable.close();
@@ -107,6 +114,7 @@ class EdgeNetworkIT {
         for (int k = 0; k < PAIRS; k++) {
             listenerPorts[k] = FreePorts.next();
         }
+        List<RouterConfig> configs = new ArrayList<>();
         for (int k = 0; k < EDGES; k++) {
             int serverPort = 0;
             if (k < PAIRS) {
@@ -116,7 +124,11 @@ class EdgeNetworkIT {
             }
             Path config = dir.resolve("e" + k + ".yaml");
             Files.writeString(config, edgeYaml(k, serverPort));
-            edges.add(RouterDaemon.start(ConfigLoader.parse(Files.readString(config), config)));
+            configs.add(ConfigLoader.parse(Files.readString(config), config));
+        }
+        shared = SharedResources.forRouters(configs);
+        for (RouterConfig config : configs) {
+            edges.add(RouterDaemon.start(config, shared));
         }
     }
 

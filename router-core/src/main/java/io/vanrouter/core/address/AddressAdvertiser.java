@@ -98,6 +98,17 @@ public final class AddressAdvertiser {
     }
 
     /**
+     * Nanoseconds from {@code nowNanos} until {@link #pollUpdate} closes the open batch (0 when it is due already), or
+     * {@link Long#MAX_VALUE} when no batch is open.
+     */
+    public long nanosUntilBatchDue(long nowNanos) {
+        if (changed.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(0, batchStartNanos + BATCH_INTERVAL_NANOS - nowNanos);
+    }
+
+    /**
      * The update to flood now, if a batch is open, at least {@link #BATCH_INTERVAL_NANOS} old at {@code nowNanos}, and
      * its changes do not cancel out. Each returned update has sequence {@link #sequence()} + 1.
      */

@@ -166,6 +166,20 @@ public final class NeighborTable {
         return dead;
     }
 
+    /**
+     * Nanoseconds from {@code nowNanos} until this table next has something to do: the next hello due on a link or
+     * the next dead interval to expire (0 when one is due already); {@link Long#MAX_VALUE} without links. Between now
+     * and then, {@link #takeDueHellos} and {@link #expired} return nothing unless a link is added.
+     */
+    public long nanosUntilDue(long nowNanos) {
+        long until = Long.MAX_VALUE;
+        for (Neighbor neighbor : links.values()) {
+            until = Math.min(until, neighbor.nextHelloNanos() - nowNanos);
+            until = Math.min(until, neighbor.lastHeardNanos() + deadIntervalNanos - nowNanos);
+        }
+        return Math.max(0, until);
+    }
+
     /** Two-way adjacencies by peer id: the cheapest two-way link to each peer, ties by lowest link id. Read-only. */
     public Map<String, Adjacency> adjacencies() {
         if (adjacencyCache == null) {

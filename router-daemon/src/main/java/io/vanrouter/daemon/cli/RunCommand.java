@@ -2,6 +2,7 @@ package io.vanrouter.daemon.cli;
 
 import io.vanrouter.daemon.ConfigFileWatch;
 import io.vanrouter.daemon.RouterDaemon;
+import io.vanrouter.daemon.SharedResources;
 import io.vanrouter.daemon.SystemdNotifier;
 import io.vanrouter.daemon.config.ConfigException;
 import io.vanrouter.daemon.config.ConfigLoader;
@@ -74,7 +75,9 @@ public final class RunCommand implements Callable<Integer> {
 
     /** As the {@code vanrouter} command uses it: starts a {@link RouterDaemon}, closes it on SIGTERM/SIGINT. */
     public RunCommand() {
-        this(RunCommand::startDaemon, true, SystemdNotifier.fromEnvironment());
+        this.launcher = null; // RouterDaemon, on resources shared by the routers when there are several
+        this.shutdownHook = true;
+        this.systemd = SystemdNotifier.fromEnvironment();
     }
 
     /** For tests: a launcher of their own, and no JVM shutdown hook when {@code shutdownHook} is false. */
@@ -97,13 +100,19 @@ public final class RunCommand implements Callable<Integer> {
         if (configs == null) {
             return ExitCodes.CONFIG;
         }
+        // Several routers in this JVM share event loops, resolvers and management threads (SharedResources).
+        SharedResources shared = launcher == null && configs.size() > 1 ? SharedResources.forRouters(configs) : null;
+        Launcher start = launcher != null ? launcher : config -> running(RouterDaemon.start(config, shared));
         RunningRouters routers;
         try {
-            routers = RunningRouters.start(configs, launcher);
+            routers = RunningRouters.start(configs, start);
         } catch (RunningRouters.StartException e) {
             err.println("cannot start router " + e.routerId + ": " + describe(e.getCause()));
             err.flush();
             LOG.debug("start failed", e);
+            if (shared != null) {
+                shared.close();
+            }
             return ExitCodes.CONFIG;
         }
         Runnable stop = () -> {
@@ -138,6 +147,9 @@ public final class RunCommand implements Callable<Integer> {
         } finally {
             watches.forEach(ConfigFileWatch::close);
             removeHook(hook);
+            if (shared != null) {
+                shared.close(); // every router closed: nothing runs on them any more
+            }
         }
         return ExitCodes.OK;
     }
@@ -206,10 +218,6 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         return message == null ? e.getClass().getSimpleName() : message;
-    }
-
-    private static RunningRouter startDaemon(RouterConfig config) throws Exception {
-        return running(RouterDaemon.start(config));
     }
 
     /** {@code daemon} as {@code run} drives it. */

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The management endpoint: plain HTTP on a loopback address (by default), served by the JDK HTTP server on
- * {@value #THREADS} daemon threads of its own.
+ * {@value #THREADS} daemon threads of its own, or on threads shared by the routers of one JVM.
  * <ul>
  * <li>{@code GET /status}: the {@link StatusReport} as JSON; 503 when it is not ready within the status timeout</li>
  * <li>{@code GET /healthz}: 200 {@code ok}</li>
@@ -58,6 +58,7 @@ public final class ManagementServer implements AutoCloseable {
     private volatile Supplier<ReloadOutcome> reload;
     private final Duration statusTimeout;
     private final ExecutorService executor;
+    private final boolean ownExecutor;
     private final HttpServer server;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Supplier<Readiness> readiness = () -> Readiness.ready(Map.of());
@@ -92,6 +93,15 @@ public final class ManagementServer implements AutoCloseable {
      */
     public ManagementServer(String host, int port, Supplier<CompletableFuture<StatusReport>> status,
             Duration statusTimeout, BearerToken token) throws IOException {
+        this(host, port, status, statusTimeout, token, null);
+    }
+
+    /**
+     * As above, serving requests on {@code sharedExecutor} (the routers of one JVM share one; {@link #close} leaves
+     * it running), or on {@value #THREADS} threads of its own when it is null.
+     */
+    public ManagementServer(String host, int port, Supplier<CompletableFuture<StatusReport>> status,
+            Duration statusTimeout, BearerToken token, ExecutorService sharedExecutor) throws IOException {
         this.status = Objects.requireNonNull(status, "status");
         this.token = token;
         this.statusTimeout = Objects.requireNonNull(statusTimeout, "statusTimeout");
@@ -106,7 +116,8 @@ public final class ManagementServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IOException("cannot start management endpoint on " + host + ":" + port + ": " + e, e);
         }
-        this.executor = Executors.newFixedThreadPool(THREADS, threadFactory());
+        this.ownExecutor = sharedExecutor == null;
+        this.executor = ownExecutor ? Executors.newFixedThreadPool(THREADS, threadFactory()) : sharedExecutor;
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
@@ -151,7 +162,9 @@ public final class ManagementServer implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             server.stop(0);
-            executor.shutdownNow();
+            if (ownExecutor) {
+                executor.shutdownNow();
+            }
             LOG.debug("management endpoint closed");
         }
     }

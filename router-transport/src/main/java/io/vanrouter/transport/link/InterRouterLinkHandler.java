@@ -6,6 +6,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.vanrouter.core.message.ControlMessage;
+import io.vanrouter.core.message.Hello;
 import io.vanrouter.transport.message.MessageAck;
 import io.vanrouter.transport.message.MessageFrame;
 import io.vanrouter.transport.wire.FrameType;
@@ -27,7 +28,8 @@ import org.slf4j.Logger;
  * link prove the neighbour alive. After a read that brought bytes the handler tells the core
  * ({@link io.vanrouter.transport.CoreEvents#submitLinkActivity}) at most once per
  * {@link io.vanrouter.transport.CoreEvents#linkActivityIntervalNanos()}: one timestamp per link and one clock read per
- * read batch (not per frame).
+ * read batch (not per frame). A read batch that brought a HELLO reports nothing more: the core restarts the dead timer
+ * for the hello itself, so an idle link costs the core one command per hello, not two.
  *
  * <p>One per channel; owning event loop.
  */
@@ -50,6 +52,8 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
     private final long activityIntervalNanos;
     private long activityReportedNanos;
     private long bytesInSeen;
+    /** A HELLO was passed to the core in the current read batch. */
+    private boolean helloInBatch;
     private boolean downReported;
 
     InterRouterLinkHandler(LinkSession session) {
@@ -81,11 +85,14 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
         bytesInSeen = bytesIn;
         if (bytesRead && !session.closing()) {
             long now = ctx.executor().ticker().nanoTime();
-            if (now - activityReportedNanos >= activityIntervalNanos) {
+            if (helloInBatch) {
+                activityReportedNanos = now; // the hello itself restarts the dead timer: no second command for it
+            } else if (now - activityReportedNanos >= activityIntervalNanos) {
                 activityReportedNanos = now;
                 session.env().core().submitLinkActivity(session.link().linkId());
             }
         }
+        helloInBatch = false;
         ctx.fireChannelReadComplete();
     }
 
@@ -105,6 +112,7 @@ public final class InterRouterLinkHandler extends ChannelDuplexHandler {
             fail(ReasonCode.PROTOCOL_ERROR, message.getClass().getSimpleName() + " on a data connection");
         } else if (msg instanceof ControlMessage message) {
             session.env().core().submitMessage(session.link().linkId(), message);
+            helloInBatch |= message instanceof Hello;
         } else if (msg instanceof ReasonFrame reason) {
             onReasonFrame(session, reason);
         } else if (msg instanceof LinkCostFrame linkCost) {

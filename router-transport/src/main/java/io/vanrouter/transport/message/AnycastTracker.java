@@ -116,6 +116,7 @@ final class AnycastTracker {
             } else {
                 p.destination = null; // the sweep tries again
                 pending.put(p.id, p);
+                router.sweepNeeded();
             }
             return;
         }
@@ -127,6 +128,7 @@ final class AnycastTracker {
         if (p.qos > 0 || pending.size() < pendingMax) {
             counter(destination).incrementAndGet();
             pending.put(p.id, p);
+            router.sweepNeeded();
         }
         MessageFrame copy = source.anycast(p.id, destination, p.groupKey, dup);
         p.sentLinkId = choice.get().local() ? -1 : router.linkToward(destination, table);

@@ -89,6 +89,7 @@ final class DirectedTracker {
                 // Published under its lock: a sweep that finds it before its first dispatch would take it for
                 // unsent (sentLinkId -1) and send a second copy (a duplicate with no fault, seen once in 20,800).
                 pending.put(id, p);
+                router.sweepNeeded();
                 if (dispatch(p, table, false, blockers)) {
                     sent++;
                 }
@@ -108,6 +109,7 @@ final class DirectedTracker {
         completion.expect();
         synchronized (p) {
             pending.put(id, p);
+            router.sweepNeeded();
             return dispatch(p, table, false, blockers) ? 1 : 0;
         }
     }

@@ -75,6 +75,9 @@ public final class MessageRouter implements LinkMessageSink {
     private volatile LocalDelivery local = LocalDelivery.NONE;
     private volatile MulticastPlanner planner;
     private volatile ScheduledFuture<?> sweep;
+    private volatile EventExecutor sweepExecutor;
+    private final AtomicBoolean sweepScheduled = new AtomicBoolean();
+    private volatile boolean closed;
     private volatile RouteCache routeCache = new RouteCache(-1);
 
     /** Topic routes of one address-view generation; dropped as a whole when the view changes or it is full. */
@@ -113,17 +116,43 @@ public final class MessageRouter implements LinkMessageSink {
         this.directed = new DirectedTracker(this);
     }
 
-    /** Starts the periodic check of pending anycast copies on {@code executor}. */
+    /**
+     * Runs the check of pending anycast and directed copies on {@code executor}, every {@link #SWEEP_INTERVAL_MILLIS}
+     * while any copy is pending; with none (an idle router) nothing is scheduled.
+     */
     public void start(EventExecutor executor) {
-        sweep = executor.scheduleAtFixedRate(() -> {
-            long now = System.nanoTime();
+        this.sweepExecutor = executor;
+        sweepNeeded(); // copies tracked before start
+    }
+
+    /** A copy is now pending: makes sure a sweep runs within {@link #SWEEP_INTERVAL_MILLIS}. Any thread. */
+    void sweepNeeded() {
+        EventExecutor executor = sweepExecutor;
+        if (executor == null || closed || anycast.pendingCount() + directed.pendingCount() == 0
+                || !sweepScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            sweep = executor.schedule(this::runSweep, SWEEP_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            sweepScheduled.set(false);
+        }
+    }
+
+    private void runSweep() {
+        long now = System.nanoTime();
+        try {
             anycast.sweep(now);
             directed.sweep(now);
-        }, SWEEP_INTERVAL_MILLIS, SWEEP_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        } finally {
+            sweepScheduled.set(false);
+            sweepNeeded(); // again while copies are pending (also those tracked while this sweep ran)
+        }
     }
 
     /** Stops the sweep and releases what is pending. */
     public void close() {
+        closed = true;
         ScheduledFuture<?> task = sweep;
         if (task != null) {
             task.cancel(false);

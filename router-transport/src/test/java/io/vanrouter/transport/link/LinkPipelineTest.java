@@ -131,6 +131,28 @@ class LinkPipelineTest {
     }
 
     @Test
+    void shouldNotReportActivityForAReadThatBroughtAHello() {
+        channel.freezeTime();
+        sent();
+        channel.writeInbound(encode(Preamble.CURRENT, PEER_B));
+        long linkId = core.lastUp().linkId();
+        channel.advanceTimeBy(1, TimeUnit.SECONDS);
+
+        // The core restarts the dead timer for the hello itself: an idle link costs it one command per hello.
+        channel.writeInbound(encode(new Hello("b", 22, List.of("a"))));
+        assertThat(core.messages).extracting(RecordingCore.Message::message)
+                .containsExactly(new Hello("b", 22, List.of("a")));
+        assertThat(core.activity).isEmpty();
+
+        channel.advanceTimeBy(249, TimeUnit.MILLISECONDS);
+        channel.writeInbound(rawFrame(0xF0));
+        assertThat(core.activity).as("the hello counted as the report").isEmpty();
+        channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+        channel.writeInbound(rawFrame(0xF0));
+        assertThat(core.activity).as("other bytes still count").containsExactly(linkId);
+    }
+
+    @Test
     void shouldNotTakeAReadThatOnlyFoundTheConnectionEndedForActivity() {
         channel.freezeTime();
         sent();
