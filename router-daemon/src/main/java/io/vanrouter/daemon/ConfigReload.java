@@ -46,6 +46,9 @@ final class ConfigReload {
         if (!live.udp().equals(next.udp())) {
             changed.add("udp");
         }
+        if (!Objects.equals(live.amqp(), next.amqp())) {
+            changed.add("amqp");
+        }
         if (insecure(live.tls()) != insecure(next.tls())) {
             changed.add("tls (between TLS and insecure links)");
         }

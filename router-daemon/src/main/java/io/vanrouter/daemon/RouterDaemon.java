@@ -23,6 +23,7 @@ import io.vanrouter.transport.LinkView;
 import io.vanrouter.transport.TransportServer;
 import io.vanrouter.transport.adaptor.ForwardingView;
 import io.vanrouter.transport.adaptor.ProtocolAdaptor;
+import io.vanrouter.transport.adaptor.amqp.AmqpAdaptor;
 import io.vanrouter.transport.adaptor.mqtt.MqttAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAddressCounters;
@@ -74,6 +75,8 @@ public final class RouterDaemon implements AutoCloseable {
     private volatile TcpAdaptor tcp;
     /** Null without a {@code udp:} section; changes need a restart. */
     private final UdpAdaptor udp;
+    /** Null without an {@code amqp:} section; changes need a restart. */
+    private final AmqpAdaptor amqp;
     /** Null when the configuration has no {@code mqtt:} section. */
     private volatile MqttAdaptor mqtt;
     private ManagementServer management;
@@ -96,6 +99,7 @@ public final class RouterDaemon implements AutoCloseable {
         this.tcp = hasTcp ? new TcpAdaptor(config.tcpSettings()) : null;
         boolean hasUdp = !config.udp().listeners().isEmpty() || !config.udp().connectors().isEmpty();
         this.udp = hasUdp ? new UdpAdaptor(config.udp()) : null;
+        this.amqp = config.amqp() == null ? null : new AmqpAdaptor(config.amqp());
         this.mqtt = config.mqtt() == null ? null : mqttAdaptor(config.mqtt(), mqttTls);
     }
 
@@ -197,6 +201,9 @@ public final class RouterDaemon implements AutoCloseable {
         }
         if (mqtt != null) {
             adaptors.add(mqtt);
+        }
+        if (amqp != null) {
+            adaptors.add(amqp);
         }
         return adaptors;
     }

@@ -10,6 +10,7 @@ import io.vanrouter.daemon.security.TlsSettings;
 import io.vanrouter.transport.Endpoint;
 import io.vanrouter.transport.LinkProxy;
 import io.vanrouter.transport.RouterMode;
+import io.vanrouter.transport.adaptor.amqp.AmqpSettings;
 import io.vanrouter.transport.adaptor.udp.UdpSettings;
 import io.vanrouter.transport.wire.MessageCodec;
 import java.io.IOException;
@@ -30,7 +31,7 @@ import java.util.regex.Pattern;
  */
 final class ConfigValidator {
     static final List<String> TOP_KEYS = List.of("router", "listen", "peers", "management", "routing",
-            "addresses", "mqtt", "tcp", "udp", "tls", "logging", "flowLog");
+            "addresses", "mqtt", "amqp", "tcp", "udp", "tls", "logging", "flowLog");
     static final List<String> ROUTER_KEYS = List.of("id", "mode", "network");
     static final List<String> ENDPOINT_KEYS = List.of("host", "port", "cost");
     static final List<String> PEER_KEYS = List.of("host", "port", "cost", "proxy", "proxyCredentialsFile");
@@ -92,6 +93,7 @@ final class ConfigValidator {
         AddressRules addressRules = AddressRulesSection.validate(top, problems);
         TcpSection.Tcp tcp = TcpSection.validate(top, addressRules, source, filesCheckedAt, problems);
         UdpSettings udp = UdpSection.validate(top, addressRules, problems);
+        AmqpSettings amqp = AmqpSection.validate(top, problems);
         RouterConfig.MqttConfig mqtt = MqttSection.validate(top, source, filesCheckedAt, problems);
         messagesFitFrames(top, routing, mqtt);
         TlsSettings tls = TlsSection.validate(top, source, router.id, filesCheckedAt, tlsRequired, problems);
@@ -101,7 +103,7 @@ final class ConfigValidator {
             return null;
         }
         return new RouterConfig(source, router.id, router.mode, router.network, listen.endpoints, peers.endpoints,
-                management, routing, addressRules, mqtt, tcp.listeners(), tcp.connectors(), tls, logging, flowLog, udp);
+                management, routing, addressRules, mqtt, tcp.listeners(), tcp.connectors(), tls, logging, flowLog, udp, amqp);
     }
 
     private record RouterSection(String id, RouterMode mode, String network) {

@@ -13,6 +13,7 @@ import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpListenerSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpSettings;
 import io.vanrouter.transport.adaptor.mqtt.MqttSettings;
+import io.vanrouter.transport.adaptor.amqp.AmqpSettings;
 import io.vanrouter.transport.adaptor.udp.UdpSettings;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,6 +39,7 @@ import java.util.List;
  * @param logging    {@code logging}: log format and levels per logger (the default when absent)
  * @param flowLog    {@code flowLog}: where flow records go; null when the flow log is off
  * @param udp        {@code udp}: the UDP adaptor's listeners and connectors (none when absent)
+ * @param amqp       {@code amqp}: the AMQP 1.0 listener, or null
  */
 public record RouterConfig(
         Path source,
@@ -55,7 +57,8 @@ public record RouterConfig(
         TlsSettings tls,
         LoggingSettings logging,
         FlowLogSettings flowLog,
-        UdpSettings udp) {
+        UdpSettings udp,
+        AmqpSettings amqp) {
 
     public RouterConfig {
         udp = udp == null ? UdpSettings.NONE : udp;
@@ -67,13 +70,22 @@ public record RouterConfig(
         tcpConnectors = List.copyOf(tcpConnectors);
     }
 
+    /** A configuration without an {@code amqp} section. */
+    public RouterConfig(Path source, String routerId, RouterMode mode, String network, List<Endpoint> listen,
+            List<Endpoint> peers, ManagementConfig management, RoutingConfig routing, AddressRules addressRules,
+            MqttConfig mqtt, List<TcpListenerSettings> tcpListeners, List<TcpConnectorSettings> tcpConnectors,
+            TlsSettings tls, LoggingSettings logging, FlowLogSettings flowLog, UdpSettings udp) {
+        this(source, routerId, mode, network, listen, peers, management, routing, addressRules, mqtt, tcpListeners,
+                tcpConnectors, tls, logging, flowLog, udp, null);
+    }
+
     /** A configuration without a {@code udp} section. */
     public RouterConfig(Path source, String routerId, RouterMode mode, String network, List<Endpoint> listen,
             List<Endpoint> peers, ManagementConfig management, RoutingConfig routing, AddressRules addressRules,
             MqttConfig mqtt, List<TcpListenerSettings> tcpListeners, List<TcpConnectorSettings> tcpConnectors,
             TlsSettings tls, LoggingSettings logging, FlowLogSettings flowLog) {
         this(source, routerId, mode, network, listen, peers, management, routing, addressRules, mqtt, tcpListeners,
-                tcpConnectors, tls, logging, flowLog, null);
+                tcpConnectors, tls, logging, flowLog, (UdpSettings) null);
     }
 
     /** A configuration without {@code logging} and {@code flowLog} sections. */

@@ -1,0 +1,296 @@
+package io.vanrouter.transport.adaptor.amqp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vanrouter.transport.netty.Errors;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.engine.Collector;
+import org.apache.qpid.proton.engine.Connection;
+import org.apache.qpid.proton.engine.Delivery;
+import org.apache.qpid.proton.engine.EndpointState;
+import org.apache.qpid.proton.engine.Event;
+import org.apache.qpid.proton.engine.Link;
+import org.apache.qpid.proton.engine.Receiver;
+import org.apache.qpid.proton.engine.Sasl;
+import org.apache.qpid.proton.engine.Sender;
+import org.apache.qpid.proton.engine.Transport;
+import org.apache.qpid.proton.engine.TransportException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One AMQP client connection: feeds the socket's bytes to a proton {@link Transport}, handles the engine's events
+ * (open, attach, transfer, disposition, detach, close) and writes what the transport produces. Links are attached by
+ * {@link LinkAttacher}. Bad input (not AMQP, a bad frame, a protocol violation) is proton's to detect: the client
+ * gets proton's error (a header or a CLOSE with the condition), the router logs one WARN line with its id, the peer
+ * and the cause, counts it and closes this connection only.
+ *
+ * <p>Owning event loop only (proton's engine is not thread-safe); links hop here for everything they do.
+ */
+final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
+    static final Logger LOG = LoggerFactory.getLogger("vanrouter.adaptor.amqp");
+    /** How often the transport is ticked (heartbeats for clients that asked for an idle timeout). */
+    static final long TICK_MILLIS = 1_000;
+
+    private final AmqpServices services;
+    private final Transport transport = Transport.Factory.create();
+    private final Connection connection = Connection.Factory.create();
+    private final Collector collector = Collector.Factory.create();
+    private final List<OutgoingLink> outgoing = new ArrayList<>();
+    private final List<IncomingLink> incoming = new ArrayList<>();
+    private ChannelHandlerContext ctx;
+    private String peer = "?";
+    private ScheduledFuture<?> ticker;
+    private boolean failed;
+    private boolean ended;
+
+    AmqpConnectionHandler(AmqpServices services) {
+        this.services = services;
+    }
+
+    AmqpCounters counters() {
+        return services.counters();
+    }
+
+    String peer() {
+        return peer;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
+        ctx = context;
+        peer = String.valueOf(context.channel().remoteAddress());
+        services.counters().connectionsOpened.incrementAndGet();
+        services.counters().connectionsOpen.incrementAndGet();
+        transport.setMaxFrameSize(AmqpSettings.MAX_FRAME_BYTES);
+        Sasl sasl = transport.sasl();
+        sasl.server();
+        sasl.setMechanisms("ANONYMOUS");
+        sasl.allowSkip(true); // clients configured without SASL send the plain AMQP header
+        sasl.setListener(new AnonymousSasl());
+        connection.setContainer(services.routerId());
+        connection.collect(collector);
+        transport.bind(connection);
+        ticker = context.executor().scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        try {
+            while (in.isReadable() && !failed) {
+                int capacity = transport.capacity();
+                if (capacity <= 0) {
+                    fail("input after the connection ended");
+                    break;
+                }
+                int n = Math.min(capacity, in.readableBytes());
+                transport.tail().put(in.nioBuffer(in.readerIndex(), n));
+                in.skipBytes(n);
+                transport.process();
+                handleEvents();
+            }
+        } catch (TransportException | IllegalStateException | IllegalArgumentException e) {
+            // proton signals most faults through the TRANSPORT_ERROR event; these are what it throws instead
+            fail(Errors.describe(e));
+        } finally {
+            in.release();
+        }
+        flushOutput();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        end();
+        context.fireChannelInactive();
+    }
+
+    private void tick() {
+        if (!ended) {
+            transport.tick(System.currentTimeMillis());
+            handleEvents();
+            flushOutput();
+        }
+    }
+
+    /** Writes whatever the transport has produced; closes the socket once the transport is done. */
+    void flushOutput() {
+        if (ctx == null || ended) {
+            return;
+        }
+        boolean wrote = false;
+        for (int pending = transport.pending(); pending > 0; pending = transport.pending()) {
+            ByteBuffer head = transport.head();
+            ByteBuf out = ctx.alloc().buffer(pending);
+            out.writeBytes(head.duplicate());
+            transport.pop(pending);
+            ctx.write(out, ctx.voidPromise());
+            wrote = true;
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        if (transport.pending() < 0 || failed) {
+            ctx.close(); // the transport's head is closed (CLOSE sent, or an error was written)
+        }
+    }
+
+    private void handleEvents() {
+        for (Event event = collector.peek(); event != null; event = collector.peek()) {
+            try {
+                handle(event);
+            } finally {
+                collector.pop();
+            }
+        }
+    }
+
+    private void handle(Event event) {
+        switch (event.getType()) {
+            case CONNECTION_REMOTE_OPEN -> connection.open();
+            case CONNECTION_REMOTE_CLOSE -> {
+                closeLinks();
+                connection.close();
+            }
+            case SESSION_REMOTE_OPEN -> {
+                if (event.getSession().getLocalState() == EndpointState.UNINITIALIZED) {
+                    event.getSession().open();
+                }
+            }
+            case SESSION_REMOTE_CLOSE -> event.getSession().close();
+            case LINK_REMOTE_OPEN -> new LinkAttacher(this, services, ctx.channel().eventLoop())
+                    .attach(event.getLink());
+            case LINK_REMOTE_DETACH, LINK_REMOTE_CLOSE -> {
+                Link link = event.getLink();
+                closeLink(link);
+                if (event.getType() == Event.Type.LINK_REMOTE_DETACH) {
+                    link.detach();
+                } else {
+                    link.close();
+                }
+            }
+            case LINK_FLOW -> {
+                if (event.getLink() instanceof Sender && event.getLink().getContext() instanceof OutgoingLink out) {
+                    out.sendQueued();
+                }
+            }
+            case DELIVERY -> onDelivery(event.getDelivery());
+            case TRANSPORT_ERROR -> {
+                ErrorCondition condition = transport.getCondition();
+                fail(condition == null ? "transport error" : condition.getCondition() + ": "
+                        + condition.getDescription());
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void onDelivery(Delivery delivery) {
+        Object context = delivery.getLink().getContext();
+        if (context instanceof IncomingLink in) {
+            in.onDelivery(delivery);
+        } else if (context instanceof OutgoingLink out) {
+            out.onDisposition(delivery);
+        }
+    }
+
+    void added(IncomingLink link) {
+        incoming.add(link);
+    }
+
+    void added(OutgoingLink link) {
+        outgoing.add(link);
+    }
+
+    /** Ends a link of ours with an error the client sees in its DETACH. */
+    void detachWithError(Link link, Symbol condition, String description) {
+        LOG.warn("[{}] AMQP {}: link '{}' detached: {}", services.routerId(), peer, link.getName(), description);
+        closeLink(link);
+        link.setCondition(new ErrorCondition(condition, description));
+        link.close();
+    }
+
+    private void closeLink(Link link) {
+        Object context = link.getContext();
+        if (context instanceof OutgoingLink out) {
+            services.receivers().remove(out.consumed(), out);
+            out.close();
+            outgoing.remove(out);
+        } else if (context instanceof IncomingLink in) {
+            in.close();
+            incoming.remove(in);
+        }
+        link.setContext(null);
+    }
+
+    private void closeLinks() {
+        for (OutgoingLink out : List.copyOf(outgoing)) {
+            services.receivers().remove(out.consumed(), out);
+            out.close();
+        }
+        outgoing.clear();
+        for (IncomingLink in : incoming) {
+            in.close();
+        }
+        incoming.clear();
+    }
+
+    /** A protocol fault: one WARN line, counted; the socket closes after proton's answer is written. */
+    private void fail(String cause) {
+        if (failed) {
+            return;
+        }
+        failed = true;
+        services.counters().protocolErrors.incrementAndGet();
+        LOG.warn("[{}] AMQP connection from {} closed: {}", services.routerId(), peer, cause);
+    }
+
+    private void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        closeLinks();
+        services.counters().connectionsOpen.decrementAndGet();
+    }
+
+    /** Accepts SASL ANONYMOUS; any other mechanism fails authentication (only ANONYMOUS is offered). */
+    private final class AnonymousSasl implements org.apache.qpid.proton.engine.SaslListener {
+        @Override
+        public void onSaslInit(Sasl sasl, Transport t) {
+            String[] mechanisms = sasl.getRemoteMechanisms();
+            boolean anonymous = mechanisms.length > 0 && "ANONYMOUS".equals(mechanisms[0]);
+            if (!anonymous) {
+                LOG.warn("[{}] AMQP connection from {} refused: SASL mechanism {} (only ANONYMOUS is offered)",
+                        services.routerId(), peer, mechanisms.length > 0 ? mechanisms[0] : "none");
+            }
+            sasl.done(anonymous ? Sasl.PN_SASL_OK : Sasl.PN_SASL_AUTH);
+        }
+
+        @Override
+        public void onSaslMechanisms(Sasl sasl, Transport t) {
+        }
+
+        @Override
+        public void onSaslChallenge(Sasl sasl, Transport t) {
+        }
+
+        @Override
+        public void onSaslResponse(Sasl sasl, Transport t) {
+        }
+
+        @Override
+        public void onSaslOutcome(Sasl sasl, Transport t) {
+        }
+    }
+}
