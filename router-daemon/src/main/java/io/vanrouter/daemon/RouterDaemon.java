@@ -179,7 +179,7 @@ public final class RouterDaemon implements AutoCloseable {
         FlowLog flows = flowLog;
         return new MetricSources(routerId(), config.network(), Version.current(), instance, startedMillis, transport,
                 core, tcp, mqtt, flows == null ? null : new MetricSources.FlowLogCounts(flows::written,
-                        flows::dropped));
+                        flows::dropped), amqp);
     }
 
     /** What {@code GET /readyz} answers now. Any thread. */
@@ -372,7 +372,8 @@ public final class RouterDaemon implements AutoCloseable {
         return new StatusReport(view.routerId(), config.network(), config.mode().name().toLowerCase(), instance,
                 Version.current(), System.currentTimeMillis() - startedMillis, nodes, linkRows,
                 addresses(core.addressView()), topics(), connections(), tcpCounters(), linkSecurity(),
-                configGeneration, udpCounters());
+                configGeneration, udpCounters(), amqp == null ? null
+                        : new StatusReport.AmqpCounters(amqp.receivers(), amqp.counters().snapshot()));
     }
 
     private String linkSecurity() {

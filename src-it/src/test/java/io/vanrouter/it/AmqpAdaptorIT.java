@@ -211,6 +211,12 @@ class AmqpAdaptorIT {
         assertThat(lines(nearC)).as("closest: not the remote receiver").isEmpty();
         assertThat(lines(mcB)).as("multicast to b, in order").containsExactlyElementsOf(expected("m", count));
         assertThat(lines(mcC)).as("multicast to c, in order").containsExactlyElementsOf(expected("m", count));
+        long accepted = network.router("a").status().orElseThrow().path("amqp").path("counters").path("accepted")
+                .asLong();
+        assertThat(accepted).as("status: amqp accepted at a").isGreaterThanOrEqualTo(2L * count + 50);
+        assertThat(network.router("a").metricsText().orElseThrow()).as("/metrics")
+                .containsPattern("vanrouter_amqp_outcomes\\w*\\{[^}]*outcome=\"accepted\"[^}]*\\} [1-9]")
+                .contains("vanrouter_amqp_receivers");
         network.assertNoUnexpectedErrors(null);
     }
 

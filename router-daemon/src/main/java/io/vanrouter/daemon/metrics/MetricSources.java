@@ -2,6 +2,7 @@ package io.vanrouter.daemon.metrics;
 
 import io.vanrouter.transport.CoreLoop;
 import io.vanrouter.transport.TransportServer;
+import io.vanrouter.transport.adaptor.amqp.AmqpAdaptor;
 import io.vanrouter.transport.adaptor.mqtt.MqttAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
 import java.util.Objects;
@@ -14,9 +15,17 @@ import java.util.function.LongSupplier;
  * @param tcp      null without a TCP adaptor
  * @param mqtt     null without an MQTT listener
  * @param flowLog  the flow log's written and dropped records; null when the flow log is off
+ * @param amqp     null without an AMQP listener
  */
 public record MetricSources(String routerId, String network, String version, long instance, long startedMillis,
-        TransportServer transport, CoreLoop core, TcpAdaptor tcp, MqttAdaptor mqtt, FlowLogCounts flowLog) {
+        TransportServer transport, CoreLoop core, TcpAdaptor tcp, MqttAdaptor mqtt, FlowLogCounts flowLog,
+        AmqpAdaptor amqp) {
+
+    /** Sources without an AMQP listener. */
+    public MetricSources(String routerId, String network, String version, long instance, long startedMillis,
+            TransportServer transport, CoreLoop core, TcpAdaptor tcp, MqttAdaptor mqtt, FlowLogCounts flowLog) {
+        this(routerId, network, version, instance, startedMillis, transport, core, tcp, mqtt, flowLog, null);
+    }
 
     public MetricSources {
         Objects.requireNonNull(routerId, "routerId");

@@ -25,13 +25,31 @@ public record StatusReport(
         List<TcpCounters> tcp,
         String linkSecurity,
         long configGeneration,
-        List<UdpCounters> udp) {
+        List<UdpCounters> udp,
+        AmqpCounters amqp) {
 
     public StatusReport {
         udp = udp == null ? List.of() : List.copyOf(udp);
         topics = topics == null ? List.of() : List.copyOf(topics);
         connections = connections == null ? List.of() : List.copyOf(connections);
         tcp = tcp == null ? List.of() : List.copyOf(tcp);
+    }
+
+    /** A report without AMQP counters. */
+    public StatusReport(String router, String network, String mode, long instance, String version, long uptimeMillis,
+            List<Node> nodes, List<Link> links, List<Address> addresses, List<Topic> topics,
+            List<Connection> connections, List<TcpCounters> tcp, String linkSecurity, long configGeneration,
+            List<UdpCounters> udp) {
+        this(router, network, mode, instance, version, uptimeMillis, nodes, links, addresses, topics, connections,
+                tcp, linkSecurity, configGeneration, udp, null);
+    }
+
+    /**
+     * The AMQP listener's counters (docs/adaptors.md, "AMQP"): receiver links attached now, then the adaptor's
+     * counters by name (connections, protocol errors, refused links, messages in and out, accepted, released,
+     * rejected, receiver drops). Null without an {@code amqp:} section.
+     */
+    public record AmqpCounters(int receivers, java.util.Map<String, Long> counters) {
     }
 
     /** A report without UDP counters. */
