@@ -96,6 +96,9 @@ final class OutgoingLink {
                 next.frame().release();
             }
         }
+        if (!closed && sender.getDrain() && queue.isEmpty()) {
+            sender.drained(); // nothing more now: the client's drain ends and its credit is used up
+        }
     }
 
     private void send(Queued next) {
