@@ -99,7 +99,7 @@ public final class RouterDaemon implements AutoCloseable {
         this.tcp = hasTcp ? new TcpAdaptor(config.tcpSettings()) : null;
         boolean hasUdp = !config.udp().listeners().isEmpty() || !config.udp().connectors().isEmpty();
         this.udp = hasUdp ? new UdpAdaptor(config.udp()) : null;
-        this.amqp = config.amqp() == null ? null : new AmqpAdaptor(config.amqp());
+        this.amqp = config.amqp() == null ? null : amqpAdaptor(config);
         this.mqtt = config.mqtt() == null ? null : mqttAdaptor(config.mqtt(), mqttTls);
     }
 
@@ -113,6 +113,13 @@ public final class RouterDaemon implements AutoCloseable {
             throw e;
         }
         return daemon;
+    }
+
+    /** The AMQP adaptor; with {@code saslPlain} it checks passwords against the MQTT users file. */
+    private static AmqpAdaptor amqpAdaptor(RouterConfig config) {
+        AmqpAdaptor adaptor = new AmqpAdaptor(config.amqp());
+        Path users = config.amqp().saslPlain() ? config.mqtt().users() : null;
+        return users == null ? adaptor : adaptor.users(users, () -> MqttUsersFile.load(users));
     }
 
     private static MqttAdaptor mqttAdaptor(RouterConfig.MqttConfig mqtt, ServerTls tls) {

@@ -93,8 +93,8 @@ final class ConfigValidator {
         AddressRules addressRules = AddressRulesSection.validate(top, problems);
         TcpSection.Tcp tcp = TcpSection.validate(top, addressRules, source, filesCheckedAt, problems);
         UdpSettings udp = UdpSection.validate(top, addressRules, problems);
-        AmqpSettings amqp = AmqpSection.validate(top, problems);
         RouterConfig.MqttConfig mqtt = MqttSection.validate(top, source, filesCheckedAt, problems);
+        AmqpSettings amqp = AmqpSection.validate(top, mqtt, problems);
         messagesFitFrames(top, routing, mqtt);
         TlsSettings tls = TlsSection.validate(top, source, router.id, filesCheckedAt, tlsRequired, problems);
         LoggingSettings logging = ObservabilitySection.logging(top, problems);

@@ -268,6 +268,8 @@ final class RouterCollector implements MultiCollector {
                 .add(c.get("connectionsOpened")));
         out.add(Family.counter("vanrouter_amqp_protocol_errors", "AMQP connections closed for bad input (not AMQP, "
                 + "a bad frame, a protocol violation).").add(c.get("protocolErrors")));
+        out.add(Family.counter("vanrouter_amqp_authentication_failures", "AMQP SASL exchanges refused (mechanism, "
+                + "user, password).").add(c.get("authenticationFailures")));
         out.add(Family.counter("vanrouter_amqp_links_refused", "AMQP links refused (no address, dynamic, "
                 + "wildcards in a sender's address, transactions).").add(c.get("linksRefused")));
         out.add(Family.counter("vanrouter_amqp_messages_received", "Messages received from AMQP senders.")

@@ -20,7 +20,7 @@ class AmqpConfigTest {
                   receiverQueueMax: 200
                 """, null);
 
-        assertThat(config.amqp()).isEqualTo(new AmqpSettings("127.0.0.1", 5672, 65_536, 50, 200));
+        assertThat(config.amqp()).isEqualTo(new AmqpSettings("127.0.0.1", 5672, 65_536, 50, 200, false));
     }
 
     @Test
@@ -46,5 +46,17 @@ class AmqpConfigTest {
                 tuple("amqp.sasl", 8));
         assertThat(problemsOfText(HEAD + "amqp:\n  maxMessageBytes: 4096\n"))
                 .extracting(ConfigProblem::path).contains("amqp.listen");
+    }
+
+    @Test
+    void shouldRequireTheMqttUsersFileForSaslPlain() {
+        assertThat(problemsOfText(HEAD + """
+                mqtt:
+                  listen: {host: 127.0.0.1, port: 1883}
+                amqp:
+                  listen: {host: 127.0.0.1, port: 5672}
+                  saslPlain: true
+                """)).extracting(ConfigProblem::path, ConfigProblem::message)
+                .contains(tuple("amqp.saslPlain", "SASL PLAIN checks the MQTT users file: set mqtt.users too"));
     }
 }

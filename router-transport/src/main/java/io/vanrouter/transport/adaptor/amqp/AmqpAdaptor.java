@@ -8,13 +8,18 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vanrouter.transport.adaptor.AdaptorContext;
 import io.vanrouter.transport.adaptor.ProtocolAdaptor;
+import io.vanrouter.transport.adaptor.mqtt.auth.MqttAuthenticator;
+import io.vanrouter.transport.adaptor.mqtt.auth.MqttUsers;
 import io.vanrouter.transport.netty.ApplicationSockets;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.netty.ExceptionHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The AMQP 1.0 adaptor as a plug-in on the message plane: one listener whose clients attach senders and receivers to
@@ -24,15 +29,31 @@ import java.net.InetSocketAddress;
  * <p>{@link #start} and {@link #close} on the caller's thread; views from any thread.
  */
 public final class AmqpAdaptor implements ProtocolAdaptor {
+    /** How often the users file is looked at for changes. */
+    static final long USERS_POLL_MILLIS = 1_000;
     private final AmqpSettings settings;
     private final AmqpCounters counters = new AmqpCounters();
     private final ChannelGroup channels = new DefaultChannelGroup("amqp", GlobalEventExecutor.INSTANCE);
     private volatile AmqpReceivers receivers;
     private volatile io.vanrouter.transport.message.MessageRouter messages;
     private volatile Channel listener;
+    private volatile Path usersFile;
+    private volatile MqttUsers.Loader usersLoader;
+    private volatile MqttAuthenticator authenticator;
+    private volatile ScheduledFuture<?> usersPoll;
 
     public AmqpAdaptor(AmqpSettings settings) {
         this.settings = settings;
+    }
+
+    /**
+     * With {@code saslPlain}: user names and passwords are checked against {@code file} (the MQTT users file), which
+     * {@code loader} reads now and again when it changes; before {@link #start}.
+     */
+    public AmqpAdaptor users(Path file, MqttUsers.Loader loader) {
+        this.usersFile = file;
+        this.usersLoader = loader;
+        return this;
     }
 
     @Override
@@ -50,8 +71,17 @@ public final class AmqpAdaptor implements ProtocolAdaptor {
         receivers = local;
         messages = context.messages();
         context.messages().addLocalDelivery(local);
+        if (settings.saslPlain()) {
+            if (usersFile == null) {
+                throw new IllegalStateException("amqp saslPlain without a users file");
+            }
+            authenticator = MqttAuthenticator.load(context.routerId(), usersFile, usersLoader);
+            // as the MQTT listener does: a changed file applies to the next SASL exchange
+            usersPoll = context.eventLoops().next().scheduleWithFixedDelay(authenticator::checkForChanges,
+                    USERS_POLL_MILLIS, USERS_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
         AmqpServices services = new AmqpServices(context.routerId(), settings, context.messages(), context.routing(),
-                local, counters);
+                local, counters, authenticator);
         ExceptionHandler exceptions = new ExceptionHandler(context.routerId());
         ChannelFuture bound = new ServerBootstrap().group(context.eventLoops()).channel(context.serverChannelType())
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -71,8 +101,8 @@ public final class AmqpAdaptor implements ProtocolAdaptor {
                     + Errors.describe(bound.cause()), bound.cause());
         }
         listener = bound.channel();
-        AmqpConnectionHandler.LOG.info("[{}] listening for AMQP 1.0 clients on {}", context.routerId(),
-                boundAddress());
+        AmqpConnectionHandler.LOG.info("[{}] listening for AMQP 1.0 clients on {} (SASL {})", context.routerId(),
+                boundAddress(), authenticator == null ? "ANONYMOUS" : "PLAIN, users file " + usersFile);
     }
 
     /** Where the listener is bound, or null before {@link #start}. */
@@ -94,6 +124,10 @@ public final class AmqpAdaptor implements ProtocolAdaptor {
     /** Stops listening and closes every client connection (their links release what they hold). */
     @Override
     public void close() {
+        ScheduledFuture<?> poll = usersPoll;
+        if (poll != null) {
+            poll.cancel(false);
+        }
         if (messages != null && receivers != null) {
             messages.removeLocalDelivery(receivers);
         }
@@ -102,5 +136,9 @@ public final class AmqpAdaptor implements ProtocolAdaptor {
             channel.close().awaitUninterruptibly(2_000);
         }
         channels.close().awaitUninterruptibly(2_000);
+        MqttAuthenticator checks = authenticator;
+        if (checks != null) {
+            checks.close();
+        }
     }
 }

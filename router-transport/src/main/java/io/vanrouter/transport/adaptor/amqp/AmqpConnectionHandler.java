@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.vanrouter.transport.adaptor.mqtt.auth.MqttAuthenticator;
+import io.vanrouter.transport.adaptor.mqtt.auth.MqttUser;
 import io.vanrouter.transport.netty.Errors;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -49,7 +51,11 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     private String peer = "?";
     private ScheduledFuture<?> ticker;
     private boolean failed;
+    /** SASL refused: the outcome is written, then the socket closed (proton keeps the transport open). */
+    private boolean refused;
     private boolean ended;
+    /** The SASL PLAIN user once its password passed (null: ANONYMOUS, or not yet): its topics limit its links. */
+    private MqttUser user;
 
     AmqpConnectionHandler(AmqpServices services) {
         this.services = services;
@@ -63,6 +69,11 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         return peer;
     }
 
+    /** The authenticated user, or null when the listener takes ANONYMOUS. */
+    MqttUser user() {
+        return user;
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext context) {
         ctx = context;
@@ -72,9 +83,13 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         transport.setMaxFrameSize(AmqpSettings.MAX_FRAME_BYTES);
         Sasl sasl = transport.sasl();
         sasl.server();
-        sasl.setMechanisms("ANONYMOUS");
-        sasl.allowSkip(true); // clients configured without SASL send the plain AMQP header
-        sasl.setListener(new AnonymousSasl());
+        if (services.authenticator() == null) {
+            sasl.setMechanisms("ANONYMOUS");
+            sasl.allowSkip(true); // clients configured without SASL send the plain AMQP header
+        } else {
+            sasl.setMechanisms("PLAIN"); // no skipping: every client must authenticate
+        }
+        sasl.setListener(new ServerSasl());
         connection.setContainer(services.routerId());
         connection.collect(collector);
         transport.bind(connection);
@@ -137,7 +152,7 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         if (wrote) {
             ctx.flush();
         }
-        if (transport.pending() < 0 || failed) {
+        if (transport.pending() < 0 || failed || refused) {
             ctx.close(); // the transport's head is closed (CLOSE sent, or an error was written)
         }
     }
@@ -264,17 +279,61 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         services.counters().connectionsOpen.decrementAndGet();
     }
 
-    /** Accepts SASL ANONYMOUS; any other mechanism fails authentication (only ANONYMOUS is offered). */
-    private final class AnonymousSasl implements org.apache.qpid.proton.engine.SaslListener {
+    /**
+     * ANONYMOUS when the listener has no users file; else PLAIN, whose password is checked on the authenticator's
+     * thread (about 50 ms, never on this loop): the outcome is sent when the check completes, and proton holds what
+     * the client sends meanwhile.
+     */
+    private final class ServerSasl implements org.apache.qpid.proton.engine.SaslListener {
         @Override
         public void onSaslInit(Sasl sasl, Transport t) {
             String[] mechanisms = sasl.getRemoteMechanisms();
-            boolean anonymous = mechanisms.length > 0 && "ANONYMOUS".equals(mechanisms[0]);
-            if (!anonymous) {
-                LOG.warn("[{}] AMQP connection from {} refused: SASL mechanism {} (only ANONYMOUS is offered)",
-                        services.routerId(), peer, mechanisms.length > 0 ? mechanisms[0] : "none");
+            String mechanism = mechanisms.length > 0 ? mechanisms[0] : "none";
+            MqttAuthenticator authenticator = services.authenticator();
+            if (authenticator == null && "ANONYMOUS".equals(mechanism)) {
+                sasl.done(Sasl.PN_SASL_OK);
+                return;
             }
-            sasl.done(anonymous ? Sasl.PN_SASL_OK : Sasl.PN_SASL_AUTH);
+            if (authenticator == null || !"PLAIN".equals(mechanism)) {
+                refuse(sasl, "SASL mechanism " + mechanism + " (only " + (authenticator == null ? "ANONYMOUS"
+                        : "PLAIN") + " is offered)");
+                return;
+            }
+            byte[] response = new byte[Math.max(0, sasl.pending())];
+            sasl.recv(response, 0, response.length);
+            SaslPlain.Credentials credentials = SaslPlain.parse(response);
+            if (credentials == null) {
+                refuse(sasl, "malformed SASL PLAIN response");
+                return;
+            }
+            authenticator.verify(credentials.user(), credentials.password()).whenComplete((outcome, error) ->
+                    ctx.executor().execute(() -> verified(sasl, credentials.user(), outcome, error)));
+        }
+
+        private void verified(Sasl sasl, String name, MqttAuthenticator.Outcome outcome, Throwable error) {
+            if (ended) {
+                return;
+            }
+            if (error == null && outcome.verdict() == MqttAuthenticator.Verdict.ACCEPTED) {
+                user = outcome.user();
+                sasl.done(Sasl.PN_SASL_OK);
+                LOG.debug("[{}] AMQP connection from {}: user '{}' authenticated", services.routerId(), peer, name);
+            } else {
+                refuse(sasl, error != null ? "password check failed: " + Errors.describe(error)
+                        : switch (outcome.verdict()) {
+                            case UNKNOWN_USER -> "unknown user '" + name + "'";
+                            case BAD_PASSWORD -> "wrong password for user '" + name + "'";
+                            default -> "too many password checks waiting (server busy)";
+                        });
+            }
+            flushOutput();
+        }
+
+        private void refuse(Sasl sasl, String cause) {
+            services.counters().authenticationFailures.incrementAndGet();
+            LOG.warn("[{}] AMQP connection from {} refused: {}", services.routerId(), peer, cause);
+            sasl.done(Sasl.PN_SASL_AUTH);
+            refused = true;
         }
 
         @Override

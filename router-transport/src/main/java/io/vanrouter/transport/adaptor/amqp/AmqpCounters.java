@@ -11,6 +11,8 @@ public final class AmqpCounters {
     final AtomicLong connectionsOpened = new AtomicLong();
     final AtomicLong connectionsOpen = new AtomicLong();
     final AtomicLong protocolErrors = new AtomicLong();
+    /** SASL exchanges refused: a wrong mechanism, an unknown user, a wrong password. */
+    final AtomicLong authenticationFailures = new AtomicLong();
     final AtomicLong linksRefused = new AtomicLong();
     final AtomicLong messagesIn = new AtomicLong();
     final AtomicLong messagesOut = new AtomicLong();
@@ -29,6 +31,7 @@ public final class AmqpCounters {
         values.put("connectionsOpened", connectionsOpened.get());
         values.put("connectionsOpen", connectionsOpen.get());
         values.put("protocolErrors", protocolErrors.get());
+        values.put("authenticationFailures", authenticationFailures.get());
         values.put("linksRefused", linksRefused.get());
         values.put("messagesIn", messagesIn.get());
         values.put("messagesOut", messagesOut.get());

@@ -9,8 +9,11 @@ package io.vanrouter.transport.adaptor.amqp;
  * @param linkCredit      credit the router grants each sender link, and the most unsettled messages it holds from one
  * @param receiverQueueMax messages the router holds for one receiver link (waiting for credit or for settlement);
  *                        past it multicast copies are dropped and counted and anycast copies go to another receiver
+ * @param saslPlain       offer SASL PLAIN only, checked against the MQTT users file (the daemon wires the file),
+ *                        instead of ANONYMOUS
  */
-public record AmqpSettings(String host, int port, int maxMessageBytes, int linkCredit, int receiverQueueMax) {
+public record AmqpSettings(String host, int port, int maxMessageBytes, int linkCredit, int receiverQueueMax,
+        boolean saslPlain) {
     public static final int MAX_MESSAGE_BYTES_DEFAULT = 256 << 10;
     public static final int LINK_CREDIT_DEFAULT = 250;
     public static final int RECEIVER_QUEUE_MAX_DEFAULT = 1_000;
@@ -28,6 +31,6 @@ public record AmqpSettings(String host, int port, int maxMessageBytes, int linkC
 
     public static AmqpSettings defaults(String host, int port) {
         return new AmqpSettings(host, port, MAX_MESSAGE_BYTES_DEFAULT, LINK_CREDIT_DEFAULT,
-                RECEIVER_QUEUE_MAX_DEFAULT);
+                RECEIVER_QUEUE_MAX_DEFAULT, false);
     }
 }

@@ -2,6 +2,7 @@ package io.vanrouter.transport.adaptor.amqp;
 
 import io.netty.channel.EventLoop;
 import io.vanrouter.core.address.Address;
+import io.vanrouter.transport.adaptor.mqtt.auth.MqttUser;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.UnsignedLong;
 import org.apache.qpid.proton.amqp.messaging.Source;
@@ -24,6 +25,7 @@ import org.apache.qpid.proton.engine.Sender;
 final class LinkAttacher {
     static final Symbol INVALID_FIELD = Symbol.valueOf("amqp:invalid-field");
     static final Symbol NOT_IMPLEMENTED = Symbol.valueOf("amqp:not-implemented");
+    static final Symbol UNAUTHORIZED = Symbol.valueOf("amqp:unauthorized-access");
 
     private final AmqpConnectionHandler connection;
     private final AmqpServices services;
@@ -62,6 +64,12 @@ final class LinkAttacher {
             refuse(receiver, INVALID_FIELD, "target address '" + address + "': " + e.getMessage());
             return;
         }
+        MqttUser user = connection.user();
+        if (user != null && !user.publish().allowsPublish(address)) {
+            refuse(receiver, UNAUTHORIZED, "user '" + user.name() + "' may not publish to '" + address
+                    + "' (users file: publish " + user.publish() + ")");
+            return;
+        }
         receiver.setTarget(target);
         receiver.setSource(receiver.getRemoteSource());
         receiver.setMaxMessageSize(UnsignedLong.valueOf(services.settings().maxMessageBytes()));
@@ -90,6 +98,12 @@ final class LinkAttacher {
             consumed = AmqpAddresses.forReceiver(address, services.routing().forwarding().addresses().rules());
         } catch (IllegalArgumentException e) {
             refuse(sender, INVALID_FIELD, "source address '" + address + "': " + e.getMessage());
+            return;
+        }
+        MqttUser user = connection.user();
+        if (user != null && !user.subscribe().allowsSubscribe(address)) {
+            refuse(sender, UNAUTHORIZED, "user '" + user.name() + "' may not receive from '" + address
+                    + "' (users file: subscribe " + user.subscribe() + ")");
             return;
         }
         sender.setSource(source);

@@ -81,7 +81,7 @@ class AmqpConnectionHandlerTest {
             }
         };
         AmqpServices services = new AmqpServices(SELF, AmqpSettings.defaults("127.0.0.1", 0), messages, routing,
-                receivers, counters);
+                receivers, counters, null);
         channel = new EmbeddedChannel(new AmqpConnectionHandler(services));
     }
 
