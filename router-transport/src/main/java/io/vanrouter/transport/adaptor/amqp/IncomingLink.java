@@ -35,6 +35,7 @@ final class IncomingLink {
     static final Symbol DECODE_ERROR = Symbol.valueOf("amqp:decode-error");
     static final Symbol MESSAGE_SIZE_EXCEEDED = Symbol.valueOf("amqp:link:message-size-exceeded");
     static final Symbol NOT_IMPLEMENTED = Symbol.valueOf("amqp:not-implemented");
+    static final Symbol TRANSFER_LIMIT_EXCEEDED = Symbol.valueOf("amqp:link:transfer-limit-exceeded");
 
     private final AmqpConnectionHandler connection;
     private final EventLoop loop;
@@ -73,6 +74,12 @@ final class IncomingLink {
     /** A transfer arrived (possibly a part of a message). */
     void onDelivery(Delivery delivery) {
         if (closed) {
+            return;
+        }
+        if (receiver.getCredit() < 0) {
+            // The client sent beyond the credit it was given: stop it here rather than queue without bound.
+            connection.detachWithError(receiver, TRANSFER_LIMIT_EXCEEDED, "sender exceeded its link credit ("
+                    + linkCredit + ")");
             return;
         }
         if (delivery.isPartial()) {

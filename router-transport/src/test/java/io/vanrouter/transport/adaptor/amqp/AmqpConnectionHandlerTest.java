@@ -52,6 +52,7 @@ class AmqpConnectionHandlerTest {
     private final EmbeddedChannel channel;
     private final Transport client = Transport.Factory.create();
     private final Connection connection = Connection.Factory.create();
+    private long nextTag;
 
     AmqpConnectionHandlerTest() {
         AddressRules rules = AddressRules.of(List.of(AddressRule.prefix("mc/", Distribution.MULTICAST)));
@@ -123,6 +124,24 @@ class AmqpConnectionHandlerTest {
     }
 
     @Test
+    void shouldGrantEachSenderItsWindowOfCreditAndTopItUpAsMessagesSettle() {
+        Session session = openClient();
+        Sender sender = sender(session, "nobody");
+        pumpUntil(() -> sender.getCredit() > 0);
+        assertThat(sender.getCredit()).isEqualTo(AmqpSettings.LINK_CREDIT_DEFAULT);
+
+        List<Delivery> sent = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            sent.add(send(sender, new AmqpValue("m" + i)));
+        }
+        // topped up in batches of a quarter window, never past the window
+        pumpUntil(() -> sent.stream().allMatch(d -> d.getRemoteState() != null)
+                && sender.getCredit() > AmqpSettings.LINK_CREDIT_DEFAULT * 3 / 4);
+        assertThat(sender.getCredit()).isLessThanOrEqualTo(AmqpSettings.LINK_CREDIT_DEFAULT);
+        assertThat(counters.released.get()).isEqualTo(100);
+    }
+
+    @Test
     void shouldAcceptOnlyOnceALocalReceiverTookTheMessage() {
         Session session = openClient();
         Receiver receiver = session.receiver("r");
@@ -180,7 +199,7 @@ class AmqpConnectionHandlerTest {
         message.setBody(body);
         byte[] buffer = new byte[1024];
         int length = message.encode(buffer, 0, buffer.length);
-        Delivery delivery = sender.delivery(new byte[] {1});
+        Delivery delivery = sender.delivery(java.nio.ByteBuffer.allocate(8).putLong(nextTag++).array());
         sender.send(buffer, 0, length);
         sender.advance();
         return delivery;
