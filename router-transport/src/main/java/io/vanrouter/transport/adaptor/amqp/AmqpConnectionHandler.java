@@ -40,6 +40,8 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     static final Logger LOG = LoggerFactory.getLogger("vanrouter.adaptor.amqp");
     /** How often the transport is ticked (heartbeats for clients that asked for an idle timeout). */
     static final long TICK_MILLIS = 1_000;
+    /** A client that sends nothing for this long is closed (advertised as our idle timeout). */
+    static final int IDLE_TIMEOUT_MILLIS = 60_000;
 
     private final AmqpServices services;
     private final Transport transport = Transport.Factory.create();
@@ -81,6 +83,9 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
         services.counters().connectionsOpened.incrementAndGet();
         services.counters().connectionsOpen.incrementAndGet();
         transport.setMaxFrameSize(AmqpSettings.MAX_FRAME_BYTES);
+        // Advertised in OPEN: a client silent this long (no frame, no heartbeat) is closed by tick(), so dead or
+        // half-open clients do not hold receivers and queues for ever. Proton clients send heartbeats at half of it.
+        transport.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
         Sasl sasl = transport.sasl();
         sasl.server();
         if (services.authenticator() == null) {
@@ -103,7 +108,9 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             while (in.isReadable() && !failed) {
                 int capacity = transport.capacity();
                 if (capacity <= 0) {
-                    fail("input after the connection ended");
+                    if (!refused) {
+                        fail("input after the connection ended");
+                    }
                     break;
                 }
                 int n = Math.min(capacity, in.readableBytes());
@@ -198,7 +205,10 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             }
             case DELIVERY -> onDelivery(event.getDelivery());
             case TRANSPORT_ERROR -> {
-                ErrorCondition condition = transport.getCondition();
+                // our own condition first: proton sets it when the idle timeout expires, then reports the abort
+                ErrorCondition local = connection.getCondition();
+                ErrorCondition condition = local != null && local.getCondition() != null ? local
+                        : transport.getCondition();
                 fail(condition == null ? "transport error" : condition.getCondition() + ": "
                         + condition.getDescription());
             }
