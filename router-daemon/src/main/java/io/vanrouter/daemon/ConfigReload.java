@@ -49,6 +49,9 @@ final class ConfigReload {
         if (!live.http().equals(next.http())) {
             changed.add("http");
         }
+        if (!Objects.equals(live.amqp(), next.amqp())) {
+            changed.add("amqp");
+        }
         if (insecure(live.tls()) != insecure(next.tls())) {
             changed.add("tls (between TLS and insecure links)");
         }

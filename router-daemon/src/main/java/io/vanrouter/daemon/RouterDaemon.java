@@ -23,6 +23,7 @@ import io.vanrouter.transport.LinkView;
 import io.vanrouter.transport.TransportServer;
 import io.vanrouter.transport.adaptor.ForwardingView;
 import io.vanrouter.transport.adaptor.ProtocolAdaptor;
+import io.vanrouter.transport.adaptor.amqp.AmqpAdaptor;
 import io.vanrouter.transport.adaptor.mqtt.MqttAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAddressCounters;
@@ -83,6 +84,8 @@ public final class RouterDaemon implements AutoCloseable {
     private final UdpAdaptor udp;
     /** Null without an {@code http:} section; changes need a restart. */
     private final HttpAdaptor http;
+    /** Null without an {@code amqp:} section; changes need a restart. */
+    private final AmqpAdaptor amqp;
     /** Null when the configuration has no {@code mqtt:} section. */
     private volatile MqttAdaptor mqtt;
     private ManagementServer management;
@@ -112,6 +115,7 @@ public final class RouterDaemon implements AutoCloseable {
         this.udp = hasUdp ? new UdpAdaptor(config.udp()) : null;
         boolean hasHttp = !config.http().listeners().isEmpty() || !config.http().connectors().isEmpty();
         this.http = hasHttp ? new HttpAdaptor(config.http()) : null;
+        this.amqp = config.amqp() == null ? null : amqpAdaptor(config);
         this.mqtt = config.mqtt() == null ? null : mqttAdaptor(config.mqtt(), mqttTls);
     }
 
@@ -133,6 +137,13 @@ public final class RouterDaemon implements AutoCloseable {
             throw e;
         }
         return daemon;
+    }
+
+    /** The AMQP adaptor; with {@code saslPlain} it checks passwords against the MQTT users file. */
+    private static AmqpAdaptor amqpAdaptor(RouterConfig config) {
+        AmqpAdaptor adaptor = new AmqpAdaptor(config.amqp());
+        Path users = config.amqp().saslPlain() ? config.mqtt().users() : null;
+        return users == null ? adaptor : adaptor.users(users, () -> MqttUsersFile.load(users));
     }
 
     private static MqttAdaptor mqttAdaptor(RouterConfig.MqttConfig mqtt, ServerTls tls) {
@@ -200,7 +211,7 @@ public final class RouterDaemon implements AutoCloseable {
         FlowLog flows = flowLog;
         return new MetricSources(routerId(), config.network(), Version.current(), instance, startedMillis, transport,
                 core, tcp, mqtt, udp, flows == null ? null : new MetricSources.FlowLogCounts(flows::written,
-                        flows::dropped), http);
+                        flows::dropped), http, amqp);
     }
 
     /** What {@code GET /readyz} answers now. Any thread. */
@@ -225,6 +236,9 @@ public final class RouterDaemon implements AutoCloseable {
         }
         if (mqtt != null) {
             adaptors.add(mqtt);
+        }
+        if (amqp != null) {
+            adaptors.add(amqp);
         }
         return adaptors;
     }
@@ -393,7 +407,8 @@ public final class RouterDaemon implements AutoCloseable {
         return new StatusReport(view.routerId(), config.network(), config.mode().name().toLowerCase(), instance,
                 Version.current(), System.currentTimeMillis() - startedMillis, nodes, linkRows,
                 addresses(core.addressView()), topics(), connections(), tcpCounters(), linkSecurity(),
-                configGeneration, udpCounters(), httpCounters());
+                configGeneration, udpCounters(), httpCounters(), amqp == null ? null
+                        : new StatusReport.AmqpCounters(amqp.receivers(), amqp.counters().snapshot()));
     }
 
     private String linkSecurity() {

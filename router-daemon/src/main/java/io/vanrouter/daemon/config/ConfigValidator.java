@@ -11,6 +11,7 @@ import io.vanrouter.transport.Endpoint;
 import io.vanrouter.transport.LinkProxy;
 import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.adaptor.http.HttpSettings;
+import io.vanrouter.transport.adaptor.amqp.AmqpSettings;
 import io.vanrouter.transport.adaptor.udp.UdpSettings;
 import io.vanrouter.transport.wire.MessageCodec;
 import java.io.IOException;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
  */
 final class ConfigValidator {
     static final List<String> TOP_KEYS = List.of("router", "listen", "peers", "management", "routing",
-            "addresses", "mqtt", "tcp", "udp", "http", "tls", "logging", "flowLog");
+            "addresses", "mqtt", "amqp", "tcp", "udp", "http", "tls", "logging", "flowLog");
     static final List<String> ROUTER_KEYS = List.of("id", "mode", "network");
     static final List<String> ENDPOINT_KEYS = List.of("host", "port", "cost");
     static final List<String> PEER_KEYS = List.of("host", "port", "cost", "proxy", "proxyCredentialsFile");
@@ -95,6 +96,7 @@ final class ConfigValidator {
         UdpSettings udp = UdpSection.validate(top, addressRules, problems);
         HttpSettings http = HttpSection.validate(top, addressRules, problems);
         RouterConfig.MqttConfig mqtt = MqttSection.validate(top, source, filesCheckedAt, problems);
+        AmqpSettings amqp = AmqpSection.validate(top, mqtt, problems);
         messagesFitFrames(top, routing, mqtt);
         TlsSettings tls = TlsSection.validate(top, source, router.id, filesCheckedAt, tlsRequired, problems);
         LoggingSettings logging = ObservabilitySection.logging(top, problems);
@@ -104,7 +106,7 @@ final class ConfigValidator {
         }
         return new RouterConfig(source, router.id, router.mode, router.network, listen.endpoints, peers.endpoints,
                 management, routing, addressRules, mqtt, tcp.listeners(), tcp.connectors(), tls, logging, flowLog, udp,
-                http);
+                http, amqp);
     }
 
     private record RouterSection(String id, RouterMode mode, String network) {

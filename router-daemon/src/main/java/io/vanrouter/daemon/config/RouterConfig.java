@@ -14,6 +14,7 @@ import io.vanrouter.transport.adaptor.tcp.TcpListenerSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpSettings;
 import io.vanrouter.transport.adaptor.mqtt.MqttSettings;
 import io.vanrouter.transport.adaptor.http.HttpSettings;
+import io.vanrouter.transport.adaptor.amqp.AmqpSettings;
 import io.vanrouter.transport.adaptor.udp.UdpSettings;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,6 +41,7 @@ import java.util.List;
  * @param flowLog    {@code flowLog}: where flow records go; null when the flow log is off
  * @param udp        {@code udp}: the UDP adaptor's listeners and connectors (none when absent)
  * @param http       {@code http}: the HTTP adaptor's listeners and connectors (none when absent)
+ * @param amqp       {@code amqp}: the AMQP 1.0 listener, or null
  */
 public record RouterConfig(
         Path source,
@@ -58,7 +60,8 @@ public record RouterConfig(
         LoggingSettings logging,
         FlowLogSettings flowLog,
         UdpSettings udp,
-        HttpSettings http) {
+        HttpSettings http,
+        AmqpSettings amqp) {
 
     public RouterConfig {
         udp = udp == null ? UdpSettings.NONE : udp;
@@ -71,13 +74,13 @@ public record RouterConfig(
         tcpConnectors = List.copyOf(tcpConnectors);
     }
 
-    /** A configuration without an {@code http} section. */
+    /** A configuration without {@code http} and {@code amqp} sections. */
     public RouterConfig(Path source, String routerId, RouterMode mode, String network, List<Endpoint> listen,
             List<Endpoint> peers, ManagementConfig management, RoutingConfig routing, AddressRules addressRules,
             MqttConfig mqtt, List<TcpListenerSettings> tcpListeners, List<TcpConnectorSettings> tcpConnectors,
             TlsSettings tls, LoggingSettings logging, FlowLogSettings flowLog, UdpSettings udp) {
         this(source, routerId, mode, network, listen, peers, management, routing, addressRules, mqtt, tcpListeners,
-                tcpConnectors, tls, logging, flowLog, udp, null);
+                tcpConnectors, tls, logging, flowLog, udp, null, null);
     }
 
     /** A configuration without a {@code udp} section. */

@@ -3,6 +3,7 @@ package io.vanrouter.daemon.metrics;
 import io.vanrouter.transport.CoreLoop;
 import io.vanrouter.transport.TransportServer;
 import io.vanrouter.transport.adaptor.http.HttpAdaptor;
+import io.vanrouter.transport.adaptor.amqp.AmqpAdaptor;
 import io.vanrouter.transport.adaptor.mqtt.MqttAdaptor;
 import io.vanrouter.transport.adaptor.tcp.TcpAdaptor;
 import io.vanrouter.transport.adaptor.udp.UdpAdaptor;
@@ -18,10 +19,11 @@ import java.util.function.LongSupplier;
  * @param udp      null without a UDP adaptor
  * @param flowLog  the flow log's written and dropped records; null when the flow log is off
  * @param http     null without an HTTP adaptor
+ * @param amqp     null without an AMQP listener
  */
 public record MetricSources(String routerId, String network, String version, long instance, long startedMillis,
         TransportServer transport, CoreLoop core, TcpAdaptor tcp, MqttAdaptor mqtt, UdpAdaptor udp,
-        FlowLogCounts flowLog, HttpAdaptor http) {
+        FlowLogCounts flowLog, HttpAdaptor http, AmqpAdaptor amqp) {
 
     public MetricSources {
         Objects.requireNonNull(routerId, "routerId");

@@ -62,6 +62,7 @@ final class RouterCollector implements MultiCollector {
         http(families);
         mqtt(families);
         udp(families);
+        amqp(families);
         process(families);
         List<MetricSnapshot> snapshots = new ArrayList<>(families.size() + 1);
         for (Family family : families) {
@@ -323,6 +324,37 @@ final class RouterCollector implements MultiCollector {
             dropped.add(c.droppedTooLarge(), c.address(), "too_large");
         }
         out.addAll(List.of(flows, open, expired, datagrams, dropped));
+    }
+
+    private void amqp(List<Family> out) {
+        if (sources.amqp() == null) {
+            return;
+        }
+        var a = sources.amqp();
+        var c = a.counters().snapshot();
+        out.add(Family.gauge("vanrouter_amqp_connections_open", "AMQP connections open now.")
+                .add(c.get("connectionsOpen")));
+        out.add(Family.gauge("vanrouter_amqp_receivers", "AMQP receiver links attached now.").add(a.receivers()));
+        out.add(Family.counter("vanrouter_amqp_connections", "AMQP connections accepted.")
+                .add(c.get("connectionsOpened")));
+        out.add(Family.counter("vanrouter_amqp_protocol_errors", "AMQP connections closed for bad input (not AMQP, "
+                + "a bad frame, a protocol violation).").add(c.get("protocolErrors")));
+        out.add(Family.counter("vanrouter_amqp_authentication_failures", "AMQP SASL exchanges refused (mechanism, "
+                + "user, password).").add(c.get("authenticationFailures")));
+        out.add(Family.counter("vanrouter_amqp_links_refused", "AMQP links refused (no address, dynamic, "
+                + "wildcards in a sender's address, transactions).").add(c.get("linksRefused")));
+        out.add(Family.counter("vanrouter_amqp_messages_received", "Messages received from AMQP senders.")
+                .add(c.get("messagesIn")));
+        out.add(Family.counter("vanrouter_amqp_messages_delivered", "Messages sent to AMQP receivers.")
+                .add(c.get("messagesOut")));
+        Family outcomes = Family.counter("vanrouter_amqp_outcomes", "Outcomes the router gave AMQP senders: "
+                + "accepted (a receiver took it), released (none did; the client may resend), rejected (bad message).",
+                "outcome");
+        outcomes.add(c.get("accepted"), "accepted").add(c.get("released"), "released")
+                .add(c.get("rejected"), "rejected");
+        out.add(outcomes);
+        out.add(Family.counter("vanrouter_amqp_receiver_drops", "Copies dropped at a full AMQP receiver queue.")
+                .add(c.get("receiverDrops")));
     }
 
     private void mqtt(List<Family> out) {

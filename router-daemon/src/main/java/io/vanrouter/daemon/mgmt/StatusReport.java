@@ -26,7 +26,8 @@ public record StatusReport(
         String linkSecurity,
         long configGeneration,
         List<UdpCounters> udp,
-        List<HttpCounters> http) {
+        List<HttpCounters> http,
+        AmqpCounters amqp) {
 
     public StatusReport {
         udp = udp == null ? List.of() : List.copyOf(udp);
@@ -36,13 +37,21 @@ public record StatusReport(
         tcp = tcp == null ? List.of() : List.copyOf(tcp);
     }
 
-    /** A report without HTTP counters. */
+    /** A report without HTTP and AMQP counters. */
     public StatusReport(String router, String network, String mode, long instance, String version, long uptimeMillis,
             List<Node> nodes, List<Link> links, List<Address> addresses, List<Topic> topics,
             List<Connection> connections, List<TcpCounters> tcp, String linkSecurity, long configGeneration,
             List<UdpCounters> udp) {
         this(router, network, mode, instance, version, uptimeMillis, nodes, links, addresses, topics, connections,
-                tcp, linkSecurity, configGeneration, udp, List.of());
+                tcp, linkSecurity, configGeneration, udp, List.of(), null);
+    }
+
+    /**
+     * The AMQP listener's counters (docs/adaptors.md, "AMQP"): receiver links attached now, then the adaptor's
+     * counters by name (connections, protocol errors, refused links, messages in and out, accepted, released,
+     * rejected, receiver drops). Null without an {@code amqp:} section.
+     */
+    public record AmqpCounters(int receivers, java.util.Map<String, Long> counters) {
     }
 
     /** A report without UDP counters. */

@@ -160,6 +160,9 @@ final class AnycastTracker {
             }
             release(p.destination);
             if (accepted || p.qos == 0) {
+                if (accepted && p.completion != null) {
+                    p.completion.reached(1);
+                }
                 finish(p);
             } else {
                 redispatch(p, p.destination, router.forwarding());
@@ -222,6 +225,7 @@ final class AnycastTracker {
                     router.counters().drop(p.topic, Drop.GAVE_UP);
                     MessageRouter.LOG.warn("[{}] gave up on message {} for {} after {} s: no member took it",
                             self, p.id, p.groupKey, TimeUnit.NANOSECONDS.toSeconds(GIVE_UP_NANOS));
+                    p.completion.gaveUp();
                     finish(p);
                 } else if (unassigned || lost || silent) {
                     release(p.destination);

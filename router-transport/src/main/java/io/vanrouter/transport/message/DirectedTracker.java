@@ -135,6 +135,7 @@ final class DirectedTracker {
         synchronized (p) {
             if (!p.finished) {
                 if (accepted) {
+                    p.completion.reached(1);
                     finish(p);
                 } else {
                     p.refused = true; // sent again by the next sweep, not at once: the refusal was congestion
@@ -160,6 +161,7 @@ final class DirectedTracker {
                     router.counters().drop(p.frame.topic(), Drop.GAVE_UP);
                     MessageRouter.LOG.warn("[{}] gave up on message {} for subscribers at {} after {} s",
                             router.self(), p.id, p.destination, TimeUnit.NANOSECONDS.toSeconds(GIVE_UP_NANOS));
+                    p.completion.gaveUp();
                     finish(p);
                 } else if (p.refused || p.sentLinkId < 0 || !router.pathIntact(p.sentLinkId, p.sentLosses)
                         || now - p.sentNanos > ACK_TIMEOUT_NANOS) {

@@ -165,6 +165,19 @@ public final class MessageRouter implements LinkMessageSink {
         this.local = delivery;
     }
 
+    /**
+     * Adds the local endpoints of one more adaptor (MQTT and AMQP on one router): multicasts reach all of them. Called
+     * at adaptor start, before traffic.
+     */
+    public synchronized void addLocalDelivery(LocalDelivery delivery) {
+        this.local = LocalDeliveries.combine(local, delivery);
+    }
+
+    /** Removes what {@link #addLocalDelivery} added (an adaptor closed, or replaced by a reload). */
+    public synchronized void removeLocalDelivery(LocalDelivery delivery) {
+        this.local = LocalDeliveries.without(local, delivery);
+    }
+
     public String self() {
         return self;
     }
@@ -214,14 +227,23 @@ public final class MessageRouter implements LinkMessageSink {
      * acknowledged. QoS 0 goes down the multicast tree. {@code blockers} collects what the publisher should wait for.
      */
     public void publish(MessageFrame frame, Runnable onDone, List<Blocker> blockers) {
-        publish(frame, onDone, blockers, null);
+        publish(frame, onDone == null ? null : delivered -> onDone.run(), blockers, null);
+    }
+
+    /**
+     * {@link #publish(MessageFrame, Runnable, List)}, telling {@code outcome} (QoS 1 only, may be null) whether any
+     * receiver took the message, for a protocol whose publisher must hear "not delivered" (AMQP RELEASED) rather than
+     * an acknowledgement for nothing.
+     */
+    public void publishForOutcome(MessageFrame frame, PublishOutcome outcome, List<Blocker> blockers) {
+        publish(frame, outcome, blockers, null);
     }
 
     /**
      * {@link #publish(MessageFrame, Runnable, List)}, leaving out the non-shared subscribers of attached edge router
      * {@code sourceEdge} (null: none), which delivered the message to them itself.
      */
-    private void publish(MessageFrame frame, Runnable onDone, List<Blocker> blockers, String sourceEdge) {
+    private void publish(MessageFrame frame, PublishOutcome onDone, List<Blocker> blockers, String sourceEdge) {
         PublishCompletion completion = new PublishCompletion(onDone);
         try {
             counters.in(frame.topic());
@@ -240,7 +262,9 @@ public final class MessageRouter implements LinkMessageSink {
             int copies = frame.qos() > 0
                     ? directed.send(frame, receivers, table, completion, blockers)
                     : multicast(frame, receivers, table, false, blockers);
-            copies += local.deliverMulticast(frame, blockers);
+            int here = local.deliverMulticast(frame, blockers);
+            completion.reached(here);
+            copies += here;
             for (GroupRoute group : route.groups()) {
                 anycast.send(frame, group, table, frame.qos() > 0 ? completion : null, blockers);
                 copies++;
@@ -266,7 +290,9 @@ public final class MessageRouter implements LinkMessageSink {
         } else {
             copies = sendTo(uplink, frame.anycast(nextMessageId(), uplink, "", false), table, blockers) ? 1 : 0;
         }
-        copies += local.deliverMulticast(frame, blockers);
+        int here = local.deliverMulticast(frame, blockers);
+        completion.reached(here);
+        copies += here;
         counters.out(frame.topic(), copies);
     }
 
@@ -281,7 +307,7 @@ public final class MessageRouter implements LinkMessageSink {
         String edgeIngress = frame.ingress();
         MessageFrame adopted = new MessageFrame(frame.qos(), false, MessageFrame.HOPS_INITIAL, self,
                 nextMessageId(), frame.topic(), "", "", frame.content().retain());
-        Runnable onDone = frame.qos() > 0 ? () -> sendAck(edgeIngress, edgeMessageId, true) : null;
+        PublishOutcome onDone = frame.qos() > 0 ? delivered -> sendAck(edgeIngress, edgeMessageId, true) : null;
         frame.release();
         publish(adopted, onDone, null, edgeId);
     }

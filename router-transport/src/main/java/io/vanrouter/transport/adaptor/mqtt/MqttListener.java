@@ -97,7 +97,7 @@ final class MqttListener implements AutoCloseable {
         this.counters = counters;
         this.subscriptions = new LocalSubscriptions(addConsumer, removeConsumer);
         this.exceptions = new ExceptionHandler(router.self());
-        router.localDelivery(subscriptions);
+        router.addLocalDelivery(subscriptions);
     }
 
     /** Binds the listener (throws with a clear message when it cannot). */
@@ -243,6 +243,7 @@ final class MqttListener implements AutoCloseable {
     /** Stops listening and closes every client connection. */
     @Override
     public void close() {
+        router.removeLocalDelivery(subscriptions);
         ScheduledFuture<?> poll = usersPoll;
         if (poll != null) {
             poll.cancel(false);
