@@ -119,7 +119,9 @@ class MqttDataConnectionTest {
 
             await().atMost(Duration.ofSeconds(5)).until(token::isComplete);
             assertThat(onB.payloads).containsExactly("a:0");
-            assertThat(countersAt("a").resent()).isEqualTo(1);
+            // Once per lost connection at most: b's connections close one by one, and a sweep that runs between two
+            // closes sends the copy on a connection that still swallows it, so a later one sends it again.
+            assertThat(countersAt("a").resent()).isBetween(1L, (long) dataOnB.size());
         } finally {
             publisher.disconnectForcibly(1_000, 1_000);
             publisher.close();
