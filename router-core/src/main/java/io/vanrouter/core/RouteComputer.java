@@ -10,6 +10,7 @@ import io.vanrouter.core.path.RoutingTable;
 import io.vanrouter.core.port.RoutingListener;
 import io.vanrouter.core.port.TimeSource;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the {@link PathEngine} when routes are dirty and publishes a new {@link RoutingTable} (generation + 1) only when
- * its content changed, logging each route change (up to {@link #ROUTE_CHANGE_LOG_LIMIT} lines per recompute).
+ * its content changed, logging each route change (up to {@link #ROUTE_CHANGE_LOG_LIMIT} lines per recompute) and
+ * remembering when the route to each destination last changed (status shows its age).
  *
  * <p>Core thread only.
  */
@@ -37,6 +39,8 @@ final class RouteComputer {
     private boolean dirty = true;
     /** When routes were first marked dirty since the last computation. */
     private long dirtySinceNanos;
+    /** Per destination, when its next hop, cost or reachability last changed. */
+    private final Map<String, Long> routeChangedNanos = new HashMap<>();
 
     RouteComputer(String self, PathEngine engine, RoutingListener listener) {
         this(self, engine, listener, () -> 0L, new RoutingCounters());
@@ -81,7 +85,7 @@ final class RouteComputer {
                 && trees.sameTopology(current.trees())) {
             return false;
         }
-        logChanges(current, candidate);
+        noteChanges(current, candidate, finished);
         current = candidate;
         counters.tablePublished(finished - dirtySinceNanos);
         listener.onRoutingTable(candidate);
@@ -97,10 +101,16 @@ final class RouteComputer {
         listener.onRoutingTable(current);
     }
 
-    private void logChanges(RoutingTable before, RoutingTable after) {
-        if (!LOG.isInfoEnabled()) {
-            return;
-        }
+    /**
+     * When the route to {@code destination} last changed (its next hop, cost or reachability), in this computer's
+     * clock; {@link Long#MIN_VALUE} if it never had one.
+     */
+    long routeChangedNanos(String destination) {
+        return routeChangedNanos.getOrDefault(destination, Long.MIN_VALUE);
+    }
+
+    private void noteChanges(RoutingTable before, RoutingTable after, long nowNanos) {
+        boolean log = LOG.isInfoEnabled();
         TreeSet<String> destinations = new TreeSet<>(before.routes().keySet());
         destinations.addAll(after.routes().keySet());
         int logged = 0;
@@ -109,6 +119,10 @@ final class RouteComputer {
             Route was = before.routes().get(destination);
             Route now = after.routes().get(destination);
             if (sameHop(was, now)) {
+                continue;
+            }
+            routeChangedNanos.put(destination, nowNanos);
+            if (!log) {
                 continue;
             }
             if (logged++ < ROUTE_CHANGE_LOG_LIMIT) {

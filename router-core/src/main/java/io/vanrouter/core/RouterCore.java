@@ -496,7 +496,7 @@ public final class RouterCore {
     public RouterView view() {
         Uplinks.Uplink active = uplinks.active();
         return StatusViews.build(settings, flooding, neighbors, edgeLinks, active == null ? -1 : active.linkId(),
-                routes.current(), clock.nanoTime());
+                routes.current(), routes::routeChangedNanos, clock.nanoTime());
     }
 
     private void sendHellos(List<Neighbor> links, long now) {

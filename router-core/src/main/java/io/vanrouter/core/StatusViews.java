@@ -12,6 +12,7 @@ import io.vanrouter.core.status.RouterView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 
 /** Builds {@link RouterView} snapshots from core state. Pure helper; core thread only (it reads live state). */
 final class StatusViews {
@@ -23,7 +24,8 @@ final class StatusViews {
      * links are its uplinks, {@code uplink (active)} for the one in use.
      */
     static RouterView build(CoreSettings settings, FloodingEngine flooding, NeighborTable neighbors,
-            NeighborTable edgeLinks, long activeUplinkLinkId, RoutingTable table, long nowNanos) {
+            NeighborTable edgeLinks, long activeUplinkLinkId, RoutingTable table, ToLongFunction<String> routeChangedNanos,
+            long nowNanos) {
         String self = settings.routerId();
         LinkStateDatabase database = flooding.database();
         TreeSet<String> known = new TreeSet<>(table.routes().keySet());
@@ -40,7 +42,8 @@ final class StatusViews {
                     route == null ? 0 : route.hops(),
                     entry == null ? -1 : entry.linkState().instance(),
                     entry == null ? -1 : entry.linkState().sequence(),
-                    entry == null ? -1 : (nowNanos - entry.receivedNanos()) / 1_000_000L));
+                    entry == null ? -1 : (nowNanos - entry.receivedNanos()) / 1_000_000L,
+                    ageMillis(routeChangedNanos.applyAsLong(id), nowNanos)));
         }
         List<NeighborView> links = new ArrayList<>();
         for (Neighbor neighbor : neighbors.all()) {
@@ -55,6 +58,11 @@ final class StatusViews {
             links.add(new NeighborView(neighbor.linkId(), neighbor.peerId(), neighbor.cost(), "edge",
                     neighbor.heard() ? (nowNanos - neighbor.lastHelloNanos()) / 1_000_000L : -1));
         }
-        return new RouterView(self, settings.instance(), flooding.own().sequence(), nodes, links);
+        return new RouterView(self, settings.instance(), flooding.own().sequence(), nodes, links,
+                ageMillis(flooding.peersChangedNanos(), nowNanos));
+    }
+
+    private static long ageMillis(long sinceNanos, long nowNanos) {
+        return sinceNanos == Long.MIN_VALUE ? -1 : (nowNanos - sinceNanos) / 1_000_000L;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vanrouter.core.path.Route;
 import io.vanrouter.core.path.RoutingTable;
+import io.vanrouter.core.status.RouterView;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +92,26 @@ class RingFailoverTest {
         long generation = table("A").generation();
         net.run(30_000);
         assertThat(table("A").generation()).isEqualTo(generation);
+    }
+
+    @Test
+    void shouldShowHowLongAgoEachRouteAndTheNeighboursChanged() {
+        net.cut("D", "A");
+        net.run(500);
+        assertRoute("A", "D", "B", 4); // was direct, cost 3
+
+        RouterView a = net.router("A").view();
+        assertThat(routeAge(a, "D")).isBetween(0L, 500L);
+        assertThat(routeAge(a, "B")).isGreaterThanOrEqualTo(2_500L); // direct all along
+        assertThat(a.neighboursAgeMillis()).isBetween(0L, 500L);
+        RouterView b = net.router("B").view();
+        assertThat(routeAge(b, "C")).isGreaterThanOrEqualTo(2_500L);
+        assertThat(b.neighboursAgeMillis()).isGreaterThanOrEqualTo(2_500L); // B's own links never changed
+    }
+
+    private static long routeAge(RouterView view, String node) {
+        return view.nodes().stream().filter(n -> n.routerId().equals(node)).findFirst().orElseThrow()
+                .routeAgeMillis();
     }
 
     private RoutingTable table(String router) {

@@ -386,7 +386,7 @@ public final class RouterDaemon implements AutoCloseable {
     private StatusReport report(RouterView view, List<LinkView> links) {
         List<StatusReport.Node> nodes = view.nodes().stream()
                 .map(n -> new StatusReport.Node(n.routerId(), n.nextHop(), n.cost(), n.hops(), n.reachable(),
-                        n.instance(), n.linkStateSequence(), n.linkStateAgeMillis()))
+                        n.instance(), n.linkStateSequence(), n.linkStateAgeMillis(), n.routeAgeMillis()))
                 .toList();
         Map<Long, NeighborView> neighbors = view.neighbors().stream()
                 .collect(Collectors.toMap(NeighborView::linkId, Function.identity(), (a, b) -> a));
@@ -408,7 +408,8 @@ public final class RouterDaemon implements AutoCloseable {
                 Version.current(), System.currentTimeMillis() - startedMillis, nodes, linkRows,
                 addresses(core.addressView()), topics(), connections(), tcpCounters(), linkSecurity(),
                 configGeneration, udpCounters(), httpCounters(), amqp == null ? null
-                        : new StatusReport.AmqpCounters(amqp.receivers(), amqp.counters().snapshot()));
+                        : new StatusReport.AmqpCounters(amqp.receivers(), amqp.counters().snapshot()),
+                view.neighboursAgeMillis());
     }
 
     private String linkSecurity() {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -235,15 +236,29 @@ final class FaultMesh implements AutoCloseable {
         return path;
     }
 
+    /**
+     * Routes as the running routers' status showed them, and the latest moment (test JVM's {@code nanoTime}) at which,
+     * by their own clocks, one of them changed a route or its neighbours. That moment is read from the age each router
+     * reports, taken from when its answer arrived: never earlier than the change, however long the answer took.
+     */
+    record Observation(Map<String, Map<String, String>> routes, long lastChangeNanos) {
+    }
+
     /** What every running router's status says now, in the form of {@link #expectedRoutes()}. */
     Map<String, Map<String, String>> actualRoutes() {
+        return observe().routes();
+    }
+
+    Observation observe() {
         Map<String, Map<String, String>> all = new TreeMap<>();
+        long lastChangeNanos = Long.MIN_VALUE;
         for (String id : ROUTERS) {
             if (!routerUp(id)) {
                 continue;
             }
             Map<String, String> routes = new TreeMap<>();
             JsonNode status = router(id).status().orElse(null);
+            long answeredNanos = System.nanoTime();
             for (String other : ROUTERS) {
                 if (!other.equals(id)) {
                     routes.put(other, status == null ? "no answer" : "unreachable");
@@ -257,17 +272,28 @@ final class FaultMesh implements AutoCloseable {
                     }
                 }
                 java.util.Collections.sort(peers);
+                long changeAgeMillis = ageOrMax(status.path("neighboursAgeMillis"));
                 for (JsonNode node : status.path("nodes")) {
                     String dest = node.path("id").asText();
                     if (routes.containsKey(dest) && node.path("reachable").asBoolean()) {
                         routes.put(dest, node.path("nextHop").asText() + "/" + node.path("cost").asLong());
                     }
+                    changeAgeMillis = Math.min(changeAgeMillis, ageOrMax(node.path("routeAgeMillis")));
+                }
+                if (changeAgeMillis != Long.MAX_VALUE) {
+                    lastChangeNanos = Math.max(lastChangeNanos,
+                            answeredNanos - TimeUnit.MILLISECONDS.toNanos(changeAgeMillis));
                 }
             }
             routes.put(LINKS_KEY, status == null ? "no answer" : String.join(",", peers));
             all.put(id, routes);
         }
-        return all;
+        return new Observation(all, lastChangeNanos);
+    }
+
+    /** An age field of status; absent or -1 (never changed) as the largest age. */
+    private static long ageOrMax(JsonNode age) {
+        return age.isNumber() && age.asLong() >= 0 ? age.asLong() : Long.MAX_VALUE;
     }
 
     /** Log lines of links going up or down, in all routers: a change means the topology was not stable. */

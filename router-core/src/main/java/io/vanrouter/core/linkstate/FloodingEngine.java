@@ -51,6 +51,8 @@ public final class FloodingEngine {
     private LinkState own;
     private LongSupplier addressSequence = () -> 0;
     private long nextRefreshNanos;
+    /** When our record last listed other peers or costs than before; {@link Long#MIN_VALUE} before the first. */
+    private long peersChangedNanos = Long.MIN_VALUE;
 
     public FloodingEngine(String selfId, long instance, ControlSender sender, LinkStateDatabase database,
             long refreshMillis, long maxAgeMillis, long nowNanos) {
@@ -78,6 +80,11 @@ public final class FloodingEngine {
         return own;
     }
 
+    /** When our record last changed its peers or their costs; {@link Long#MIN_VALUE} if it never listed any. */
+    public long peersChangedNanos() {
+        return peersChangedNanos;
+    }
+
     /** True when our record lists exactly {@code peers}. */
     public boolean ownPeersEqual(Map<String, Integer> peers) {
         return own.peers().equals(peers);
@@ -85,6 +92,9 @@ public final class FloodingEngine {
 
     /** Stores our record with {@code peers} and the next sequence, and floods it on {@code floodLinks}. */
     public void originate(Map<String, Integer> peers, List<Long> floodLinks, long nowNanos) {
+        if (!own.peers().equals(peers)) {
+            peersChangedNanos = nowNanos;
+        }
         own = new LinkState(selfId, instance, own.sequence() + 1, peers, addressSequence.getAsLong());
         database.put(own, nowNanos);
         nextRefreshNanos = nowNanos + refreshNanos;

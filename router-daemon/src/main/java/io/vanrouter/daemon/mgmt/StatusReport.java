@@ -9,6 +9,8 @@ import java.util.List;
  * @param configGeneration the live configuration: 1 at start, one more per applied reload
  * @param linkSecurity how links are protected, e.g. "TLS 1.3, OpenSSL (BoringSSL)", or "plain (tls: insecure)";
  *                     null in reports from routers before link TLS
+ * @param neighboursAgeMillis since this router's own link state last changed its neighbours or their costs (a link
+ *                            came up or went down); -1 if never, or in reports from routers before this field
  */
 public record StatusReport(
         String router,
@@ -27,7 +29,8 @@ public record StatusReport(
         long configGeneration,
         List<UdpCounters> udp,
         List<HttpCounters> http,
-        AmqpCounters amqp) {
+        AmqpCounters amqp,
+        long neighboursAgeMillis) {
 
     public StatusReport {
         udp = udp == null ? List.of() : List.copyOf(udp);
@@ -35,6 +38,15 @@ public record StatusReport(
         topics = topics == null ? List.of() : List.copyOf(topics);
         connections = connections == null ? List.of() : List.copyOf(connections);
         tcp = tcp == null ? List.of() : List.copyOf(tcp);
+    }
+
+    /** A report without the age of the neighbours (-1). */
+    public StatusReport(String router, String network, String mode, long instance, String version, long uptimeMillis,
+            List<Node> nodes, List<Link> links, List<Address> addresses, List<Topic> topics,
+            List<Connection> connections, List<TcpCounters> tcp, String linkSecurity, long configGeneration,
+            List<UdpCounters> udp, List<HttpCounters> http, AmqpCounters amqp) {
+        this(router, network, mode, instance, version, uptimeMillis, nodes, links, addresses, topics, connections,
+                tcp, linkSecurity, configGeneration, udp, http, amqp, -1);
     }
 
     /** A report without HTTP and AMQP counters. */
@@ -81,9 +93,18 @@ public record StatusReport(
     public record Topic(String topic, long messagesIn, long messagesOut, long dropped) {
     }
 
-    /** A router known to this one. {@code nextHop} null and {@code cost} -1 when unreachable. */
+    /**
+     * A router known to this one. {@code nextHop} null and {@code cost} -1 when unreachable; {@code routeAgeMillis}:
+     * since its next hop, cost or reachability last changed here, -1 if never routed.
+     */
     public record Node(String id, String nextHop, long cost, int hops, boolean reachable, long instance,
-            long linkStateSequence, long linkStateAgeMillis) {
+            long linkStateSequence, long linkStateAgeMillis, long routeAgeMillis) {
+
+        /** A node whose route age is not known (-1). */
+        public Node(String id, String nextHop, long cost, int hops, boolean reachable, long instance,
+                long linkStateSequence, long linkStateAgeMillis) {
+            this(id, nextHop, cost, hops, reachable, instance, linkStateSequence, linkStateAgeMillis, -1);
+        }
     }
 
     /**
