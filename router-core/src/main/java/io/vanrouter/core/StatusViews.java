@@ -24,8 +24,8 @@ final class StatusViews {
      * links are its uplinks, {@code uplink (active)} for the one in use.
      */
     static RouterView build(CoreSettings settings, FloodingEngine flooding, NeighborTable neighbors,
-            NeighborTable edgeLinks, long activeUplinkLinkId, RoutingTable table, ToLongFunction<String> routeChangedNanos,
-            long nowNanos) {
+            NeighborTable edgeLinks, long activeUplinkLinkId, RoutingTable table,
+            ToLongFunction<String> routeChangedNanos, long nowNanos) {
         String self = settings.routerId();
         LinkStateDatabase database = flooding.database();
         TreeSet<String> known = new TreeSet<>(table.routes().keySet());

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The HTTP adaptor with real router processes: one gRPC client connection (grpc-java) whose calls spread over two
  * connector sites, with deadlines, trailers and a site killed mid-stream; and HTTP/1.1 with curl (keep-alive across
- * sites, 100 MB up and down with chunked bodies, checksums) against a JDK HTTP server ({@link HttpSites}).
+ * sites, 100 MB up and down with chunked bodies, checksums) and wrk (keep-alive load over both sites, no errors)
+ * against a JDK HTTP server ({@link HttpSites}).
  */
 @ExtendWith(DumpOnFailure.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpAdaptorIT {
     private static final Duration CONVERGE = Duration.ofSeconds(30);
     private static final CallOptions CALL = CallOptions.DEFAULT;
+    private static final int WRK_CONNECTIONS = 8;
 
     @TempDir
     static Path dir; // static: injected before @BeforeAll, one for the class
@@ -203,7 +205,7 @@ class HttpAdaptorIT {
     }
 
     @Test
-    @Order(3) // last: it kills a site
+    @Order(4) // last: it kills a site
     void shouldFailInFlightCallsOfAKilledSiteAndSendNewCallsToTheOther() throws Exception {
         ManagedChannel channel = channel(grpcPort);
         assertThat(List.of(who(channel), who(channel))).containsExactlyInAnyOrder("b", "c");
@@ -287,5 +289,49 @@ class HttpAdaptorIT {
         assertThat(after.output()).isIn("b", "c");
         assertThat(a.logText()).contains("bad request");
         network.assertNoUnexpectedErrors(null);
+    }
+
+    /**
+     * wrk: eight keep-alive connections for two seconds, every answer a 200 from one of the sites; the router at a
+     * counted at least the requests wrk completed, spread over both sites, none answered 5xx.
+     */
+    @Test
+    @Order(3)
+    void shouldServeWrksKeepAliveLoadOverBothSitesWithoutErrors() throws Exception {
+        Map<String, JsonNode> before = rows(a, "web");
+        CommandRun.Result run = CommandRun.run(dir, List.of("wrk", "-t", "2", "-c", String.valueOf(WRK_CONNECTIONS),
+                "-d", "2s", "http://127.0.0.1:" + webPort + "/site"));
+        String out = run.output();
+        assertThat(run.exitCode()).as("wrk: %s", out).isZero();
+        java.util.regex.Matcher done = java.util.regex.Pattern.compile("(\\d+) requests in").matcher(out);
+        assertThat(done.find()).as("wrk output: %s", out).isTrue();
+        long completed = Long.parseLong(done.group(1));
+        assertThat(completed).as("requests wrk completed: %s", out).isPositive();
+        // wrk prints these lines only when something went wrong.
+        assertThat(out).doesNotContain("Non-2xx or 3xx responses").doesNotContain("Socket errors");
+
+        Map<String, Long> requests = new HashMap<>();
+        await().atMost(CONVERGE).untilAsserted(() -> {
+            requests.putAll(delta(before, rows(a, "web"), "requests"));
+            assertThat(requests.values().stream().mapToLong(Long::longValue).sum()).as("counted %s", requests)
+                    .isGreaterThanOrEqualTo(completed);
+        });
+        assertThat(requests.get("b")).as("requests at b: %s", requests).isPositive();
+        assertThat(requests.get("c")).as("requests at c: %s", requests).isPositive();
+        Map<String, JsonNode> after = rows(a, "web");
+        assertThat(delta(before, after, "status5xx")).as("5xx by site").allSatisfy((site, n) -> assertThat(n).isZero());
+        // wrk stops by closing its connections, each with at most one request outstanding: those count as failed.
+        assertThat(delta(before, after, "failed").values().stream().mapToLong(Long::longValue).sum())
+                .as("requests cut by wrk closing its %d connections", WRK_CONNECTIONS)
+                .isLessThanOrEqualTo(WRK_CONNECTIONS);
+        network.assertNoUnexpectedErrors(null);
+    }
+
+    /** Per site, how much {@code field} of the status rows grew from {@code before} to {@code after}. */
+    private static Map<String, Long> delta(Map<String, JsonNode> before, Map<String, JsonNode> after, String field) {
+        Map<String, Long> grew = new HashMap<>();
+        after.forEach((site, row) -> grew.put(site, row.path(field).asLong()
+                - (before.containsKey(site) ? before.get(site).path(field).asLong() : 0)));
+        return grew;
     }
 }
