@@ -1,11 +1,11 @@
 package io.vanrouter.transport.adaptor.http;
 
+import io.vanrouter.transport.stream.OpenStreams;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -20,7 +20,7 @@ public final class HttpCounters {
     static final String NO_SITE = "-";
 
     private final Map<String, Map<String, Site>> sites = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
+    private final OpenStreams open = new OpenStreams();
     private final Map<String, LongAdder> badRequests = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> served = new ConcurrentHashMap<>();
 
@@ -35,20 +35,9 @@ public final class HttpCounters {
         return sites.computeIfAbsent(address, a -> new ConcurrentHashMap<>()).computeIfAbsent(site, s -> new Site());
     }
 
-    void started(String address, String site) {
-        open.computeIfAbsent(address + '\0' + site, k -> new AtomicInteger()).incrementAndGet();
-    }
-
-    void left(String address, String site) {
-        AtomicInteger count = open.get(address + '\0' + site);
-        if (count != null) {
-            count.decrementAndGet();
-        }
-    }
-
-    int openRequests(String address, String site) {
-        AtomicInteger count = open.get(address + '\0' + site);
-        return count == null ? 0 : count.get();
+    /** Requests this router's listeners have open (or opening) per address and site. */
+    OpenStreams open() {
+        return open;
     }
 
     /** A request finished: {@code status} 0 when no response head reached the client, {@code failed} when cut. */

@@ -2,14 +2,12 @@ package io.vanrouter.transport.adaptor.http;
 
 import io.vanrouter.transport.stream.AdaptorEnd;
 import io.vanrouter.transport.stream.AdaptorSink;
+import io.vanrouter.transport.stream.ConnectorAttempts;
 import io.vanrouter.transport.stream.ConnectorCandidate;
 import io.vanrouter.transport.stream.Stream;
 import io.vanrouter.transport.stream.StreamObserver;
 import io.vanrouter.transport.wire.StreamResetCode;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,9 +20,8 @@ import java.util.concurrent.TimeUnit;
 final class RequestRoute implements StreamObserver {
     private final HttpListener listener;
     private final String client;
-    private final Set<String> tried = new HashSet<>();
+    private final ConnectorAttempts attempts;
     private final long startNanos = System.nanoTime();
-    private String current;
     private String lastSite;
     private int status;
     private boolean completed;
@@ -33,6 +30,7 @@ final class RequestRoute implements StreamObserver {
     RequestRoute(HttpListener listener, String client) {
         this.listener = listener;
         this.client = client;
+        this.attempts = new ConnectorAttempts(listener.settings.address(), listener.chooser, listener.counters.open());
     }
 
     private String address() {
@@ -53,26 +51,12 @@ final class RequestRoute implements StreamObserver {
         return end;
     }
 
-    private boolean tryNext(Stream stream, List<ConnectorCandidate> all) {
-        List<ConnectorCandidate> left = new ArrayList<>(all.size());
-        for (ConnectorCandidate candidate : all) {
-            if (!tried.contains(candidate.routerId())) {
-                left.add(candidate);
-            }
+    private boolean tryNext(Stream stream, List<ConnectorCandidate> candidates) {
+        if (!attempts.tryNext(stream, candidates)) {
+            return false;
         }
-        while (!left.isEmpty()) {
-            ConnectorCandidate chosen = listener.chooser.choose(left,
-                    router -> listener.counters.openRequests(address(), router));
-            tried.add(chosen.routerId());
-            left.remove(chosen);
-            if (stream.openToward(chosen.routerId())) {
-                current = chosen.routerId();
-                lastSite = current;
-                listener.counters.started(address(), current);
-                return true;
-            }
-        }
-        return false;
+        lastSite = attempts.current();
+        return true;
     }
 
     /** The response head went to the client with {@code code} (the router's own error responses included). */
@@ -101,7 +85,7 @@ final class RequestRoute implements StreamObserver {
             return true;
         }
         HttpListener.LOG.info("[{}] http request from {} to '{}' failed after trying {}: {}",
-                listener.router.routerId(), client, address(), tried, lastFailure);
+                listener.router.routerId(), client, address(), attempts.tried(), lastFailure);
         return false;
     }
 
@@ -113,9 +97,6 @@ final class RequestRoute implements StreamObserver {
     }
 
     private void leaveCurrent() {
-        if (current != null) {
-            listener.counters.left(address(), current);
-            current = null;
-        }
+        attempts.left();
     }
 }

@@ -2,14 +2,12 @@ package io.vanrouter.transport.adaptor.tcp;
 
 import io.netty.channel.Channel;
 import io.vanrouter.transport.link.LinkSession;
+import io.vanrouter.transport.stream.ConnectorAttempts;
 import io.vanrouter.transport.stream.ConnectorCandidate;
 import io.vanrouter.transport.stream.Stream;
 import io.vanrouter.transport.stream.StreamObserver;
 import io.vanrouter.transport.wire.StreamResetCode;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The listener side of one client connection: chooses a connector, and when it fails before STREAM_OPENED (nothing
@@ -21,13 +19,13 @@ import java.util.Set;
 final class ListenerAttempt implements StreamObserver {
     private final TcpListener listener;
     private final Channel client;
-    private final Set<String> tried = new HashSet<>();
-    private String current;
+    private final ConnectorAttempts attempts;
     private String lastFailure;
 
     ListenerAttempt(TcpListener listener, Channel client) {
         this.listener = listener;
         this.client = client;
+        this.attempts = new ConnectorAttempts(listener.settings.address(), listener.chooser, listener.counters.open());
     }
 
     private String address() {
@@ -37,31 +35,9 @@ final class ListenerAttempt implements StreamObserver {
     void start(Stream stream) {
         List<ConnectorCandidate> all = listener.directory.candidates(address());
         listener.noteReachable(!all.isEmpty());
-        if (all.isEmpty() || !tryNext(stream, all)) {
+        if (all.isEmpty() || !attempts.tryNext(stream, all)) {
             listener.refuse(client, stream);
         }
-    }
-
-    /** Attaches the stream to the best untried candidate that can be reached; false when none is left. */
-    private boolean tryNext(Stream stream, List<ConnectorCandidate> all) {
-        List<ConnectorCandidate> left = new ArrayList<>(all.size());
-        for (ConnectorCandidate candidate : all) {
-            if (!tried.contains(candidate.routerId())) {
-                left.add(candidate);
-            }
-        }
-        while (!left.isEmpty()) {
-            ConnectorCandidate chosen = listener.chooser.choose(left,
-                    router -> listener.counters.openStreams(address(), router));
-            tried.add(chosen.routerId());
-            left.remove(chosen);
-            if (stream.openToward(chosen.routerId())) {
-                current = chosen.routerId();
-                listener.counters.streamStarted(address(), current);
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override
@@ -76,12 +52,12 @@ final class ListenerAttempt implements StreamObserver {
         TcpListener.LOG.debug("[{}] connection from {} to '{}' via {} failed: {}; trying another connector",
                 listener.router.routerId(), LinkSession.format(client.remoteAddress()), address(),
                 stream.destination(), lastFailure);
-        if (client.isActive() && tryNext(stream, listener.directory.candidates(address()))) {
+        if (client.isActive() && attempts.tryNext(stream, listener.directory.candidates(address()))) {
             return true;
         }
         listener.counters.failed(address());
         TcpListener.LOG.info("[{}] connection from {} to '{}' failed after trying {}: {}", listener.router.routerId(),
-                LinkSession.format(client.remoteAddress()), address(), tried, lastFailure);
+                LinkSession.format(client.remoteAddress()), address(), attempts.tried(), lastFailure);
         return false;
     }
 
@@ -91,9 +67,6 @@ final class ListenerAttempt implements StreamObserver {
     }
 
     private void ended() {
-        if (current != null) {
-            listener.counters.streamEnded(address(), current);
-            current = null;
-        }
+        attempts.left();
     }
 }

@@ -1,11 +1,11 @@
 package io.vanrouter.transport.adaptor.tcp;
 
+import io.vanrouter.transport.stream.OpenStreams;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -22,10 +22,10 @@ public final class TcpCounters {
         final LongAdder serveFailed = new LongAdder();
         final LongAdder tlsRefused = new LongAdder();
         final LongAdder tlsFailed = new LongAdder();
-        final Map<String, AtomicInteger> openByDestination = new ConcurrentHashMap<>();
     }
 
     private final Map<String, Counts> byAddress = new ConcurrentHashMap<>();
+    private final OpenStreams open = new OpenStreams();
 
     private Counts counts(String address) {
         return byAddress.computeIfAbsent(address, a -> new Counts());
@@ -59,21 +59,9 @@ public final class TcpCounters {
         (success ? counts(address).served : counts(address).serveFailed).increment();
     }
 
-    void streamStarted(String address, String destination) {
-        counts(address).openByDestination.computeIfAbsent(destination, d -> new AtomicInteger()).incrementAndGet();
-    }
-
-    void streamEnded(String address, String destination) {
-        AtomicInteger open = counts(address).openByDestination.get(destination);
-        if (open != null) {
-            open.decrementAndGet();
-        }
-    }
-
-    /** Streams this router's listeners have open (or opening) to {@code destination} for {@code address}. */
-    public int openStreams(String address, String destination) {
-        AtomicInteger open = counts(address).openByDestination.get(destination);
-        return open == null ? 0 : open.get();
+    /** Streams this router's listeners have open (or opening) per address and connector router. */
+    public OpenStreams open() {
+        return open;
     }
 
     /** A snapshot per address, sorted by address. */

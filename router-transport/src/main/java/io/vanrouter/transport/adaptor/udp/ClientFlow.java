@@ -3,6 +3,7 @@ package io.vanrouter.transport.adaptor.udp;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.vanrouter.transport.link.LinkSession;
+import io.vanrouter.transport.stream.ConnectorAttempts;
 import io.vanrouter.transport.stream.ConnectorCandidate;
 import io.vanrouter.transport.stream.DatagramEnd;
 import io.vanrouter.transport.stream.DatagramSink;
@@ -10,10 +11,7 @@ import io.vanrouter.transport.stream.Stream;
 import io.vanrouter.transport.stream.StreamObserver;
 import io.vanrouter.transport.wire.StreamResetCode;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -30,9 +28,8 @@ final class ClientFlow implements ListenerFlow, DatagramSink, StreamObserver {
     private final String onlySite;
     /** Told when the flow is over: the listener, or the multicast flow this one is a member of. */
     private final Consumer<ClientFlow> onClosed;
-    private final Set<String> tried = new HashSet<>();
+    private final ConnectorAttempts attempts;
     private DatagramEnd end;
-    private String current;
     private boolean started;
 
     ClientFlow(UdpListener listener, InetSocketAddress client) {
@@ -44,6 +41,7 @@ final class ClientFlow implements ListenerFlow, DatagramSink, StreamObserver {
         this.client = client;
         this.onlySite = onlySite;
         this.onClosed = onClosed;
+        this.attempts = new ConnectorAttempts(listener.settings.address(), listener.chooser, listener.counters.open());
     }
 
     @Override
@@ -91,26 +89,8 @@ final class ClientFlow implements ListenerFlow, DatagramSink, StreamObserver {
         return true;
     }
 
-    private boolean tryNext(Stream stream, List<ConnectorCandidate> all) {
-        List<ConnectorCandidate> left = new ArrayList<>(all.size());
-        for (ConnectorCandidate candidate : all) {
-            if (!tried.contains(candidate.routerId())
-                    && (onlySite == null || onlySite.equals(candidate.routerId()))) {
-                left.add(candidate);
-            }
-        }
-        while (!left.isEmpty()) {
-            ConnectorCandidate chosen = listener.chooser.choose(left,
-                    router -> listener.counters.openFlows(address(), router));
-            tried.add(chosen.routerId());
-            left.remove(chosen);
-            if (stream.openToward(chosen.routerId())) {
-                current = chosen.routerId();
-                listener.counters.streamStarted(address(), current);
-                return true;
-            }
-        }
-        return false;
+    private boolean tryNext(Stream stream, List<ConnectorCandidate> candidates) {
+        return attempts.tryNext(stream, candidates, site -> onlySite == null || onlySite.equals(site));
     }
 
     @Override
@@ -141,7 +121,7 @@ final class ClientFlow implements ListenerFlow, DatagramSink, StreamObserver {
             return true;
         }
         UdpListener.LOG.info("[{}] udp flow from {} to '{}' failed after trying {}: {}: {}",
-                listener.router.routerId(), LinkSession.format(client), address(), tried, code, text);
+                listener.router.routerId(), LinkSession.format(client), address(), attempts.tried(), code, text);
         return false;
     }
 
@@ -158,9 +138,6 @@ final class ClientFlow implements ListenerFlow, DatagramSink, StreamObserver {
     }
 
     private void leaveCurrent() {
-        if (current != null) {
-            listener.counters.streamEnded(address(), current);
-            current = null;
-        }
+        attempts.left();
     }
 }

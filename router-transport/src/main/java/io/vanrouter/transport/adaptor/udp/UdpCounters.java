@@ -1,6 +1,7 @@
 package io.vanrouter.transport.adaptor.udp;
 
 import io.vanrouter.transport.stream.DatagramEnd;
+import io.vanrouter.transport.stream.OpenStreams;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,10 +27,10 @@ public final class UdpCounters {
         final LongAdder socketBusy = new LongAdder();
         final LongAdder tooLarge = new LongAdder();
         final AtomicInteger flowsOpen = new AtomicInteger();
-        final Map<String, AtomicInteger> openByDestination = new ConcurrentHashMap<>();
     }
 
     private final Map<String, Counts> byAddress = new ConcurrentHashMap<>();
+    private final OpenStreams open = new OpenStreams();
 
     private Counts counts(String address) {
         return byAddress.computeIfAbsent(address, a -> new Counts());
@@ -79,21 +80,9 @@ public final class UdpCounters {
         }
     }
 
-    void streamStarted(String address, String destination) {
-        counts(address).openByDestination.computeIfAbsent(destination, d -> new AtomicInteger()).incrementAndGet();
-    }
-
-    void streamEnded(String address, String destination) {
-        AtomicInteger open = counts(address).openByDestination.get(destination);
-        if (open != null) {
-            open.decrementAndGet();
-        }
-    }
-
-    /** Flows this router's listeners have open (or opening) to {@code destination} for {@code address}. */
-    public int openFlows(String address, String destination) {
-        AtomicInteger open = counts(address).openByDestination.get(destination);
-        return open == null ? 0 : open.get();
+    /** Flows this router's listeners have open (or opening) per address and connector router. */
+    public OpenStreams open() {
+        return open;
     }
 
     /** A snapshot per address, sorted by address. */
