@@ -207,18 +207,7 @@ final class Http1ListenerHandler extends ChannelInboundHandlerAdapter {
         }
 
         void content(HttpContent content) {
-            ByteBuf bytes = content.content();
-            if (bytes.isReadable()) {
-                end.offer(HttpRecords.dataHeader(ctx.alloc(), bytes.readableBytes()));
-                end.offer(bytes.retain());
-            }
-            if (content instanceof LastHttpContent last) {
-                if (!last.trailingHeaders().isEmpty()) {
-                    ByteBuf record = HttpRecords.trailers(ctx.alloc(), HttpHeads.fromTrailers(last.trailingHeaders()));
-                    if (record != null) {
-                        end.offer(record);
-                    }
-                }
+            if (HttpRecords.offerContent(end, ctx.alloc(), content)) {
                 requestDone = true;
                 end.endInput();
             }

@@ -144,19 +144,7 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter {
                     informational = !(content instanceof LastHttpContent);
                     return;
                 }
-                ByteBuf bytes = content.content();
-                if (bytes.isReadable()) {
-                    end.offer(HttpRecords.dataHeader(ctx.alloc(), bytes.readableBytes()));
-                    end.offer(bytes.retain());
-                }
-                if (content instanceof LastHttpContent last) {
-                    if (!last.trailingHeaders().isEmpty()) {
-                        ByteBuf record = HttpRecords.trailers(ctx.alloc(),
-                                HttpHeads.fromTrailers(last.trailingHeaders()));
-                        if (record != null) {
-                            end.offer(record);
-                        }
-                    }
+                if (HttpRecords.offerContent(end, ctx.alloc(), content)) {
                     responseDone = true;
                     end.endInput();
                 }

@@ -2,7 +2,10 @@ package io.vanrouter.transport.adaptor.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.vanrouter.transport.stream.AdaptorEnd;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -41,6 +44,29 @@ final class HttpRecords {
     /** The record header of a DATA record; the body bytes follow as their own buffer (no copy). */
     static ByteBuf dataHeader(ByteBufAllocator alloc, int bytes) {
         return alloc.buffer(RECORD_HEADER_BYTES).writeByte(DATA).writeInt(bytes);
+    }
+
+    /**
+     * Offers an HTTP/1.1 body piece to {@code end} as a DATA record (its bytes retained, no copy) and, when it is the
+     * last piece, its trailers as a TRAILERS record (dropped when they do not fit). Returns true for the last piece;
+     * the caller still releases {@code content} and ends the input.
+     */
+    static boolean offerContent(AdaptorEnd end, ByteBufAllocator alloc, HttpContent content) {
+        ByteBuf bytes = content.content();
+        if (bytes.isReadable()) {
+            end.offer(dataHeader(alloc, bytes.readableBytes()));
+            end.offer(bytes.retain());
+        }
+        if (!(content instanceof LastHttpContent last)) {
+            return false;
+        }
+        if (!last.trailingHeaders().isEmpty()) {
+            ByteBuf record = trailers(alloc, HttpHeads.fromTrailers(last.trailingHeaders()));
+            if (record != null) {
+                end.offer(record);
+            }
+        }
+        return true;
     }
 
     private static ByteBuf headers(ByteBufAllocator alloc, byte type, Http2Headers headers, int flags) {
