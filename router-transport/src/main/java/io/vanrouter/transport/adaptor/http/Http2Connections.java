@@ -33,8 +33,13 @@ final class Http2Connections {
         return Http2FrameCodecBuilder.forServer().initialSettings(settings()).build();
     }
 
+    /**
+     * Toward a server: requests beyond the server's SETTINGS_MAX_CONCURRENT_STREAMS wait in the codec until one of its
+     * streams closes, rather than fail. What waits is bounded by the requests' own router streams (their credit).
+     */
     static Http2FrameCodec clientCodec() {
-        return Http2FrameCodecBuilder.forClient().initialSettings(settings()).build();
+        return Http2FrameCodecBuilder.forClient().initialSettings(settings()).encoderEnforceMaxConcurrentStreams(true)
+                .build();
     }
 
     private static Http2Settings settings() {
