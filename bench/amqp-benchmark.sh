@@ -24,7 +24,9 @@
 #   --warmup N       seconds of load before each measurement (default 2)
 #   --rounds N       rounds; each runs every scenario once, ceiling first in odd rounds, A->B first in even rounds
 #                    (default 3)
-#   --quick          smoke run: --seconds 3 --warmup 1 --rounds 1
+#   --quick          smoke run: --seconds 3 --warmup 1 --rounds 1 --router-warmup 2
+#   --router-warmup N  before round 1, N seconds of unrecorded AMQP load (unsettled, then pre-settled) on each path
+#                    the scenarios use, so that round 1 does not measure the routers' JIT warming up (default 5; 0: none)
 #   --window N       unsettled: at most N messages without an outcome; pre-settled: at most N ahead of the receiver
 #                    (default 1000)
 #   --credit N       credit the receiver grants, topped up when half is used (default 500)
@@ -39,6 +41,7 @@ set -euo pipefail
 secs=10
 warmup=2
 rounds=3
+router_warmup=5
 window=1000
 credit=500
 link_credit=""
@@ -57,7 +60,8 @@ while (($#)); do
         --seconds) secs=${2:?--seconds needs a value}; shift 2 ;;
         --warmup) warmup=${2:?--warmup needs a value}; shift 2 ;;
         --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
-        --quick) secs=3; warmup=1; rounds=1; shift ;;
+        --quick) secs=3; warmup=1; rounds=1; router_warmup=2; shift ;;
+        --router-warmup) router_warmup=${2:?--router-warmup needs a value}; shift 2 ;;
         --window) window=${2:?--window needs a value}; shift 2 ;;
         --credit) credit=${2:?--credit needs a value}; shift 2 ;;
         --link-credit) link_credit=${2:?--link-credit needs a value}; shift 2 ;;
@@ -73,6 +77,7 @@ for v in secs rounds window credit; do
 done
 [[ -z $link_credit || $link_credit =~ ^[1-9][0-9]*$ ]] || die "--link-credit must be a positive integer"
 [[ $warmup =~ ^[0-9]+$ ]] || die "--warmup must be a non-negative integer, got '$warmup'"
+[[ $router_warmup =~ ^[0-9]+$ ]] || die "--router-warmup must be a non-negative integer, got '$router_warmup'"
 IFS=, read -r -a scenarios <<< "$scen_arg"
 for s in "${scenarios[@]}"; do
     [[ ,$all_scenarios, == *,$s,* ]] || die "unknown scenario '$s' (use $all_scenarios)"
@@ -250,6 +255,23 @@ measure() {
     done
 }
 
+# Router warm-up: unrecorded load on each path the scenarios use (the generator's own JIT warms up in --warmup).
+if ((router_warmup > 0)) && [[ -z $vr_unavailable ]]; then
+    paths=()
+    if want_any "ceiling*"; then paths+=(a); fi
+    if want_any "*-ab*"; then paths+=(b); fi
+    for to in "${paths[@]}"; do
+        for mode in unsettled presettled; do
+            log "router warm-up: ${router_warmup} s $mode, sender on a, receiver on $to (not recorded)"
+            timeout $((router_warmup + 60)) java "${gen_opts[@]}" -cp "$gen_cp" io.vanrouter.bench.AmqpLoad \
+                --send "127.0.0.1:${amqp_port[a]}" --recv "127.0.0.1:${amqp_port[$to]}" --mode "$mode" \
+                --address "bench/warmup/$to/$mode" --seconds "$router_warmup" --warmup 0 --window "$window" \
+                --credit "$credit" --await-url "http://127.0.0.1:${mgmt_port[a]}/status" --await-router "$to" \
+                > "$work/warmup-$to-$mode.out" 2>&1 || log "router warm-up failed: $(tail -n 2 "$work/warmup-$to-$mode.out")"
+        done
+    done
+fi
+
 # Pairs measured back to back; the ceiling first in odd rounds, A->B first in even rounds.
 groups=("ceiling vr-ab" "ceiling-pre vr-ab-pre" "mqtt-ab-q1")
 for ((round = 1; round <= rounds; round++)); do
@@ -278,7 +300,8 @@ results="$work/results.md"
     echo "# vanrouter AMQP benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
     if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
-    echo "- command: $cmdline (effective: --seconds $secs --warmup $warmup --rounds $rounds --window $window" \
+    echo "- command: $cmdline (effective: --seconds $secs --warmup $warmup --rounds $rounds" \
+        "--router-warmup $router_warmup --window $window" \
         "--credit $credit --link-credit ${link_credit:-default} --scenarios $scen_arg)"
     echo "- commit: $(bench_commit "$repo"), machine: $(bench_machine)"
     echo "$load_lines"
