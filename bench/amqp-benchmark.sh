@@ -1,0 +1,322 @@
+#!/usr/bin/env bash
+# AMQP benchmark (issue 12, acceptance point 4): AMQP 1.0 100-byte messages/s through vanrouter against the
+# skupper-router anchor (32,900 acked/s on this machine kind), one run.
+#
+# Scenarios (100-byte data bodies, one sender link, one receiver link, the same load generator, AmqpLoad, for all):
+#   ceiling      unsettled, sender and receiver on router A: the generator's (and one router's) ceiling
+#   vr-ab        unsettled, sender -> router A -> router B -> receiver (the skupper-router anchor's case)
+#   ceiling-pre  pre-settled, sender and receiver on router A
+#   vr-ab-pre    pre-settled, sender -> router A -> router B -> receiver
+#   mqtt-ab-q1   reference: MQTT QoS 1 (MqttLoad, as bench/mqtt-benchmark.sh's vr-ab-q1) through the same two routers
+# Unsettled: a message counts when the router's ACCEPTED disposition reaches the sender ("acked/s"; ACCEPTED means
+#          the receiver accepted it), at most --window without an outcome (and within the router's link credit,
+#          250 by default). Pre-settled: counted at the receiver; the sender stays at most --window ahead of it.
+#          RELEASED, REJECTED and MODIFIED outcomes, losses and duplicates are counted (a valid run has none).
+# CPU:     utime+stime (/proc/PID/stat) of the scenario's routers before and after every run: CPU seconds per
+#          10,000 messages sent (probe, warm-up, measurement and drain included).
+# Output:  progress on stderr, a Markdown report on stdout and in RESULTS_DIR/results.md (a warning at the top when the
+#          machine was busy at the start; load average and busiest processes; medians, spread and every round's
+#          figures), every run's figures in RESULTS_DIR/raw.csv (RESULTS_DIR is a new temp dir unless --out is given,
+#          printed at the end; configs and logs are kept there).
+#
+# Usage:   flock /tmp/vanrouter-bench.lock bench/amqp-benchmark.sh [options]
+#   --seconds N      measured seconds per run (default 10), after --warmup seconds of load that are not recorded
+#   --warmup N       seconds of load before each measurement (default 2)
+#   --rounds N       rounds; each runs every scenario once, ceiling first in odd rounds, A->B first in even rounds
+#                    (default 3)
+#   --quick          smoke run: --seconds 3 --warmup 1 --rounds 1 --router-warmup 2
+#   --router-warmup N  before round 1, N seconds of unrecorded AMQP load (unsettled, then pre-settled) on each path
+#                    the scenarios use, so that round 1 does not measure the routers' JIT warming up (default 5; 0: none)
+#   --window N       unsettled: at most N messages without an outcome; pre-settled: at most N ahead of the receiver
+#                    (default 1000)
+#   --credit N       credit the receiver grants, topped up when half is used (default 500)
+#   --link-credit N  the routers' amqp.linkCredit (credit per sender link; default: the router's default, 250)
+#   --scenarios L    comma-separated subset of the scenarios above (default all)
+#   --no-build       use the existing jar, test classes and classpath instead of building them first
+#   --out DIR        write results.md, raw.csv, configs and logs to DIR (created if needed) instead of a new temp dir
+# Builds with Maven online (BENCH_MVN_ARGS=-o for offline, see bench/lib.sh); installs missing Debian packages when
+# run as root, otherwise prints the apt-get line. See docs/benchmarks.md, section "AMQP adaptor".
+set -euo pipefail
+
+secs=10
+warmup=2
+rounds=3
+router_warmup=5
+window=1000
+credit=500
+link_credit=""
+build=1
+all_scenarios="ceiling,vr-ab,ceiling-pre,vr-ab-pre,mqtt-ab-q1"
+scen_arg=$all_scenarios
+out_dir=""
+cmdline="bench/amqp-benchmark.sh $*"
+
+die() { echo "amqp-benchmark: $*" >&2; exit 1; }
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-0}"; }
+
+while (($#)); do
+    case "$1" in
+        --seconds) secs=${2:?--seconds needs a value}; shift 2 ;;
+        --warmup) warmup=${2:?--warmup needs a value}; shift 2 ;;
+        --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
+        --quick) secs=3; warmup=1; rounds=1; router_warmup=2; shift ;;
+        --router-warmup) router_warmup=${2:?--router-warmup needs a value}; shift 2 ;;
+        --window) window=${2:?--window needs a value}; shift 2 ;;
+        --credit) credit=${2:?--credit needs a value}; shift 2 ;;
+        --link-credit) link_credit=${2:?--link-credit needs a value}; shift 2 ;;
+        --scenarios) scen_arg=${2:?--scenarios needs a value}; shift 2 ;;
+        --no-build) build=0; shift ;;
+        --out) out_dir=${2:?--out needs a value}; shift 2 ;;
+        -h|--help) usage 0 ;;
+        *) echo "amqp-benchmark: unknown option $1" >&2; usage 2 ;;
+    esac
+done
+for v in secs rounds window credit; do
+    [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--$v must be a positive integer, got '${!v}'"
+done
+[[ -z $link_credit || $link_credit =~ ^[1-9][0-9]*$ ]] || die "--link-credit must be a positive integer"
+[[ $warmup =~ ^[0-9]+$ ]] || die "--warmup must be a non-negative integer, got '$warmup'"
+[[ $router_warmup =~ ^[0-9]+$ ]] || die "--router-warmup must be a non-negative integer, got '$router_warmup'"
+IFS=, read -r -a scenarios <<< "$scen_arg"
+for s in "${scenarios[@]}"; do
+    [[ ,$all_scenarios, == *,$s,* ]] || die "unknown scenario '$s' (use $all_scenarios)"
+done
+want() { [[ " ${scenarios[*]} " == *" $1 "* ]]; }
+want_any() { local s; for s in "${scenarios[@]}"; do [[ $s == $1 ]] && return 0; done; return 1; }
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+helper="$repo/bench/tcp_bench.py"
+report_py="$repo/bench/amqp_report.py"
+jar="$repo/router-daemon/target/vanrouter.jar"
+cpfile="$repo/router-transport/target/bench-classpath.txt"
+PATH="$PATH:/usr/sbin:/sbin"
+
+# ---------------------------------------------------------------------------------------------------------- tools
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
+tools=(java=openjdk-17-jre-headless python3=python3 flock=util-linux setsid=util-linux timeout=coreutils)
+if ((build)); then tools+=("${bench_build_tools[@]}"); fi
+bench_need_tools amqp-benchmark "${tools[@]}"
+python3=$(python3 -c 'import sys; print(sys.executable)')
+python3() { "$python3" "$@"; }
+
+# ---------------------------------------------------------------------------------------------------------- setup
+# Before anything of ours runs: how busy the machine is (the report's header).
+busy_warning=$(bench_busy_warning)
+if [[ -n $busy_warning ]]; then log "${busy_warning//\*/}"; fi
+load_lines=$(bench_load_snapshot "$python3" "$helper")
+if [[ -n $out_dir ]]; then
+    mkdir -p "$out_dir"
+    work=$(cd "$out_dir" && pwd)
+else
+    work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-amqpbench.XXXXXX")
+fi
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM
+start() { bench_start "$@"; }
+
+if ((build)); then
+    log "building router-daemon and the load generator (under the shared Maven lock)"
+    (cd "$repo" && bench_mvn -q -DskipTests -pl router-daemon,router-transport -am \
+        package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test) \
+        > "$work/build.log" 2>&1 || die "build failed, see $work/build.log"
+fi
+[[ -f $jar ]] || die "no $jar (run without --no-build)"
+for c in AmqpLoad MqttLoad; do
+    [[ -f $cpfile && -f $repo/router-transport/target/test-classes/io/vanrouter/bench/$c.class ]] \
+        || die "no load generator build ($c) in router-transport/target (run without --no-build)"
+done
+gen_cp="$repo/router-transport/target/test-classes:$(cat "$cpfile")"
+read -r -a gen_opts <<< "${AMQPLOAD_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC}"
+read -r -a java_opts <<< "${VANROUTER_JAVA_OPTS:-$(grep -v '^#' "$repo/config/jvm.options" | tr '\n' ' ')}"
+
+read -r -a port < <(python3 "$helper" free-ports 8)
+((${#port[@]} == 8)) || die "could not find free ports"
+# vanrouter a and b: inter-router link port, management port, AMQP port, MQTT port (b dials a).
+declare -A link_port=([a]=${port[0]} [b]=${port[1]})
+declare -A mgmt_port=([a]=${port[2]} [b]=${port[3]})
+declare -A amqp_port=([a]=${port[4]} [b]=${port[5]})
+declare -A mqtt_port=([a]=${port[6]} [b]=${port[7]})
+
+router_conf() { # router_conf ID
+    printf 'router:\n  id: %s\n  network: amqpbench\nlisten:\n  - host: 127.0.0.1\n    port: %s\n' "$1" \
+        "${link_port[$1]}"
+    if [[ $1 != a ]]; then printf 'peers:\n  - host: 127.0.0.1\n    port: %s\n' "${link_port[a]}"; fi
+    printf 'management:\n  host: 127.0.0.1\n  port: %s\n' "${mgmt_port[$1]}"
+    printf 'amqp:\n  listen: {host: 127.0.0.1, port: %s}\n' "${amqp_port[$1]}"
+    if [[ -n $link_credit ]]; then printf '  linkCredit: %s\n' "$link_credit"; fi
+    printf 'mqtt:\n  listen: {host: 127.0.0.1, port: %s}\n' "${mqtt_port[$1]}"
+    bench_tls "$work" "$1"
+}
+declare -A router_pid=()
+vr_routers=(a)
+if want_any "*-ab*"; then vr_routers=(a b); fi
+for r in "${vr_routers[@]}"; do
+    router_conf "$r" > "$work/router-$r.yaml"
+    start "router-$r" java "${java_opts[@]}" -jar "$jar" run --config "$work/router-$r.yaml"
+    router_pid[$r]=$last_pid
+done
+
+sleep 0.5
+vr_unavailable=""
+others=("${vr_routers[@]:1}")
+log "waiting for router a${others[*]:+ and its routes to ${others[*]}}"
+if ! err=$(python3 "$helper" wait-routes "${mgmt_port[a]}" 30 "${others[@]}" 2>&1); then
+    vr_unavailable="$err"
+    for r in "${vr_routers[@]}"; do
+        if ! kill -0 "${router_pid[$r]}" 2> /dev/null; then
+            vr_unavailable="router $r exited: $(grep -v '^\s*$' "$work/router-$r.log" | tail -n 1)"
+        fi
+    done
+    log "routers unavailable: $vr_unavailable"
+fi
+
+# ---------------------------------------------------------------------------------------------------------- runs
+csv="$work/raw.csv"
+echo "round,scenario,metric,value,note" > "$csv"
+row() { # row ROUND SCENARIO METRIC VALUE [NOTE]
+    local note=${5:-}
+    note=${note//,/;}
+    note=${note//$'\n'/ }
+    echo "$1,$2,$3,$4,${note:0:300}" >> "$csv"
+}
+clk=$(getconf CLK_TCK)
+cpu_ticks() { # total utime+stime of the given pids, in clock ticks
+    local pid sum=0 f
+    for pid in "$@"; do
+        if read -r -a f < <(sed 's/^.*) //' "/proc/$pid/stat" 2> /dev/null); then
+            sum=$((sum + f[11] + f[12]))
+        fi
+    done
+    echo "$sum"
+}
+
+# measure ROUND SCENARIO: one run of the load generator; figures (and the CPU of the routers) in the CSV.
+measure() {
+    local round=$1 sc=$2 procs=() cmd
+    local out="$work/run-$round-$sc.out" cpu0 cpu1 t0 t1
+    if [[ -n $vr_unavailable ]]; then
+        row "$round" "$sc" all NA "routers unavailable: $vr_unavailable"
+        return 0
+    fi
+    case "$sc" in
+        ceiling|ceiling-pre)
+            procs=("${router_pid[a]}")
+            cmd=(io.vanrouter.bench.AmqpLoad --send "127.0.0.1:${amqp_port[a]}" --recv "127.0.0.1:${amqp_port[a]}"
+                --await-router a) ;;
+        vr-ab|vr-ab-pre)
+            procs=("${router_pid[a]}" "${router_pid[b]}")
+            cmd=(io.vanrouter.bench.AmqpLoad --send "127.0.0.1:${amqp_port[a]}" --recv "127.0.0.1:${amqp_port[b]}"
+                --await-router b) ;;
+        mqtt-ab-q1)
+            procs=("${router_pid[a]}" "${router_pid[b]}")
+            cmd=(io.vanrouter.bench.MqttLoad --pub "127.0.0.1:${mqtt_port[a]}" --sub "127.0.0.1:${mqtt_port[b]}"
+                --topic "q1/bench/$sc/$round" --qos 1 --window 500 --inflight 100) ;;
+    esac
+    if [[ $sc != mqtt-* ]]; then
+        local mode=unsettled
+        if [[ $sc == *-pre ]]; then mode=presettled; fi
+        cmd+=(--mode "$mode" --address "bench/$sc/$round" --window "$window" --credit "$credit"
+            --await-url "http://127.0.0.1:${mgmt_port[a]}/status")
+    fi
+    cpu0=$(cpu_ticks "${procs[@]}")
+    t0=$(date +%s%N)
+    if timeout $((warmup + secs + 90)) java "${gen_opts[@]}" -cp "$gen_cp" "${cmd[@]}" --size 100 \
+        --seconds "$secs" --warmup "$warmup" > "$out" 2> "$out.err"; then
+        cpu1=$(cpu_ticks "${procs[@]}")
+        t1=$(date +%s%N)
+        local line kv sent
+        line=$(grep '^result ' "$out" | tail -n 1)
+        for kv in ${line#result }; do
+            row "$round" "$sc" "${kv%%=*}" "${kv#*=}"
+        done
+        sent=$(sed -n 's/.* sent=\([0-9]*\).*/\1/p' <<< "$line")
+        if ((sent > 0)); then
+            # CPU of the scenario's routers over the whole run (probe, warm-up, measurement, drain).
+            row "$round" "$sc" cpu_s "$(python3 -c "print(round(($cpu1-$cpu0)/$clk, 2))")"
+            row "$round" "$sc" cpu_s_per_10k "$(python3 -c "print(round(($cpu1-$cpu0)/$clk/$sent*1e4, 4))")"
+            row "$round" "$sc" cpu_cores "$(python3 -c "print(round(($cpu1-$cpu0)/$clk/(($t1-$t0)/1e9), 2))")"
+        fi
+        log "round $round $sc: $(sed 's/^result //; s/ p90_us=[^ ]*//; s/ p999_us=[^ ]*//; s/ rate_subs=[^ ]*//' \
+            <<< "$line")"
+        if [[ -s $out.err ]]; then log "  stderr: $(head -n 3 "$out.err" | tr '\n' ' ')"; fi
+    else
+        local why
+        why=$(tail -n 3 "$out.err" | tr '\n' ' ')
+        row "$round" "$sc" all NA "load generator failed: ${why:-timeout}"
+        log "round $round $sc: FAILED: ${why:-timeout}"
+    fi
+    for r in "${vr_routers[@]}"; do
+        if ! kill -0 "${router_pid[$r]}" 2> /dev/null; then
+            vr_unavailable="router $r exited: $(grep -v '^\s*$' "$work/router-$r.log" | tail -n 1)"
+            log "no more runs: $vr_unavailable"
+        fi
+    done
+}
+
+# Router warm-up: unrecorded load on each path the scenarios use (the generator's own JIT warms up in --warmup).
+if ((router_warmup > 0)) && [[ -z $vr_unavailable ]]; then
+    paths=()
+    if want_any "ceiling*"; then paths+=(a); fi
+    if want_any "*-ab*"; then paths+=(b); fi
+    for to in "${paths[@]}"; do
+        for mode in unsettled presettled; do
+            log "router warm-up: ${router_warmup} s $mode, sender on a, receiver on $to (not recorded)"
+            timeout $((router_warmup + 60)) java "${gen_opts[@]}" -cp "$gen_cp" io.vanrouter.bench.AmqpLoad \
+                --send "127.0.0.1:${amqp_port[a]}" --recv "127.0.0.1:${amqp_port[$to]}" --mode "$mode" \
+                --address "bench/warmup/$to/$mode" --seconds "$router_warmup" --warmup 0 --window "$window" \
+                --credit "$credit" --await-url "http://127.0.0.1:${mgmt_port[a]}/status" --await-router "$to" \
+                > "$work/warmup-$to-$mode.out" 2>&1 || log "router warm-up failed: $(tail -n 2 "$work/warmup-$to-$mode.out")"
+        done
+    done
+fi
+
+# Pairs measured back to back; the ceiling first in odd rounds, A->B first in even rounds.
+groups=("ceiling vr-ab" "ceiling-pre vr-ab-pre" "mqtt-ab-q1")
+for ((round = 1; round <= rounds; round++)); do
+    for g in "${groups[@]}"; do
+        read -r -a members <<< "$g"
+        if ((round % 2 == 0)); then
+            mapfile -t members < <(printf '%s\n' "${members[@]}" | tac)
+        fi
+        for sc in "${members[@]}"; do
+            if want "$sc"; then measure "$round" "$sc"; fi
+        done
+    done
+done
+
+# ---------------------------------------------------------------------------------------------------------- report
+# What the routers counted (AMQP outcomes, receiver drops), for the record.
+for r in "${vr_routers[@]}"; do
+    python3 - "${mgmt_port[$r]}" > "$work/router-$r-amqp.json" 2> /dev/null << 'EOF' || true
+import json, sys, urllib.request
+with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/status", timeout=5) as r:
+    print(json.dumps(json.load(r).get("amqp"), indent=1))
+EOF
+done
+results="$work/results.md"
+{
+    echo "# vanrouter AMQP benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
+    echo "- command: $cmdline (effective: --seconds $secs --warmup $warmup --rounds $rounds" \
+        "--router-warmup $router_warmup --window $window" \
+        "--credit $credit --link-credit ${link_credit:-default} --scenarios $scen_arg)"
+    echo "- commit: $(bench_commit "$repo"), machine: $(bench_machine)"
+    echo "$load_lines"
+    echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- $(java -version 2>&1 | head -n 1), routers: java ${java_opts[*]}, load generator: java ${gen_opts[*]}" \
+        "(AmqpLoad: proton-j Engine, one thread per connection; MqttLoad for mqtt-ab-q1)"
+    for r in "${vr_routers[@]}"; do
+        if [[ -s $work/router-$r-amqp.json ]]; then
+            echo "- router $r AMQP counters at the end: $(tr -d ' \n' < "$work/router-$r-amqp.json" | cut -c1-400)"
+        fi
+    done
+    echo
+} > "$results"
+python3 "$report_py" "$csv" "$rounds" >> "$results"
+cat "$results"
+echo
+echo "results: $results"
+echo "raw per-run numbers: $csv"
