@@ -10,6 +10,7 @@ import io.vanrouter.transport.netty.Errors;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
@@ -50,6 +51,8 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
     private final List<OutgoingLink> outgoing = new ArrayList<>();
     private final List<IncomingLink> incoming = new ArrayList<>();
     private ChannelHandlerContext ctx;
+    /** A {@link #flushSoon} task is queued on the loop. Event loop only. */
+    private boolean flushScheduled;
     private String peer = "?";
     private ScheduledFuture<?> ticker;
     private boolean failed;
@@ -139,6 +142,25 @@ final class AmqpConnectionHandler extends ChannelInboundHandlerAdapter {
             transport.tick(System.currentTimeMillis());
             handleEvents();
             flushOutput();
+        }
+    }
+
+    /**
+     * Event loop: writes what the transport produced once the tasks already queued on the loop have run. Outcomes and
+     * messages from the message plane arrive as one task each; flushing in each would write one segment per message.
+     */
+    void flushSoon() {
+        if (flushScheduled || ctx == null) {
+            return;
+        }
+        flushScheduled = true;
+        try {
+            ctx.channel().eventLoop().execute(() -> {
+                flushScheduled = false;
+                flushOutput();
+            });
+        } catch (RejectedExecutionException e) {
+            // shutting down: the connection closes with its loop
         }
     }
 

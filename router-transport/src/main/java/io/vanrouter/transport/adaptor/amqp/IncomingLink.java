@@ -152,7 +152,7 @@ final class IncomingLink {
         delivery.settle();
         (delivered ? connection.counters().accepted : connection.counters().released).incrementAndGet();
         grantCredit();
-        connection.flushOutput();
+        connection.flushSoon();
     }
 
     private void resume() {

@@ -83,7 +83,7 @@ final class OutgoingLink {
         }
         queue.add(copy);
         sendQueued();
-        connection.flushOutput();
+        connection.flushSoon();
     }
 
     /** Sends what the client's credit allows (after a FLOW, or when a message arrived). Event loop only. */
