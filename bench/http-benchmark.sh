@@ -37,7 +37,7 @@
 #   --seconds N   measured length of each case, after the warm-up (default 10; all cases and paths, 3 rounds: about
 #                 18 minutes)
 #   --rounds N    rounds; each round runs every case once on every path, paths in rotated order (default 3)
-#   --quick       smoke run: --seconds 2 --rounds 1 (about 2 minutes with all paths)
+#   --quick       smoke run: --seconds 2 --rounds 1 (about 3 minutes with all paths)
 #   --paths LIST  comma-separated subset of direct,socat,nghttpx,vr-ab,vr-abc (default all)
 #   --cases LIST  comma-separated subset of c1m1,c1m10,c1m100,c8m10,c1m10big (default all)
 #   --no-build    use the existing router-daemon/target/vanrouter.jar instead of building it first
