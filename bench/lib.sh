@@ -122,3 +122,35 @@ bench_tls() {
     java -jar "$jar" certs issue --ca "$dir/pki/ca" --router "$id" --out "$dir/pki" --force > /dev/null || return 1
     printf 'tls: {ca: %s, cert: %s, key: %s}\n' "$dir/pki/ca.crt" "$dir/pki/$id.crt" "$dir/pki/$id.key"
 }
+
+# bench_router_conf NETWORK ID LISTEN_PORT MGMT_PORT PEER_PORT|-: the router, listen, peers, management and tls
+# sections of a bench router's config on 127.0.0.1 (needs $work; $jar when BENCH_TLS=1). Optional environment:
+# BENCH_ROUTING ('ioThreads: 4; dataConnections: 2': a routing section), BENCH_FLOW_LOG=1 ($work/flows-ID.log).
+bench_router_conf() {
+    local net=$1 id=$2 listen=$3 mgmt=$4 peer=$5
+    printf 'router:\n  id: %s\n  network: %s\nlisten:\n  - host: 127.0.0.1\n    port: %s\n' "$id" "$net" "$listen"
+    if [[ $peer != - ]]; then printf 'peers:\n  - host: 127.0.0.1\n    port: %s\n' "$peer"; fi
+    printf 'management:\n  host: 127.0.0.1\n  port: %s\n' "$mgmt"
+    bench_tls "$work" "$id"
+    if [[ -n ${BENCH_ROUTING:-} ]]; then
+        printf 'routing:\n'
+        tr ';' '\n' <<< "$BENCH_ROUTING" | sed 's/^ */  /'
+    fi
+    if [[ ${BENCH_FLOW_LOG:-0} == 1 ]]; then
+        printf 'flowLog:\n  file: %s/flows-%s.log\n' "$work" "$id"
+    fi
+}
+
+# bench_router_reason TEXT ID...: why a vanrouter path is unavailable: the last log line ($work/router-ID.log) of the
+# first of the routers (pids in the associative array router_pid) that has exited, or else TEXT.
+bench_router_reason() {
+    local text=$1 r
+    shift
+    for r in "$@"; do
+        if ! kill -0 "${router_pid[$r]}" 2> /dev/null; then
+            echo "router $r exited: $(grep -v '^\s*$' "$work/router-$r.log" | tail -n 1)"
+            return
+        fi
+    done
+    echo "$text"
+}

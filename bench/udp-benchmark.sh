@@ -185,16 +185,7 @@ adaptor_section() { # adaptor_section KIND(listeners|connectors) PATH...
         done
     done
 }
-router_conf() { # router_conf ID LISTEN_PORT MGMT_PORT PEER_PORT|-
-    printf 'router:\n  id: %s\n  network: udpbench\nlisten:\n  - host: 127.0.0.1\n    port: %s\n' "$1" "$2"
-    if [[ $4 != - ]]; then printf 'peers:\n  - host: 127.0.0.1\n    port: %s\n' "$4"; fi
-    printf 'management:\n  host: 127.0.0.1\n  port: %s\n' "$3"
-    bench_tls "$work" "$1"
-    if [[ -n ${BENCH_ROUTING:-} ]]; then # e.g. BENCH_ROUTING='ioThreads: 4'
-        printf 'routing:\n'
-        tr ';' '\n' <<< "$BENCH_ROUTING" | sed 's/^ */  /'
-    fi
-}
+router_conf() { bench_router_conf udpbench "$@"; } # router_conf ID LISTEN_PORT MGMT_PORT PEER_PORT|-
 { router_conf a "$link_a" "$mgmt_a" "$link_b"; adaptor_section listeners vr-ab vr-abc; } > "$work/router-a.yaml"
 { router_conf b "$link_b" "$mgmt_b" "$link_c"; adaptor_section connectors vr-ab; } > "$work/router-b.yaml"
 { router_conf c "$link_c" "$mgmt_c" -; adaptor_section connectors vr-abc; } > "$work/router-c.yaml"
@@ -212,16 +203,7 @@ if ((vr_wanted)); then
 fi
 sleep 0.5
 
-router_reason() { # why the vanrouter paths are unavailable: a dead router's last log line, or the given text
-    local r
-    for r in a b c; do
-        if ! kill -0 "${router_pid[$r]}" 2> /dev/null; then
-            echo "router $r exited: $(grep -v '^\s*$' "$work/router-$r.log" | tail -n 1)"
-            return
-        fi
-    done
-    echo "$1"
-}
+router_reason() { bench_router_reason "$1" a b c; } # why the vanrouter paths are unavailable
 
 # ---------------------------------------------------------------------------------------------------------- cases
 csv="$work/raw.csv"
