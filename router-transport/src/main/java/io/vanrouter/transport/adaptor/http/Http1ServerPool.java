@@ -8,10 +8,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.vanrouter.transport.netty.ApplicationSockets;
+import io.vanrouter.transport.netty.HandlerNames;
 import io.vanrouter.transport.stream.AdaptorEnd;
 import io.vanrouter.transport.stream.AdaptorSink;
 import java.net.InetSocketAddress;
@@ -66,6 +68,8 @@ final class Http1ServerPool implements HttpConnectors.ServerPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel server) {
+                        server.pipeline().addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
+                                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true)); // one write per loop turn
                         server.pipeline().addLast(new HttpClientCodec(HttpListener.HTTP1_LINE_BYTES_MAX,
                                 HttpListener.HTTP1_HEAD_BYTES_MAX, HttpListener.HTTP1_CHUNK_BYTES_MAX));
                         server.pipeline().addLast(new Http1ServerConnection(routerId, settings, Http1ServerPool.this));

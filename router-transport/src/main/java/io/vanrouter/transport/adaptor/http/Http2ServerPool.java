@@ -12,10 +12,12 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.vanrouter.transport.netty.Errors;
+import io.vanrouter.transport.netty.HandlerNames;
 import io.vanrouter.transport.stream.AdaptorEnd;
 import io.vanrouter.transport.stream.AdaptorSink;
 import java.io.IOException;
@@ -83,6 +85,8 @@ final class Http2ServerPool implements HttpConnectors.ServerPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel server) {
+                        server.pipeline().addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
+                                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true)); // one write per loop turn
                         server.pipeline().addLast(Http2Connections.clientCodec());
                         server.pipeline().addLast(new Http2Connections.ConnectionWindow());
                         server.pipeline().addLast(new Http2MultiplexHandler(new PushRefused()));

@@ -11,10 +11,12 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vanrouter.transport.adaptor.tcp.ConnectorDirectory;
-import io.vanrouter.transport.netty.ApplicationSockets;
 import io.vanrouter.transport.link.LinkSession;
+import io.vanrouter.transport.netty.ApplicationSockets;
 import io.vanrouter.transport.netty.Errors;
+import io.vanrouter.transport.netty.HandlerNames;
 import io.vanrouter.transport.stream.ConnectorChooser;
 import io.vanrouter.transport.stream.StreamRouter;
 import java.io.IOException;
@@ -99,6 +101,8 @@ final class HttpListener {
     }
 
     private void initHttp2(Channel client) {
+        client.pipeline().addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true)); // one write per loop turn
         client.pipeline().addLast(Http2Connections.serverCodec());
         client.pipeline().addLast(new Http2Connections.ConnectionWindow());
         client.pipeline().addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
@@ -112,6 +116,8 @@ final class HttpListener {
     }
 
     private void initHttp1(Channel client) {
+        client.pipeline().addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true)); // one write per loop turn
         client.pipeline().addLast(new HttpServerCodec(HTTP1_LINE_BYTES_MAX, HTTP1_HEAD_BYTES_MAX,
                 HTTP1_CHUNK_BYTES_MAX));
         client.pipeline().addLast(new HttpServerExpectContinueHandler());
