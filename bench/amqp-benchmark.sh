@@ -175,22 +175,9 @@ fi
 # ---------------------------------------------------------------------------------------------------------- runs
 csv="$work/raw.csv"
 echo "round,scenario,metric,value,note" > "$csv"
-row() { # row ROUND SCENARIO METRIC VALUE [NOTE]
-    local note=${5:-}
-    note=${note//,/;}
-    note=${note//$'\n'/ }
-    echo "$1,$2,$3,$4,${note:0:300}" >> "$csv"
-}
+row() { bench_csv_row "$csv" 4 "$@"; } # row ROUND SCENARIO METRIC VALUE [NOTE]
 clk=$(getconf CLK_TCK)
-cpu_ticks() { # total utime+stime of the given pids, in clock ticks
-    local pid sum=0 f
-    for pid in "$@"; do
-        if read -r -a f < <(sed 's/^.*) //' "/proc/$pid/stat" 2> /dev/null); then
-            sum=$((sum + f[11] + f[12]))
-        fi
-    done
-    echo "$sum"
-}
+cpu_ticks() { bench_cpu_ticks "$@"; } # total utime+stime of the given pids, in clock ticks
 
 # measure ROUND SCENARIO: one run of the load generator; figures (and the CPU of the routers) in the CSV.
 measure() {

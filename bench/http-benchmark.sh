@@ -200,12 +200,7 @@ router_reason() { bench_router_reason "$1" a b c; } # why the vanrouter paths ar
 # ---------------------------------------------------------------------------------------------------------- cases
 csv="$work/raw.csv"
 echo "round,path,case,metric,value,note" > "$csv"
-row() { # row ROUND PATH CASE METRIC VALUE [NOTE]
-    local note=${6:-}
-    note=${note//,/;}
-    note=${note//$'\n'/ }
-    echo "$1,$2,$3,$4,$5,${note:0:300}" >> "$csv"
-}
+row() { bench_csv_row "$csv" 5 "$@"; } # row ROUND PATH CASE METRIC VALUE [NOTE]
 out="$work/out"
 reqlog="$work/requests.log" # h2load's per-request log of the current measurement (overwritten: it can be large)
 

@@ -154,3 +154,26 @@ bench_router_reason() {
     done
     echo "$text"
 }
+
+# bench_csv_row CSV N FIELD1..FIELDN [NOTE]: appends one line of N fields and a free-text note to CSV (commas and
+# newlines in the note made safe, the note cut at 300 characters).
+bench_csv_row() {
+    local csv=$1 n=$2
+    shift 2
+    local note=${*:n+1:1}
+    note=${note//,/;}
+    note=${note//$'\n'/ }
+    local IFS=,
+    echo "${*:1:n},${note:0:300}" >> "$csv"
+}
+
+# bench_cpu_ticks PID...: the processes' total utime + stime (/proc/PID/stat), in clock ticks; gone processes count 0.
+bench_cpu_ticks() {
+    local pid sum=0 f
+    for pid in "$@"; do
+        if read -r -a f < <(sed 's/^.*) //' "/proc/$pid/stat" 2> /dev/null); then
+            sum=$((sum + f[11] + f[12]))
+        fi
+    done
+    echo "$sum"
+}

@@ -224,12 +224,7 @@ fi
 # ---------------------------------------------------------------------------------------------------------- cases
 csv="$work/raw.csv"
 echo "round,path,case,metric,value,note" > "$csv"
-row() { # row ROUND PATH CASE METRIC VALUE [NOTE]
-    local note=${6:-}
-    note=${note//,/;}
-    note=${note//$'\n'/ }
-    echo "$1,$2,$3,$4,$5,${note:0:300}" >> "$csv"
-}
+row() { bench_csv_row "$csv" 5 "$@"; } # row ROUND PATH CASE METRIC VALUE [NOTE]
 
 declare -A redis_n=()
 out="$work/out"

@@ -208,12 +208,7 @@ router_reason() { bench_router_reason "$1" a b c; } # why the vanrouter paths ar
 # ---------------------------------------------------------------------------------------------------------- cases
 csv="$work/raw.csv"
 echo "round,path,case,metric,value,note" > "$csv"
-row() { # row ROUND PATH CASE METRIC VALUE [NOTE]
-    local note=${6:-}
-    note=${note//,/;}
-    note=${note//$'\n'/ }
-    echo "$1,$2,$3,$4,$5,${note:0:300}" >> "$csv"
-}
+row() { bench_csv_row "$csv" 5 "$@"; } # row ROUND PATH CASE METRIC VALUE [NOTE]
 out="$work/out"
 
 # iperf_udp PATH SECS RATE LEN: one iperf3 -u test; sets res to the parsed figures (see udp_bench.py
