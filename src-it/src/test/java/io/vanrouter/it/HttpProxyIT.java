@@ -142,10 +142,11 @@ class HttpProxyIT {
 
         await().atMost(CONVERGE).until(() -> TcpAdaptorIT.addressRouters(b, "echo").contains("a"));
         String aAddress = "127.0.0.1:" + network.listenPort("a");
-        assertThat(links(b)).singleElement().satisfies(link -> {
+        // The link's data connections may still be handshaking through the proxy (a row of their own until then).
+        await().atMost(CONVERGE).untilAsserted(() -> assertThat(links(b)).singleElement().satisfies(link -> {
             assertThat(link.path("peer").asText()).isEqualTo("a");
             assertThat(link.path("remote").asText()).isEqualTo(aAddress + " via proxy 127.0.0.1:" + proxyPort);
-        });
+        }));
 
         byte[] payload = new byte[4 << 20];
         new Random(11).nextBytes(payload);
