@@ -68,8 +68,9 @@ final class Http1ServerPool implements HttpConnectors.ServerPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel server) {
+                        // one write per loop turn, not one per record
                         server.pipeline().addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
-                                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true)); // one write per loop turn
+                                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
                         server.pipeline().addLast(new HttpClientCodec(HttpListener.HTTP1_LINE_BYTES_MAX,
                                 HttpListener.HTTP1_HEAD_BYTES_MAX, HttpListener.HTTP1_CHUNK_BYTES_MAX));
                         server.pipeline().addLast(new Http1ServerConnection(routerId, settings, Http1ServerPool.this));

@@ -85,8 +85,9 @@ final class Http2ServerPool implements HttpConnectors.ServerPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel server) {
+                        // one write per loop turn, not one per record
                         server.pipeline().addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
-                                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true)); // one write per loop turn
+                                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
                         server.pipeline().addLast(Http2Connections.clientCodec());
                         server.pipeline().addLast(new Http2Connections.ConnectionWindow());
                         server.pipeline().addLast(new Http2MultiplexHandler(new PushRefused()));

@@ -101,8 +101,9 @@ final class HttpListener {
     }
 
     private void initHttp2(Channel client) {
+        // one write per loop turn, not one per record
         client.pipeline().addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
-                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true)); // one write per loop turn
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         client.pipeline().addLast(Http2Connections.serverCodec());
         client.pipeline().addLast(new Http2Connections.ConnectionWindow());
         client.pipeline().addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
@@ -116,8 +117,9 @@ final class HttpListener {
     }
 
     private void initHttp1(Channel client) {
+        // one write per loop turn, not one per record
         client.pipeline().addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
-                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true)); // one write per loop turn
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         client.pipeline().addLast(new HttpServerCodec(HTTP1_LINE_BYTES_MAX, HTTP1_HEAD_BYTES_MAX,
                 HTTP1_CHUNK_BYTES_MAX));
         client.pipeline().addLast(new HttpServerExpectContinueHandler());
