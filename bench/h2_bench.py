@@ -183,18 +183,7 @@ def report(csv_path, out_path, rounds, secs, case_labels):
                    (case, "cpu_s_per_10k_vs_socat", f"{case}: CPU / socat", "{:.2f}")]
     out.extend(tb.spread_rows(by_round, spread, PATHS))
 
-    if notes:
-        out.append("")
-        out.append("Cases that did not run, failed or had errors (first reason):")
-        by_note = {}
-        for (path, case), note in sorted(notes.items()):
-            by_note.setdefault((path, note), []).append(case)
-        for (path, note), cs in by_note.items():
-            out.append(f"- {path} {', '.join(cs)}: {note}")
-    text = "\n".join(out) + "\n"
-    with open(out_path, "a") as f:
-        f.write(text)
-    sys.stdout.write(text)
+    tb.finish_report(out, notes, out_path, "Cases that did not run, failed or had errors (first reason):")
 
 
 def main(argv):

@@ -433,9 +433,15 @@ def report(csv_path, out_path, rounds, secs):
     verdict = "n/a" if peak is None or not ok or ok < 1000 else ("PASS" if peak < 200 else "FAIL")
     out.append(f"- RSS < 200 MiB per router at 1,000 open connections: {fmt(peak, '{:.0f}')} MiB → {verdict}")
 
+    finish_report(out, notes, out_path, "Cases that did not run or failed (first reason):")
+
+
+def finish_report(out, notes, out_path, heading):
+    """Appends the cases that did not run (grouped by path and first reason) to the report lines, then writes the
+    report to out_path (appended) and stdout. notes: {(path, case): reason}."""
     if notes:
         out.append("")
-        out.append("Cases that did not run or failed (first reason):")
+        out.append(heading)
         by_note = {}
         for (path, case), note in sorted(notes.items()):
             by_note.setdefault((path, note), []).append(case)

@@ -302,18 +302,7 @@ def report(csv_path, out_path, rounds, secs):
         out.append("Loss per round (%):\n")
         out.extend(loss_rows)
 
-    if notes:
-        out.append("")
-        out.append("Cases that did not run or failed (first reason):")
-        by_note = {}
-        for (path, case), note in sorted(notes.items()):
-            by_note.setdefault((path, note), []).append(case)
-        for (path, note), cases in by_note.items():
-            out.append(f"- {path} {', '.join(cases)}: {note}")
-    text = "\n".join(out) + "\n"
-    with open(out_path, "a") as f:
-        f.write(text)
-    sys.stdout.write(text)
+    tb.finish_report(out, notes, out_path, "Cases that did not run or failed (first reason):")
 
 
 def main(argv):
