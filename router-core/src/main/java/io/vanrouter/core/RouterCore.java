@@ -7,6 +7,7 @@ import io.vanrouter.core.address.AddressTable;
 import io.vanrouter.core.edge.EdgeAttachments;
 import io.vanrouter.core.edge.Uplinks;
 import io.vanrouter.core.hello.Adjacency;
+import io.vanrouter.core.hello.Liveness;
 import io.vanrouter.core.hello.Neighbor;
 import io.vanrouter.core.hello.NeighborTable.HelloResult;
 import io.vanrouter.core.hello.NeighborTable;
@@ -114,13 +115,23 @@ public final class RouterCore {
      * an uplink.
      */
     public void onLinkUp(long linkId, String peerId, long peerInstance, int cost, boolean peerIsEdge) {
+        onLinkUp(linkId, peerId, peerInstance, cost, peerIsEdge, null);
+    }
+
+    /**
+     * As {@link #onLinkUp(long, String, long, int, boolean)}, with the hello and dead intervals the peer announced in
+     * its handshake (null: none). An interior router keeps an edge's own intervals on the edge's link, so both ends
+     * agree on them; everywhere else each router uses its own settings.
+     */
+    public void onLinkUp(long linkId, String peerId, long peerInstance, int cost, boolean peerIsEdge,
+            Liveness peerLiveness) {
         if (peerId == null || peerId.isEmpty() || peerId.equals(self) || cost < 1) {
             HELLO_LOG.warn("[{} L{} peer={}] link up ignored: bad peer id or cost {}", self, linkId, peerId, cost);
             return;
         }
         long now = clock.nanoTime();
         if (peerIsEdge) {
-            attachEdge(linkId, peerId, peerInstance, cost, now);
+            attachEdge(linkId, peerId, peerInstance, cost, peerLiveness, now);
             return;
         }
         Neighbor neighbor = neighbors.add(linkId, peerId, peerInstance, cost, now);
@@ -140,7 +151,7 @@ public final class RouterCore {
         }
     }
 
-    private void attachEdge(long linkId, String peerId, long peerInstance, int cost, long now) {
+    private void attachEdge(long linkId, String peerId, long peerInstance, int cost, Liveness liveness, long now) {
         if (settings.edge()) {
             HELLO_LOG.warn("[{} L{} peer={}] link up ignored: an edge router does not take edge routers", self,
                     linkId, peerId);
@@ -161,13 +172,15 @@ public final class RouterCore {
             sender.closeLink(stale, why);
         }
         edges.attach(peerId, linkId, cost);
-        Neighbor neighbor = edgeLinks.add(linkId, peerId, peerInstance, cost, now);
+        Neighbor neighbor = edgeLinks.add(linkId, peerId, peerInstance, cost, now, liveness);
         if (neighbor == null) {
             edges.detachLink(linkId);
             return;
         }
-        HELLO_LOG.info("[{} L{} edge={}] edge router attached (instance {}, {} edges)", self, linkId, peerId,
-                peerInstance, edges.size());
+        HELLO_LOG.info("[{} L{} edge={}] edge router attached (instance {}, hello {} ms, dead {} ms{}, {} edges)",
+                self, linkId, peerId, peerInstance, neighbor.helloIntervalNanos() / 1_000_000L,
+                neighbor.deadIntervalNanos() / 1_000_000L, liveness == null ? ": this router's" : ": the edge's",
+                edges.size());
         routes.publishAttached(edges.routes(), null);
         sendEdgeHellos(List.of(neighbor), now);
         edgeLinks.takeDueHellos(now);
@@ -444,7 +457,8 @@ public final class RouterCore {
         }
         sendHellos(neighbors.takeDueHellos(now), now);
         for (Neighbor edge : edgeLinks.expired(now)) {
-            String reason = "dead interval expired (nothing heard for " + settings.deadIntervalMillis() + " ms)";
+            String reason = "dead interval expired (nothing heard for " + edge.deadIntervalNanos() / 1_000_000L
+                    + " ms)";
             detachEdge(edge.linkId(), reason);
             sender.closeLink(edge.linkId(), reason);
         }

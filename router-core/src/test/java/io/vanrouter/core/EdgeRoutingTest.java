@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vanrouter.core.address.Address;
 import io.vanrouter.core.address.AddressAdvertiser;
+import io.vanrouter.core.hello.Liveness;
 import io.vanrouter.core.path.Route;
 import org.junit.jupiter.api.Test;
 
@@ -229,6 +230,38 @@ class EdgeRoutingTest {
         RouterCore interior = new RouterCore(CoreSettings.defaults("i1", 1), clock, new RecordingControlSender(),
                 table -> { });
         assertThatThrownBy(interior::nanosUntilTickDue).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void anInteriorKeepsTheHelloAndDeadIntervalsAnEdgeAnnouncedOnThatEdgesLinkOnly() {
+        ManualTimeSource clock = new ManualTimeSource();
+        RecordingControlSender sender = new RecordingControlSender();
+        RouterCore interior = new RouterCore(CoreSettings.defaults("i1", 1), clock, sender, table -> { });
+        interior.onLinkUp(5, "quiet-edge", 2, 1, true, new Liveness(5_000, 15_000));
+        interior.onLinkUp(6, "plain-edge", 3, 1, true, null); // an older edge: the interior's 1 s and 3 s
+        for (int second = 1; second <= 14; second++) {
+            clock.advanceMillis(1_000);
+            interior.tick();
+        }
+        // One hello at attach and one per interval: the quiet edge every 5 s, the other every second.
+        assertThat(sender.hellosOn(5)).hasSize(1 + 14 / 5);
+        assertThat(sender.hellosOn(6)).hasSize(1 + 2); // then lost at 3 s: it never answered
+        assertThat(sender.closed).extracting(RecordingControlSender.Closed::linkId).containsExactly(6L);
+        assertThat(interior.attachedEdges()).containsOnlyKeys("quiet-edge");
+
+        clock.advanceMillis(1_000); // 15 s without a word from the quiet edge: its own dead interval
+        interior.tick();
+        assertThat(sender.closed).extracting(RecordingControlSender.Closed::linkId).containsExactly(6L, 5L);
+        assertThat(sender.closed.get(1).reason()).contains("15000 ms");
+        assertThat(interior.attachedEdges()).isEmpty();
+    }
+
+    @Test
+    void intervalsAnAlienOrOlderPeerAnnouncesAreIgnored() {
+        assertThat(Liveness.announced(0, 0)).isNull(); // a router from before the field
+        assertThat(Liveness.announced(3_000, 3_000)).isNull();
+        assertThat(Liveness.announced(1_000, Liveness.DEAD_INTERVAL_MILLIS_MAX + 1)).isNull();
+        assertThat(Liveness.announced(5_000, 15_000)).isEqualTo(new Liveness(5_000, 15_000));
     }
 
     private static long millis(long millis) {

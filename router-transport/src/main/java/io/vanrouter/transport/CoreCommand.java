@@ -3,6 +3,7 @@ package io.vanrouter.transport;
 import io.vanrouter.core.RouterCore;
 import io.vanrouter.core.address.Address;
 import io.vanrouter.core.address.AddressRules;
+import io.vanrouter.core.hello.Liveness;
 import io.vanrouter.core.message.ControlMessage;
 import io.vanrouter.core.status.RouterView;
 import java.util.concurrent.CompletableFuture;
@@ -49,11 +50,14 @@ public sealed interface CoreCommand {
     default void notRun(Throwable cause) {
     }
 
-    /** {@code peerIsEdge}: the peer is an edge router attaching to this interior one. */
-    record LinkUp(long linkId, String peerId, long peerInstance, int cost, boolean peerIsEdge)
-            implements CoreCommand {
+    /**
+     * {@code peerIsEdge}: the peer is an edge router attaching to this interior one; {@code peerLiveness}: the hello
+     * and dead intervals it announced (null: none).
+     */
+    record LinkUp(long linkId, String peerId, long peerInstance, int cost, boolean peerIsEdge,
+            Liveness peerLiveness) implements CoreCommand {
         public LinkUp(long linkId, String peerId, long peerInstance, int cost) {
-            this(linkId, peerId, peerInstance, cost, false);
+            this(linkId, peerId, peerInstance, cost, false, null);
         }
 
         @Override
@@ -63,7 +67,7 @@ public sealed interface CoreCommand {
 
         @Override
         public void applyTo(RouterCore core) {
-            core.onLinkUp(linkId, peerId, peerInstance, cost, peerIsEdge);
+            core.onLinkUp(linkId, peerId, peerInstance, cost, peerIsEdge, peerLiveness);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.vanrouter.transport;
 
 import io.vanrouter.core.CoreSettings;
+import io.vanrouter.core.hello.Liveness;
 import io.vanrouter.core.message.ControlMessage;
 import java.util.concurrent.TimeUnit;
 
@@ -16,6 +17,17 @@ public interface CoreEvents {
     /** A link to an edge router ({@code peerIsEdge}) came up at this interior router, or any link (false). */
     default void submitLinkUp(long linkId, String peerId, long peerInstance, int cost, boolean peerIsEdge) {
         submitLinkUp(linkId, peerId, peerInstance, cost);
+    }
+
+    /** As above, with the hello and dead intervals the peer announced in its HANDSHAKE (null: none). */
+    default void submitLinkUp(long linkId, String peerId, long peerInstance, int cost, boolean peerIsEdge,
+            Liveness peerLiveness) {
+        submitLinkUp(linkId, peerId, peerInstance, cost, peerIsEdge);
+    }
+
+    /** This router's hello and dead intervals, announced in its HANDSHAKE. */
+    default Liveness liveness() {
+        return new Liveness(CoreSettings.HELLO_INTERVAL_MILLIS_DEFAULT, CoreSettings.DEAD_INTERVAL_MILLIS_DEFAULT);
     }
 
     void submitLinkDown(long linkId, String reason);

@@ -1,6 +1,7 @@
 package io.vanrouter.transport;
 
 import io.vanrouter.core.CoreSettings;
+import io.vanrouter.core.hello.Liveness;
 import io.vanrouter.core.RouterCore;
 import io.vanrouter.core.RoutingCounters;
 import io.vanrouter.core.address.Address;
@@ -49,9 +50,10 @@ public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, 
     public static final long TICK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /**
      * An edge router's core ticks when its core says a tick is due ({@link RouterCore#nanosUntilTickDue}: its next
-     * hello, dead interval or address batch) and after each batch of commands, but at least this often.
+     * hello, dead interval or address batch) and after each batch of commands, but at least this often: a safety net
+     * that stays out of the way of edges configured with hellos several seconds apart (thousands of idle edges).
      */
-    public static final long EDGE_TICK_INTERVAL_MAX_NANOS = TimeUnit.SECONDS.toNanos(1);
+    public static final long EDGE_TICK_INTERVAL_MAX_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** A tick this much later than planned means the core thread itself stalled. */
     public static final long PAUSE_NANOS_MIN = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -163,7 +165,18 @@ public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, 
 
     @Override
     public void submitLinkUp(long linkId, String peerId, long peerInstance, int cost, boolean peerIsEdge) {
-        submit(new LinkUp(linkId, peerId, peerInstance, cost, peerIsEdge));
+        submit(new LinkUp(linkId, peerId, peerInstance, cost, peerIsEdge, null));
+    }
+
+    @Override
+    public void submitLinkUp(long linkId, String peerId, long peerInstance, int cost, boolean peerIsEdge,
+            Liveness peerLiveness) {
+        submit(new LinkUp(linkId, peerId, peerInstance, cost, peerIsEdge, peerLiveness));
+    }
+
+    @Override
+    public Liveness liveness() {
+        return new Liveness(core.settings().helloIntervalMillis(), core.settings().deadIntervalMillis());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.vanrouter.transport;
 
 import io.vanrouter.core.address.Address;
+import io.vanrouter.core.hello.Liveness;
 import io.vanrouter.core.message.ControlMessage;
 import io.vanrouter.transport.adaptor.LocalConsumers;
 import java.util.List;
@@ -21,6 +22,10 @@ public final class RecordingCore implements CoreEvents, LocalConsumers {
     }
 
     public final List<LinkUp> ups = new CopyOnWriteArrayList<>();
+    /** The intervals each link's peer announced, in link-up order (null: none). */
+    public final List<Liveness> peerLiveness = new CopyOnWriteArrayList<>();
+    /** What this core tells the transport to announce. */
+    public volatile Liveness liveness = new Liveness(1_000, 3_000);
     public final List<LinkDown> downs = new CopyOnWriteArrayList<>();
     public final List<Message> messages = new CopyOnWriteArrayList<>();
     public final List<Long> activity = new CopyOnWriteArrayList<>();
@@ -35,6 +40,21 @@ public final class RecordingCore implements CoreEvents, LocalConsumers {
     @Override
     public void submitLinkUp(long linkId, String peerId, long peerInstance, int cost, boolean peerIsEdge) {
         ups.add(new LinkUp(linkId, peerId, peerInstance, cost, peerIsEdge));
+    }
+
+    @Override
+    public void submitLinkUp(long linkId, String peerId, long peerInstance, int cost, boolean peerIsEdge,
+            Liveness announced) {
+        peerLiveness.add(announced == null ? NONE : announced);
+        submitLinkUp(linkId, peerId, peerInstance, cost, peerIsEdge);
+    }
+
+    /** Recorded for a peer that announced no intervals (the list takes no nulls). */
+    public static final Liveness NONE = new Liveness(1, 2);
+
+    @Override
+    public Liveness liveness() {
+        return liveness;
     }
 
     @Override

@@ -12,6 +12,8 @@ public final class Neighbor {
     private final long linkId;
     private final String peerId;
     private final long peerInstance;
+    private final long helloIntervalNanos;
+    private final long deadIntervalNanos;
     private int cost;
     private boolean twoWay;
     private boolean heard;
@@ -19,10 +21,13 @@ public final class Neighbor {
     private long lastHelloNanos;
     private long nextHelloNanos;
 
-    Neighbor(long linkId, String peerId, long peerInstance, int cost, long nowNanos) {
+    Neighbor(long linkId, String peerId, long peerInstance, int cost, long nowNanos, long helloIntervalNanos,
+            long deadIntervalNanos) {
         this.linkId = linkId;
         this.peerId = peerId;
         this.peerInstance = peerInstance;
+        this.helloIntervalNanos = helloIntervalNanos;
+        this.deadIntervalNanos = deadIntervalNanos;
         this.cost = cost;
         this.lastHeardNanos = nowNanos;
         this.nextHelloNanos = nowNanos;
@@ -38,6 +43,16 @@ public final class Neighbor {
 
     public long peerInstance() {
         return peerInstance;
+    }
+
+    /** How often a hello is sent on this link. */
+    public long helloIntervalNanos() {
+        return helloIntervalNanos;
+    }
+
+    /** The peer is lost when not heard for this long. */
+    public long deadIntervalNanos() {
+        return deadIntervalNanos;
     }
 
     public int cost() {

@@ -48,10 +48,20 @@ public final class NeighborTable {
 
     /** Registers a link after its handshake; its first hello is due at once. Returns null if the id is taken. */
     public Neighbor add(long linkId, String peerId, long peerInstance, int cost, long nowNanos) {
+        return add(linkId, peerId, peerInstance, cost, nowNanos, null);
+    }
+
+    /**
+     * Registers a link with its own hello and dead intervals ({@code liveness}; null: this table's), as an interior
+     * router does for an edge that announced them. Returns null if the id is taken.
+     */
+    public Neighbor add(long linkId, String peerId, long peerInstance, int cost, long nowNanos, Liveness liveness) {
         if (links.containsKey(linkId)) {
             return null;
         }
-        Neighbor neighbor = new Neighbor(linkId, peerId, peerInstance, cost, nowNanos);
+        long hello = liveness == null ? helloIntervalNanos : liveness.helloIntervalMillis() * 1_000_000L;
+        long dead = liveness == null ? deadIntervalNanos : liveness.deadIntervalMillis() * 1_000_000L;
+        Neighbor neighbor = new Neighbor(linkId, peerId, peerInstance, cost, nowNanos, hello, dead);
         links.put(linkId, neighbor);
         invalidate();
         return neighbor;
@@ -125,7 +135,7 @@ public final class NeighborTable {
 
     /** Router ids heard on this link within the dead interval: the {@code seen} list of our next hello on it. */
     public List<String> seen(Neighbor neighbor, long nowNanos) {
-        if (neighbor.heard() && nowNanos - neighbor.lastHeardNanos() < deadIntervalNanos) {
+        if (neighbor.heard() && nowNanos - neighbor.lastHeardNanos() < neighbor.deadIntervalNanos()) {
             return List.of(neighbor.peerId());
         }
         return List.of();
@@ -137,7 +147,7 @@ public final class NeighborTable {
         for (Neighbor neighbor : links.values()) {
             if (nowNanos - neighbor.nextHelloNanos() >= 0) {
                 due.add(neighbor);
-                neighbor.nextHelloNanos(nowNanos + helloIntervalNanos);
+                neighbor.nextHelloNanos(nowNanos + neighbor.helloIntervalNanos());
             }
         }
         return due;
@@ -159,7 +169,7 @@ public final class NeighborTable {
     public List<Neighbor> expired(long nowNanos) {
         List<Neighbor> dead = new ArrayList<>();
         for (Neighbor neighbor : links.values()) {
-            if (nowNanos - neighbor.lastHeardNanos() >= deadIntervalNanos) {
+            if (nowNanos - neighbor.lastHeardNanos() >= neighbor.deadIntervalNanos()) {
                 dead.add(neighbor);
             }
         }
@@ -175,7 +185,7 @@ public final class NeighborTable {
         long until = Long.MAX_VALUE;
         for (Neighbor neighbor : links.values()) {
             until = Math.min(until, neighbor.nextHelloNanos() - nowNanos);
-            until = Math.min(until, neighbor.lastHeardNanos() + deadIntervalNanos - nowNanos);
+            until = Math.min(until, neighbor.lastHeardNanos() + neighbor.deadIntervalNanos() - nowNanos);
         }
         return Math.max(0, until);
     }

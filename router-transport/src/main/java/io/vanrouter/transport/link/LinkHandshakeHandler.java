@@ -8,6 +8,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.vanrouter.core.hello.Liveness;
 import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.TransportSettings;
 import io.vanrouter.transport.netty.HandlerNames;
@@ -125,6 +126,7 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         session.peerIsEdge(peer.modeCode() == RouterMode.EDGE.code());
+        session.peerLiveness(Liveness.announced(peer.helloIntervalMillis(), peer.deadIntervalMillis()));
         if (session.joining() != null || peer.isData()) {
             onDataHandshake(ctx, peer);
             return;
@@ -217,9 +219,10 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
     private HandshakeFrame ownHandshake(int role) {
         LinkEnvironment env = session.env();
         TransportSettings settings = env.settings();
+        Liveness own = env.core().liveness();
         return new HandshakeFrame(settings.mode().code(), session.configuredCost(), settings.instance(),
-                settings.routerId(), settings.network(),
-                role, env.dataConnections());
+                settings.routerId(), settings.network(), role, env.dataConnections(), own.helloIntervalMillis(),
+                own.deadIntervalMillis());
     }
 
     private void activate(ChannelHandlerContext ctx, LinkRegistry.Admission admission) {
@@ -235,7 +238,8 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         env.dataPlane().linkUp(link);
         ctx.pipeline().replace(this, HandlerNames.LINK, new InterRouterLinkHandler(session,
                 InterRouterLinkHandler.pendingBytesMax(session.env().settings().maxFrameBytes())));
-        env.core().submitLinkUp(link.linkId(), link.peerId(), link.peerInstance(), link.cost(), link.peerIsEdge());
+        env.core().submitLinkUp(link.linkId(), link.peerId(), link.peerInstance(), link.cost(), link.peerIsEdge(),
+                session.peerLiveness());
         LOG.info("{} link up ({}, {}, cost {})", session.tag(), session.direction(), session.remote(), link.cost());
         if (session.observer() != null) {
             session.observer().handshakeCompleted(link.peerId());

@@ -6,6 +6,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.vanrouter.core.hello.Liveness;
 import io.vanrouter.transport.LinkView;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.wire.FrameType;
@@ -44,6 +45,7 @@ public final class LinkSession {
     private volatile String remote;
     private volatile String peerId;
     private volatile boolean peerIsEdge;
+    private volatile Liveness peerLiveness;
     private volatile Phase phase = Phase.HANDSHAKING;
     private ActiveLink link;
     private volatile boolean data;
@@ -170,6 +172,15 @@ public final class LinkSession {
 
     void peerIsEdge(boolean edge) {
         this.peerIsEdge = edge;
+    }
+
+    /** The hello and dead intervals the peer announced in its handshake; null when it announced none. */
+    public Liveness peerLiveness() {
+        return peerLiveness;
+    }
+
+    void peerLiveness(Liveness liveness) {
+        this.peerLiveness = liveness;
     }
 
     void peerId(String id) {

@@ -345,7 +345,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         // ignored on purpose.
         int role = reader.remaining() >= 1 ? reader.u8("role") : HandshakeFrame.ROLE_LINK;
         int dataConnections = reader.remaining() >= 1 ? reader.u8("dataConnections") : 0;
-        return new HandshakeFrame(mode, cost, instance, routerId, network, role, dataConnections);
+        boolean liveness = reader.remaining() >= 8;
+        long hello = liveness ? reader.u32("helloInterval") : 0;
+        long dead = liveness ? reader.u32("deadInterval") : 0;
+        return new HandshakeFrame(mode, cost, instance, routerId, network, role, dataConnections, hello, dead);
     }
 
     private static LinkCostFrame parseLinkCost(PayloadReader reader) {

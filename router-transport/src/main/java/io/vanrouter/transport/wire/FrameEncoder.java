@@ -162,6 +162,7 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
         WireStrings.write(out, handshake.routerId(), WireLimits.NAME_BYTES_MAX);
         WireStrings.write(out, handshake.network(), WireLimits.NAME_BYTES_MAX);
         out.writeByte(handshake.role()).writeByte(handshake.dataConnections());
+        out.writeInt((int) handshake.helloIntervalMillis()).writeInt((int) handshake.deadIntervalMillis());
     }
 
     private static void writeHello(Hello hello, ByteBuf out) {

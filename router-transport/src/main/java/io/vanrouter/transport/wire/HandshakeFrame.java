@@ -7,7 +7,9 @@ import java.util.Objects;
  *
  * <p>Version-1 extensions (appended fields, absent from older senders and read as 0): {@code role} says whether the
  * connection is a link (control connection, role 0) or a data connection joining the sender's existing link (role 1),
- * and {@code dataConnections} how many data connections the sender takes per link (0: streams share the link).
+ * and {@code dataConnections} how many data connections the sender takes per link (0: streams share the link);
+ * {@code helloIntervalMillis} and {@code deadIntervalMillis} are the sender's (0: not announced), which an interior
+ * router keeps on an edge router's link.
  *
  * @param modeCode        {@link io.vanrouter.transport.RouterMode} code (kept raw so unknown modes can be refused politely)
  * @param cost            link cost configured at the sender's end, at least 1
@@ -16,14 +18,17 @@ import java.util.Objects;
  * @param network         the sender's network name
  * @param role            {@link #ROLE_LINK} or {@link #ROLE_DATA}; other values are refused
  * @param dataConnections data connections per link the sender takes, 0..255
+ * @param helloIntervalMillis the sender's hello interval, 0..2^32-1 (0: not announced)
+ * @param deadIntervalMillis  the sender's dead interval, 0..2^32-1 (0: not announced)
  */
 public record HandshakeFrame(int modeCode, int cost, long instance, String routerId, String network, int role,
-        int dataConnections) {
+        int dataConnections, long helloIntervalMillis, long deadIntervalMillis) {
     /** A link: control frames, and stream and message frames when there are no data connections. */
     public static final int ROLE_LINK = 0;
     /** A data connection of the sender's link to this router: stream frames only. */
     public static final int ROLE_DATA = 1;
     public static final int DATA_CONNECTIONS_MAX = 255;
+    private static final long U32_MAX = 0xFFFF_FFFFL;
 
     public HandshakeFrame {
         Objects.requireNonNull(routerId, "routerId");
@@ -32,6 +37,16 @@ public record HandshakeFrame(int modeCode, int cost, long instance, String route
             throw new IllegalArgumentException("dataConnections " + dataConnections + " out of range 0.."
                     + DATA_CONNECTIONS_MAX);
         }
+        if (helloIntervalMillis < 0 || helloIntervalMillis > U32_MAX || deadIntervalMillis < 0
+                || deadIntervalMillis > U32_MAX) {
+            throw new IllegalArgumentException("hello and dead intervals must fit in a u32");
+        }
+    }
+
+    /** A handshake that announces no hello and dead intervals (what routers before that field send). */
+    public HandshakeFrame(int modeCode, int cost, long instance, String routerId, String network, int role,
+            int dataConnections) {
+        this(modeCode, cost, instance, routerId, network, role, dataConnections, 0, 0);
     }
 
     /** A version-1 link handshake without data connections (what routers before data connections send). */

@@ -70,7 +70,7 @@ class DataConnectionHandshakeTest {
     void shouldAgreeOnTheSmallerOfTheTwoOffersAndAnnounceItsOwn() {
         PeerLink link = connect(fromB(HandshakeFrame.ROLE_LINK, B_INSTANCE, 7));
         assertThat(link.received()).containsExactly(new HandshakeFrame(0, 1, 11, "a", "demo",
-                HandshakeFrame.ROLE_LINK, 2));
+                HandshakeFrame.ROLE_LINK, 2, 1_000, 3_000)); // and this router's hello and dead intervals
         assertThat(registry.toPeer("b").data().agreed()).isEqualTo(2);
     }
 
@@ -81,7 +81,7 @@ class DataConnectionHandshakeTest {
         PeerLink second = connect(fromB(HandshakeFrame.ROLE_DATA, B_INSTANCE, 2));
         PeerLink third = connect(fromB(HandshakeFrame.ROLE_DATA, B_INSTANCE, 2));
 
-        HandshakeFrame answer = new HandshakeFrame(0, 1, 11, "a", "demo", HandshakeFrame.ROLE_DATA, 2);
+        HandshakeFrame answer = new HandshakeFrame(0, 1, 11, "a", "demo", HandshakeFrame.ROLE_DATA, 2, 1_000, 3_000);
         assertThat(first.received()).containsExactly(answer);
         assertThat(second.received()).containsExactly(answer);
         assertThat(third.received()).singleElement().isInstanceOfSatisfying(ReasonFrame.class, refuse ->

@@ -13,6 +13,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.vanrouter.core.hello.Liveness;
 import io.vanrouter.core.message.Hello;
 import io.vanrouter.transport.LogCapture;
 import io.vanrouter.transport.RecordingCore;
@@ -43,7 +44,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The whole link pipeline of one connection on an EmbeddedChannel; the test plays the peer. */
 class LinkPipelineTest {
-    private static final HandshakeFrame OWN = new HandshakeFrame(0, 2, 11, "a", "demo");
+    private static final HandshakeFrame OWN = new HandshakeFrame(0, 2, 11, "a", "demo", HandshakeFrame.ROLE_LINK, 0,
+            1_000, 3_000);
     private static final HandshakeFrame PEER_B = new HandshakeFrame(0, 5, 22, "b", "demo");
 
     private final RecordingCore core = new RecordingCore();
@@ -320,6 +322,17 @@ class LinkPipelineTest {
         assertThat(sent()).containsExactly(OWN);
         assertThat(core.lastUp().peerId()).isEqualTo("e");
         assertThat(core.lastUp().peerIsEdge()).isTrue();
+    }
+
+    @Test
+    void shouldTellTheCoreTheIntervalsAnEdgeAnnouncedAndAnnounceItsOwn() {
+        sent();
+        core.liveness = new Liveness(2_000, 7_000);
+        channel.writeInbound(encode(Preamble.CURRENT, new HandshakeFrame(1, 1, 99, "e", "demo",
+                HandshakeFrame.ROLE_LINK, 0, 5_000, 15_000)));
+        assertThat(sent()).containsExactly(new HandshakeFrame(0, 2, 11, "a", "demo", HandshakeFrame.ROLE_LINK, 0,
+                2_000, 7_000));
+        assertThat(core.peerLiveness).containsExactly(new Liveness(5_000, 15_000));
     }
 
     @Test

@@ -54,11 +54,11 @@ class FrameCodecTest {
     @Test
     void shouldEncodeHandshakeAsDocumented() {
         ByteBuf bytes = encode(Preamble.CURRENT, new HandshakeFrame(0, 1, 1, "a", "demo", HandshakeFrame.ROLE_LINK,
-                2));
+                2, 1_000, 3_000));
         try {
             // Matches the annotated example in docs/protocol.md.
-            assertThat(ByteBufUtil.hexDump(bytes)).isEqualTo("56414e520001" + "00000019" + "01" + "00" + "00000001"
-                    + "0000000000000001" + "000161" + "000464656d6f" + "00" + "02");
+            assertThat(ByteBufUtil.hexDump(bytes)).isEqualTo("56414e520001" + "00000021" + "01" + "00" + "00000001"
+                    + "0000000000000001" + "000161" + "000464656d6f" + "00" + "02" + "000003e8" + "00000bb8");
         } finally {
             bytes.release();
         }
@@ -71,6 +71,24 @@ class FrameCodecTest {
                 + "00000001" + "0000000000000001" + "000161" + "000464656d6f"));
         assertThat(decode(old)).containsExactly(new HandshakeFrame(0, 1, 1, "a", "demo",
                 HandshakeFrame.ROLE_LINK, 0));
+    }
+
+    @Test
+    void shouldReadAHandshakeWithoutTheIntervalsAsAnnouncingNone() {
+        // What a router from before the intervals sends: the fields end after dataConnections.
+        ByteBuf old = Unpooled.buffer().writeBytes(ByteBufUtil.decodeHexDump("56414e520001" + "00000019" + "01" + "01"
+                + "00000001" + "0000000000000001" + "000165" + "000464656d6f" + "00" + "02"));
+        assertThat(decode(old)).containsExactly(new HandshakeFrame(1, 1, 1, "e", "demo",
+                HandshakeFrame.ROLE_LINK, 2, 0, 0));
+    }
+
+    @Test
+    void shouldIgnoreHandshakeFieldsOfALaterVersionAfterTheIntervals() {
+        ByteBuf later = Unpooled.buffer().writeBytes(ByteBufUtil.decodeHexDump("56414e520001" + "00000024" + "01"
+                + "01" + "00000001" + "0000000000000001" + "000165" + "000464656d6f" + "00" + "00" + "00001388"
+                + "00003a98" + "abcdef"));
+        assertThat(decode(later)).containsExactly(new HandshakeFrame(1, 1, 1, "e", "demo",
+                HandshakeFrame.ROLE_LINK, 0, 5_000, 15_000));
     }
 
     @Test
