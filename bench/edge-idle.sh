@@ -7,13 +7,15 @@
 # resident memory per edge, and each interior's CPU. Several jars are measured alternately, round after round, so that
 # a before/after comparison sees the same machine.
 #
-# Usage:   bench/edge-idle.sh [--edges N] [--settle S] [--measure S] [--rounds R] [--out DIR] LABEL=JAR...
+# Usage:   bench/edge-idle.sh [--edges N] [--settle S] [--measure S] [--rounds R] [--out DIR] LABEL=JAR[@MS]...
 #   --edges N      edge routers in the edge JVM (default 100)
 #   --settle S     seconds to wait after every edge is attached (default 20)
 #   --measure S    the measurement window in seconds (default 60)
 #   --rounds R     how many times each jar is measured, alternating (default 2)
 #   --out DIR      configs, logs, results.tsv and results.md in DIR (default: a new temp dir)
 #   LABEL=JAR      a vanrouter.jar to measure and its name in the report, e.g. before=/tmp/a.jar after=target/vanrouter.jar
+#   LABEL=JAR@MS   the same with the edges' routing.helloIntervalMillis set to MS (dead interval 3 x MS); without it
+#                  the router's default (1000)
 # Run it under the bench lock, beside no build: flock /tmp/vanrouter-bench.lock flock /tmp/vanrouter-mvn.lock ...
 # Output:  a Markdown report on stdout and in DIR/results.md.
 set -euo pipefail
@@ -26,7 +28,7 @@ while (($#)); do
         --measure) measure=${2:?--measure needs a value}; shift 2 ;;
         --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
         --out) out_dir=${2:?--out needs a value}; shift 2 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *=*) jars+=("$1"); shift ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -58,24 +60,32 @@ for i in 0 1; do
         ((i == 1)) && printf 'peers: [{host: 127.0.0.1, port: %d}]\n' "${r_link[0]}"
     } > "$work/r$i.yaml"
 done
-for e in $(seq 0 $((edges - 1))); do
-    primary=$((e % 2)) backup=$((1 - e % 2))
-    {
-        printf 'router: {id: e%05d, mode: edge, network: idle}\n' "$e"
-        printf 'peers:\n'
-        printf '  - {host: 127.0.0.1, port: %d, cost: 1}\n' "${r_link[primary]}"
-        printf '  - {host: 127.0.0.1, port: %d, cost: 10}\n' "${r_link[backup]}"
-        printf 'management: {host: 127.0.0.1, port: %d}\n' "${edge_mgmt[e]}"
-        printf 'tls: {insecure: true}\n'
-        printf 'routing: {ioThreads: 1, dataConnections: 0}\n'
-        printf 'mqtt: {listen: {host: 127.0.0.1, port: %d}}\n' "${edge_mqtt[e]}"
-        printf 'tcp:\n  connectors: [{address: svc-e%05d, host: 127.0.0.1, port: %d}]\n' "$e" "$echo_port"
-    } > "$work/e$e.yaml"
-done
+# write_edge_configs DIR HELLO_MS: the edges' configurations, HELLO_MS empty for the router's default intervals.
+write_edge_configs() {
+    local dir=$1 hello=$2 e primary backup
+    mkdir -p "$dir"
+    for e in $(seq 0 $((edges - 1))); do
+        primary=$((e % 2)) backup=$((1 - e % 2))
+        {
+            printf 'router: {id: e%05d, mode: edge, network: idle}\n' "$e"
+            printf 'peers:\n'
+            printf '  - {host: 127.0.0.1, port: %d, cost: 1}\n' "${r_link[primary]}"
+            printf '  - {host: 127.0.0.1, port: %d, cost: 10}\n' "${r_link[backup]}"
+            printf 'management: {host: 127.0.0.1, port: %d}\n' "${edge_mgmt[e]}"
+            printf 'tls: {insecure: true}\n'
+            if [[ -n $hello ]]; then
+                printf 'routing: {ioThreads: 1, dataConnections: 0, helloIntervalMillis: %d, deadIntervalMillis: %d}\n' \
+                    "$hello" $((3 * hello))
+            else
+                printf 'routing: {ioThreads: 1, dataConnections: 0}\n'
+            fi
+            printf 'mqtt: {listen: {host: 127.0.0.1, port: %d}}\n' "${edge_mqtt[e]}"
+            printf 'tcp:\n  connectors: [{address: svc-e%05d, host: 127.0.0.1, port: %d}]\n' "$e" "$echo_port"
+        } > "$dir/e$e.yaml"
+    done
+}
 java_opts=$(grep -v '^#' "$repo/config/jvm.options" | tr '\n' ' ')
 edge_opts="$java_opts -Xmx$((64 + 3 * edges))m -XX:TieredStopAtLevel=1 -Xss512k" # as bench/scale-processes.sh
-edge_args=()
-for e in $(seq 0 $((edges - 1))); do edge_args+=(--config "$work/e$e.yaml"); done
 bench_start echo socat "TCP-LISTEN:$echo_port,bind=127.0.0.1,reuseaddr,fork" EXEC:cat
 
 # jvm_pid PID: the java process bench_start's setsid started.
@@ -90,7 +100,12 @@ stop_all_but_echo() {
 : > "$work/results.tsv"
 for round in $(seq 1 "$rounds"); do
     for spec in "${jars[@]}"; do
-        label=${spec%%=*} jar=${spec#*=}
+        label=${spec%%=*} jar=${spec#*=} hello=""
+        if [[ $jar == *@* ]]; then hello=${jar##*@} jar=${jar%@*}; fi
+        [[ -z $hello || $hello =~ ^[1-9][0-9]*$ ]] || { echo "bad hello interval in $spec" >&2; exit 2; }
+        write_edge_configs "$work/$label" "$hello"
+        edge_args=()
+        for e in $(seq 0 $((edges - 1))); do edge_args+=(--config "$work/$label/e$e.yaml"); done
         log "round $round, $label ($jar): starting 2 interiors and $edges edges"
         interior_pids=()
         for i in 0 1; do

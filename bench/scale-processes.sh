@@ -4,15 +4,21 @@
 # dialling two random interiors (costs 1 and 10), with one TCP connector (to an echo server) and an MQTT listener of its
 # own. Reports the time until every interior sees all others, the time until every edge has an active uplink, one TCP
 # stream from the last edge to the first edge's connector through the network, resident memory per process and per
-# router, the load; then stops everything it started. Interiors start together, edge JVMs one after another.
+# router, the load; with --hold, keeps the network up that long and counts every link it lost; then stops everything it
+# started. Interiors start together, edge JVMs one after another.
 #
 # Usage:   bench/scale-processes.sh [--routers I] [--edges E] [--edges-per-jvm K] [--heap SIZE] [--edge-heap SIZE]
-#                                   [--timeout S] [--out DIR] [--no-build]
+#                                   [--edge-hello MS] [--hold S] [--timeout S] [--out DIR] [--no-build]
 #   --routers I        interior routers, one JVM each (default 50)
 #   --edges E          edge routers (default 0)
 #   --edges-per-jvm K  edge routers per JVM (default 100)
 #   --heap SIZE        -Xmx of each interior (default 128m, as config/jvm.options)
 #   --edge-heap SIZE   -Xmx of each edge JVM (default 64m + 3m per edge)
+#   --edge-hello MS    the edges' routing.helloIntervalMillis, their dead interval three times it (default 1000, the
+#                      router's default); the interiors follow it on the edges' links
+#   --hold S           once up, keep the network running S seconds more (default 0), then count the links lost in
+#                      that time (interiors' "neighbour lost" and "edge router detached" log lines), check again that
+#                      every edge has an uplink and a stream crosses, and report the CPU over the hold
 #   --timeout S        give up waiting after S seconds (default 600)
 #   --out DIR          configs, logs and results.md in DIR (default: a new temp dir)
 #   --no-build         use the existing router-daemon/target/vanrouter.jar
@@ -21,7 +27,7 @@
 # Output:  a Markdown report on stdout and in DIR/results.md.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-routers=50 edges=0 per_jvm=100 heap=128m edge_heap="" timeout=600 out_dir="" build=1
+routers=50 edges=0 per_jvm=100 heap=128m edge_heap="" timeout=600 out_dir="" build=1 edge_hello=1000 hold=0
 while (($#)); do
     case $1 in
         --routers) routers=${2:?--routers needs a value}; shift 2 ;;
@@ -30,14 +36,18 @@ while (($#)); do
         --heap) heap=${2:?--heap needs a value}; shift 2 ;;
         --edge-heap) edge_heap=${2:?--edge-heap needs a value}; shift 2 ;;
         --timeout) timeout=${2:?--timeout needs a value}; shift 2 ;;
+        --edge-hello) edge_hello=${2:?--edge-hello needs a value}; shift 2 ;;
+        --hold) hold=${2:?--hold needs a value}; shift 2 ;;
         --out) out_dir=${2:?--out needs a value}; shift 2 ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
 ((routers >= 2)) || { echo "--routers must be at least 2 (each edge dials two interiors)" >&2; exit 2; }
 ((per_jvm >= 1)) || { echo "--edges-per-jvm must be at least 1" >&2; exit 2; }
+[[ $edge_hello =~ ^[1-9][0-9]*$ ]] || { echo "--edge-hello must be a positive number of ms" >&2; exit 2; }
+[[ $hold =~ ^[0-9]+$ ]] || { echo "--hold must be a number of seconds" >&2; exit 2; }
 jvms=$(((edges + per_jvm - 1) / per_jvm))
 edge_heap=${edge_heap:-$((64 + 3 * per_jvm))m}
 if [[ -n $out_dir ]]; then mkdir -p "$out_dir"; work=$(cd "$out_dir" && pwd); else
@@ -101,7 +111,8 @@ for e in $(seq 0 $((edges - 1))); do
         printf '  - {host: 127.0.0.1, port: %d, cost: 10}\n' "${interior_link[backup]}"
         printf 'management: {host: 127.0.0.1, port: %d}\n' "${edge_mgmt[e]}"
         printf 'tls: {insecure: true}\n'
-        printf 'routing: {ioThreads: 1, dataConnections: 0}\n'
+        printf 'routing: {ioThreads: 1, dataConnections: 0, helloIntervalMillis: %d, deadIntervalMillis: %d}\n' \
+            "$edge_hello" $((3 * edge_hello))
         printf 'mqtt: {listen: {host: 127.0.0.1, port: %d}}\n' "${edge_mqtt[e]}"
         printf 'tcp:\n  connectors: [{address: svc-e%05d, host: 127.0.0.1, port: %d}]\n' "$e" "$echo_port"
         if ((e == edges - 1 && edges > 1)); then # the far edge reaches the first edge's service
@@ -168,19 +179,22 @@ if ((edges)); then
     attached=$("${probe[@]}" edges "$edges_started" "$timeout" "$floor_kib" "${edge_mgmt[@]}")
     (($? == 3)) && { log "stopping: MemAvailable below 3 GiB"; exit 3; }
 fi
-if ((edges > 1)); then
-    stream="no echo within 60 s"
+# cross_stream: one line through the far edge's listener to the first edge's connector, echoed; says how it went.
+cross_stream() {
+    local reply stream_start
     stream_start=$(date +%s.%N)
     for _ in $(seq 60); do
         reply=$(printf 'hello across the network\n' | timeout 10 socat -t 5 - "TCP:127.0.0.1:$far_listener" 2> /dev/null)
         if [[ $reply == "hello across the network" ]]; then
-            stream="echoed (e$((edges - 1)) to e00000's connector) $(python3 -c \
+            echo "echoed (e$((edges - 1)) to e00000's connector) $(python3 -c \
                 "print(round($(date +%s.%N) - $stream_start, 1))") s after the edges were attached"
-            break
+            return
         fi
         sleep 1 # the first edge's address may still be on its way to the far edge's uplink
     done
-fi
+    echo "no echo within 60 s"
+}
+((edges > 1)) && stream=$(cross_stream)
 set -e
 # CPU of every router process over 10 s once the network is up: hellos and timers of idle routers.
 cpu_ticks() {
@@ -191,9 +205,27 @@ cpu_ticks() {
     done
     echo "$total"
 }
+# lost_links: links the interiors dropped so far (a neighbour's or an edge's dead interval, a closed connection).
+lost_links() {
+    cat "$work"/r*.log | grep -c -e 'neighbour lost' -e 'edge router detached' || true
+}
+window=$((hold > 0 ? hold : 10))
+lost_before=$(lost_links)
 ticks_before=$(cpu_ticks)
-sleep 10
-idle_cpu=$(python3 -c "print(round(($(cpu_ticks) - $ticks_before) / $(getconf CLK_TCK) / 10 * 100))")
+log "holding the network for $window s"
+for _ in $(seq "$window"); do check_memory; sleep 1; done
+idle_cpu=$(python3 -c "print(round(($(cpu_ticks) - $ticks_before) / $(getconf CLK_TCK) / $window * 100))")
+held="not held"
+if ((hold > 0)); then
+    lost=$(($(lost_links) - lost_before))
+    set +e
+    reattached=$("${probe[@]}" edges "$(date +%s.%N)" "$timeout" "$floor_kib" "${edge_mgmt[@]}")
+    set -e
+    again="not tried"
+    ((edges > 1)) && again=$(cross_stream)
+    held="$hold s: $lost links lost by the interiors in that time; then every edge had an uplink again after"
+    held="$held $reattached s; TCP edge to edge: $again"
+fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 avail_end_kib=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
 
@@ -214,10 +246,11 @@ proc_facts() {
 } > "$work/processes.txt"
 
 python3 - "$routers" "$edges" "$per_jvm" "$heap" "$edge_heap" "$converged" "$attached" "$stream" "$load_start" \
-    "$load_end" "$avail_start_kib" "$avail_end_kib" "$edges_up" "$idle_cpu" "$(bench_commit "$repo")" "$(bench_machine)" \
-    "$work/processes.txt" <<'PY' | tee "$work/results.md"
+    "$edge_hello" "$window" "$held" "$load_end" "$avail_start_kib" "$avail_end_kib" "$edges_up" "$idle_cpu" \
+    "$(bench_commit "$repo")" "$(bench_machine)" "$work/processes.txt" <<'PY' | tee "$work/results.md"
 import statistics, sys
-(routers, edges, per_jvm, heap, edge_heap, converged, attached, stream, load_start, load_end, avail_start, avail_end,
+(routers, edges, per_jvm, heap, edge_heap, converged, attached, stream, load_start, edge_hello, window, held, load_end,
+ avail_start, avail_end,
  edges_up, idle_cpu, commit, machine, facts) = sys.argv[1:]
 interiors, edge_jvms = [], []
 for line in open(facts):
@@ -226,7 +259,7 @@ for line in open(facts):
 mib = lambda kib: kib / 1024
 print(f"### {routers} interior processes and {edges} edges, {per_jvm} per JVM (commit {commit})\n")
 print(f"`bench/scale-processes.sh --routers {routers} --edges {edges} --edges-per-jvm {per_jvm} --heap {heap} "
-      f"--edge-heap {edge_heap}`; {machine}.\n")
+      f"--edge-heap {edge_heap} --edge-hello {edge_hello}`; {machine}.\n")
 print(f"- every interior saw all {int(routers) - 1} others reachable after: {converged} s (from the first start, "
       "JVM start-up included)")
 if int(edges):
@@ -234,6 +267,7 @@ if int(edges):
           f"{edges_up} s")
     print(f"- every edge had an active uplink after: {attached} s (from the first edge JVM's start)")
     print(f"- TCP edge to edge through the network: {stream}")
+    print(f"- edges' hello interval {edge_hello} ms, dead interval {3 * int(edge_hello)} ms; held up: {held}")
 rss = [mib(f[0]) for f in interiors if f[0]]
 if rss:
     print(f"- interiors, resident memory per process: median {statistics.median(rss):.0f} MiB, min {min(rss):.0f}, "
@@ -249,6 +283,6 @@ if jvm_rss:
 total = sum(rss) + sum(jvm_rss)
 print(f"- all routers: {total / 1024:.1f} GiB resident; MemAvailable {mib(int(avail_start)) / 1024:.1f} GiB before, "
       f"{mib(int(avail_end)) / 1024:.1f} GiB after")
-print(f"- CPU of all router processes once up, over 10 s: {idle_cpu} % of one core; load average {load_start} at "
+print(f"- CPU of all router processes once up, over {window} s: {idle_cpu} % of one core; load average {load_start} at "
       f"the start, {load_end} at the end")
 PY
