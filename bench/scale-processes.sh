@@ -179,7 +179,8 @@ if ((edges)); then
     attached=$("${probe[@]}" edges "$edges_started" "$timeout" "$floor_kib" "${edge_mgmt[@]}")
     (($? == 3)) && { log "stopping: MemAvailable below 3 GiB"; exit 3; }
 fi
-# cross_stream: one line through the far edge's listener to the first edge's connector, echoed; says how it went.
+# cross_stream WHEN: one line through the far edge's listener to the first edge's connector, echoed; says how it went,
+# counting from WHEN (a phrase: "after the edges were attached").
 cross_stream() {
     local reply stream_start
     stream_start=$(date +%s.%N)
@@ -187,14 +188,14 @@ cross_stream() {
         reply=$(printf 'hello across the network\n' | timeout 10 socat -t 5 - "TCP:127.0.0.1:$far_listener" 2> /dev/null)
         if [[ $reply == "hello across the network" ]]; then
             echo "echoed (e$((edges - 1)) to e00000's connector) $(python3 -c \
-                "print(round($(date +%s.%N) - $stream_start, 1))") s after the edges were attached"
+                "print(round($(date +%s.%N) - $stream_start, 1))") s $1"
             return
         fi
         sleep 1 # the first edge's address may still be on its way to the far edge's uplink
     done
     echo "no echo within 60 s"
 }
-((edges > 1)) && stream=$(cross_stream)
+((edges > 1)) && stream=$(cross_stream "after the edges were attached")
 set -e
 # CPU of every router process over 10 s once the network is up: hellos and timers of idle routers.
 cpu_ticks() {
@@ -222,9 +223,9 @@ if ((hold > 0)); then
     reattached=$("${probe[@]}" edges "$(date +%s.%N)" "$timeout" "$floor_kib" "${edge_mgmt[@]}")
     set -e
     again="not tried"
-    ((edges > 1)) && again=$(cross_stream)
-    held="$hold s: $lost links lost by the interiors in that time; then every edge had an uplink again after"
-    held="$held $reattached s; TCP edge to edge: $again"
+    ((edges > 1)) && again=$(cross_stream "after the check began")
+    held="$hold s: $lost links lost by the interiors in that time; then every edge still had an active uplink"
+    held="$held (asking each took $reattached s); TCP edge to edge: $again"
 fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 avail_end_kib=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
