@@ -16,9 +16,13 @@ import java.util.concurrent.TimeUnit;
  * (cut, stalled, its router frozen) is sent again, with DUP, over the current route: when the link it left on is gone
  * or has lost a data connection since, when the copy was refused on the way (RELEASED), or after
  * {@link #ACK_TIMEOUT_NANOS} without an answer. A copy is
- * settled without delivery when its router no longer has subscribers for the topic (they left, or the router became
- * unreachable and its addresses were withdrawn), and given up after {@link #GIVE_UP_NANOS} (counted). Duplicates are
- * possible, as QoS 1 allows; loss of an acknowledged message is not, while the subscriber's router stays reachable.
+ * settled without delivery when its router, still reachable, no longer has subscribers for the topic (they left). When
+ * its router became unreachable instead, the subscribers may have moved: an interior router advertises its edge
+ * routers' subscribers as its own, and an edge whose uplink died attaches to another one. So such a copy waits
+ * {@link #MOVE_GRACE_NANOS} and then goes again, with DUP, to every router that advertises subscribers for the topic by
+ * then (settled if none does). It is given up after {@link #GIVE_UP_NANOS} (counted). Duplicates are possible, as
+ * QoS 1 allows; loss of an acknowledged message is not, while the subscriber's router, or the edge router it is on,
+ * stays reachable.
  *
  * <p>QoS 0 copies still follow the multicast tree (one copy per link); QoS 1 pays one copy per destination router on
  * the ingress's links for the guarantee.
@@ -30,6 +34,11 @@ final class DirectedTracker {
     static final long ACK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** A copy not delivered for this long is given up (counted as GAVE_UP) and its publisher acknowledged. */
     static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /**
+     * How long a copy whose router became unreachable waits for its subscribers to show up elsewhere: an edge moves to
+     * its next uplink at once when its connection closes, and the new uplink advertises it within a few hundred ms.
+     */
+    static final long MOVE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
     /** Directed copies pending at most; past it new ones are sent untracked, as a multicast copy would be. */
     static final int PENDING_MAX = 1_000_000;
 
@@ -48,15 +57,17 @@ final class DirectedTracker {
         int sentLosses;
         boolean refused;
         boolean finished;
+        /** When the sweep first found the destination unreachable; 0 while it is reachable. */
+        long unreachableSinceNanos;
 
         Pending(long id, String destination, boolean uplink, MessageFrame frame, PublishCompletion completion,
-                long now) {
+                long firstNanos) {
             this.id = id;
             this.destination = destination;
             this.uplink = uplink;
             this.frame = frame;
             this.completion = completion;
-            this.firstNanos = now;
+            this.firstNanos = firstNanos;
         }
     }
 
@@ -154,10 +165,20 @@ final class DirectedTracker {
                 if (p.finished) {
                     continue;
                 }
-                if (!p.uplink
-                        && !router.route(p.frame.topic(), view.addresses()).remoteSubscribers().containsKey(p.destination)) {
-                    finish(p); // its subscribers left, or their router is unreachable: nothing to deliver
-                } else if (now - p.firstNanos > GIVE_UP_NANOS) {
+                Map<String, Integer> subscribers = p.uplink ? Map.of()
+                        : router.route(p.frame.topic(), view.addresses()).remoteSubscribers();
+                if (!p.uplink && !subscribers.containsKey(p.destination)) {
+                    if (table.route(p.destination).isPresent()) {
+                        finish(p); // its subscribers left: nothing to deliver
+                    } else if (p.unreachableSinceNanos == 0) {
+                        p.unreachableSinceNanos = now; // they may be edges on their way to another uplink
+                    } else if (now - p.unreachableSinceNanos >= MOVE_GRACE_NANOS) {
+                        retarget(p, subscribers.keySet(), table);
+                    }
+                    continue;
+                }
+                p.unreachableSinceNanos = 0;
+                if (now - p.firstNanos > GIVE_UP_NANOS) {
                     router.counters().drop(p.frame.topic(), Drop.GAVE_UP);
                     MessageRouter.LOG.warn("[{}] gave up on message {} for subscribers at {} after {} s",
                             router.self(), p.id, p.destination, TimeUnit.NANOSECONDS.toSeconds(GIVE_UP_NANOS));
@@ -170,6 +191,29 @@ final class DirectedTracker {
                 }
             }
         }
+    }
+
+    /**
+     * p's router has been unreachable for {@link #MOVE_GRACE_NANOS}: sends the message, with DUP, to every router that
+     * advertises subscribers for its topic now (a duplicate for those that had it already), then settles p. The new
+     * copies keep p's publish time for the give-up limit. The caller holds p's lock.
+     */
+    private void retarget(Pending p, Set<String> routers, RoutingTable table) {
+        for (String destination : routers) {
+            long id = router.nextMessageId();
+            Pending copy = new Pending(id, destination, false, p.frame.retainedDuplicate(), p.completion,
+                    p.firstNanos);
+            p.completion.expect();
+            synchronized (copy) {
+                pending.put(id, copy);
+                router.counters().countResend();
+                dispatch(copy, table, true, null);
+            }
+        }
+        MessageRouter.LOG.info("[{}] message {} for subscribers at {}: {} unreachable for {} ms; sent again to {}",
+                router.self(), p.id, p.destination, p.destination, TimeUnit.NANOSECONDS.toMillis(MOVE_GRACE_NANOS),
+                routers.isEmpty() ? "nobody (no subscribers left)" : routers);
+        finish(p);
     }
 
     void close() {

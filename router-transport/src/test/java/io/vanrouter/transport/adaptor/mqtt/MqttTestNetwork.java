@@ -92,6 +92,30 @@ final class MqttTestNetwork implements AutoCloseable {
         return node;
     }
 
+    /**
+     * Starts edge router {@code id} dialing the interior routers {@code uplinks}: the first at cost 1 (its primary),
+     * the others at cost 10.
+     */
+    Node startEdge(String id, String... uplinks) throws Exception {
+        long instance = INSTANCES.incrementAndGet();
+        List<Endpoint> dial = new ArrayList<>();
+        for (String uplink : uplinks) {
+            dial.add(new Endpoint("127.0.0.1", nodes.get(uplink).linkPort(), dial.isEmpty() ? 1 : 10));
+        }
+        TransportSettings settings = new TransportSettings(id, instance, "mqtt-test", RouterMode.EDGE, List.of(),
+                dial, 5_000, maxFrameBytes, 50, 500);
+        TransportServer server = new TransportServer(settings);
+        CoreLoop core = new CoreLoop(CoreSettings.defaults(id, instance).withHello(500, 5_000).withEdge(true), rules,
+                server.controlSender());
+        core.start();
+        MqttAdaptor mqtt = new MqttAdaptor(new MqttSettings("127.0.0.1", 0, maxMessageBytes,
+                MqttSettings.RECEIVE_MAXIMUM_DEFAULT, MqttSettings.CONNECT_TIMEOUT_MILLIS_DEFAULT));
+        server.start(core, List.of(mqtt));
+        Node node = new Node(id, server, core, mqtt);
+        nodes.put(id, node);
+        return node;
+    }
+
     Node node(String id) {
         return nodes.get(id);
     }
