@@ -11,8 +11,9 @@
 # Result per round: cold, warm and cold / warm; min, median and max of the ratios; and the time from launch to the
 # "router started" line of each router.
 #
-# Usage:   bench/cold-start.sh [--rounds N] [--seconds N] [--no-build] [--out DIR]
+# Usage:   bench/cold-start.sh [--rounds N] [--seconds N] [--loads LIST] [--no-build] [--out DIR]
 #   --rounds N   rounds (default 3)
+#   --loads LIST tcp, mqtt or tcp,mqtt (default both)
 #   --seconds N  length of each run (default 5)
 #   --no-build   use the existing jar and load generator
 #   --out DIR    results directory (default a new /tmp/vanrouter-cold.XXXXXX): logs, configs, raw.csv, report.md
@@ -23,6 +24,7 @@ rounds=3
 secs=5
 build=1
 out_dir=""
+loads="tcp,mqtt"
 
 die() { echo "cold-start: $*" >&2; exit 1; }
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
@@ -31,12 +33,15 @@ while (($#)); do
     case "$1" in
         --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
         --seconds) secs=${2:?--seconds needs a value}; shift 2 ;;
+        --loads) loads=${2:?--loads needs a value}; shift 2 ;;
         --no-build) build=0; shift ;;
         --out) out_dir=${2:?--out needs a value}; shift 2 ;;
         -h|--help) usage 0 ;;
         *) echo "cold-start: unknown option $1" >&2; usage 2 ;;
     esac
 done
+[[ $loads =~ ^(tcp|mqtt)(,(tcp|mqtt))?$ ]] || die "--loads must be tcp, mqtt or tcp,mqtt, got '$loads'"
+IFS=, read -r -a load_list <<< "$loads"
 for v in rounds secs; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--$v must be a positive integer, got '${!v}'"
 done
@@ -151,7 +156,7 @@ for ((i = 1; i <= rounds; i++)); do
     variants=(plain cds)
     ((i % 2)) || variants=(cds plain) # alternate which goes first
     for variant in "${variants[@]}"; do
-        for load in tcp mqtt; do
+        for load in "${load_list[@]}"; do
             tag="$load-$variant-$i"
             start_routers "$tag" "$variant"
             for run in 1 2 3; do
@@ -173,7 +178,7 @@ done
     echo "## Cold start: the first $secs s after a router starts ($(date -u +'%Y-%m-%d %H:%M') UTC)"
     echo
     if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
-    echo "- command: bench/cold-start.sh --rounds $rounds --seconds $secs; commit $(bench_commit "$repo")"
+    echo "- command: bench/cold-start.sh --rounds $rounds --seconds $secs --loads $loads; commit $(bench_commit "$repo")"
     echo "- machine: $(bench_machine)"
     echo "$load_lines"
     echo "- routers: java ${java_opts[*]}; cds adds -XX:SharedArchiveFile (bin/vanrouter cds); a - b, load started"
@@ -187,6 +192,8 @@ print("| load | variant | round | cold | run 2 | warm | cold / warm | launch to 
 print("|---|---|---:|---:|---:|---:|---:|---|")
 summary = []
 for load, unit in (("tcp", "Gbit/s"), ("mqtt", "msgs/s")):
+    if not any(r["load"] == load for r in rows):
+        continue  # not asked for (--loads)
     for variant in ("plain", "cds"):
         ratios = []
         for rnd in sorted({r["round"] for r in rows}, key=int):

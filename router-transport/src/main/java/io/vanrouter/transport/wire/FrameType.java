@@ -54,13 +54,17 @@ public enum FrameType {
         return code;
     }
 
+    /** By code: read per frame, so no {@code values()} copy per lookup. */
+    private static final FrameType[] BY_CODE = new FrameType[256];
+
+    static {
+        for (FrameType type : values()) {
+            BY_CODE[type.code] = type;
+        }
+    }
+
     /** The type with this code, or null when this version does not know it. */
     public static FrameType fromCode(int code) {
-        for (FrameType type : values()) {
-            if (type.code == code) {
-                return type;
-            }
-        }
-        return null;
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }
 }
