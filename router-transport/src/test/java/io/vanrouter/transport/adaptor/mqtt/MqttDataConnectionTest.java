@@ -4,23 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.ReferenceCountUtil;
 import io.vanrouter.transport.adaptor.mqtt.PahoClients.Received;
 import io.vanrouter.transport.link.ActiveLink;
 import io.vanrouter.transport.message.MessageCounters;
 import io.vanrouter.transport.message.MessageCounters.Drop;
-import io.vanrouter.transport.message.MessageFrame;
-import io.vanrouter.transport.netty.HandlerNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -91,40 +82,20 @@ class MqttDataConnectionTest {
         network.awaitSubscribers("a", "t/x", Set.of("b"));
         link("a", "b");
         List<Channel> dataOnB = link("b", "a").data().all();
-        AtomicInteger swallowed = new AtomicInteger();
-        for (Channel channel : dataOnB) {
-            channel.pipeline().addAfter(HandlerNames.FRAME_DECODER, "swallow", new ChannelInboundHandlerAdapter() {
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    if (msg instanceof MessageFrame) {
-                        swallowed.incrementAndGet();
-                        ReferenceCountUtil.release(msg);
-                    } else {
-                        ctx.fireChannelRead(msg);
-                    }
-                }
-            });
-        }
+        SwallowedMessages swallowed = SwallowedMessages.on(dataOnB);
 
-        MqttAsyncClient publisher = new MqttAsyncClient(network.node("a").uri(), "pub-a", null);
-        try {
-            publisher.connect().waitForCompletion(DELIVERY.toMillis());
-            MqttMessage message = new MqttMessage(PahoClients.payload("a", 0));
-            message.setQos(1);
-            IMqttDeliveryToken token = publisher.publish("t/x", message);
-            await().atMost(DELIVERY).until(() -> swallowed.get() == 1);
-            assertThat(token.isComplete()).isFalse();
+        try (Qos1Publish publish = Qos1Publish.send(network.node("a").uri(), "pub-a", "t/x",
+                PahoClients.payload("a", 0))) {
+            await().atMost(DELIVERY).until(() -> swallowed.count() == 1);
+            assertThat(publish.acknowledged()).isFalse();
 
             dataOnB.forEach(Channel::close);
 
-            await().atMost(Duration.ofSeconds(5)).until(token::isComplete);
+            await().atMost(Duration.ofSeconds(5)).until(publish::acknowledged);
             assertThat(onB.payloads).containsExactly("a:0");
             // Once per lost connection at most: b's connections close one by one, and a sweep that runs between two
             // closes sends the copy on a connection that still swallows it, so a later one sends it again.
             assertThat(countersAt("a").resent()).isBetween(1L, (long) dataOnB.size());
-        } finally {
-            publisher.disconnectForcibly(1_000, 1_000);
-            publisher.close();
         }
     }
 }
