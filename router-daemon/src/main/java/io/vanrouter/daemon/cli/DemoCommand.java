@@ -93,8 +93,8 @@ public final class DemoCommand implements Callable<Integer> {
             for (RouterConfig config : configs) {
                 routers.add(RouterDaemon.start(config));
             }
-            boolean converged = awaitConvergence(routers);
-            out.println(converged ? "demo network converged: every router reaches every other one."
+            boolean converged = awaitConvergence(routers, configs.stream().mapToInt(c -> c.peers().size()).sum());
+            out.println(converged ? "demo network converged: every link up, every router on its least-cost paths."
                     : "demo network did not converge in " + CONVERGE_TIMEOUT_MILLIS + " ms; see the tables below.");
             out.println();
             boolean fetched = traffic.fetch();
@@ -132,27 +132,20 @@ public final class DemoCommand implements Callable<Integer> {
         return configs;
     }
 
-    private static boolean awaitConvergence(List<RouterDaemon> routers) throws Exception {
+    private static boolean awaitConvergence(List<RouterDaemon> routers, int links) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONVERGE_TIMEOUT_MILLIS);
         while (System.nanoTime() < deadline) {
-            if (allReachEachOther(routers)) {
+            List<StatusReport> reports = new ArrayList<>();
+            for (RouterDaemon router : routers) {
+                reports.add(router.status().get(5, TimeUnit.SECONDS));
+            }
+            if (DemoConvergence.converged(reports, links)) {
                 return true;
             }
             // Polling a local status snapshot; the routers converge on their own threads.
             Thread.sleep(POLL_MILLIS);
         }
         return false;
-    }
-
-    private static boolean allReachEachOther(List<RouterDaemon> routers) throws Exception {
-        for (RouterDaemon router : routers) {
-            StatusReport report = router.status().get(5, TimeUnit.SECONDS);
-            long reachable = report.nodes().stream().filter(StatusReport.Node::reachable).count();
-            if (reachable < routers.size() - 1) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static synchronized void closeAll(List<RouterDaemon> routers, DemoTraffic traffic) {
