@@ -12,6 +12,10 @@ import io.vanrouter.daemon.cli.TokenCommand;
 import io.vanrouter.daemon.cli.TraceCommand;
 import java.lang.reflect.Constructor;
 import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,31 +28,60 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "vanrouter", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Virtual Application Network router.",
-        subcommands = {RunCommand.class, StatusCommand.class, CheckConfigCommand.class, CertsCommand.class,
-            MqttUsersCommand.class, ReloadCommand.class,
-            TokenCommand.class, DemoCommand.class, TraceCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:invalid configuration or the router failed to start",
             "2:usage error, or the router's management endpoint did not answer"})
 public final class Main implements Callable<Integer> {
+    /**
+     * The subcommands by name, in the order help lists them. Registered here rather than in the annotation so that
+     * {@code vanrouter run} builds the picocli model of {@code run} alone: reflecting over every command cost a
+     * starting router about 100 ms (docs/operations.md, "Start-up").
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
     @Spec
     private CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(Clock.systemUTC(), args).execute(args));
     }
 
-    /** The command line as {@link #main} runs it; tests set their own out and err writers on it. */
+    /** The command line with every subcommand; tests set their own out and err writers on it. */
     public static CommandLine commandLine() {
         return commandLine(Clock.systemUTC());
     }
 
     /** With {@code clock} for the commands that read the time (certificate lifetimes, token expiry); for tests. */
     public static CommandLine commandLine(Clock clock) {
-        CommandLine commandLine = new CommandLine(new Main(), new ClockFactory(clock));
-        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine(clock, new String[0]);
+    }
+
+    /**
+     * The command line for {@code args}: when they start with a subcommand's name, only that subcommand is
+     * registered (it is all picocli will run); otherwise, for help, usage errors and suggestions, all of them.
+     */
+    static CommandLine commandLine(Clock clock, String[] args) {
+        ClockFactory factory = new ClockFactory(clock);
+        CommandLine commandLine = new CommandLine(new Main(), factory);
+        Class<?> named = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
+        boolean all = named == null || named == CommandLine.HelpCommand.class;
+        SUBCOMMANDS.forEach((name, type) -> {
+            if (all || type == named) {
+                commandLine.addSubcommand(name, new CommandLine(factory.createUnchecked(type), factory));
+            }
+        });
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true); // after the subcommands: it applies to those present
         return commandLine;
+    }
+
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        for (Class<?> type : List.of(RunCommand.class, StatusCommand.class, CheckConfigCommand.class,
+                CertsCommand.class, MqttUsersCommand.class, ReloadCommand.class, TokenCommand.class,
+                DemoCommand.class, TraceCommand.class, CommandLine.HelpCommand.class)) {
+            commands.put(type.getAnnotation(Command.class).name(), type);
+        }
+        return Collections.unmodifiableMap(commands);
     }
 
     @Override
@@ -69,6 +102,14 @@ public final class Main implements Callable<Integer> {
                 return CommandLine.defaultFactory().create(type);
             }
             return withClock.newInstance(clock);
+        }
+
+        <K> K createUnchecked(Class<K> type) {
+            try {
+                return create(type);
+            } catch (Exception e) {
+                throw new CommandLine.InitializationException("cannot create " + type.getName(), e);
+            }
         }
     }
 
