@@ -378,7 +378,7 @@ saved_secs=$secs
 secs=1
 for path in "${paths[@]}"; do
     if [[ -n ${unavailable[$path]:-} ]]; then continue; fi
-    for case in iperf1 wrk50; do run_tool "$case" "$path" || log "warm-up $case $path failed: $res"; done
+    for case in iperf1 iperf8 wrk50; do run_tool "$case" "$path" || log "warm-up $case $path failed: $res"; done
 done
 secs=$saved_secs
 for path in "${paths[@]}"; do

@@ -2,6 +2,7 @@ package io.vanrouter.core.address;
 
 import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +26,11 @@ public final class MulticastPlanner {
     private final long treeGeneration;
     private final Function<String, Map<String, String>> treeOf;
     private final Map<String, Map<String, String>> branchesByIngress = new ConcurrentHashMap<>();
+    /** The last answer per ingress: a topic's messages ask the same question over and over. */
+    private final Map<String, Answer> lastByIngress = new ConcurrentHashMap<>();
+
+    private record Answer(Set<String> destinations, Set<String> hops) {
+    }
 
     public MulticastPlanner(String self, long treeGeneration, Function<String, Map<String, String>> treeOf) {
         this.self = Objects.requireNonNull(self, "self");
@@ -43,9 +49,17 @@ public final class MulticastPlanner {
     /**
      * The neighbours {@code self} must send one copy to, for a message from {@code ingress} to
      * {@code destinations} (routers with consumers). {@code self} itself (local delivery) and routers not below
-     * {@code self} in the ingress tree are never in the result.
+     * {@code self} in the ingress tree are never in the result. Unmodifiable, in name order; the same set is
+     * returned again while the destinations stay the same (no allocation per message).
      */
     public Set<String> nextHops(String ingress, Collection<String> destinations) {
+        Answer last = lastByIngress.get(ingress);
+        // Only a set can be compared by size and containment (a list may repeat a router).
+        boolean comparable = destinations instanceof Set<String>;
+        if (comparable && last != null && last.destinations().size() == destinations.size()
+                && last.destinations().containsAll(destinations)) {
+            return last.hops();
+        }
         Map<String, String> branches = branchesByIngress.computeIfAbsent(ingress, this::branchesOf);
         Set<String> hops = new TreeSet<>();
         for (String destination : destinations) {
@@ -54,7 +68,11 @@ public final class MulticastPlanner {
                 hops.add(branch);
             }
         }
-        return hops;
+        Set<String> answer = Collections.unmodifiableSet(hops);
+        if (comparable) { // a copy: the caller's set may change after this call
+            lastByIngress.put(ingress, new Answer(Set.copyOf(destinations), answer));
+        }
+        return answer;
     }
 
     /** For each router below {@code self} in the ingress tree: the child of {@code self} it lies under. */

@@ -81,6 +81,24 @@ class MulticastPlannerTest {
     }
 
     @Test
+    void shouldAnswerRepeatedQuestionsWithTheSameSetAndChangedOnesAfresh() {
+        MulticastPlanner atA = new MulticastPlanner("A", 1, square::treeOf);
+        Set<String> destinations = new HashSet<>(Set.of("B", "D"));
+
+        Set<String> first = atA.nextHops("A", destinations);
+        assertThat(atA.nextHops("A", Set.of("D", "B"))).isSameAs(first).containsExactly("B", "D");
+
+        destinations.add("C"); // the caller's set changed after the call: the planner kept a copy
+        assertThat(atA.nextHops("A", destinations)).containsExactly("B", "C", "D");
+        assertThat(atA.nextHops("A", Set.of("B", "D"))).containsExactly("B", "D");
+        // Same size, other members; and a list repeating a router is never taken for a remembered set.
+        assertThat(atA.nextHops("A", Set.of("B", "C"))).containsExactly("B", "C");
+        assertThat(atA.nextHops("A", List.of("B", "B"))).containsExactly("B");
+        assertThat(atA.nextHops("B", Set.of("B", "C"))).isEmpty(); // per ingress
+        assertThat(atA.nextHops("A", Set.of("B", "C"))).containsExactly("B", "C");
+    }
+
+    @Test
     void shouldIgnoreDestinationsOutsideTheTree() {
         MulticastPlanner planner = new MulticastPlanner("A", 1, root -> Map.of());
 

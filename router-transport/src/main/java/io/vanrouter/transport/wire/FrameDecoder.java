@@ -36,6 +36,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private static final byte TLS_HANDSHAKE_RECORD = 0x16;
 
     private final int maxFrameBytes;
+    private final RecentStrings recentStrings = new RecentStrings();
     private State state = State.PREAMBLE;
     private long skipRemaining;
     /** Bytes of a fragmented frame received so far (FRAGMENT frames with the MORE flag), or null. */
@@ -179,7 +180,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             return true;
         }
         if (type == FrameType.MESSAGE) {
-            out.add(MessageCodec.readMessage(in, (int) length - 1)); // payload: retained slice, no copy
+            out.add(MessageCodec.readMessage(in, (int) length - 1, recentStrings)); // payload: retained slice, no copy
             return true;
         }
         ByteBuf payload = Unpooled.wrappedBuffer(ByteBufUtil.getBytes(in, in.readerIndex(), (int) length - 1));

@@ -90,8 +90,11 @@ public final class MessageCodec {
         return out;
     }
 
-    /** Reads a MESSAGE body of {@code bodyBytes} (after the type byte); the payload: a retained slice of {@code in}. */
-    static MessageFrame readMessage(ByteBuf in, int bodyBytes) {
+    /**
+     * Reads a MESSAGE body of {@code bodyBytes} (after the type byte); the payload: a retained slice of {@code in}.
+     * Its names and topic come from {@code recent} when the connection read the same bytes lately.
+     */
+    static MessageFrame readMessage(ByteBuf in, int bodyBytes, RecentStrings recent) {
         ByteBuf body = in.readSlice(bodyBytes);
         PayloadReader reader = new PayloadReader(body, FrameType.MESSAGE);
         int flags = reader.u8("flags");
@@ -100,11 +103,11 @@ public final class MessageCodec {
             throw reader.malformed("flags 0x" + Integer.toHexString(flags) + " (QoS " + qos + ")");
         }
         int hops = reader.u8("hops left");
-        String ingress = reader.string("ingress", WireLimits.NAME_BYTES_MAX);
+        String ingress = reader.string("ingress", WireLimits.NAME_BYTES_MAX, recent, 0);
         long id = reader.u64("message id");
-        String topic = reader.string("topic", TOPIC_BYTES_MAX);
-        String destination = reader.string("destination", WireLimits.NAME_BYTES_MAX);
-        String group = reader.string("group", GROUP_BYTES_MAX);
+        String topic = reader.string("topic", TOPIC_BYTES_MAX, recent, 1);
+        String destination = reader.string("destination", WireLimits.NAME_BYTES_MAX, recent, 2);
+        String group = reader.string("group", GROUP_BYTES_MAX, recent, 3);
         if (ingress.isEmpty() || topic.isEmpty()) {
             throw reader.malformed("empty ingress or topic");
         }

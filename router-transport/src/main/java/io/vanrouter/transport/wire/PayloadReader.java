@@ -76,16 +76,27 @@ final class PayloadReader {
     }
 
     String string(String field, int maxBytes) {
+        return string(field, maxBytes, null, 0);
+    }
+
+    /** {@link #string(String, int)}, found in or added to {@code recent} (null: none) as its field number {@code key}. */
+    String string(String field, int maxBytes, RecentStrings recent, int key) {
         int length = u16(field + " length");
         if (length > maxBytes) {
             throw malformed(field + " of " + length + " bytes exceeds limit " + maxBytes);
         }
         need(length, field);
         int index = payload.readerIndex();
-        if (!ByteBufUtil.isText(payload, index, length, StandardCharsets.UTF_8)) {
-            throw malformed(field + " is not valid UTF-8");
+        String value = recent == null ? null : recent.find(key, payload, index, length);
+        if (value == null) {
+            if (!ByteBufUtil.isText(payload, index, length, StandardCharsets.UTF_8)) {
+                throw malformed(field + " is not valid UTF-8");
+            }
+            value = payload.toString(index, length, StandardCharsets.UTF_8);
+            if (recent != null) {
+                recent.remember(key, payload, index, length, value);
+            }
         }
-        String value = payload.toString(index, length, StandardCharsets.UTF_8);
         payload.skipBytes(length);
         return value;
     }

@@ -58,6 +58,58 @@ class MessageCodecTest {
     }
 
     @Test
+    void shouldDecodeRepeatedNamesOnceAndEveryNameCorrectly() {
+        EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder(LIMIT));
+        decoder.writeInbound(WireTestSupport.preamble());
+        Random random = new Random(7);
+        String[] topics = {"a/b", "a/c", "b/b", "sensors/ä/temp", "x", "a/bb", "ab/", "temp/1", "temp/2", "temp/3"};
+        for (int i = 0; i < 400; i++) {
+            int t = random.nextInt(topics.length);
+            String ingress = random.nextBoolean() ? "router-a" : "router-b";
+            MessageFrame sent = new MessageFrame(0, false, 5, ingress, i, topics[t], "", "",
+                    Unpooled.buffer(1).writeByte(i));
+            decoder.writeInbound(encodeMessage(sent));
+            sent.release();
+            MessageFrame received = decoder.readInbound();
+            try {
+                assertThat(received.topic()).isEqualTo(topics[t]);
+                assertThat(received.ingress()).isEqualTo(ingress);
+                assertThat(received.destination()).isEmpty();
+            } finally {
+                received.release();
+            }
+        }
+        MessageFrame again = new MessageFrame(0, false, 5, "router-a", 1, "temp/1", "", "", Unpooled.buffer(0));
+        decoder.writeInbound(encodeMessage(again));
+        again.release();
+        MessageFrame first = decoder.readInbound();
+        decoder.writeInbound(encodeMessage(new MessageFrame(0, false, 5, "router-a", 2, "temp/1", "", "",
+                Unpooled.buffer(0))));
+        MessageFrame second = decoder.readInbound();
+        try {
+            assertThat(second.topic()).as("the same bytes twice in a row: one string").isSameAs(first.topic());
+            assertThat(second.ingress()).isSameAs(first.ingress());
+        } finally {
+            first.release();
+            second.release();
+        }
+        assertThat(decoder.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void shouldStillRejectBadUtf8InANameOnceTheSameLengthWasRemembered() {
+        RecentStrings recent = new RecentStrings();
+        ByteBuf good = Unpooled.buffer().writeShort(3).writeBytes(new byte[] {'a', 'b', 'c'});
+        ByteBuf bad = Unpooled.buffer().writeShort(3).writeBytes(new byte[] {'a', (byte) 0xC3, 'c'});
+        assertThat(new PayloadReader(good, FrameType.MESSAGE).string("topic", 100, recent, 1)).isEqualTo("abc");
+        assertThatThrownBy(() -> new PayloadReader(bad, FrameType.MESSAGE).string("topic", 100, recent, 1))
+                .isInstanceOf(WireException.class).hasMessageContaining("not valid UTF-8");
+        ByteBuf utf8 = Unpooled.buffer().writeShort(2).writeBytes(new byte[] {(byte) 0xC3, (byte) 0xA4});
+        assertThat(new PayloadReader(utf8, FrameType.MESSAGE).string("topic", 100, recent, 1)).isEqualTo("ä");
+        assertThat(recent.find(1, utf8, 2, 2)).as("only ASCII is remembered").isNull();
+    }
+
+    @Test
     void shouldRoundTripAck() {
         EmbeddedChannel encoder = new EmbeddedChannel(new MessageEncoder(LIMIT));
         encoder.writeOutbound(new MessageAck("router-b", 42, false));
