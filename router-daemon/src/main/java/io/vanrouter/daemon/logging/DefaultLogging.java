@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 public final class DefaultLogging extends ContextAwareBase implements Configurator {
     /** The default file in the jar; also what {@link #configure} reproduces. */
     static final String DEFAULT_RESOURCE = "logback.xml";
-    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{36} - %msg%n";
+    private static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{36} - %msg%n";
     private static final String FILE_PROPERTY = "logback.configurationFile";
 
     @Override

@@ -103,11 +103,12 @@ public final class MessageCodec {
             throw reader.malformed("flags 0x" + Integer.toHexString(flags) + " (QoS " + qos + ")");
         }
         int hops = reader.u8("hops left");
-        String ingress = reader.string("ingress", WireLimits.NAME_BYTES_MAX, recent, 0);
+        String ingress = reader.string("ingress", WireLimits.NAME_BYTES_MAX, recent, RecentStrings.INGRESS);
         long id = reader.u64("message id");
-        String topic = reader.string("topic", TOPIC_BYTES_MAX, recent, 1);
-        String destination = reader.string("destination", WireLimits.NAME_BYTES_MAX, recent, 2);
-        String group = reader.string("group", GROUP_BYTES_MAX, recent, 3);
+        String topic = reader.string("topic", TOPIC_BYTES_MAX, recent, RecentStrings.TOPIC);
+        String destination = reader.string("destination", WireLimits.NAME_BYTES_MAX, recent,
+                RecentStrings.DESTINATION);
+        String group = reader.string("group", GROUP_BYTES_MAX, recent, RecentStrings.GROUP);
         if (ingress.isEmpty() || topic.isEmpty()) {
             throw reader.malformed("empty ingress or topic");
         }

@@ -79,7 +79,7 @@ final class PayloadReader {
         return string(field, maxBytes, null, 0);
     }
 
-    /** {@link #string(String, int)}, found in or added to {@code recent} (null: none) as its field number {@code key}. */
+    /** {@link #string(String, int)}, found in or added to {@code recent} (null: none) as field {@code key} there. */
     String string(String field, int maxBytes, RecentStrings recent, int key) {
         int length = u16(field + " length");
         if (length > maxBytes) {

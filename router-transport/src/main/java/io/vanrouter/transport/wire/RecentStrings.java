@@ -12,12 +12,16 @@ import io.netty.buffer.ByteBuf;
  * used on its event loop only.
  */
 final class RecentStrings {
-    /** Fields numbered 0 to FIELDS - 1 each have their own slots: one frame's fields never push each other out. */
-    static final int FIELDS = 4;
+    /** The MESSAGE fields kept here; each has its own slots, so one frame's fields never push each other out. */
+    static final int INGRESS = 0;
+    static final int TOPIC = 1;
+    static final int DESTINATION = 2;
+    static final int GROUP = 3;
+    private static final int FIELDS = 4;
     private static final int SLOTS_PER_FIELD = 16; // a power of two
     private final String[] values = new String[FIELDS * SLOTS_PER_FIELD];
 
-    /** The string earlier read as field {@code field} (0 to {@link #FIELDS} - 1) from the {@code length} bytes at {@code index} of {@code in}, or null. */
+    /** The string earlier read as {@code field} ({@link #INGRESS} ...) from these bytes of {@code in}, or null. */
     String find(int field, ByteBuf in, int index, int length) {
         String value = values[slot(field, in, index, length)];
         if (value == null || value.length() != length) {

@@ -101,12 +101,13 @@ class MessageCodecTest {
         RecentStrings recent = new RecentStrings();
         ByteBuf good = Unpooled.buffer().writeShort(3).writeBytes(new byte[] {'a', 'b', 'c'});
         ByteBuf bad = Unpooled.buffer().writeShort(3).writeBytes(new byte[] {'a', (byte) 0xC3, 'c'});
-        assertThat(new PayloadReader(good, FrameType.MESSAGE).string("topic", 100, recent, 1)).isEqualTo("abc");
-        assertThatThrownBy(() -> new PayloadReader(bad, FrameType.MESSAGE).string("topic", 100, recent, 1))
+        int topic = RecentStrings.TOPIC;
+        assertThat(new PayloadReader(good, FrameType.MESSAGE).string("topic", 100, recent, topic)).isEqualTo("abc");
+        assertThatThrownBy(() -> new PayloadReader(bad, FrameType.MESSAGE).string("topic", 100, recent, topic))
                 .isInstanceOf(WireException.class).hasMessageContaining("not valid UTF-8");
         ByteBuf utf8 = Unpooled.buffer().writeShort(2).writeBytes(new byte[] {(byte) 0xC3, (byte) 0xA4});
-        assertThat(new PayloadReader(utf8, FrameType.MESSAGE).string("topic", 100, recent, 1)).isEqualTo("ä");
-        assertThat(recent.find(1, utf8, 2, 2)).as("only ASCII is remembered").isNull();
+        assertThat(new PayloadReader(utf8, FrameType.MESSAGE).string("topic", 100, recent, topic)).isEqualTo("ä");
+        assertThat(recent.find(topic, utf8, 2, 2)).as("only ASCII is remembered").isNull();
     }
 
     @Test
