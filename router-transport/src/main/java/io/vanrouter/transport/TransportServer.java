@@ -47,8 +47,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -610,13 +612,20 @@ public final class TransportServer implements AutoCloseable {
         for (ActiveLink link : registry.activeLinks()) {
             views.add(link.view(now));
         }
+        Set<String> dialsInHandshake = new HashSet<>();
         for (LinkSession session : registry.handshakingSessions()) {
-            views.add(session.view(now));
+            LinkView view = session.view(now);
+            views.add(view);
+            if ("out".equals(view.direction())) {
+                dialsInHandshake.add(view.remote());
+            }
         }
         synchronized (dialers) {
             for (PeerDialer dialer : dialers) {
                 LinkView view = dialer.viewWithoutLink(now);
-                if (view != null) {
+                // A dialer hears of its session's handshake on its own loop, after the session is listed: one dial
+                // would show twice for that moment.
+                if (view != null && !dialsInHandshake.contains(view.remote())) {
                     views.add(view);
                 }
             }
