@@ -186,7 +186,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         ByteBuf payload = Unpooled.wrappedBuffer(ByteBufUtil.getBytes(in, in.readerIndex(), (int) length - 1));
         in.skipBytes((int) length - 1);
         emit(ctx, type, new PayloadReader(payload, type), out);
-        return true;
+        // After a HANDSHAKE, stop: a stream connection's raw bytes may follow it in the same read, and its handler
+        // removes this decoder on the HANDSHAKE (the bytes left then go on as they are, undecoded).
+        return type != FrameType.HANDSHAKE;
     }
 
     /** Parses a control payload into {@code out}, or starts parsing an address frame in slices. */
@@ -349,7 +351,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         boolean liveness = reader.remaining() >= 8;
         long hello = liveness ? reader.u32("helloInterval") : 0;
         long dead = liveness ? reader.u32("deadInterval") : 0;
-        return new HandshakeFrame(mode, cost, instance, routerId, network, role, dataConnections, hello, dead);
+        int features = liveness && reader.remaining() >= 1 ? reader.u8("features") : 0;
+        int streamId = 0;
+        if (role == HandshakeFrame.ROLE_STREAM) {
+            streamId = (int) reader.u32("streamId"); // a stream connection without its stream id is malformed
+        }
+        return new HandshakeFrame(mode, cost, instance, routerId, network, role, dataConnections, hello, dead,
+                features, streamId);
     }
 
     private static LinkCostFrame parseLinkCost(PayloadReader reader) {

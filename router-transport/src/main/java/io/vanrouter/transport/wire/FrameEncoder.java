@@ -163,6 +163,12 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
         WireStrings.write(out, handshake.network(), WireLimits.NAME_BYTES_MAX);
         out.writeByte(handshake.role()).writeByte(handshake.dataConnections());
         out.writeInt((int) handshake.helloIntervalMillis()).writeInt((int) handshake.deadIntervalMillis());
+        if (handshake.features() != 0 || handshake.isStream()) {
+            out.writeByte(handshake.features());
+        }
+        if (handshake.isStream()) {
+            out.writeInt(handshake.streamId());
+        }
     }
 
     private static void writeHello(Hello hello, ByteBuf out) {
@@ -197,6 +203,8 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
             type = FrameType.STREAM_WINDOW;
         } else if (frame instanceof StreamFrame.End) {
             type = FrameType.STREAM_END;
+        } else if (frame instanceof StreamFrame.Moved) {
+            type = FrameType.STREAM_MOVED;
         } else if (frame instanceof StreamFrame.Reset) {
             type = FrameType.STREAM_RESET;
         } else if (frame instanceof StreamFrame.Opened) {

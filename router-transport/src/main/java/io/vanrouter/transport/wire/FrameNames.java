@@ -58,6 +58,8 @@ public final class FrameNames {
             return FrameType.STREAM_WINDOW;
         } else if (frame instanceof StreamFrame.End) {
             return FrameType.STREAM_END;
+        } else if (frame instanceof StreamFrame.Moved) {
+            return FrameType.STREAM_MOVED;
         } else if (frame instanceof StreamFrame.Opened) {
             return FrameType.STREAM_OPENED;
         } else if (frame instanceof StreamFrame.Reset) {

@@ -27,6 +27,8 @@ public enum FrameType {
     STREAM_RESET(0x24),
     /** The connector side reached the real server; the listener side may start reading its client. */
     STREAM_OPENED(0x25),
+    /** The sender's direction of the stream continues on the hop's stream connection (raw bytes, no frames). */
+    STREAM_MOVED(0x26),
     /** An application message (MQTT publish) routed by topic: multicast along a tree or anycast to one router. */
     MESSAGE(0x30),
     MESSAGE_ACK(0x31),

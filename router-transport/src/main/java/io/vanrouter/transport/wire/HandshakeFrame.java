@@ -20,13 +20,19 @@ import java.util.Objects;
  * @param dataConnections data connections per link the sender takes, 0..255
  * @param helloIntervalMillis the sender's hello interval, 0..2^32-1 (0: not announced)
  * @param deadIntervalMillis  the sender's dead interval, 0..2^32-1 (0: not announced)
+ * @param features        bit set of optional features the sender takes ({@link #FEATURE_STREAM_CONNECTIONS})
+ * @param streamId        with {@link #ROLE_STREAM}: the id of the stream (on the sender's link) this connection carries
  */
 public record HandshakeFrame(int modeCode, int cost, long instance, String routerId, String network, int role,
-        int dataConnections, long helloIntervalMillis, long deadIntervalMillis) {
+        int dataConnections, long helloIntervalMillis, long deadIntervalMillis, int features, int streamId) {
     /** A link: control frames, and stream and message frames when there are no data connections. */
     public static final int ROLE_LINK = 0;
     /** A data connection of the sender's link to this router: stream frames only. */
     public static final int ROLE_DATA = 1;
+    /** A stream connection of the sender's link: the raw bytes of one stream on it, no frames (section 5.3). */
+    public static final int ROLE_STREAM = 2;
+    /** Feature bit: the sender takes stream connections for bulk streams (docs/protocol.md, section 5.3). */
+    public static final int FEATURE_STREAM_CONNECTIONS = 1;
     public static final int DATA_CONNECTIONS_MAX = 255;
     private static final long U32_MAX = 0xFFFF_FFFFL;
 
@@ -41,6 +47,16 @@ public record HandshakeFrame(int modeCode, int cost, long instance, String route
                 || deadIntervalMillis > U32_MAX) {
             throw new IllegalArgumentException("hello and dead intervals must fit in a u32");
         }
+        if (features < 0 || features > 0xFF) {
+            throw new IllegalArgumentException("features " + features + " out of range 0..255");
+        }
+    }
+
+    /** A handshake without the optional features (what routers before stream connections send). */
+    public HandshakeFrame(int modeCode, int cost, long instance, String routerId, String network, int role,
+            int dataConnections, long helloIntervalMillis, long deadIntervalMillis) {
+        this(modeCode, cost, instance, routerId, network, role, dataConnections, helloIntervalMillis,
+                deadIntervalMillis, 0, 0);
     }
 
     /** A handshake that announces no hello and dead intervals (what routers before that field send). */
@@ -56,5 +72,13 @@ public record HandshakeFrame(int modeCode, int cost, long instance, String route
 
     public boolean isData() {
         return role == ROLE_DATA;
+    }
+
+    public boolean isStream() {
+        return role == ROLE_STREAM;
+    }
+
+    public boolean takesStreamConnections() {
+        return (features & FEATURE_STREAM_CONNECTIONS) != 0;
     }
 }

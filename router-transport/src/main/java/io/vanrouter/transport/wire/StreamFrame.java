@@ -38,6 +38,13 @@ public sealed interface StreamFrame {
     record Opened(int streamId) implements StreamFrame {
     }
 
+    /**
+     * STREAM_MOVED: the sender sends no more DATA, END or WINDOW for this stream on this connection; its direction goes
+     * on as raw bytes (and FIN) on the hop's stream connection (docs/protocol.md, section 5.3).
+     */
+    record Moved(int streamId) implements StreamFrame {
+    }
+
     /** STREAM_RESET: abort both directions, with a {@link StreamResetCode} code and a human text. */
     record Reset(int streamId, int reasonCode, String text) implements StreamFrame {
         public Reset {

@@ -15,6 +15,7 @@ final class StreamFrameParser {
                     reader.byteCount("window"));
             case STREAM_WINDOW -> new StreamFrame.Window(streamId, positiveWindow(reader));
             case STREAM_END -> new StreamFrame.End(streamId);
+            case STREAM_MOVED -> new StreamFrame.Moved(streamId);
             case STREAM_RESET -> new StreamFrame.Reset(streamId, reader.u16("reason"),
                     reader.string("text", WireLimits.STRING_BYTES_MAX));
             case STREAM_OPENED -> new StreamFrame.Opened(streamId);

@@ -27,6 +27,10 @@ import org.junit.jupiter.api.Test;
 class FrameCodecTest {
     private static final List<Object> EVERY_FRAME = List.of(
             new HandshakeFrame(0, 7, 0x0102030405060708L, "router-a", "demo"),
+            new HandshakeFrame(0, 3, 9, "b", "demo", HandshakeFrame.ROLE_LINK, 2, 100, 1_000,
+                    HandshakeFrame.FEATURE_STREAM_CONNECTIONS, 0),
+            new HandshakeFrame(0, 3, 9, "b", "demo", HandshakeFrame.ROLE_STREAM, 2, 100, 1_000,
+                    HandshakeFrame.FEATURE_STREAM_CONNECTIONS, 0xFFFF_FFFD),
             ReasonFrame.refuse(ReasonCode.NETWORK_MISMATCH, "peer network 'x' differs from 'y'"),
             ReasonFrame.close(ReasonCode.SHUTDOWN, "router shutting down"),
             new Hello("router-ä", -1L, List.of("b", "c", "")),
@@ -83,12 +87,63 @@ class FrameCodecTest {
     }
 
     @Test
-    void shouldIgnoreHandshakeFieldsOfALaterVersionAfterTheIntervals() {
-        ByteBuf later = Unpooled.buffer().writeBytes(ByteBufUtil.decodeHexDump("56414e520001" + "00000024" + "01"
+    void shouldIgnoreHandshakeFieldsOfALaterVersionAfterTheFeatures() {
+        ByteBuf later = Unpooled.buffer().writeBytes(ByteBufUtil.decodeHexDump("56414e520001" + "00000025" + "01"
                 + "01" + "00000001" + "0000000000000001" + "000165" + "000464656d6f" + "00" + "00" + "00001388"
-                + "00003a98" + "abcdef"));
+                + "00003a98" + "01" + "abcdef"));
         assertThat(decode(later)).containsExactly(new HandshakeFrame(1, 1, 1, "e", "demo",
-                HandshakeFrame.ROLE_LINK, 0, 5_000, 15_000));
+                HandshakeFrame.ROLE_LINK, 0, 5_000, 15_000, HandshakeFrame.FEATURE_STREAM_CONNECTIONS, 0));
+    }
+
+    @Test
+    void shouldEncodeAStreamConnectionHandshakeAsDocumented() {
+        ByteBuf bytes = encode(new HandshakeFrame(0, 1, 1, "a", "demo", HandshakeFrame.ROLE_STREAM, 2, 1_000, 3_000,
+                HandshakeFrame.FEATURE_STREAM_CONNECTIONS, 5));
+        try {
+            // Matches the annotated example in docs/protocol.md, section 5.3.
+            assertThat(ByteBufUtil.hexDump(bytes)).isEqualTo("00000026" + "01" + "00" + "00000001"
+                    + "0000000000000001" + "000161" + "000464656d6f" + "02" + "02" + "000003e8" + "00000bb8" + "01"
+                    + "00000005");
+        } finally {
+            bytes.release();
+        }
+    }
+
+    @Test
+    void shouldRejectAStreamConnectionHandshakeWithoutItsStreamId() {
+        ByteBuf bytes = Unpooled.buffer().writeBytes(ByteBufUtil.decodeHexDump("56414e520001" + "00000022" + "01"
+                + "00" + "00000001" + "0000000000000001" + "000161" + "000464656d6f" + "02" + "02" + "000003e8"
+                + "00000bb8" + "01"));
+        assertThatThrownBy(() -> decode(bytes)).hasMessageContaining("streamId");
+    }
+
+    /**
+     * A stream connection's raw bytes may come in the same read as the HANDSHAKE that answers it: the decoder stops
+     * after a HANDSHAKE, so the handler that removes it on the HANDSHAKE gets those bytes as they are.
+     */
+    @Test
+    void shouldLeaveTheBytesAfterAHandshakeUndecodedForTheHandlerThatRemovesTheDecoder() {
+        List<Object> seen = new ArrayList<>();
+        EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(WireTestSupport.LIMIT),
+                new io.netty.channel.ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                        seen.add(msg);
+                        if (msg instanceof HandshakeFrame) {
+                            ctx.pipeline().remove(FrameDecoder.class); // hands on what it holds, undecoded
+                        }
+                    }
+                });
+        ByteBuf wire = encode(Preamble.CURRENT,
+                new HandshakeFrame(0, 1, 1, "a", "demo", HandshakeFrame.ROLE_STREAM, 2, 0, 0, 1, 7));
+        wire.writeBytes(new byte[] {0, 0, 0, 0x7f, 1, 2, 3}); // raw bytes that would read as an oversized frame
+        channel.writeInbound(wire);
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(0)).isInstanceOf(HandshakeFrame.class);
+        ByteBuf raw = (ByteBuf) seen.get(1);
+        assertThat(ByteBufUtil.hexDump(raw)).isEqualTo("0000007f010203");
+        raw.release();
+        channel.finishAndReleaseAll();
     }
 
     @Test
@@ -210,10 +265,12 @@ class FrameCodecTest {
 
     @Test
     void shouldIgnoreTrailingBytesOfHandshake() {
-        ByteBuf frame = encode(new HandshakeFrame(0, 1, 9, "a", "n"));
+        HandshakeFrame sent = new HandshakeFrame(0, 1, 9, "a", "n", HandshakeFrame.ROLE_LINK, 0, 0, 0,
+                HandshakeFrame.FEATURE_STREAM_CONNECTIONS, 0);
+        ByteBuf frame = encode(sent);
         frame.setInt(0, frame.getInt(0) + 3);
-        frame.writeBytes(new byte[] {1, 2, 3});
-        assertThat(decode(preamble().writeBytes(frame))).containsExactly(new HandshakeFrame(0, 1, 9, "a", "n"));
+        frame.writeBytes(new byte[] {1, 2, 3}); // fields of a later version, after the last one this version knows
+        assertThat(decode(preamble().writeBytes(frame))).containsExactly(sent);
         frame.release();
     }
 

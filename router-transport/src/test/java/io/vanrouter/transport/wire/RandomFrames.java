@@ -59,7 +59,8 @@ final class RandomFrames {
             case 7 -> new StreamFrame.Open(streamId(random), name(random), name(random), name(random),
                     random.nextInt(Integer.MAX_VALUE));
             case 8 -> new StreamFrame.Window(streamId(random), positive(random));
-            case 9 -> new StreamFrame.End(streamId(random));
+            case 9 -> random.nextBoolean() ? new StreamFrame.End(streamId(random))
+                    : new StreamFrame.Moved(streamId(random));
             case 10 -> new StreamFrame.Opened(streamId(random));
             case 11 -> new StreamFrame.Reset(streamId(random), random.nextInt(0x10000), text(random, 50));
             case 12, 13 -> new StreamFrame.Data(streamId(random), payload(random, random.nextInt(1500)));

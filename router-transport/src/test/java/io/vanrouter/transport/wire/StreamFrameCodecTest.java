@@ -20,6 +20,7 @@ class StreamFrameCodecTest {
             new StreamFrame.Opened(1),
             new StreamFrame.Window(0xFFFF_FFFE, Integer.MAX_VALUE),
             new StreamFrame.End(2),
+            new StreamFrame.Moved(0xFFFF_FFFF),
             StreamFrame.Reset.of(3, StreamResetCode.CONNECT_FAILED, "Connection refused"));
 
     /** Wire bytes of {@code frames} through both encoders, preamble first. Caller releases. */
@@ -88,7 +89,7 @@ class StreamFrameCodecTest {
         ByteBuf bytes = encode(new StreamFrame.Open(1, "c", "db", "a", 0x40000), new StreamFrame.Window(1, 65_536),
                 new StreamFrame.Data(1, Unpooled.wrappedBuffer(new byte[] {(byte) 0xCA, (byte) 0xFE})),
                 new StreamFrame.End(1), StreamFrame.Reset.of(1, StreamResetCode.NO_ROUTE, "x"),
-                new StreamFrame.Opened(1));
+                new StreamFrame.Opened(1), new StreamFrame.Moved(1));
         try {
             bytes.skipBytes(WireLimits.PREAMBLE_BYTES);
             // Matches the annotated examples in docs/protocol.md.
@@ -98,7 +99,8 @@ class StreamFrameCodecTest {
                     + "00000007" + "21" + "00000001" + "cafe"
                     + "00000005" + "23" + "00000001"
                     + "0000000a" + "24" + "00000001" + "0001" + "000178"
-                    + "00000005" + "25" + "00000001");
+                    + "00000005" + "25" + "00000001"
+                    + "00000005" + "26" + "00000001");
         } finally {
             bytes.release();
         }
