@@ -109,6 +109,7 @@ public final class TransportServer implements AutoCloseable {
     /** Resolves host names of peers and adaptors' servers on the event loops of {@link #group}; closed with it. */
     private volatile AddressResolverGroup<InetSocketAddress> resolvers;
     private volatile StreamRouter streams;
+    private volatile long spliceAfterBytes = StreamRouter.SPLICE_AFTER_BYTES_DEFAULT;
     private volatile MessageRouter messages;
     private volatile EncodeFailures encodeFailures;
     private volatile LinkEnvironment env;
@@ -142,6 +143,18 @@ public final class TransportServer implements AutoCloseable {
                     + HandshakeFrame.DATA_CONNECTIONS_MAX);
         }
         this.dataConnections = perLink;
+        return this;
+    }
+
+    /**
+     * Bytes after which a stream counts as bulk and moves, hop by hop, to stream connections of its own, spliced in
+     * the kernel (docs/data-plane.md, section 7); 0: never. Needs the epoll transport; before {@link #start}.
+     */
+    public TransportServer spliceAfterBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("spliceAfterBytes " + bytes + " is negative");
+        }
+        this.spliceAfterBytes = bytes;
         return this;
     }
 
@@ -236,6 +249,7 @@ public final class TransportServer implements AutoCloseable {
         // Interiors choose for their edges' OPENs whether or not they have a TCP section of their own.
         streamRouter.openChooser(AttachedOpenChooser.over(routing));
         streamRouter.flows(streamFlows);
+        streamRouter.spliceAfterBytes(epoll ? spliceAfterBytes : 0);
         streams = streamRouter;
         MessageRouter messageRouter = new MessageRouter(settings.routerId(), settings.instance(),
                 settings.maxFrameBytes(), routing::forwarding, registry);

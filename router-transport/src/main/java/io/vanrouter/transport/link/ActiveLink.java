@@ -29,6 +29,20 @@ public record ActiveLink(long linkId, String peerId, long peerInstance, int cost
         return session.outbound();
     }
 
+    /** Whether this link's streams may move to stream connections (docs/protocol.md, section 5.3). Any thread. */
+    public boolean streamConnections() {
+        return session.streamConnectionsAgreed();
+    }
+
+    /**
+     * Dials a stream connection for stream {@code streamId} on {@code loop}; only on a link this router dialed, with
+     * {@link #streamConnections()}. Any thread.
+     */
+    public void dialStreamConnection(int streamId, io.netty.channel.EventLoop loop,
+            StreamConnectionObserver observer) {
+        session.env().dataDialer().dialStream(this, streamId, loop, observer);
+    }
+
     /** Sends CLOSE with the reason, then closes; any thread (hops to the link's event loop). */
     public void close(ReasonCode reason, String text) {
         channel().eventLoop().execute(() -> session.closeWith(reason, text));

@@ -62,6 +62,22 @@ public final class DataConnectionDialer {
         }
     }
 
+    /**
+     * Dials a stream connection for stream {@code streamId} of {@code link} (a link this router dialed, plain TCP, no
+     * proxy) on {@code loop}, the stream's own, to the address the link is connected to. Not redialed: a failure
+     * leaves the stream on frames.
+     */
+    void dialStream(ActiveLink link, int streamId, EventLoop loop, StreamConnectionObserver observer) {
+        Bootstrap bootstrap = template.clone().group(loop)
+                .handler(LinkInitializer.streamConnection(env, link, streamId, observer));
+        SocketAddress remote = link.channel().remoteAddress();
+        bootstrap.connect(remote).addListener(f -> {
+            if (!f.isSuccess()) {
+                observer.failed("stream connection to " + remote + " failed: " + Errors.describe(f.cause()));
+            }
+        });
+    }
+
     /** One data connection slot of one link, redialed while the link lives. */
     private final class Attempt implements LinkObserver {
         private final ActiveLink link;

@@ -37,6 +37,24 @@ public interface LinkDataPlane {
         }
     };
 
+    /**
+     * Whether stream connections are taken (docs/protocol.md, section 5.3): offered in every HANDSHAKE; a link uses
+     * them only when both ends offer them, on plain TCP without a proxy.
+     */
+    default boolean takesStreamConnections() {
+        return false;
+    }
+
+    /**
+     * A stream connection for stream {@code streamId} of {@code link} was admitted and answered: {@code channel} now
+     * carries raw bytes (AUTO_READ off, frame codec removed). The data plane attaches it to the stream, or closes it
+     * when the stream cannot move (gone, ending, already moved); the dialer then keeps the stream on frames. The
+     * channel's event loop.
+     */
+    default void streamConnection(ActiveLink link, int streamId, Channel channel) {
+        channel.close();
+    }
+
     /** Before any stream frame of the link is delivered. */
     void linkUp(ActiveLink link);
 

@@ -1,6 +1,8 @@
 package io.vanrouter.transport.link;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.proxy.HttpProxyHandler;
@@ -71,7 +73,9 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         env.registry().handshakeStarted(session);
         ctx.write(Preamble.CURRENT);
         if (session.outbound()) {
-            ctx.write(ownHandshake(session.isData() ? HandshakeFrame.ROLE_DATA : HandshakeFrame.ROLE_LINK));
+            int role = session.streamId() != 0 ? HandshakeFrame.ROLE_STREAM
+                    : session.isData() ? HandshakeFrame.ROLE_DATA : HandshakeFrame.ROLE_LINK;
+            ctx.write(ownHandshake(role, session.streamId()));
         }
         ctx.flush();
         long millis = settings.handshakeTimeoutMillis();
@@ -127,6 +131,11 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         session.peerIsEdge(peer.modeCode() == RouterMode.EDGE.code());
         session.peerLiveness(Liveness.announced(peer.helloIntervalMillis(), peer.deadIntervalMillis()));
+        session.peerTakesStreamConnections(peer.takesStreamConnections());
+        if (session.streamId() != 0 || peer.isStream()) {
+            onStreamHandshake(ctx, peer);
+            return;
+        }
         if (session.joining() != null || peer.isData()) {
             onDataHandshake(ctx, peer);
             return;
@@ -185,6 +194,66 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         completeData(ctx, link);
     }
 
+    /**
+     * A stream connection (docs/protocol.md, section 5.3): admitted like a data connection (the current link that
+     * router dialed, same instance), on a link where both ends offered stream connections. The listener answers with
+     * a stream HANDSHAKE naming the same stream; from then on the connection carries raw bytes and belongs to the
+     * stream (the data plane), or is closed when the stream cannot move.
+     */
+    private void onStreamHandshake(ChannelHandlerContext ctx, HandshakeFrame peer) {
+        ActiveLink link;
+        if (session.streamId() != 0) {
+            link = session.joining();
+            if (!peer.isStream() || !peer.routerId().equals(link.peerId()) || peer.instance() != link.peerInstance()
+                    || peer.streamId() != session.streamId()) {
+                refuse(ReasonCode.PROTOCOL_ERROR, "answer to a stream connection is not a stream HANDSHAKE from "
+                        + link.peerId() + " instance " + link.peerInstance() + " for stream "
+                        + Integer.toUnsignedString(session.streamId()));
+                return;
+            }
+        } else {
+            link = session.env().registry().linkForData(peer.routerId(), peer.instance());
+            if (link == null) {
+                refuse(ReasonCode.UNKNOWN_LINK, "no link dialed by " + peer.routerId() + " instance "
+                        + peer.instance() + " for this stream connection to join");
+                return;
+            }
+            if (!link.streamConnections()) {
+                refuse(ReasonCode.PROTOCOL_ERROR, "link L" + link.linkId() + " takes no stream connections");
+                return;
+            }
+            if (peer.streamId() == 0) {
+                refuse(ReasonCode.PROTOCOL_ERROR, "stream connection for stream id 0");
+                return;
+            }
+            ctx.writeAndFlush(ownHandshake(HandshakeFrame.ROLE_STREAM, peer.streamId()));
+        }
+        timeout.cancel(false);
+        handedOver = true;
+        session.env().registry().handshakeEnded(session);
+        Channel channel = ctx.channel();
+        channel.config().setAutoRead(false);
+        channel.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true); // FIN ends one direction
+        ChannelPipeline pipeline = ctx.pipeline();
+        if (session.streamId() != 0) {
+            pipeline.addBefore(HandlerNames.EXCEPTIONS, HandlerNames.SOCKET_END,
+                    session.streamObserver().answered(channel));
+        }
+        // The decoder goes last: bytes it holds beyond the HANDSHAKE reach the raw handler as a read.
+        pipeline.remove(this);
+        for (String name : new String[] {HandlerNames.TRAFFIC, HandlerNames.FRAME_ENCODER,
+                HandlerNames.STREAM_DATA_ENCODER, HandlerNames.MESSAGE_ENCODER, HandlerNames.FRAME_DECODER}) {
+            if (pipeline.get(name) != null) {
+                pipeline.remove(name);
+            }
+        }
+        LOG.debug("{} stream connection for stream {} of L{} up ({}, {})", session.tag(),
+                Integer.toUnsignedString(peer.streamId()), link.linkId(), session.direction(), session.remote());
+        if (session.streamId() == 0) {
+            session.env().dataPlane().streamConnection(link, peer.streamId(), channel);
+        }
+    }
+
     /** Attaches an admitted data connection to its link, answers an accepted one, hands over to the link handler. */
     private void completeData(ChannelHandlerContext ctx, ActiveLink link) {
         if (!ctx.channel().isActive()) {
@@ -217,12 +286,19 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
      * and with a REFUSE otherwise, so a refused dialer never takes the link for up (docs/protocol.md, section 3).
      */
     private HandshakeFrame ownHandshake(int role) {
+        return ownHandshake(role, 0);
+    }
+
+    private HandshakeFrame ownHandshake(int role, int streamId) {
         LinkEnvironment env = session.env();
         TransportSettings settings = env.settings();
         Liveness own = env.core().liveness();
+        boolean streamConnections = env.dataPlane().takesStreamConnections() && env.tls() == null
+                && env.dataDialer() != null;
         return new HandshakeFrame(settings.mode().code(), session.configuredCost(), settings.instance(),
                 settings.routerId(), settings.network(), role, env.dataConnections(), own.helloIntervalMillis(),
-                own.deadIntervalMillis());
+                own.deadIntervalMillis(), streamConnections ? HandshakeFrame.FEATURE_STREAM_CONNECTIONS : 0,
+                streamId);
     }
 
     private void activate(ChannelHandlerContext ctx, LinkRegistry.Admission admission) {
@@ -389,6 +465,10 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         session.env().registry().handshakeEnded(session);
         if (!handedOver && session.observer() != null) {
             session.observer().connectionClosed(session.peerId(), session.endCode(), session.endReason());
+        }
+        if (!handedOver && session.streamObserver() != null) {
+            session.streamObserver().failed(session.endReason() == null ? "closed before the answer"
+                    : session.endReason());
         }
         ctx.fireChannelInactive();
     }

@@ -24,31 +24,41 @@ public final class LinkInitializer extends ChannelInitializer<Channel> {
     private final LinkObserver observer;
     private final ActiveLink joining;
     private final ProxyRoute proxy;
+    private final int streamId;
+    private final StreamConnectionObserver streamObserver;
 
     LinkInitializer(LinkEnvironment env, boolean outbound, int configuredCost, LinkObserver observer) {
-        this(env, outbound, configuredCost, observer, null, null);
+        this(env, outbound, configuredCost, observer, null, null, 0, null);
     }
 
     private LinkInitializer(LinkEnvironment env, boolean outbound, int configuredCost, LinkObserver observer,
-            ActiveLink joining, ProxyRoute proxy) {
+            ActiveLink joining, ProxyRoute proxy, int streamId, StreamConnectionObserver streamObserver) {
         this.env = env;
         this.outbound = outbound;
         this.configuredCost = configuredCost;
         this.observer = observer;
         this.joining = joining;
         this.proxy = proxy;
+        this.streamId = streamId;
+        this.streamObserver = streamObserver;
     }
 
     /** For a link this router dials through {@code proxy}. */
     static LinkInitializer viaProxy(LinkEnvironment env, int configuredCost, LinkObserver observer,
             ProxyRoute proxy) {
-        return new LinkInitializer(env, true, configuredCost, observer, null, proxy);
+        return new LinkInitializer(env, true, configuredCost, observer, null, proxy, 0, null);
     }
 
     /** For a data connection this router dials to join {@code link}, through the link's proxy if it has one. */
     static LinkInitializer dataConnection(LinkEnvironment env, ActiveLink link, LinkObserver observer,
             ProxyRoute proxy) {
-        return new LinkInitializer(env, true, link.cost(), observer, link, proxy);
+        return new LinkInitializer(env, true, link.cost(), observer, link, proxy, 0, null);
+    }
+
+    /** For a stream connection this router dials for stream {@code streamId} of {@code link} (no proxy, no TLS). */
+    static LinkInitializer streamConnection(LinkEnvironment env, ActiveLink link, int streamId,
+            StreamConnectionObserver observer) {
+        return new LinkInitializer(env, true, link.cost(), null, link, null, streamId, observer);
     }
 
     /** For accepted connections of a listener whose configured cost is {@code configuredCost}. */
@@ -59,6 +69,9 @@ public final class LinkInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel channel) {
         LinkSession session = new LinkSession(env, channel, outbound, configuredCost, observer, joining, proxy);
+        if (streamId != 0) {
+            session.streamConnection(streamId, streamObserver);
+        }
         channel.attr(LinkSession.KEY).set(session);
         env.channels().add(channel);
         ChannelPipeline pipeline = channel.pipeline();

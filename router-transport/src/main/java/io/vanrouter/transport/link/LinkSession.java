@@ -40,6 +40,11 @@ public final class LinkSession {
     private final ActiveLink joining;
     /** The proxy this router dialed this connection through; null for a direct or accepted connection. */
     private final ProxyRoute proxy;
+    /** For a stream connection this router dials: the stream it carries and who hears of it; else 0 and null. */
+    private int streamId;
+    private StreamConnectionObserver streamObserver;
+    /** The peer's HANDSHAKE offered stream connections (docs/protocol.md, section 5.3). */
+    private volatile boolean peerTakesStreamConnections;
     private final long sinceNanos = System.nanoTime();
     private final LinkTraffic traffic = new LinkTraffic();
     private volatile String remote;
@@ -211,6 +216,34 @@ public final class LinkSession {
         return joining;
     }
 
+    /** Makes this outbound connection a stream connection for {@code id} of the link it joins; before connecting. */
+    void streamConnection(int id, StreamConnectionObserver observer) {
+        this.streamId = id;
+        this.streamObserver = observer;
+    }
+
+    /** The stream this outbound connection carries, or 0. */
+    int streamId() {
+        return streamId;
+    }
+
+    StreamConnectionObserver streamObserver() {
+        return streamObserver;
+    }
+
+    void peerTakesStreamConnections(boolean takes) {
+        this.peerTakesStreamConnections = takes;
+    }
+
+    /**
+     * Whether streams of this link may move to stream connections: both ends offer them, and the link is plain TCP
+     * without a proxy (a stream connection carries raw bytes, so no TLS; and it is spliced, so no tunnel).
+     */
+    public boolean streamConnectionsAgreed() {
+        return peerTakesStreamConnections && env.dataPlane().takesStreamConnections() && env.tls() == null
+                && proxy == null && env.dataDialer() != null;
+    }
+
     /** True for a data connection (after its handshake, or from the start when this router dialed it). */
     boolean isData() {
         return data || joining != null;
@@ -338,7 +371,8 @@ public final class LinkSession {
 
     /** The view of a connection still handshaking. Any thread. */
     public LinkView view(long nowNanos) {
-        return new LinkView(-1, peerId, direction(), remote, isData() ? "handshaking (data)" : "handshaking", configuredCost,
+        return new LinkView(-1, peerId, direction(), remote, streamId != 0 ? "handshaking (stream)"
+                : isData() ? "handshaking (data)" : "handshaking", configuredCost,
                 TimeUnit.NANOSECONDS.toMillis(nowNanos - sinceNanos), null, 0);
     }
 }

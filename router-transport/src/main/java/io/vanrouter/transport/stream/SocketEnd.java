@@ -120,7 +120,7 @@ final class SocketEnd extends StreamEnd {
 
     @Override
     void maybeRead() {
-        if (readRequested || inputEnded || !connected || !stream.isOpen()) {
+        if (readRequested || inputEnded || !connected || !stream.isOpen() || stream.splicing()) {
             return;
         }
         StreamEnd to = peer;
@@ -134,6 +134,18 @@ final class SocketEnd extends StreamEnd {
     void onReadComplete() {
         readRequested = false;
         maybeRead();
+    }
+
+    @Override
+    Channel spliceChannel() {
+        boolean idle = connected && pending.isEmpty() && sendCredit == StreamLimits.INITIAL_WINDOW_BYTES
+                && !inputEnded && !endQueued && channel.pipeline().get(SslHandler.class) == null;
+        return idle && channel.isActive() ? channel : null;
+    }
+
+    @Override
+    void spliceStarted() {
+        readRequested = false;
     }
 
     @Override

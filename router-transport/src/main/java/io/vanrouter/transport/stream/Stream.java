@@ -43,6 +43,10 @@ public final class Stream {
     private volatile long bytesToListener;
     private volatile long bufferedBytes;
     private boolean everOpened;
+    /** Both directions run in the kernel (splice) while set and not stopped; see {@link #maybeSplice}. */
+    private SpliceRelay relay;
+    private boolean movesTried;
+    private volatile boolean spliced;
     StreamEnd a;
     StreamEnd b;
 
@@ -93,6 +97,11 @@ public final class Stream {
         return state == State.CLOSED;
     }
 
+    /** The stream's bytes are being spliced: its ends neither read nor write. Stream's loop. */
+    boolean splicing() {
+        return relay != null;
+    }
+
     void ends(StreamEnd listenerSide, StreamEnd connectorSide) {
         a = listenerSide;
         b = connectorSide;
@@ -132,7 +141,17 @@ public final class Stream {
         } else {
             bytesToListener += bytes;
         }
+        if (relay != null) {
+            // Read by Netty after the splice was decided, before its channels left Netty: the relay writes it first.
+            relay.prefix(from == a, buf);
+            return;
+        }
         StreamEnd to = from.peer;
+        if (!movesTried && router.spliceAfterBytes() > 0
+                && bytesToConnector + bytesToListener >= router.spliceAfterBytes()) {
+            movesTried = true;
+            tryMoves();
+        }
         to.pending.add(buf);
         to.pendingBytes += bytes;
         drain(to);
@@ -171,6 +190,76 @@ public final class Stream {
         if (to.peer != null) {
             to.peer.maybeRead();
         }
+        maybeSplice();
+    }
+
+    /**
+     * A bulk stream: asks each hop of this router that it dialed to move to a stream connection of its own
+     * (docs/data-plane.md, section 7); the other hops are moved by the routers that dialed them.
+     */
+    private void tryMoves() {
+        if (state != State.OPEN) {
+            return;
+        }
+        if (a instanceof LinkEnd link) {
+            link.tryMove();
+        }
+        if (b instanceof LinkEnd link) {
+            link.tryMove();
+        }
+    }
+
+    /**
+     * Hands both directions to the kernel once each end is a plain socket or a stream connection with nothing pending
+     * or in flight, and the stream carried at least {@link StreamRouter#spliceAfterBytes()}: from then on bytes go
+     * socket to pipe to socket, never through the JVM.
+     */
+    private void maybeSplice() {
+        long after = router.spliceAfterBytes();
+        if (relay != null || state != State.OPEN || a == null || b == null || after <= 0
+                || bytesToConnector + bytesToListener < after) {
+            return;
+        }
+        io.netty.channel.Channel left = a.spliceChannel();
+        io.netty.channel.Channel right = left == null ? null : b.spliceChannel();
+        if (right == null || !SpliceRelay.supports(left, right)) {
+            return;
+        }
+        relay = SpliceRelay.start(left, right, new SpliceRelay.Listener() {
+            @Override
+            public void spliced(boolean towardB, long bytes) {
+                meter.add((int) Math.min(Integer.MAX_VALUE, bytes));
+                if (towardB) {
+                    bytesToConnector += bytes;
+                } else {
+                    bytesToListener += bytes;
+                }
+            }
+
+            @Override
+            public void finished() {
+                relay = null;
+                for (StreamEnd end : new StreamEnd[] {a, b}) {
+                    end.inputEnded = true;
+                    end.endQueued = true;
+                    end.endSent = true;
+                    end.endDone = true;
+                }
+                checkDone();
+            }
+
+            @Override
+            public void failed(String why) {
+                relay = null;
+                abortAfterPendingFrames(why);
+            }
+        });
+        if (relay != null) {
+            a.spliceStarted();
+            b.spliceStarted();
+            spliced = true;
+            router.streamSpliced();
+        }
     }
 
     private static boolean readyForEnd(StreamEnd end) {
@@ -204,8 +293,8 @@ public final class Stream {
     }
 
     void onInputEnd(StreamEnd from) {
-        if (state == State.CLOSED || from.inputEnded) {
-            return;
+        if (state == State.CLOSED || from.inputEnded || relay != null) {
+            return; // while spliced, the relay sees the FIN itself
         }
         from.inputEnded = true;
         if (from.peer != null) {
@@ -251,6 +340,14 @@ public final class Stream {
         drain(b);
     }
 
+    /**
+     * A stream connection failed (usually the RST of a peer that aborted): aborts after the events already read on
+     * this loop, which often hold that peer's STREAM_RESET with the real reason; it wins if it comes first.
+     */
+    void abortAfterPendingFrames(String why) {
+        loop.execute(() -> abortFrom(null, StreamResetCode.ABORTED, why));
+    }
+
     /** A socket closed; unless the stream finished normally, that aborts it. */
     void onSocketClosed(SocketEnd end) {
         if (state != State.CLOSED && !end.released()) {
@@ -283,6 +380,10 @@ public final class Stream {
             return;
         }
         state = State.CLOSED;
+        if (relay != null) {
+            relay.stop(); // the sockets go back to Netty, to be reset and closed below
+            relay = null;
+        }
         for (StreamEnd end : new StreamEnd[] {a, b}) {
             if (end != null && end != from && !end.released()) {
                 end.abort(code, text);
@@ -341,7 +442,7 @@ public final class Stream {
     public StreamView view(long nowNanos) {
         StreamEnd listenerSide = a;
         StreamEnd connectorSide = b;
-        String ends = (listenerSide == null ? "-" : listenerSide.describe()) + " <-> "
+        String ends = (listenerSide == null ? "-" : listenerSide.describe()) + (spliced ? " <=splice=> " : " <-> ")
                 + (connectorSide == null ? "-" : connectorSide.describe());
         return new StreamView(serial, role.name().toLowerCase(Locale.ROOT), address, origin, destination,
                 state.name().toLowerCase(Locale.ROOT), bytesToConnector, bytesToListener, bufferedBytes,

@@ -60,6 +60,18 @@ abstract class StreamEnd {
     void maybeRead() {
     }
 
+    /**
+     * The socket to splice this end's two directions through (docs/data-plane.md, section 7), or null while it cannot
+     * be: not a plain TCP socket (or stream connection), bytes pending or in flight, or a direction ending.
+     */
+    io.netty.channel.Channel spliceChannel() {
+        return null;
+    }
+
+    /** Its channel was handed to a splice relay: no read of this end's is outstanding any more. */
+    void spliceStarted() {
+    }
+
     /** Frees the end's registration and channel; pending bytes are released by {@link #release}. */
     abstract void close(boolean graceful);
 

@@ -39,4 +39,11 @@ public final class StreamLimits {
         return new AdaptiveRecvByteBufAllocator(512, 16 << 10, SOCKET_READ_BYTES_MAX)
                 .maxMessagesPerRead(1);
     }
+
+    /**
+     * A stream that carried this many bytes (both ways, at one router) counts as bulk: each hop moves to a stream
+     * connection of its own and is spliced (docs/data-plane.md, section 7). Small enough that a bulk transfer moves
+     * within milliseconds, large enough that request/response traffic stays on the shared data connections.
+     */
+    public static final long SPLICE_AFTER_BYTES_DEFAULT = 1L << 20;
 }

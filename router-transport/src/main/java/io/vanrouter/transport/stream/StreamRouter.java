@@ -3,6 +3,7 @@ package io.vanrouter.transport.stream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.Epoll;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.vanrouter.core.path.Route;
@@ -48,11 +49,16 @@ public final class StreamRouter implements LinkDataPlane {
     private final AtomicLong serials = new AtomicLong();
     private final AtomicLong framesForUnknownStreams = new AtomicLong();
     private final AtomicLong opensWithoutRoute = new AtomicLong();
+    private final AtomicLong splicedStreams = new AtomicLong();
     private final StreamResets resets = new StreamResets();
     private volatile ServiceConnector connectors = ServiceConnector.NONE;
     private final DatagramConnectors datagramConnectors = new DatagramConnectors();
     private final AdaptorConnectors adaptorConnectors = new AdaptorConnectors();
     private volatile OpenChooser openChooser;
+    /** A stream that carried this many bytes moves to stream connections and is spliced; 0: never. */
+    private volatile long spliceAfterBytes = SPLICE_AFTER_BYTES_DEFAULT;
+    /** See {@link StreamLimits#SPLICE_AFTER_BYTES_DEFAULT}. */
+    public static final long SPLICE_AFTER_BYTES_DEFAULT = StreamLimits.SPLICE_AFTER_BYTES_DEFAULT;
     private final StreamTotals totals = new StreamTotals();
     /** Told of every finished listener- and connector-side stream; must not block (the flow log queues). */
     private volatile Consumer<StreamFlow> flows;
@@ -95,6 +101,55 @@ public final class StreamRouter implements LinkDataPlane {
      */
     public void adaptorConnector(String namespace, AdaptorConnector connector) {
         adaptorConnectors.register(namespace, connector);
+    }
+
+    /**
+     * Bytes after which a stream counts as bulk: it moves to stream connections of its own and is spliced in the
+     * kernel (docs/data-plane.md, section 7); 0 turns that off. Takes effect for links that come up later.
+     */
+    public void spliceAfterBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("spliceAfterBytes " + bytes);
+        }
+        this.spliceAfterBytes = bytes;
+    }
+
+    long spliceAfterBytes() {
+        return spliceAfterBytes;
+    }
+
+    @Override
+    public boolean takesStreamConnections() {
+        return spliceAfterBytes > 0 && Epoll.isAvailable();
+    }
+
+    @Override
+    public void streamConnection(ActiveLink link, int streamId, Channel channel) {
+        LinkStreams streams = links.get(link.linkId());
+        LinkEnd end = streams == null ? null : streams.get(streamId);
+        if (end == null) {
+            channel.close();
+            return;
+        }
+        EventLoop home = end.stream.loop;
+        if (channel.eventLoop() == home) {
+            end.acceptRaw(channel);
+            return;
+        }
+        // The acceptor put it on some loop; the stream lives on its own (no thread change per chunk).
+        channel.deregister().addListener(deregistered -> {
+            if (!deregistered.isSuccess()) {
+                channel.close();
+                return;
+            }
+            home.register(channel).addListener(registered -> {
+                if (registered.isSuccess()) {
+                    end.acceptRaw(channel);
+                } else {
+                    channel.close();
+                }
+            });
+        });
     }
 
     /** Sets who re-chooses OPENs from edge routers and for addresses shared with attached edges. */
@@ -476,6 +531,15 @@ public final class StreamRouter implements LinkDataPlane {
     }
 
     /** STREAM_OPENs reset because this router had no route to their destination. */
+    /** Streams whose bytes went through a splice relay here (docs/data-plane.md, section 7). */
+    public long splicedStreams() {
+        return splicedStreams.get();
+    }
+
+    void streamSpliced() {
+        splicedStreams.incrementAndGet();
+    }
+
     public long opensWithoutRoute() {
         return opensWithoutRoute.get();
     }

@@ -120,6 +120,33 @@ class DataConnectionHandshakeTest {
     }
 
     @Test
+    void shouldRefuseAStreamConnectionForALinkThatDoesNotExist() {
+        PeerLink stray = connect(new HandshakeFrame(0, 1, B_INSTANCE, "b", "demo", HandshakeFrame.ROLE_STREAM, 2, 0, 0,
+                HandshakeFrame.FEATURE_STREAM_CONNECTIONS, 1));
+        assertThat(stray.received()).singleElement().isInstanceOfSatisfying(ReasonFrame.class, refuse ->
+                assertThat(refuse.reasonCode()).isEqualTo(ReasonCode.UNKNOWN_LINK.code()));
+        assertThat(stray.active()).isFalse();
+        assertThat(linkLog.messages(Level.WARN)).singleElement().asString()
+                .contains("no link dialed by b instance 22 for this stream connection to join");
+    }
+
+    /** This router offers no stream connections here (no dialer): a stream connection on its link is refused. */
+    @Test
+    void shouldRefuseAStreamConnectionOnALinkThatDidNotAgreeToThem() {
+        PeerLink link = connect(new HandshakeFrame(0, 1, B_INSTANCE, "b", "demo", HandshakeFrame.ROLE_LINK, 2, 0, 0,
+                HandshakeFrame.FEATURE_STREAM_CONNECTIONS, 0));
+        assertThat(link.received()).singleElement().isInstanceOfSatisfying(HandshakeFrame.class, answer ->
+                assertThat(answer.takesStreamConnections()).isFalse());
+        PeerLink stream = connect(new HandshakeFrame(0, 1, B_INSTANCE, "b", "demo", HandshakeFrame.ROLE_STREAM, 2, 0,
+                0, HandshakeFrame.FEATURE_STREAM_CONNECTIONS, 1));
+        assertThat(stream.received()).singleElement().isInstanceOfSatisfying(ReasonFrame.class, refuse -> {
+            assertThat(refuse.reasonCode()).isEqualTo(ReasonCode.PROTOCOL_ERROR.code());
+            assertThat(refuse.text()).contains("takes no stream connections");
+        });
+        assertThat(link.active()).isTrue(); // the link carries on
+    }
+
+    @Test
     void shouldAnswerAStreamOnTheDataConnectionItCameOn() {
         PeerLink link = linkFromB(2);
         PeerLink data = connect(fromB(HandshakeFrame.ROLE_DATA, B_INSTANCE, 2));

@@ -47,6 +47,14 @@ final class Routers implements AutoCloseable {
     private final List<Router> routers = new ArrayList<>();
     private int dataConnections = TransportServer.DATA_CONNECTIONS_DEFAULT;
 
+    private long spliceAfterBytes = io.vanrouter.transport.stream.StreamRouter.SPLICE_AFTER_BYTES_DEFAULT;
+
+    /** Routers started from now on splice streams after this many bytes (0: never). */
+    Routers spliceAfterBytes(long bytes) {
+        spliceAfterBytes = bytes;
+        return this;
+    }
+
     /** Routers started from now on offer this many data connections per link. */
     Routers dataConnections(int perLink) {
         dataConnections = perLink;
@@ -67,7 +75,8 @@ final class Routers implements AutoCloseable {
         TransportSettings settings = new TransportSettings(id, 1, "test", RouterMode.INTERIOR,
                 List.of(new Endpoint("127.0.0.1", 0, 1)), dial, 5_000, TransportSettings.MAX_FRAME_BYTES_DEFAULT, 50,
                 500);
-        TransportServer server = new TransportServer(settings).dataConnections(dataConnections);
+        TransportServer server = new TransportServer(settings).dataConnections(dataConnections)
+                .spliceAfterBytes(spliceAfterBytes);
         CoreLoop core = new CoreLoop(CoreSettings.defaults(id, 1).withHello(100, 1_000), server.controlSender());
         core.start();
         TcpAdaptor tcp = new TcpAdaptor(new TcpSettings(listeners, connectors),
