@@ -104,6 +104,7 @@ public final class RouterDaemon implements AutoCloseable {
         this.transport = new TransportServer(config.transportSettings(instance))
                 .dataConnections(config.routing().dataConnections())
                 .ioThreads(config.routing().ioThreads())
+                .spliceAfterBytes(config.routing().spliceAfterBytes())
                 .linkTls(linkTls);
         if (shared != null) {
             transport.loops(shared.loops());

@@ -8,6 +8,7 @@ import io.vanrouter.daemon.security.TlsSettings;
 import io.vanrouter.transport.Endpoint;
 import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.TransportServer;
+import io.vanrouter.transport.stream.StreamRouter;
 import io.vanrouter.transport.TransportSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpListenerSettings;
@@ -166,7 +167,17 @@ public record RouterConfig(
             long reconnectMaxMillis,
             int maxFrameBytes,
             int dataConnections,
-            int ioThreads) {
+            int ioThreads,
+            long spliceAfterBytes) {
+
+        /** With the default splice threshold. */
+        public RoutingConfig(long helloIntervalMillis, long deadIntervalMillis, long linkStateRefreshMillis,
+                long linkStateMaxAgeMillis, long handshakeTimeoutMillis, long reconnectInitialMillis,
+                long reconnectMaxMillis, int maxFrameBytes, int dataConnections, int ioThreads) {
+            this(helloIntervalMillis, deadIntervalMillis, linkStateRefreshMillis, linkStateMaxAgeMillis,
+                    handshakeTimeoutMillis, reconnectInitialMillis, reconnectMaxMillis, maxFrameBytes, dataConnections,
+                    ioThreads, StreamRouter.SPLICE_AFTER_BYTES_DEFAULT);
+        }
 
         /** With the default number of event loops. */
         public RoutingConfig(long helloIntervalMillis, long deadIntervalMillis, long linkStateRefreshMillis,

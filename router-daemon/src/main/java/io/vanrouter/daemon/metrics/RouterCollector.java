@@ -275,6 +275,8 @@ final class RouterCollector implements MultiCollector {
                 .cap("address", ADDRESSES_MAX);
         Family resets = Family.counter("vanrouter_tcp_stream_resets", "Streams reset at this router, by code.",
                 "code");
+        Family spliced = Family.counter("vanrouter_tcp_streams_spliced", "Bulk streams whose bytes this router "
+                + "spliced in the kernel after they moved to stream connections (docs/data-plane.md, section 7).");
         StreamRouter streams = sources.transport().streamRouter();
         if (streams != null) {
             for (Map.Entry<String, StreamTotals.Bytes> e : streams.totals().snapshot().entrySet()) {
@@ -292,8 +294,9 @@ final class RouterCollector implements MultiCollector {
             for (StreamResetCode code : StreamResetCode.values()) {
                 resets.add(streams.resets().count(code), code.name());
             }
+            spliced.add(streams.splicedStreams());
         }
-        out.addAll(List.of(accepted, opened, refused, failed, served, serveFailed, bytes, open, resets));
+        out.addAll(List.of(accepted, opened, refused, failed, served, serveFailed, bytes, open, resets, spliced));
     }
 
     private void udp(List<Family> out) {
