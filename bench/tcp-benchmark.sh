@@ -22,7 +22,8 @@
 #   --no-build    use the existing router-daemon/target/vanrouter.jar instead of building it first
 #   --out DIR     write results.md, raw.csv, configs and logs to DIR (created if needed) instead of a new temp dir
 # BENCH_ROUTING='key: value; ...' adds a routing: section to the routers' configs (docs/configuration.md), for
-# comparing settings. BENCH_FLOW_LOG=1 turns each router's flow log on (flowLog: {file: WORK/flows-ID.log}), to
+# comparing settings. BENCH_BULK_RATE=3G caps redis1bulk's bulk stream (iperf3 -b) so that every path carries the
+# same bulk load. BENCH_FLOW_LOG=1 turns each router's flow log on (flowLog: {file: WORK/flows-ID.log}), to
 # measure its cost (docs/benchmarks.md, "Flow log"). Builds with Maven online (BENCH_MVN_ARGS=-o for offline, see bench/lib.sh); installs missing
 # Debian packages when run as root, otherwise prints the apt-get line. See docs/benchmarks.md, section "TCP adaptor".
 set -euo pipefail
@@ -278,8 +279,9 @@ run_tool() {
         redis1bulk)
             # Small requests while a bulk transfer shares the same path: does one stream starve the others?
             local bulk_pid status=0
+            # BENCH_BULK_RATE (e.g. 3G) caps the bulk stream, so that every path carries the same bulk load.
             timeout "$guard" iperf3 -c 127.0.0.1 -p "${fport[$path:iperf]}" -t "$((secs + 2))" -P 1 \
-                --connect-timeout 3000 > "$out.bulk" 2>&1 &
+                ${BENCH_BULK_RATE:+-b "$BENCH_BULK_RATE"} --connect-timeout 3000 > "$out.bulk" 2>&1 &
             bulk_pid=$!
             sleep 1
             read -r -a cmd <<< "$(redis_cmd "$path" redis1 "${redis_n[$path:redis1]:-10000}")"
