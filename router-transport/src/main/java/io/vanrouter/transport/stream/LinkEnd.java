@@ -54,6 +54,8 @@ final class LinkEnd extends StreamEnd {
     private boolean rawFailed;
     /** {@link #abort} closes the stream connection with RST once its RESET frame is written. */
     private boolean resetting;
+    /** The peer reset the stream (STREAM_RESET came): it has aborted already, so the RST can go at once. */
+    private boolean peerReset;
 
     LinkEnd(Stream stream, LinkStreams links, int id, int window, Channel channel) {
         super(stream, window);
@@ -123,9 +125,13 @@ final class LinkEnd extends StreamEnd {
         // The peer learns of the abort from the RESET frame, with its reason; the stream connection stays open (and
         // silent) until the peer closes it on that RESET, or RESET_LINGER_MILLIS at most. Closing it at once would
         // race the frame: a peer that read the RST first would report ABORTED instead of the real cause.
-        Channel moved = raw;
         resetting = true;
         send(StreamFrame.Reset.of(id, code, text));
+        closeRawLater();
+    }
+
+    private void closeRawLater() {
+        Channel moved = raw;
         moved.eventLoop().schedule(() -> closeWithReset(moved), RESET_LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -209,6 +215,7 @@ final class LinkEnd extends StreamEnd {
         } else if (frame instanceof StreamFrame.Moved) {
             onPeerMoved();
         } else if (frame instanceof StreamFrame.Reset reset) {
+            peerReset = true;
             StreamResetCode code = StreamResetCode.fromCode(reset.reasonCode());
             if (code == StreamResetCode.PROTOCOL_ERROR) { // the peer says this router broke the protocol
                 StreamRouter.LOG.warn("[{}] stream {} on {} reset by the peer: PROTOCOL_ERROR: {}",
@@ -227,10 +234,17 @@ final class LinkEnd extends StreamEnd {
         while ((held = rawHeld.poll()) != null) {
             held.release();
         }
-        if (raw != null && graceful) {
+        if (raw == null || resetting) {
+            return; // abort() closes it
+        }
+        if (graceful) {
             raw.close(); // both directions ended: FIN went both ways already
-        } else if (raw != null && !resetting) {
+        } else if (peerReset) {
             closeWithReset(raw); // never a FIN: that would read as the end of a direction
+        } else {
+            // This end reported the failure (its link or connection went down): the peer learns of it the same way,
+            // with the same cause, unless an RST here beats it to that.
+            closeRawLater();
         }
     }
 
