@@ -47,10 +47,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -626,21 +626,30 @@ public final class TransportServer implements AutoCloseable {
         for (ActiveLink link : registry.activeLinks()) {
             views.add(link.view(now));
         }
-        Set<String> dialsInHandshake = new HashSet<>();
+        Map<String, Integer> dialsInHandshake = new HashMap<>();
         for (LinkSession session : registry.handshakingSessions()) {
             LinkView view = session.view(now);
-            views.add(view);
             if ("out".equals(view.direction())) {
-                dialsInHandshake.add(view.remote());
+                dialsInHandshake.put(view.remote(), views.size());
             }
+            views.add(view);
         }
         synchronized (dialers) {
             for (PeerDialer dialer : dialers) {
                 LinkView view = dialer.viewWithoutLink(now);
+                if (view == null) {
+                    continue;
+                }
                 // A dialer hears of its session's handshake on its own loop, after the session is listed: one dial
-                // would show twice for that moment.
-                if (view != null && !dialsInHandshake.contains(view.remote())) {
+                // would show twice for that moment. It shows once, as handshaking, with the last attempt's error.
+                Integer listed = dialsInHandshake.get(view.remote());
+                if (listed == null) {
                     views.add(view);
+                } else if (views.get(listed).lastError() == null && view.lastError() != null) {
+                    LinkView session = views.get(listed);
+                    views.set(listed, new LinkView(session.linkId(), session.peerId(), session.direction(),
+                            session.remote(), session.state(), session.cost(), session.ageMillis(), view.lastError(),
+                            session.dataConnections()));
                 }
             }
         }
