@@ -16,6 +16,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.NotYetConnectedException;
 import java.util.ArrayDeque;
 
 /**
@@ -245,7 +246,7 @@ final class SpliceRelay {
                         // Nothing to read (EAGAIN) or the end: after a hang-up, with the pipe empty, it is the end.
                         if (sourceHungUp) {
                             ended = true;
-                            ((Socket) sink).shutdown(false, true);
+                            shutdownSink();
                         }
                         return;
                     }
@@ -255,6 +256,15 @@ final class SpliceRelay {
                 if (moved > 0) {
                     listener.spliced(towardSideB, moved);
                 }
+            }
+        }
+
+        /** Passes the FIN on. A sink already gone (reset by its peer: ENOTCONN) needs none; its own error follows. */
+        private void shutdownSink() throws IOException {
+            try {
+                ((Socket) sink).shutdown(false, true);
+            } catch (NotYetConnectedException gone) {
+                // the other direction reports the failure, if it has anything left to move
             }
         }
 
@@ -347,8 +357,9 @@ final class SpliceRelay {
                         || ops.contains(EpollIoOps.EPOLLERR)) {
                     reading.pump();
                 }
-            } catch (IOException e) {
-                fail("splice failed: " + e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                // Nothing may escape to the event loop: Netty would log it and pause the whole loop for a second.
+                fail("splice failed: " + e);
                 return;
             }
             if (towardB.ended && towardA.ended) {

@@ -46,6 +46,8 @@ public final class Stream {
     /** Both directions run in the kernel (splice) while set and not stopped; see {@link #maybeSplice}. */
     private SpliceRelay relay;
     private boolean movesTried;
+    /** Bytes that came in reads of at least {@link StreamLimits#BULK_READ_BYTES_MIN}: what makes a stream bulk. */
+    private long bulkBytes;
     private volatile boolean spliced;
     StreamEnd a;
     StreamEnd b;
@@ -147,10 +149,12 @@ public final class Stream {
             return;
         }
         StreamEnd to = from.peer;
-        if (!movesTried && router.spliceAfterBytes() > 0
-                && bytesToConnector + bytesToListener >= router.spliceAfterBytes()) {
-            movesTried = true;
-            tryMoves();
+        if (bytes >= StreamLimits.BULK_READ_BYTES_MIN && !movesTried) {
+            bulkBytes += bytes;
+            if (router.spliceAfterBytes() > 0 && bulkBytes >= router.spliceAfterBytes()) {
+                movesTried = true;
+                tryMoves();
+            }
         }
         to.pending.add(buf);
         to.pendingBytes += bytes;
@@ -216,8 +220,7 @@ public final class Stream {
      */
     private void maybeSplice() {
         long after = router.spliceAfterBytes();
-        if (relay != null || state != State.OPEN || a == null || b == null || after <= 0
-                || bytesToConnector + bytesToListener < after) {
+        if (relay != null || state != State.OPEN || a == null || b == null || after <= 0 || bulkBytes < after) {
             return;
         }
         io.netty.channel.Channel left = a.spliceChannel();

@@ -41,9 +41,16 @@ public final class StreamLimits {
     }
 
     /**
-     * A stream that carried this many bytes (both ways, at one router) counts as bulk: each hop moves to a stream
-     * connection of its own and is spliced (docs/data-plane.md, section 7). Small enough that a bulk transfer moves
-     * within milliseconds, large enough that request/response traffic stays on the shared data connections.
+     * A stream that carried this many bytes in large reads ({@link #BULK_READ_BYTES_MIN} or more each, both ways, at
+     * one router) counts as bulk: each hop moves to a stream connection of its own and is spliced (docs/data-plane.md,
+     * section 7). A bulk transfer gets there within milliseconds.
      */
     public static final long SPLICE_AFTER_BYTES_DEFAULT = 1L << 20;
+
+    /**
+     * Reads at least this large count toward {@link #SPLICE_AFTER_BYTES_DEFAULT}: a bulk sender fills 64 KiB reads,
+     * while requests and responses (redis, HTTP pages) come in reads of a few KiB, and gain nothing from a stream
+     * connection of their own (a splice costs the same two system calls per request as a read and a write).
+     */
+    public static final int BULK_READ_BYTES_MIN = 16 << 10;
 }
