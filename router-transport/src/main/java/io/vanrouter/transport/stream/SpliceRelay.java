@@ -252,6 +252,14 @@ final class SpliceRelay {
                     }
                     inPipe += in;
                 }
+                // Out of rounds: what the last round read must still go out now. The source may hold nothing more,
+                // and then no event would come to move it (a stream that stalls with bytes in a pipe).
+                if (inPipe > 0 && !ended) {
+                    int out = Native.splice(pipeOut.intValue(), -1, sink.intValue(), -1, inPipe);
+                    inPipe -= out;
+                    moved += out;
+                    blocked = inPipe > 0;
+                }
             } finally {
                 if (moved > 0) {
                     listener.spliced(towardSideB, moved);

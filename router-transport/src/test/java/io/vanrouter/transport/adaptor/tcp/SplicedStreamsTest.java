@@ -72,6 +72,33 @@ class SplicedStreamsTest {
         routers.awaitIdle();
     }
 
+    /** Round trips on a stream that stays open: it is spliced between two of them, and later ones go through. */
+    @Test
+    void shouldKeepEchoingOnAStreamThatIsSplicedBetweenRoundTrips() throws Exception {
+        EchoServer echoServer = new EchoServer();
+        server = echoServer;
+        Router[] line = line(echoServer.port());
+        try (Socket client = Clients.connect(line[0].tcpPort())) {
+            for (int i = 0; i < 5; i++) {
+                byte[] payload = random(1 << 20, 100 + i);
+                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                    try {
+                        client.getOutputStream().write(payload);
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                });
+                byte[] back = client.getInputStream().readNBytes(payload.length);
+                writer.get(30, TimeUnit.SECONDS);
+                assertThat(Arrays.equals(back, payload)).as("round trip %d", i).isTrue();
+            }
+        }
+        for (Router router : line) {
+            assertThat(spliced(router)).as("streams spliced at %s", router.id()).isEqualTo(1);
+        }
+        routers.awaitIdle();
+    }
+
     @Test
     void shouldCarryEachDirectionsFinThroughASplicedStream() throws Exception {
         int reply = 6 << 20;
