@@ -5,16 +5,21 @@
 # each. Each round, for TCP and then for MQTT, starts both routers afresh, waits 2 s from their launch, and runs the
 # load for --seconds three times in a row: the first run is "cold", the last "warm" (same routers, same processes).
 #   TCP:  iperf3, one stream a -> b (Gbit/s);
-#   MQTT: QoS 0, publisher at a, subscriber at b (bench's MqttLoad, a fresh JVM each run, no warm-up: msgs/s).
+#   MQTT: QoS 0, publisher at a, subscriber at b (bench's MqttLoad, no warm-up within a run: msgs/s). With
+#         --generator warm (the default) one generator process makes the three runs, and before the routers are
+#         launched it has run 5 s of the same load through a local mosquitto, so its own code is compiled and the
+#         cold figure is the routers'; --generator cold starts a fresh generator JVM per run (the method before
+#         2026-12-02: the generator's JIT warm-up then lands in every run, cold and warm alike).
 # Every round does this twice: with config/jvm.options ("plain"; VANROUTER_JAVA_OPTS replaces them), and with those
 # and the class data archive bin/vanrouter starts routers from ("cds", made by `bin/vanrouter cds`).
 # Result per round: cold, warm and cold / warm; min, median and max of the ratios; and the time from launch to the
 # "router started" line of each router.
 #
-# Usage:   bench/cold-start.sh [--rounds N] [--seconds N] [--loads LIST] [--no-build] [--out DIR]
+# Usage:   bench/cold-start.sh [--rounds N] [--seconds N] [--loads LIST] [--generator warm|cold] [--no-build] [--out DIR]
 #   --rounds N   rounds (default 3)
 #   --loads LIST tcp, mqtt or tcp,mqtt (default both)
 #   --seconds N  length of each run (default 5)
+#   --generator warm|cold  MQTT load generator primed before the routers start, or a fresh JVM per run (default warm)
 #   --no-build   use the existing jar and load generator
 #   --out DIR    results directory (default a new /tmp/vanrouter-cold.XXXXXX): logs, configs, raw.csv, report.md
 # Run it on a quiet machine; it prints a Markdown report on stdout and in DIR/report.md.
@@ -25,6 +30,7 @@ secs=5
 build=1
 out_dir=""
 loads="tcp,mqtt"
+generator=warm
 
 die() { echo "cold-start: $*" >&2; exit 1; }
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
@@ -34,6 +40,7 @@ while (($#)); do
         --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
         --seconds) secs=${2:?--seconds needs a value}; shift 2 ;;
         --loads) loads=${2:?--loads needs a value}; shift 2 ;;
+        --generator) generator=${2:?--generator needs a value}; shift 2 ;;
         --no-build) build=0; shift ;;
         --out) out_dir=${2:?--out needs a value}; shift 2 ;;
         -h|--help) usage 0 ;;
@@ -41,6 +48,7 @@ while (($#)); do
     esac
 done
 [[ $loads =~ ^(tcp|mqtt)(,(tcp|mqtt))?$ ]] || die "--loads must be tcp, mqtt or tcp,mqtt, got '$loads'"
+[[ $generator =~ ^(warm|cold)$ ]] || die "--generator must be warm or cold, got '$generator'"
 IFS=, read -r -a load_list <<< "$loads"
 for v in rounds secs; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--$v must be a positive integer, got '${!v}'"
@@ -55,6 +63,7 @@ PATH="$PATH:/usr/sbin:/sbin"
 source "$repo/bench/lib.sh"
 tools=(iperf3=iperf3 java=openjdk-17-jre-headless python3=python3 setsid=util-linux)
 if ((build)); then tools+=("${bench_build_tools[@]}"); fi
+if [[ $loads == *mqtt* && $generator == warm ]]; then tools+=(mosquitto=mosquitto); fi
 bench_need_tools cold-start "${tools[@]}"
 
 if [[ -n $out_dir ]]; then mkdir -p "$out_dir"; work=$(cd "$out_dir" && pwd); else
@@ -79,7 +88,8 @@ read -r -a java_opts <<< "${VANROUTER_JAVA_OPTS:-$(grep -v '^#' "$repo/config/jv
 archive=$(VANROUTER_BUILD=never "$repo/bin/vanrouter" cds) || die "could not make the class data archive"
 declare -A variant_opts=([plain]="" [cds]="-XX:SharedArchiveFile=$archive")
 
-read -r -a port < <(python3 "$helper" free-ports 8)
+read -r -a port < <(python3 "$helper" free-ports 9)
+p_mosq=${port[8]}
 p_iperf=${port[0]} p_front=${port[1]}
 declare -A link=([a]=${port[2]} [b]=${port[3]}) mgmt=([a]=${port[4]} [b]=${port[5]}) mqtt=([a]=${port[6]} [b]=${port[7]})
 for r in a b; do
@@ -98,6 +108,9 @@ for r in a b; do
     } > "$work/router-$r.yaml"
 done
 bench_start iperf3-server iperf3 -s -B 127.0.0.1 -p "$p_iperf"
+if [[ $loads == *mqtt* && $generator == warm ]]; then
+    bench_start mosquitto mosquitto -p "$p_mosq" # where the generator warms up; never carries a measured message
+fi
 
 declare -A router_pid=()
 launched=0
@@ -139,13 +152,37 @@ except Exception:
     print("0")
 EOF
 }
-mqtt_run() { # mqtt_run OUT TOPIC: msgs/s received over --seconds, or 0 when it failed
+mqtt_args=(--qos 0 --size 100 --seconds "$secs" --warmup 0 --window 2000 --inflight 100)
+mqtt_run() { # mqtt_run OUT TOPIC: msgs/s received over --seconds by a fresh generator JVM, or 0 when it failed
     timeout $((secs + 60)) java "${gen_opts[@]}" -cp "$gen_cp" io.vanrouter.bench.MqttLoad \
-        --pub "127.0.0.1:${mqtt[a]}" --sub "127.0.0.1:${mqtt[b]}" --topic "$2" --qos 0 --size 100 \
-        --seconds "$secs" --warmup 0 --window 2000 --inflight 100 > "$1" 2> "$1.err" || true
+        --pub "127.0.0.1:${mqtt[a]}" --sub "127.0.0.1:${mqtt[b]}" --topic "$2" "${mqtt_args[@]}" > "$1" 2> "$1.err" || true
     local rate
     rate=$(grep '^result ' "$1" | grep -o 'rate_avg=[0-9]*' | cut -d= -f2 || true)
     echo "${rate:-0}"
+}
+mqtt_primed_runs() { # mqtt_primed_runs OUT TOPIC TAG VARIANT: one generator, primed through mosquitto, then the
+    # routers launched (start_routers) and three runs; sets rates to the three rates (0 for a run that failed).
+    # Not in a subshell: start_routers sets launched and router_pid.
+    local out=$1 go="$1.go" gen i rate
+    rates=()
+    rm -f "$go"
+    timeout $((3 * secs + 240)) java "${gen_opts[@]}" -cp "$gen_cp" io.vanrouter.bench.MqttLoad \
+        --prime "127.0.0.1:$p_mosq" --prime-seconds 5 --go-file "$go" --runs 3 \
+        --pub "127.0.0.1:${mqtt[a]}" --sub "127.0.0.1:${mqtt[b]}" --topic "$2" "${mqtt_args[@]}" > "$out" 2> "$out.err" &
+    gen=$!
+    for _ in $(seq 600); do
+        grep -q '^primed' "$out" 2> /dev/null && break
+        kill -0 "$gen" 2> /dev/null || break
+        sleep 0.1
+    done
+    grep -q '^primed' "$out" 2> /dev/null || log "generator did not prime (see $out.err)"
+    start_routers "$3" "$4"
+    touch "$go"
+    wait "$gen" || true
+    for i in 1 2 3; do
+        rate=$(grep '^result ' "$out" | sed -n "${i}p" | grep -o 'rate_avg=[0-9]*' | cut -d= -f2 || true)
+        rates+=("${rate:-0}")
+    done
 }
 
 raw="$work/raw.csv"
@@ -158,9 +195,16 @@ for ((i = 1; i <= rounds; i++)); do
     for variant in "${variants[@]}"; do
         for load in "${load_list[@]}"; do
             tag="$load-$variant-$i"
-            start_routers "$tag" "$variant"
+            rates=()
+            if [[ $load == mqtt && $generator == warm ]]; then
+                mqtt_primed_runs "$work/mqtt-$tag.out" "q0/cold/$tag" "$tag" "$variant"
+            else
+                start_routers "$tag" "$variant"
+            fi
             for run in 1 2 3; do
-                if [[ $load == tcp ]]; then
+                if ((${#rates[@]})); then
+                    rate=${rates[run - 1]}
+                elif [[ $load == tcp ]]; then
                     rate=$(tcp_run "$work/iperf-$tag-$run.json")
                 else
                     rate=$(mqtt_run "$work/mqtt-$tag-$run.out" "q0/cold/$tag/$run")
@@ -178,11 +222,20 @@ done
     echo "## Cold start: the first $secs s after a router starts ($(date -u +'%Y-%m-%d %H:%M') UTC)"
     echo
     if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
-    echo "- command: bench/cold-start.sh --rounds $rounds --seconds $secs --loads $loads; commit $(bench_commit "$repo")"
+    echo "- command: bench/cold-start.sh --rounds $rounds --seconds $secs --loads $loads --generator $generator;" \
+        "commit $(bench_commit "$repo")"
     echo "- machine: $(bench_machine)"
     echo "$load_lines"
     echo "- routers: java ${java_opts[*]}; cds adds -XX:SharedArchiveFile (bin/vanrouter cds); a - b, load started"
     echo "  2 s after both were launched; cold = run 1, warm = run 3 of the same routers; a failed run counts as 0"
+    if [[ $loads == *mqtt* ]]; then
+        if [[ $generator == warm ]]; then
+            echo "- MQTT generator: one process for the three runs, primed with 5 s of the same load through mosquitto"
+            echo "  before the routers were launched"
+        else
+            echo "- MQTT generator: a fresh JVM per run (its own JIT warm-up is in every run)"
+        fi
+    fi
     echo
     python3 - "$raw" "$started" << 'EOF'
 import csv, statistics, sys

@@ -56,9 +56,15 @@ import org.HdrHistogram.Histogram;
  * (a broker that PUBACKs on receipt would otherwise let the publisher run ahead of its subscribers); subscribers
  * PUBACK every message, one flush per read batch.
  *
- * <p>Output: one line on stdout, {@code result key=value ...} (rates per subscriber over the measured window,
- * latency percentiles in microseconds, lost and reordered messages, the generator's own CPU time per published
+ * <p>Output: one line on stdout per measured run, {@code result key=value ...} (rates per subscriber over the measured
+ * window, latency percentiles in microseconds, lost and reordered messages, the generator's own CPU time per published
  * message during the load); progress and errors on stderr (exit status 1).
+ *
+ * <p>{@code --runs N} repeats the whole sequence N times in the same process, each on its own topic
+ * ({@code TOPIC/1} ...). {@code --prime HOST:PORT} first runs an unreported load of {@code --prime-seconds} against
+ * that broker (pub and sub there), prints {@code primed} on stdout and, with {@code --go-file F}, waits until F exists
+ * before it connects to {@code --pub} and {@code --sub}: bench/cold-start.sh measures a freshly started router with a
+ * generator whose own code is already compiled, so that the cold figure is the router's and not the generator's.
  */
 public final class MqttLoad {
     private static final long PROBE_SEQ = -1;
@@ -75,6 +81,12 @@ public final class MqttLoad {
     private int inflightMax = 100;
     private int threads = 2;
     private int probeSeconds = 30;
+    private int runs = 1;
+    private String primeAddr;
+    private double primeSeconds = 5;
+    private String goFile;
+    private int session;
+    private String sessionTopic;
     private final String runId = Long.toHexString(ProcessHandle.current().pid());
 
     // Set before the load starts; read by every event loop.
@@ -93,7 +105,7 @@ public final class MqttLoad {
             System.err.println("MqttLoad: " + e.getMessage());
             System.err.println("usage: MqttLoad --pub HOST:PORT --sub HOST:PORT[,HOST:PORT...] [--topic T] [--qos 0|1]"
                     + " [--size BYTES] [--seconds S] [--warmup S] [--window N] [--inflight N] [--threads N]"
-                    + " [--probe-seconds S]");
+                    + " [--probe-seconds S] [--runs N] [--prime HOST:PORT] [--prime-seconds S] [--go-file F]");
             System.exit(2);
         }
         int status;
@@ -125,6 +137,10 @@ public final class MqttLoad {
                 case "--inflight" -> inflightMax = Integer.parseInt(v);
                 case "--threads" -> threads = Integer.parseInt(v);
                 case "--probe-seconds" -> probeSeconds = Integer.parseInt(v);
+                case "--runs" -> runs = Integer.parseInt(v);
+                case "--prime" -> primeAddr = v;
+                case "--prime-seconds" -> primeSeconds = Double.parseDouble(v);
+                case "--go-file" -> goFile = v;
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -132,8 +148,9 @@ public final class MqttLoad {
             throw new IllegalArgumentException("--pub and --sub are required");
         }
         if (qos < 0 || qos > 1 || size < 16 || seconds <= 0 || warmup < 0 || window < BATCH || inflightMax < 1
-                || inflightMax > 65_535 || threads < 1) {
-            throw new IllegalArgumentException("bad value (qos 0|1, size >= 16, window >= " + BATCH + ")");
+                || inflightMax > 65_535 || threads < 1 || runs < 1 || primeSeconds <= 0) {
+            throw new IllegalArgumentException("bad value (qos 0|1, size >= 16, window >= " + BATCH
+                    + ", runs >= 1, prime-seconds > 0)");
         }
     }
 
@@ -144,70 +161,106 @@ public final class MqttLoad {
         try {
             List<EventLoop> loops = new ArrayList<>();
             group.forEach(e -> loops.add((EventLoop) e));
-            // Publisher alone on the first loop; subscribers share the others (or the same one with --threads 1).
-            for (int i = 0; i < subAddrs.size(); i++) {
-                EventLoop loop = loops.size() == 1 ? loops.get(0) : loops.get(1 + i % (loops.size() - 1));
-                Sub s = new Sub(i);
-                subs.add(s);
-                connect(loop, type, subAddrs.get(i), s, "bench-sub-" + runId + "-" + i);
+            if (primeAddr != null) {
+                load(loops, type, primeAddr, List.of(primeAddr), topic + "/prime", primeSeconds, false);
+                System.out.println("primed");
+                System.out.flush();
+                awaitGoFile();
             }
-            for (Sub s : subs) {
-                s.connected.get(10, TimeUnit.SECONDS);
-                s.ctx.writeAndFlush(MqttMessageBuilders.subscribe().messageId(1)
-                        .addSubscription(MqttQoS.valueOf(qos), topic).build());
+            for (int r = 1; r <= runs; r++) {
+                load(loops, type, pubAddr, subAddrs, runs == 1 ? topic : topic + "/" + r, seconds, true);
             }
-            for (Sub s : subs) {
-                int granted = s.subscribed.get(10, TimeUnit.SECONDS);
-                if (granted != qos) {
-                    throw new IllegalStateException("subscriber " + s.index + " (" + subAddrs.get(s.index)
-                            + ") granted QoS " + granted + ", asked " + qos);
-                }
-            }
-            pub = new Pub();
-            connect(loops.get(0), type, pubAddr, pub, "bench-pub-" + runId);
-            pub.connected.get(10, TimeUnit.SECONDS);
-
-            long t0 = System.nanoTime();
-            pub.ctx.executor().submit(pub::startProbe).get();
-            for (Sub s : subs) {
-                long left = probeSeconds * 1_000_000_000L - (System.nanoTime() - t0);
-                try {
-                    s.probed.get(Math.max(1, left), TimeUnit.NANOSECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
-                    throw new IllegalStateException("no probe message reached subscriber " + s.index + " ("
-                            + subAddrs.get(s.index) + ") within " + probeSeconds + " s");
-                }
-            }
-            double probeMs = (System.nanoTime() - t0) / 1e6;
-            pub.ctx.executor().submit(pub::stopProbe).get();
-            Thread.sleep(200); // late probe copies
-
-            long start = System.nanoTime() + 10_000_000L;
-            measureStart = start + (long) (warmup * 1e9);
-            measureEnd = measureStart + (long) (seconds * 1e9);
-            long cpu0 = processCpuNanos();
-            pub.ctx.executor().submit(() -> pub.startLoad(measureEnd)).get();
-            long guard = (long) ((warmup + seconds + 30) * 1000);
-            pub.done.get(guard, TimeUnit.MILLISECONDS);
-            genCpuNanos = processCpuNanos() - cpu0;
-            long sent = pub.ctx.executor().submit(() -> pub.sent).get();
-            long drainUntil = System.nanoTime() + 3_000_000_000L;
-            while (System.nanoTime() < drainUntil && !allReceived(sent)) {
-                Thread.sleep(10);
-            }
-            report(sent, probeMs);
-            pub.finished = true;
-            for (Sub s : subs) {
-                s.finished = true;
-            }
-            for (Sub s : subs) {
-                s.ctx.writeAndFlush(MqttMessageBuilders.disconnect().build());
-            }
-            pub.ctx.writeAndFlush(MqttMessageBuilders.disconnect().build()).sync();
             return 0;
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
+    }
+
+    private void awaitGoFile() throws InterruptedException {
+        if (goFile == null) {
+            return;
+        }
+        long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (!java.nio.file.Files.exists(java.nio.file.Path.of(goFile))) {
+            if (System.nanoTime() > giveUp) {
+                throw new IllegalStateException("no " + goFile + " within 10 minutes");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** One load sequence (subscribe, probe, warm-up, measurement, drain) with fresh connections. */
+    private void load(List<EventLoop> loops, Class<? extends SocketChannel> type, String pubAt, List<String> subsAt,
+            String onTopic, double measureSeconds, boolean reported) throws Exception {
+        session++;
+        subs.clear();
+        pub = null;
+        measureStart = Long.MAX_VALUE;
+        measureEnd = Long.MAX_VALUE;
+        sessionTopic = onTopic;
+        String clientTag = runId + "-" + session;
+        // Publisher alone on the first loop; subscribers share the others (or the same one with --threads 1).
+        for (int i = 0; i < subsAt.size(); i++) {
+            EventLoop loop = loops.size() == 1 ? loops.get(0) : loops.get(1 + i % (loops.size() - 1));
+            Sub s = new Sub(i);
+            subs.add(s);
+            connect(loop, type, subsAt.get(i), s, "bench-sub-" + clientTag + "-" + i);
+        }
+        for (Sub s : subs) {
+            s.connected.get(10, TimeUnit.SECONDS);
+            s.ctx.writeAndFlush(MqttMessageBuilders.subscribe().messageId(1)
+                    .addSubscription(MqttQoS.valueOf(qos), sessionTopic).build());
+        }
+        for (Sub s : subs) {
+            int granted = s.subscribed.get(10, TimeUnit.SECONDS);
+            if (granted != qos) {
+                throw new IllegalStateException("subscriber " + s.index + " (" + subsAt.get(s.index)
+                        + ") granted QoS " + granted + ", asked " + qos);
+            }
+        }
+        pub = new Pub();
+        connect(loops.get(0), type, pubAt, pub, "bench-pub-" + clientTag);
+        pub.connected.get(10, TimeUnit.SECONDS);
+
+        long t0 = System.nanoTime();
+        pub.ctx.executor().submit(pub::startProbe).get();
+        for (Sub s : subs) {
+            long left = probeSeconds * 1_000_000_000L - (System.nanoTime() - t0);
+            try {
+                s.probed.get(Math.max(1, left), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("no probe message reached subscriber " + s.index + " ("
+                        + subsAt.get(s.index) + ") within " + probeSeconds + " s");
+            }
+        }
+        double probeMs = (System.nanoTime() - t0) / 1e6;
+        pub.ctx.executor().submit(pub::stopProbe).get();
+        Thread.sleep(200); // late probe copies
+
+        long start = System.nanoTime() + 10_000_000L;
+        measureStart = start + (long) (warmup * 1e9);
+        measureEnd = measureStart + (long) (measureSeconds * 1e9);
+        long cpu0 = processCpuNanos();
+        pub.ctx.executor().submit(() -> pub.startLoad(measureEnd)).get();
+        long guard = (long) ((warmup + measureSeconds + 30) * 1000);
+        pub.done.get(guard, TimeUnit.MILLISECONDS);
+        genCpuNanos = processCpuNanos() - cpu0;
+        long sent = pub.ctx.executor().submit(() -> pub.sent).get();
+        long drainUntil = System.nanoTime() + 3_000_000_000L;
+        while (System.nanoTime() < drainUntil && !allReceived(sent)) {
+            Thread.sleep(10);
+        }
+        if (reported) {
+            report(sent, probeMs);
+        }
+        pub.finished = true;
+        for (Sub s : subs) {
+            s.finished = true;
+        }
+        for (Sub s : subs) {
+            s.ctx.writeAndFlush(MqttMessageBuilders.disconnect().build());
+        }
+        pub.ctx.writeAndFlush(MqttMessageBuilders.disconnect().build()).sync();
     }
 
     /** CPU time of this process (all threads), or 0 when the JVM does not say. */
@@ -441,7 +494,7 @@ public final class MqttLoad {
         private long lastProgress = -1;
 
         Pub() {
-            topicBytes = topic.getBytes(StandardCharsets.UTF_8);
+            topicBytes = sessionTopic.getBytes(StandardCharsets.UTF_8);
         }
 
         void startProbe() {
