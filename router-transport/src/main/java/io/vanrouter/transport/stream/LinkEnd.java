@@ -4,11 +4,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.vanrouter.transport.link.StreamConnectionObserver;
+import io.vanrouter.transport.netty.AbortiveClose;
+import io.vanrouter.transport.netty.HandlerNames;
 import io.vanrouter.transport.wire.StreamFrame;
 import io.vanrouter.transport.wire.StreamResetCode;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,7 +52,7 @@ final class LinkEnd extends StreamEnd {
     private boolean moveTried;
     private boolean rawReadRequested;
     /** Raw bytes (and FIN) read before the peer's STREAM_MOVED, delivered after it. */
-    private final java.util.ArrayDeque<ByteBuf> rawHeld = new java.util.ArrayDeque<>();
+    private final ArrayDeque<ByteBuf> rawHeld = new ArrayDeque<>();
     private boolean rawEndHeld;
     /** The stream connection failed or was refused: a STREAM_MOVED that still comes cannot be followed. */
     private boolean rawFailed;
@@ -136,13 +140,7 @@ final class LinkEnd extends StreamEnd {
     }
 
     private static void closeWithReset(Channel moved) {
-        if (moved.isActive()) {
-            try {
-                moved.config().setOption(ChannelOption.SO_LINGER, 0);
-            } catch (RuntimeException e) {
-                // not supported by this channel type: a plain close will do
-            }
-        }
+        AbortiveClose.arm(moved);
         moved.close();
     }
 
@@ -265,9 +263,9 @@ final class LinkEnd extends StreamEnd {
             return;
         }
         moveTried = true;
-        links.link.dialStreamConnection(id, stream.loop, new io.vanrouter.transport.link.StreamConnectionObserver() {
+        links.link.dialStreamConnection(id, stream.loop, new StreamConnectionObserver() {
             @Override
-            public io.netty.channel.ChannelHandler answered(Channel channel) {
+            public ChannelHandler answered(Channel channel) {
                 return onRawAnswered(channel);
             }
 
@@ -283,7 +281,7 @@ final class LinkEnd extends StreamEnd {
     }
 
     /** Dialer: the peer answered; the connection is on the stream's loop (it was dialed there). */
-    private io.netty.channel.ChannelHandler onRawAnswered(Channel channel) {
+    private ChannelHandler onRawAnswered(Channel channel) {
         RawEndHandler handler = new RawEndHandler(this);
         if (released() || stream.isClosed()) {
             channel.eventLoop().execute(channel::close);
@@ -322,8 +320,8 @@ final class LinkEnd extends StreamEnd {
         }
         raw = channel;
         rawReady = true;
-        channel.pipeline().addBefore(io.vanrouter.transport.netty.HandlerNames.EXCEPTIONS,
-                io.vanrouter.transport.netty.HandlerNames.SOCKET_END, new RawEndHandler(this));
+        channel.pipeline().addBefore(HandlerNames.EXCEPTIONS,
+                HandlerNames.SOCKET_END, new RawEndHandler(this));
         switchOutbound();
     }
 

@@ -4,10 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.vanrouter.transport.link.LinkSession;
+import io.vanrouter.transport.netty.AbortiveClose;
 import io.vanrouter.transport.wire.StreamResetCode;
 
 /**
@@ -93,13 +93,7 @@ final class SocketEnd extends StreamEnd {
         if (channel == null) {
             return;
         }
-        if (channel.isActive()) {
-            try {
-                channel.config().setOption(ChannelOption.SO_LINGER, 0);
-            } catch (RuntimeException e) {
-                // not supported by this channel type: a plain close will do
-            }
-        }
+        AbortiveClose.arm(channel);
         ChannelHandlerContext tls = channel.pipeline().context(SslHandler.class);
         if (tls != null) {
             tls.close(); // from the TLS handler toward the socket: past it, so it sends nothing
