@@ -22,7 +22,8 @@
 #                 running anything (e.g. after a report step failed)
 #
 # Run it on a quiet machine (docs/benchmarks.md, "Running all benchmarks"): it holds /tmp/vanrouter-bench.lock for
-# the whole run and each script holds the shared Maven lock while it builds. Needs gnuplot (installed with apt-get as
+# the whole run and each script holds the shared Maven lock while it builds, so do not start it under
+# `flock /tmp/vanrouter-mvn.lock` (the first build would wait for that lock forever, silently). Needs gnuplot (installed with apt-get as
 # root, otherwise it prints the apt-get line), plus what the three scripts need. BENCH_MVN_ARGS passes Maven
 # arguments to every build (e.g. -o for offline, see bench/lib.sh).
 set -euo pipefail
