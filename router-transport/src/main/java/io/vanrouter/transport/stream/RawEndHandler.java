@@ -9,22 +9,22 @@ import io.vanrouter.transport.netty.Errors;
 
 /**
  * Connects a stream connection (the raw bytes of one stream on one hop, docs/protocol.md section 5.3) to its
- * {@link LinkEnd}: reads go to the stream, FIN ends the peer's direction, an error or a close after the move aborts
+ * {@link MovedHop}: reads go to the stream, FIN ends the peer's direction, an error or a close after the move aborts
  * the stream.
  *
  * <p>One per stream connection; the stream's loop.
  */
 final class RawEndHandler extends ChannelInboundHandlerAdapter {
-    private final LinkEnd end;
+    private final MovedHop hop;
 
-    RawEndHandler(LinkEnd end) {
-        this.end = end;
+    RawEndHandler(MovedHop hop) {
+        this.hop = hop;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf buf && buf.isReadable()) {
-            end.onRawData(buf);
+            hop.onData(buf);
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -32,26 +32,26 @@ final class RawEndHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        end.onRawReadComplete();
+        hop.onReadComplete();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
-            end.onRawInputEnd();
+            hop.onInputEnd();
         }
         ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        end.onRawClosed(Errors.describe(cause));
+        hop.onClosed(Errors.describe(cause));
         ctx.close();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        end.onRawClosed("closed");
+        hop.onClosed("closed");
         ctx.fireChannelInactive();
     }
 }
