@@ -41,14 +41,23 @@ public final class StreamLimits {
     }
 
     /**
-     * A stream that carried this many bytes in large reads ({@link #BULK_READ_BYTES_MIN} or more each, both ways, at
-     * one router) counts as bulk: each hop moves to a stream connection of its own and is spliced (docs/data-plane.md,
-     * section 7). A bulk transfer gets there within milliseconds.
+     * With splicing on ({@code routing.spliceAfterBytes} above 0), a stream that carried this many bytes in large reads
+     * ({@link #BULK_READ_BYTES_MIN} or more each, both ways, at one router) counts as bulk: each hop moves to a stream
+     * connection of its own and is spliced (docs/data-plane.md, section 7). A bulk transfer gets there within
+     * milliseconds. The value tests and benchmarks turn splicing on with.
      */
-    public static final long SPLICE_AFTER_BYTES_DEFAULT = 1L << 20;
+    public static final long BULK_STREAM_BYTES = 1L << 20;
 
     /**
-     * Reads at least this large count toward {@link #SPLICE_AFTER_BYTES_DEFAULT}: a bulk sender fills 64 KiB reads,
+     * Off by default: a moved hop takes a FIN on its stream connection for the end of that direction, and a router
+     * killed mid-stream has its kernel send exactly that FIN, so the application at the far end saw a clean end of a
+     * truncated stream instead of a reset (FaultInjectionIT, ci66; docs/data-plane.md, section 10). On again once the
+     * end of a moved direction is confirmed on the link.
+     */
+    public static final long SPLICE_AFTER_BYTES_DEFAULT = 0;
+
+    /**
+     * Reads at least this large count toward {@link #BULK_STREAM_BYTES}: a bulk sender fills 64 KiB reads,
      * while requests and responses (redis, HTTP pages) come in reads of a few KiB, and gain nothing from a stream
      * connection of their own (a splice costs the same two system calls per request as a read and a write).
      */

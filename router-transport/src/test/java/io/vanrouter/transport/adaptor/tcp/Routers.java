@@ -47,7 +47,8 @@ final class Routers implements AutoCloseable {
     private final List<Router> routers = new ArrayList<>();
     private int dataConnections = TransportServer.DATA_CONNECTIONS_DEFAULT;
 
-    private long spliceAfterBytes = io.vanrouter.transport.stream.StreamRouter.SPLICE_AFTER_BYTES_DEFAULT;
+    /** Splicing on (it is off by default), so that the TCP tests cover moved hops and the splice relay. */
+    private long spliceAfterBytes = io.vanrouter.transport.stream.StreamLimits.BULK_STREAM_BYTES;
 
     /** Routers started from now on splice streams after this many bytes (0: never). */
     Routers spliceAfterBytes(long bytes) {

@@ -186,7 +186,7 @@ class SplicedStreamsTest {
         Router a = routers.start("a", List.of(new TcpListenerSettings("svc", "127.0.0.1", 0)), List.of(), directory);
         routers.spliceAfterBytes(0); // b offers no stream connections: hops a-b and b-c stay on frames
         Router b = routers.start("b", List.of(), List.of(), directory, a);
-        routers.spliceAfterBytes(io.vanrouter.transport.stream.StreamRouter.SPLICE_AFTER_BYTES_DEFAULT);
+        routers.spliceAfterBytes(io.vanrouter.transport.stream.StreamLimits.BULK_STREAM_BYTES);
         Router c = routers.start("c", List.of(), List.of(new TcpConnectorSettings("svc", "127.0.0.1",
                 echoServer.port())), directory, b);
         routers.awaitRoutes();
