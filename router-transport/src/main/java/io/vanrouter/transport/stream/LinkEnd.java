@@ -77,7 +77,7 @@ final class LinkEnd extends StreamEnd {
     @Override
     void transmitEnd() {
         if (outMoved()) {
-            hop.shutdownOutput();
+            hop.shutdownOutput(true);
             return;
         }
         send(new StreamFrame.End(id));
@@ -153,12 +153,15 @@ final class LinkEnd extends StreamEnd {
             }
             sendCredit += window.bytes();
             stream.drain(this);
-        } else if (frame instanceof StreamFrame.End) {
+        } else if (frame instanceof StreamFrame.End endFrame) {
             if (inMoved()) {
-                stream.protocolError(this, "STREAM_END after STREAM_MOVED");
-                return;
+                hop.onPeerEnd(endFrame); // confirms the FIN on the stream connection
+            } else if (endFrame.counted() && endFrame.bytes() != stream.bytesIn(this)) {
+                stream.protocolError(this, "STREAM_END counts " + endFrame.bytes() + " bytes, "
+                        + stream.bytesIn(this) + " arrived");
+            } else {
+                stream.onInputEnd(this);
             }
-            stream.onInputEnd(this);
         } else if (frame instanceof StreamFrame.Moved) {
             if (hop == null) {
                 stream.protocolError(this, "STREAM_MOVED without a stream connection");
@@ -231,6 +234,16 @@ final class LinkEnd extends StreamEnd {
     @Override
     Channel spliceChannel() {
         return hop == null ? null : hop.spliceChannel();
+    }
+
+    @Override
+    void onSplicedInputEnd() {
+        hop.onInputEnd(); // a FIN on a stream connection waits for the peer's STREAM_END
+    }
+
+    @Override
+    void onSplicedEndSent() {
+        hop.confirmEnd();
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.socket.DuplexChannel;
 import io.vanrouter.transport.link.StreamConnectionObserver;
 import io.vanrouter.transport.netty.AbortiveClose;
+import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.netty.HandlerNames;
 import io.vanrouter.transport.wire.StreamFrame;
 import java.util.ArrayDeque;
@@ -19,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  * the peer's come raw once the peer's STREAM_MOVED arrived ({@link #inMoved}). Raw bytes read before that are held
  * and delivered after the framed ones, so nothing is reordered. A connection that fails or is refused before either
  * switch leaves the stream on frames.
+ *
+ * <p>A moved direction ends with a FIN on the stream connection <em>and</em> a STREAM_END on the link that counts the
+ * direction's bytes: a FIN alone proves nothing (the kernel of a router killed mid-stream sends one), so it is held
+ * until the count comes and matches; the link going down, or a RESET, before that resets the stream.
  *
  * <p>Owned by the stream's loop, like its end.
  */
@@ -38,6 +43,10 @@ final class MovedHop {
     /** Raw bytes (and FIN) read before the peer's STREAM_MOVED, delivered after it. */
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     private boolean endHeld;
+    /** The peer's FIN was read (after its STREAM_MOVED): its direction ends when {@link #peerEndBytes} confirms it. */
+    private boolean finRead;
+    /** The byte count of the peer's STREAM_END after its STREAM_MOVED, or NO_COUNT before it came. */
+    private long peerEndBytes = StreamFrame.End.NO_COUNT;
     /** The connection failed or was refused: a STREAM_MOVED that still comes cannot be followed. */
     private boolean failed;
 
@@ -126,7 +135,7 @@ final class MovedHop {
         outMoved = true;
         end.sendCredit = StreamLimits.INITIAL_WINDOW_BYTES;
         if (end.endSent) {
-            shutdownOutput(); // END already went as a frame; the raw direction carries nothing
+            shutdownOutput(false); // END already went as a frame; the raw direction carries nothing
         }
         stream.drain(end);
         deliverHeld();
@@ -165,15 +174,43 @@ final class MovedHop {
         });
     }
 
-    /** FIN on the stream connection once every queued write completed (shutdownOutput fails pending writes). */
-    void shutdownOutput() {
-        raw.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
-            if (f.isSuccess() && raw instanceof DuplexChannel duplex) {
-                duplex.shutdownOutput().addListener(g -> stream.onEndDone(end));
-            } else {
-                stream.onEndDone(end);
+    /**
+     * FIN on the stream connection once every queued write completed (shutdownOutput fails pending writes), then, when
+     * {@code confirm}, the STREAM_END that confirms it. Without {@code confirm} the END went as a frame before the
+     * switch and the connection's output just closes.
+     */
+    void shutdownOutput(boolean confirm) {
+        Channel moved = raw;
+        moved.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+            if (!f.isSuccess() || !(moved instanceof DuplexChannel duplex)) {
+                endOutputFailed(confirm, f.cause());
+                return;
             }
+            duplex.shutdownOutput().addListener(g -> {
+                if (!g.isSuccess()) {
+                    endOutputFailed(confirm, g.cause());
+                    return;
+                }
+                if (confirm) {
+                    confirmEnd();
+                }
+                stream.onEndDone(end);
+            });
         });
+    }
+
+    private void endOutputFailed(boolean confirm, Throwable cause) {
+        if (confirm) { // the peer cannot be told the direction ended: it must not take what it got for all of it
+            stream.abortAfterPendingFrames("FIN on the stream connection of " + end.describe() + " failed: "
+                    + (cause == null ? "not a socket" : Errors.describe(cause)));
+        } else {
+            stream.onEndDone(end);
+        }
+    }
+
+    /** STREAM_END with the direction's byte count: the FIN this router sent on the stream connection is real. */
+    void confirmEnd() {
+        end.send(new StreamFrame.End(end.id, stream.bytesOut(end)));
     }
 
     /** Raw bytes and FIN read before both the peer's STREAM_MOVED and the answer are in go to the stream now. */
@@ -187,7 +224,8 @@ final class MovedHop {
         }
         if (endHeld) {
             endHeld = false;
-            stream.onInputEnd(end);
+            finRead = true;
+            maybeEndInput();
         }
         maybeRead();
     }
@@ -208,18 +246,49 @@ final class MovedHop {
         maybeRead();
     }
 
+    /** The peer's FIN on the stream connection, read by Netty or by a splice relay; held until confirmed. */
     void onInputEnd() {
         if (!inMoved || raw == null) {
             endHeld = true;
         } else {
-            stream.onInputEnd(end);
+            finRead = true;
+            maybeEndInput();
         }
+    }
+
+    /** The peer's STREAM_END after its STREAM_MOVED: the count of its direction's bytes, confirming its FIN. */
+    void onPeerEnd(StreamFrame.End frame) {
+        if (!frame.counted()) {
+            stream.protocolError(end, "STREAM_END after STREAM_MOVED without a byte count");
+        } else if (peerEndBytes != StreamFrame.End.NO_COUNT) {
+            stream.protocolError(end, "second STREAM_END after STREAM_MOVED");
+        } else {
+            peerEndBytes = frame.bytes();
+            maybeEndInput();
+        }
+    }
+
+    /** The peer's direction ends here once its FIN was read and its STREAM_END counts exactly what arrived. */
+    private void maybeEndInput() {
+        if (!finRead || peerEndBytes == StreamFrame.End.NO_COUNT || end.inputEnded) {
+            return;
+        }
+        long received = stream.bytesIn(end);
+        if (received != peerEndBytes) {
+            stream.protocolError(end, "FIN on the stream connection after " + received + " bytes, STREAM_END counts "
+                    + peerEndBytes);
+            return;
+        }
+        stream.onInputEnd(end);
     }
 
     /** The stream connection failed or closed: after the move that aborts the stream, before it changes nothing. */
     void onClosed(String why) {
         if (end.released() || stream.isClosed()) {
             return;
+        }
+        if (finRead && (end.endDone || !outMoved)) {
+            return; // nothing more travels on it either way; the link brings the confirmation, or a reset
         }
         if (!inMoved && !outMoved) {
             raw = null;
@@ -228,7 +297,8 @@ final class MovedHop {
     }
 
     void maybeRead() {
-        if (!inMoved || raw == null || readRequested || end.inputEnded || !stream.isOpen() || stream.splicing()) {
+        if (!inMoved || raw == null || readRequested || finRead || end.inputEnded || !stream.isOpen()
+                || stream.splicing()) {
             return;
         }
         StreamEnd to = end.peer;
@@ -240,7 +310,8 @@ final class MovedHop {
 
     /** The connection, when it can go to a splice: moved both ways, nothing held or in flight. */
     Channel spliceChannel() {
-        boolean idle = moved() && held.isEmpty() && !endHeld && end.pending.isEmpty()
+        boolean idle = moved() && held.isEmpty() && !endHeld && !finRead
+                && peerEndBytes == StreamFrame.End.NO_COUNT && end.pending.isEmpty()
                 && end.sendCredit == StreamLimits.INITIAL_WINDOW_BYTES && !end.inputEnded && !end.endQueued;
         return idle && raw.isActive() ? raw : null;
     }

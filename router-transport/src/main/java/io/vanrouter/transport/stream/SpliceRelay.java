@@ -23,8 +23,10 @@ import java.util.ArrayDeque;
  * Relays both directions between two epoll TCP sockets with splice(2), socket to pipe to socket: the bytes never
  * enter the JVM. The two channels leave Netty's event loop registration for the time of the relay (their pipelines
  * see nothing) and the relay registers their file descriptors on the same loop itself, level-triggered. A FIN read
- * on one side is passed on as a shutdown of the other side's output once the pipe is empty; when both directions
- * ended, or on the first error, the channels are registered with Netty again and the {@link Listener} is told.
+ * on one side, once the pipe is empty, goes to the {@link Listener}, not on to the other side: a FIN on a stream
+ * connection is the end of its direction only once the link confirms it (a killed router's kernel sends one too), so
+ * the stream decides, and shuts the other side's output down through {@link #endSink}. When both outputs are shut,
+ * or on the first error, the channels are registered with Netty again and the listener is told.
  *
  * <p>Owned by the loop both channels live on; every method runs there.
  */
@@ -34,7 +36,13 @@ final class SpliceRelay {
         /** {@code bytes} moved from a to b ({@code towardB}) or from b to a. */
         void spliced(boolean towardB, long bytes);
 
-        /** Both directions ended in order (FIN passed on both ways). */
+        /**
+         * The source of the direction toward b ({@code towardB}) or toward a sent FIN, and everything it sent before
+         * went out: the direction may end ({@link #endSink}). After every {@link #spliced} of that direction.
+         */
+        void sourceEnded(boolean towardB);
+
+        /** Both outputs were shut down ({@link #endSink}) and the channels are back with Netty. */
         void finished();
 
         /** A socket failed; the relay is stopped and the channels are back with Netty. */
@@ -146,6 +154,30 @@ final class SpliceRelay {
         return stopped;
     }
 
+    /**
+     * Ends the direction toward b ({@code towardB}) or toward a: shuts its sink's output down (FIN). Only after that
+     * direction's {@link Listener#sourceEnded}, so its pipe is empty. A failure stops the relay and is reported.
+     */
+    void endSink(boolean towardB) {
+        Direction direction = towardB ? this.towardB : towardA;
+        if (stopped || direction.sinkShut) {
+            return;
+        }
+        direction.sinkShut = true;
+        try {
+            direction.shutdownSink();
+        } catch (IOException | RuntimeException e) {
+            fail("could not end the spliced direction: " + e);
+        }
+    }
+
+    /** Finishes once both outputs are shut: the channels go back to Netty and the listener hears of it. */
+    void finishIfDone() {
+        if (!stopped && towardB.sinkShut && towardA.sinkShut) {
+            finish();
+        }
+    }
+
     private void fail(String why) {
         if (stopped) {
             return;
@@ -203,7 +235,12 @@ final class SpliceRelay {
         private boolean sourceHungUp;
         /** The sink's output is waiting for room: read no more until the pipe is empty. */
         private boolean blocked;
+        /** The source sent FIN and the pipe is empty: nothing more to move. */
         private boolean ended;
+        /** {@link Listener#sourceEnded} was called for {@link #ended}. */
+        private boolean endReported;
+        /** The sink's output is shut down ({@link #endSink}). */
+        private boolean sinkShut;
 
         Direction(FileDescriptor source, FileDescriptor sink, boolean towardSideB) throws IOException {
             this.source = source;
@@ -245,8 +282,7 @@ final class SpliceRelay {
                     if (in == 0) {
                         // Nothing to read (EAGAIN) or the end: after a hang-up, with the pipe empty, it is the end.
                         if (sourceHungUp) {
-                            ended = true;
-                            shutdownSink();
+                            ended = true; // reported by the event handler, after this pump's byte count
                         }
                         return;
                     }
@@ -267,7 +303,7 @@ final class SpliceRelay {
             }
         }
 
-        /** Passes the FIN on. A sink already gone (reset by its peer: ENOTCONN) needs none; its own error follows. */
+        /** Shuts the sink's output. A sink already gone (reset by its peer: ENOTCONN) needs none; its error follows. */
         private void shutdownSink() throws IOException {
             try {
                 ((Socket) sink).shutdown(false, true);
@@ -370,9 +406,14 @@ final class SpliceRelay {
                 fail("splice failed: " + e);
                 return;
             }
-            if (towardB.ended && towardA.ended) {
-                finish();
-                return;
+            for (Direction direction : new Direction[] {reading, writing}) {
+                if (direction.ended && !direction.endReported) {
+                    direction.endReported = true;
+                    listener.sourceEnded(direction.towardSideB); // may end the relay (endSink, finishIfDone)
+                    if (stopped) {
+                        return;
+                    }
+                }
             }
             SpliceRelay.this.updateInterest();
         }

@@ -240,6 +240,11 @@ public final class Stream {
             }
 
             @Override
+            public void sourceEnded(boolean towardB) {
+                (towardB ? a : b).onSplicedInputEnd();
+            }
+
+            @Override
             public void finished() {
                 relay = null;
                 for (StreamEnd end : new StreamEnd[] {a, b}) {
@@ -296,15 +301,48 @@ public final class Stream {
     }
 
     void onInputEnd(StreamEnd from) {
-        if (state == State.CLOSED || from.inputEnded || relay != null) {
-            return; // while spliced, the relay sees the FIN itself
+        if (state == State.CLOSED || from.inputEnded) {
+            return;
         }
         from.inputEnded = true;
+        if (relay != null) {
+            endSplicedDirection(from);
+            return;
+        }
         if (from.peer != null) {
             from.peer.endQueued = true;
             drain(from.peer);
         }
         checkDone();
+    }
+
+    /**
+     * Spliced, the direction entering through {@code from} ended (its FIN read by the relay, and confirmed on the link
+     * for a moved hop): the relay shuts the other end's output down, a moved hop confirms that FIN on its link, and
+     * once both outputs are shut the relay hands the channels back and the stream finishes.
+     */
+    private void endSplicedDirection(StreamEnd from) {
+        StreamEnd to = from.peer;
+        SpliceRelay splice = relay;
+        to.endQueued = true;
+        to.endSent = true;
+        splice.endSink(from == a);
+        if (splice.stopped()) {
+            return; // the shutdown failed: the relay reported it and the stream is aborting
+        }
+        to.onSplicedEndSent();
+        to.endDone = true;
+        splice.finishIfDone();
+    }
+
+    /** Bytes of the direction that entered through {@code from}, at this router so far (framed, raw and spliced). */
+    long bytesIn(StreamEnd from) {
+        return from == a ? bytesToConnector : bytesToListener;
+    }
+
+    /** Bytes of the direction that leaves through {@code to}, at this router so far. */
+    long bytesOut(StreamEnd to) {
+        return to == b ? bytesToConnector : bytesToListener;
     }
 
     void onEndDone(StreamEnd to) {

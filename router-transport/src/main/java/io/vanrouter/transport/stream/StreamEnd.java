@@ -72,6 +72,18 @@ abstract class StreamEnd {
     void spliceStarted() {
     }
 
+    /**
+     * Spliced: the relay read this end's FIN (its pipe empty). A socket's FIN ends its direction; a moved hop's waits
+     * for the peer's STREAM_END that confirms it (docs/protocol.md, section 5.3).
+     */
+    void onSplicedInputEnd() {
+        stream.onInputEnd(this);
+    }
+
+    /** Spliced: the relay shut this end's output down; a moved hop confirms that FIN on its link. */
+    void onSplicedEndSent() {
+    }
+
     /** Frees the end's registration and channel; pending bytes are released by {@link #release}. */
     abstract void close(boolean graceful);
 

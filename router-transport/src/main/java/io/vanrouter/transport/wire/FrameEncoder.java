@@ -220,6 +220,8 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
             out.writeInt(open.window());
         } else if (frame instanceof StreamFrame.Window window) {
             out.writeInt(window.bytes());
+        } else if (frame instanceof StreamFrame.End end && end.counted()) {
+            out.writeLong(end.bytes());
         } else if (frame instanceof StreamFrame.Reset reset) {
             out.writeShort(reset.reasonCode());
             WireStrings.write(out, truncate(reset.text(), WireLimits.REASON_TEXT_BYTES_MAX), WireLimits.STRING_BYTES_MAX);

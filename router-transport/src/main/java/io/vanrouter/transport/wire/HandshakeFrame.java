@@ -31,8 +31,16 @@ public record HandshakeFrame(int modeCode, int cost, long instance, String route
     public static final int ROLE_DATA = 1;
     /** A stream connection of the sender's link: the raw bytes of one stream on it, no frames (section 5.3). */
     public static final int ROLE_STREAM = 2;
-    /** Feature bit: the sender takes stream connections for bulk streams (docs/protocol.md, section 5.3). */
-    public static final int FEATURE_STREAM_CONNECTIONS = 1;
+    /**
+     * Feature bit 0, retired: stream connections whose direction ended on a FIN alone (a killed router's kernel sends
+     * one, so a truncated stream looked complete). Not offered any more; a peer that offers only this gets frames.
+     */
+    public static final int FEATURE_STREAM_CONNECTIONS_UNCONFIRMED = 1;
+    /**
+     * Feature bit 1: the sender takes stream connections for bulk streams, a direction's FIN confirmed by a STREAM_END
+     * with its byte count (docs/protocol.md, section 5.3).
+     */
+    public static final int FEATURE_STREAM_CONNECTIONS = 2;
     public static final int DATA_CONNECTIONS_MAX = 255;
     private static final long U32_MAX = 0xFFFF_FFFFL;
 

@@ -30,8 +30,28 @@ public sealed interface StreamFrame {
     record Window(int streamId, int bytes) implements StreamFrame {
     }
 
-    /** STREAM_END: the sender will send no more data on this stream (TCP FIN). */
-    record End(int streamId) implements StreamFrame {
+    /**
+     * STREAM_END: the sender will send no more data on this stream (TCP FIN). After STREAM_MOVED it confirms the FIN
+     * on the stream connection and carries {@code bytes}, every byte of the sender's direction on this hop, framed and
+     * raw (docs/protocol.md, section 5.3); {@link #NO_COUNT} otherwise.
+     */
+    record End(int streamId, long bytes) implements StreamFrame {
+        /** An END without a byte count: a framed direction's end. */
+        public static final long NO_COUNT = -1;
+
+        public End {
+            if (bytes < NO_COUNT) {
+                throw new IllegalArgumentException("bytes " + bytes);
+            }
+        }
+
+        public End(int streamId) {
+            this(streamId, NO_COUNT);
+        }
+
+        public boolean counted() {
+            return bytes != NO_COUNT;
+        }
     }
 
     /** STREAM_OPENED: the connector side is connected to the real server. */

@@ -14,7 +14,7 @@ final class StreamFrameParser {
                     reader.string("origin", WireLimits.NAME_BYTES_MAX),
                     reader.byteCount("window"));
             case STREAM_WINDOW -> new StreamFrame.Window(streamId, positiveWindow(reader));
-            case STREAM_END -> new StreamFrame.End(streamId);
+            case STREAM_END -> new StreamFrame.End(streamId, endCount(reader));
             case STREAM_MOVED -> new StreamFrame.Moved(streamId);
             case STREAM_RESET -> new StreamFrame.Reset(streamId, reader.u16("reason"),
                     reader.string("text", WireLimits.STRING_BYTES_MAX));
@@ -23,6 +23,18 @@ final class StreamFrameParser {
         };
         reader.expectEnd();
         return frame;
+    }
+
+    /** The optional byte count of STREAM_END (section 5.3): absent, or a u64 below 2^63. */
+    private static long endCount(PayloadReader reader) {
+        if (reader.remaining() == 0) {
+            return StreamFrame.End.NO_COUNT;
+        }
+        long bytes = reader.u64("bytes");
+        if (bytes < 0) {
+            throw reader.malformed("bytes " + Long.toUnsignedString(bytes) + " beyond 2^63 - 1");
+        }
+        return bytes;
     }
 
     private static int positiveWindow(PayloadReader reader) {

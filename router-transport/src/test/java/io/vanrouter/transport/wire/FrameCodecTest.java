@@ -90,7 +90,7 @@ class FrameCodecTest {
     void shouldIgnoreHandshakeFieldsOfALaterVersionAfterTheFeatures() {
         ByteBuf later = Unpooled.buffer().writeBytes(ByteBufUtil.decodeHexDump("56414e520001" + "00000025" + "01"
                 + "01" + "00000001" + "0000000000000001" + "000165" + "000464656d6f" + "00" + "00" + "00001388"
-                + "00003a98" + "01" + "abcdef"));
+                + "00003a98" + "02" + "abcdef"));
         assertThat(decode(later)).containsExactly(new HandshakeFrame(1, 1, 1, "e", "demo",
                 HandshakeFrame.ROLE_LINK, 0, 5_000, 15_000, HandshakeFrame.FEATURE_STREAM_CONNECTIONS, 0));
     }
@@ -102,7 +102,7 @@ class FrameCodecTest {
         try {
             // Matches the annotated example in docs/protocol.md, section 5.3.
             assertThat(ByteBufUtil.hexDump(bytes)).isEqualTo("00000026" + "01" + "00" + "00000001"
-                    + "0000000000000001" + "000161" + "000464656d6f" + "02" + "02" + "000003e8" + "00000bb8" + "01"
+                    + "0000000000000001" + "000161" + "000464656d6f" + "02" + "02" + "000003e8" + "00000bb8" + "02"
                     + "00000005");
         } finally {
             bytes.release();

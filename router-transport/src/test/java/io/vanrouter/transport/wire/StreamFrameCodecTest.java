@@ -20,6 +20,8 @@ class StreamFrameCodecTest {
             new StreamFrame.Opened(1),
             new StreamFrame.Window(0xFFFF_FFFE, Integer.MAX_VALUE),
             new StreamFrame.End(2),
+            new StreamFrame.End(4, 0),
+            new StreamFrame.End(6, Long.MAX_VALUE),
             new StreamFrame.Moved(0xFFFF_FFFF),
             StreamFrame.Reset.of(3, StreamResetCode.CONNECT_FAILED, "Connection refused"));
 
@@ -89,7 +91,7 @@ class StreamFrameCodecTest {
         ByteBuf bytes = encode(new StreamFrame.Open(1, "c", "db", "a", 0x40000), new StreamFrame.Window(1, 65_536),
                 new StreamFrame.Data(1, Unpooled.wrappedBuffer(new byte[] {(byte) 0xCA, (byte) 0xFE})),
                 new StreamFrame.End(1), StreamFrame.Reset.of(1, StreamResetCode.NO_ROUTE, "x"),
-                new StreamFrame.Opened(1), new StreamFrame.Moved(1));
+                new StreamFrame.Opened(1), new StreamFrame.Moved(1), new StreamFrame.End(1, 1_048_576));
         try {
             bytes.skipBytes(WireLimits.PREAMBLE_BYTES);
             // Matches the annotated examples in docs/protocol.md.
@@ -100,10 +102,21 @@ class StreamFrameCodecTest {
                     + "00000005" + "23" + "00000001"
                     + "0000000a" + "24" + "00000001" + "0001" + "000178"
                     + "00000005" + "25" + "00000001"
-                    + "00000005" + "26" + "00000001");
+                    + "00000005" + "26" + "00000001"
+                    + "0000000d" + "23" + "00000001" + "0000000000100000");
         } finally {
             bytes.release();
         }
+    }
+
+    @Test
+    void shouldRejectAStreamEndWhoseByteCountIsCutShortTooLongOrBeyondTwoToTheSixtyThree() {
+        assertMalformed(Unpooled.buffer().writeInt(1 + 4 + 4).writeByte(0x23).writeInt(1).writeInt(0),
+                "malformed STREAM_END frame: truncated reading bytes (need 8 bytes, 4 left)");
+        assertMalformed(Unpooled.buffer().writeInt(1 + 4 + 8).writeByte(0x23).writeInt(1).writeLong(Long.MIN_VALUE),
+                "malformed STREAM_END frame: bytes 9223372036854775808 beyond 2^63 - 1");
+        assertMalformed(Unpooled.buffer().writeInt(1 + 4 + 9).writeByte(0x23).writeInt(1).writeLong(1).writeByte(0),
+                "malformed STREAM_END frame: 1 unexpected trailing bytes");
     }
 
     @Test
@@ -144,7 +157,7 @@ class StreamFrameCodecTest {
         assertMalformed(rawFrame(0x22, (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 0x80, (byte) 0, (byte) 0,
                 (byte) 0), "malformed STREAM_WINDOW frame: bytes 2147483648 out of range 0..2147483647");
         assertMalformed(rawFrame(0x23, (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 9),
-                "malformed STREAM_END frame: 1 unexpected trailing bytes");
+                "malformed STREAM_END frame: truncated reading bytes (need 8 bytes, 1 left)");
         assertMalformed(rawFrame(0x25, (byte) 0, (byte) 0, (byte) 0, (byte) 0),
                 "malformed STREAM_OPENED frame: stream id 0 is reserved");
         assertMalformed(rawFrame(0x20, (byte) 0, (byte) 0, (byte) 0, (byte) 1, (byte) 0, (byte) 1, (byte) 'c'),
