@@ -38,6 +38,7 @@ import io.vanrouter.transport.message.MessageRouter;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.stream.AttachedOpenChooser;
 import io.vanrouter.transport.stream.StreamFlow;
+import io.vanrouter.transport.stream.StreamLimits;
 import io.vanrouter.transport.stream.StreamRouter;
 import io.vanrouter.transport.stream.StreamView;
 import io.vanrouter.transport.tls.LinkTls;
@@ -109,7 +110,7 @@ public final class TransportServer implements AutoCloseable {
     /** Resolves host names of peers and adaptors' servers on the event loops of {@link #group}; closed with it. */
     private volatile AddressResolverGroup<InetSocketAddress> resolvers;
     private volatile StreamRouter streams;
-    private volatile long spliceAfterBytes = StreamRouter.SPLICE_AFTER_BYTES_DEFAULT;
+    private volatile long spliceAfterBytes = StreamLimits.SPLICE_AFTER_BYTES_DEFAULT;
     private volatile MessageRouter messages;
     private volatile EncodeFailures encodeFailures;
     private volatile LinkEnvironment env;

@@ -8,7 +8,7 @@ import io.vanrouter.daemon.security.TlsSettings;
 import io.vanrouter.transport.Endpoint;
 import io.vanrouter.transport.RouterMode;
 import io.vanrouter.transport.TransportServer;
-import io.vanrouter.transport.stream.StreamRouter;
+import io.vanrouter.transport.stream.StreamLimits;
 import io.vanrouter.transport.TransportSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpConnectorSettings;
 import io.vanrouter.transport.adaptor.tcp.TcpListenerSettings;
@@ -176,7 +176,7 @@ public record RouterConfig(
                 long reconnectMaxMillis, int maxFrameBytes, int dataConnections, int ioThreads) {
             this(helloIntervalMillis, deadIntervalMillis, linkStateRefreshMillis, linkStateMaxAgeMillis,
                     handshakeTimeoutMillis, reconnectInitialMillis, reconnectMaxMillis, maxFrameBytes, dataConnections,
-                    ioThreads, StreamRouter.SPLICE_AFTER_BYTES_DEFAULT);
+                    ioThreads, StreamLimits.SPLICE_AFTER_BYTES_DEFAULT);
         }
 
         /** With the default number of event loops. */

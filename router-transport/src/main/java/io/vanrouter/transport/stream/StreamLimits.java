@@ -49,12 +49,11 @@ public final class StreamLimits {
     public static final long BULK_STREAM_BYTES = 1L << 20;
 
     /**
-     * Off by default: a moved hop takes a FIN on its stream connection for the end of that direction, and a router
-     * killed mid-stream has its kernel send exactly that FIN, so the application at the far end saw a clean end of a
-     * truncated stream instead of a reset (FaultInjectionIT, ci66; docs/data-plane.md, section 10). On again once the
-     * end of a moved direction is confirmed on the link.
+     * On by default: bulk streams leave the JVM after 1 MiB. (Off for a while, when a moved hop took a FIN on its
+     * stream connection alone for the end of a direction and a router killed mid-stream made a truncated stream look
+     * complete; a FIN is now confirmed on the link with a byte count, docs/protocol.md section 5.3.)
      */
-    public static final long SPLICE_AFTER_BYTES_DEFAULT = 0;
+    public static final long SPLICE_AFTER_BYTES_DEFAULT = BULK_STREAM_BYTES;
 
     /**
      * Reads at least this large count toward {@link #BULK_STREAM_BYTES}: a bulk sender fills 64 KiB reads,

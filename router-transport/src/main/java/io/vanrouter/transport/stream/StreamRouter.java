@@ -56,9 +56,7 @@ public final class StreamRouter implements LinkDataPlane {
     private final AdaptorConnectors adaptorConnectors = new AdaptorConnectors();
     private volatile OpenChooser openChooser;
     /** A stream that carried this many bytes moves to stream connections and is spliced; 0: never. */
-    private volatile long spliceAfterBytes = SPLICE_AFTER_BYTES_DEFAULT;
-    /** See {@link StreamLimits#SPLICE_AFTER_BYTES_DEFAULT}. */
-    public static final long SPLICE_AFTER_BYTES_DEFAULT = StreamLimits.SPLICE_AFTER_BYTES_DEFAULT;
+    private volatile long spliceAfterBytes = StreamLimits.SPLICE_AFTER_BYTES_DEFAULT;
     private final StreamTotals totals = new StreamTotals();
     /** Told of every finished listener- and connector-side stream; must not block (the flow log queues). */
     private volatile Consumer<StreamFlow> flows;
