@@ -292,6 +292,14 @@ public final class RouterCore {
             HelloResult result = edgeLinks.onHello(linkId, hello, now);
             if (result == HelloResult.FIRST_HEARD || result == HelloResult.BECAME_TWO_WAY) {
                 sendEdgeHellos(List.of(link), now);
+            }
+            if (result == HelloResult.BECAME_TWO_WAY && edges.awaitsSnapshot(link.peerId())) {
+                // The edge sends its snapshot at link up, before the hello that lists us: had it arrived, it would
+                // have been applied by now. It can reach this core before the link up does (and is dropped then);
+                // nothing else the edge sends would repair that, so ask. A backup uplink gets an empty snapshot.
+                HELLO_LOG.debug("[{} L{} edge={}] no address snapshot from the edge yet: requesting one", self, linkId,
+                        link.peerId());
+                sender.send(linkId, new AddressSyncRequest(link.peerId()));
             } else if (result == HelloResult.MISMATCH) {
                 HELLO_LOG.warn("[{} L{} edge={}] hello from {} does not match the link's handshake: ignored", self,
                         linkId, link.peerId(), hello.routerId());
@@ -327,6 +335,12 @@ public final class RouterCore {
         } else if (message instanceof AddressSnapshot snapshot) {
             addresses.onSnapshot(linkId, snapshot, neighbors.twoWayLinkIds(), now);
         } else if (message instanceof AddressSyncRequest request) {
+            Uplinks.Uplink active = uplinks.active();
+            if (settings.edge() && request.origin().equals(self) && (active == null || active.linkId() != linkId)) {
+                // Not our active uplink: it must not advertise our consumers as its own (see reconcileUplinks).
+                addresses.withdrawOwn(linkId);
+                return;
+            }
             addresses.onSyncRequest(linkId, request);
         }
     }

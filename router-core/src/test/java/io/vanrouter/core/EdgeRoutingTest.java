@@ -132,6 +132,44 @@ class EdgeRoutingTest {
     }
 
     @Test
+    void anEdgesSnapshotThatReachedItsUplinkBeforeTheLinkUpIsAskedForAgain() {
+        TestNetwork net = twoInteriors();
+        RouterCore edge = net.addEdge("e1");
+        edge.addLocalConsumer(Address.plain("svc"));
+        net.run(500); // no uplink yet: the batch goes nowhere, only snapshots carry the consumer from now on
+        net.attach("e1", "i2", 2); // the backup is up first
+        net.run(500);
+        assertThat(net.router("far").addressView().route("svc").remoteConsumers()).containsOnlyKeys("i2");
+
+        // The primary: its core runs the edge's hello and snapshot before the link up (CoreLoop's lanes) and drops
+        // them. Nothing else the edge sends carries its consumers.
+        net.attachHeardBeforeLinkUp("e1", "i1", 1);
+        assertThat(edge.activeUplink()).isEqualTo("i1");
+        net.run(2_000);
+
+        assertThat(net.router("i1").attachedEdges()).containsEntry("e1", 1);
+        assertThat(net.router("i2").addressView().route("svc").remoteConsumers()).containsOnlyKeys("i1");
+        assertThat(net.router("far").addressView().route("svc").remoteConsumers()).containsOnlyKeys("i1");
+        assertThat(net.router("i2").attachedEdges()).containsEntry("e1", 0);
+    }
+
+    @Test
+    void anEdgeAnswersASnapshotRequestFromAnUplinkItDoesNotUseWithNoConsumers() {
+        TestNetwork net = twoInteriors();
+        RouterCore edge = net.addEdge("e1");
+        edge.addLocalConsumer(Address.plain("svc"));
+        net.run(500);
+        net.attach("e1", "i1", 1);
+        net.attachHeardBeforeLinkUp("e1", "i2", 2); // the backup got nothing; it asks once the link is two-way
+        net.run(2_000);
+
+        assertThat(edge.activeUplink()).isEqualTo("i1");
+        assertThat(net.router("i2").attachedEdges()).containsEntry("e1", 0);
+        assertThat(net.router("far").addressView().route("svc").remoteConsumers()).containsOnlyKeys("i1");
+        assertThat(net.router("i1").addressView().route("svc").remoteConsumers()).containsOnlyKeys("e1");
+    }
+
+    @Test
     void amongEqualUplinksTheActiveOneStaysWhileItIsUp() {
         TestNetwork net = twoInteriors();
         RouterCore edge = net.addEdge("e1");

@@ -58,6 +58,22 @@ final class TestNetwork {
                 true);
     }
 
+    /**
+     * As {@link #attach}, but the interior's core learns of the link only after the edge's first messages (its hello
+     * and its snapshot, sent at its link up) reached it, as the transport's core loop may run them: the interior drops
+     * them as messages on an unknown link.
+     */
+    void attachHeardBeforeLinkUp(String edge, String interior, int cost) {
+        End endEdge = new End(edge, nextLinkId++);
+        End endInterior = new End(interior, nextLinkId++);
+        links.put(endEdge, endInterior);
+        links.put(endInterior, endEdge);
+        routers.get(edge).onLinkUp(endEdge.linkId(), interior, routers.get(interior).settings().instance(), cost);
+        pump();
+        routers.get(interior).onLinkUp(endInterior.linkId(), edge, routers.get(edge).settings().instance(), cost,
+                true);
+    }
+
     RouterCore router(String id) {
         return routers.get(id);
     }

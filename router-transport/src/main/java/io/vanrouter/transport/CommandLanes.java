@@ -10,7 +10,9 @@ import java.util.concurrent.locks.LockSupport;
  * down, consumer add and remove) go on an unbounded lane, since their number is bounded by links and consumers and
  * losing one leaves state wrong; everything else goes on a lane of {@code capacity} that refuses when full.
  * The core thread takes lifecycle commands first, so a link-down is never stuck behind a flood of messages. Order is
- * kept within each lane; a message taken after its link's down is dropped by the core as one on an unknown link.
+ * kept within each lane, and the core runs every lifecycle command queued before it runs a message it took, so a
+ * message never runs before a link up offered earlier; a message taken after its link's down is dropped by the core as
+ * one on an unknown link.
  *
  * <p>{@link #offer}: any thread, never blocks. {@link #poll} and {@link #await}: the core thread only.
  */

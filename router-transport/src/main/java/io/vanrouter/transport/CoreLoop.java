@@ -269,6 +269,24 @@ public final class CoreLoop implements CoreEvents, RoutingView, LocalConsumers, 
             if (command == null) {
                 break;
             }
+            if (!lifecycle) {
+                ran += runLifecycleOfferedBefore();
+            }
+            execute(command);
+            ran++;
+        }
+        return ran;
+    }
+
+    /**
+     * Runs every lifecycle command queued now, before a bounded command just taken: each one offered before that
+     * command is in the lane by now, so a link's first messages never run before its link up (they would be dropped as
+     * messages on an unknown link: an edge's address snapshot, sent once at link up, was lost that way).
+     */
+    private int runLifecycleOfferedBefore() {
+        int ran = 0;
+        CoreCommand command;
+        while ((command = lanes.pollLifecycle()) != null) {
             execute(command);
             ran++;
         }

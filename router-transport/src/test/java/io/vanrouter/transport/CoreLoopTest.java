@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import io.vanrouter.core.CoreSettings;
+import io.vanrouter.core.address.Address;
+import io.vanrouter.core.address.AddressEntry;
+import io.vanrouter.core.message.AddressSnapshot;
 import io.vanrouter.core.message.ControlMessage;
 import io.vanrouter.core.port.ControlSender;
 import io.vanrouter.core.status.RouterView;
@@ -91,6 +94,23 @@ class CoreLoopTest {
 
         loop.submitLinkDown(LINK, "peer closed");
         assertThat(viewAfterEverythingQueued().neighbors()).as("the loop carried on").isEmpty();
+    }
+
+    @Test
+    void shouldNeverRunAMessageBeforeTheLinkUpOfferedBeforeIt() {
+        // Offered from the core thread while it runs a bounded command (the status query's dependent runs there): the
+        // core has drained its lifecycle lane already and takes the snapshot from the bounded lane next, as it does
+        // when an accepted edge's first messages arrive while it works through a batch.
+        AddressSnapshot snapshot = new AddressSnapshot("e1", 2, 1,
+                List.of(new AddressEntry(Address.plain("svc"), 1)));
+        loop.queryView().thenRun(() -> {
+            loop.submitLinkUp(LINK, "e1", 2, 1, true);
+            loop.submitMessage(LINK, snapshot);
+        });
+        loop.start();
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> loop.forwarding().addresses().route("svc").remoteConsumers().containsKey("e1"));
     }
 
     /** Submits link activity until the bounded queue refuses one. */

@@ -77,6 +77,16 @@ public final class EdgeAttachments {
         return edge == null ? -1 : edge.linkId;
     }
 
+    /**
+     * Whether edge {@code edgeId} is attached and no snapshot of its consumers was applied yet: the one it sends at
+     * link up was lost (it arrived before this router knew the link) or it did not send one (this is not its active
+     * uplink).
+     */
+    public boolean awaitsSnapshot(String edgeId) {
+        Edge edge = edges.get(edgeId);
+        return edge != null && edge.instance < 0;
+    }
+
     public boolean isAttached(String edgeId) {
         return edges.containsKey(edgeId);
     }

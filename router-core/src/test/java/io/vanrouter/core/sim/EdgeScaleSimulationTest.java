@@ -139,7 +139,9 @@ class EdgeScaleSimulationTest {
                 + " per interior per second; edges received %s, %.1f per edge per second%n", INTERIORS, EDGES,
                 windowMillis / 1_000, atInteriors, perInteriorPerSecond, atEdges, perEdgePerSecond);
         assertThat(wrongRoutesAndUplinks(net)).isEmpty();
-        assertThat(atEdges).as("an edge takes no link state or addresses").containsOnlyKeys("Hello");
+        // Keys with 0: types edges received only before the window (a backup uplink's one snapshot request).
+        assertThat(atEdges).as("an edge takes no link state or addresses")
+                .allSatisfy((type, count) -> assertThat(type.equals("Hello") || count == 0).as(type).isTrue());
         assertThat(atInteriors.get("LinkStateUpdate")).as("every interior refreshed once")
                 .isGreaterThanOrEqualTo((long) INTERIORS);
     }
