@@ -27,6 +27,11 @@ public final class DataConnectionDialer {
     static final long RETRY_MAX_MILLIS = 5_000;
     private static final Logger LOG = LinkHandshakeHandler.LOG;
 
+    /** The next redial after {@code delayMillis}: jittered, never above {@link #RETRY_MAX_MILLIS}. */
+    static long retryDelay(long delayMillis) {
+        return PeerDialer.jitter(delayMillis, RETRY_MAX_MILLIS);
+    }
+
     private final List<EventLoop> loops = new ArrayList<>();
     private final Bootstrap template;
     private volatile LinkEnvironment env;
@@ -131,7 +136,7 @@ public final class DataConnectionDialer {
             if (!wanted()) {
                 return;
             }
-            long delay = PeerDialer.jitter(nextDelayMillis);
+            long delay = retryDelay(nextDelayMillis);
             nextDelayMillis = Math.min(RETRY_MAX_MILLIS, nextDelayMillis * 2);
             loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
         }

@@ -289,11 +289,6 @@ public final class PeerDialer implements LinkObserver {
         return jitter(delay, maxMillis);
     }
 
-    /** {@code millis} ± {@link #JITTER_FRACTION}; pure apart from the random draw. */
-    static long jitter(long millis) {
-        return jitter(millis, Long.MAX_VALUE);
-    }
-
     /**
      * {@code millis} ± {@link #JITTER_FRACTION}, drawn uniformly from what lies at or below {@code maxMillis}: at the
      * cap the delays still spread (over its lower 20%), so dialers that lost a peer together do not redial together,
