@@ -2,12 +2,12 @@ package io.vanrouter.transport.adaptor.http;
 
 import io.vanrouter.core.address.Address;
 import io.vanrouter.transport.adaptor.AdaptorContext;
+import io.vanrouter.transport.adaptor.AdaptorListeners;
 import io.vanrouter.transport.adaptor.ProtocolAdaptor;
 import io.vanrouter.transport.adaptor.tcp.AddressTableDirectory;
 import io.vanrouter.transport.adaptor.tcp.ConnectorDirectory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,7 +27,8 @@ public final class HttpAdaptor implements ProtocolAdaptor {
     /** Null: the address table of the context's routing view. */
     private final ConnectorDirectory fixedDirectory;
     private final HttpCounters counters = new HttpCounters();
-    private final List<HttpListener> listeners = new ArrayList<>();
+    private final AdaptorListeners<HttpListener> listeners =
+            new AdaptorListeners<>(HttpListener::localAddress, HttpListener::close);
     private volatile HttpConnectors connectors;
 
     /** Listeners find connectors in the address table, as the network advertises them. */
@@ -67,22 +68,14 @@ public final class HttpAdaptor implements ProtocolAdaptor {
                 : new AddressTableDirectory(context.routing());
         for (HttpListenerSettings listenerSettings : settings.listeners()) {
             HttpListener listener = new HttpListener(listenerSettings, context.streams(), directory, counters);
-            synchronized (listeners) {
-                listeners.add(listener); // before bind: close() must find a half-started one
-            }
+            listeners.add(listener); // before bind: close() must find a half-started one
             listener.bind(context.eventLoops(), context.serverChannelType());
         }
     }
 
     /** Bound addresses of the listeners, in configuration order (useful with port 0). */
     public List<InetSocketAddress> listenerAddresses() {
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        synchronized (listeners) {
-            for (HttpListener listener : listeners) {
-                addresses.add(listener.localAddress());
-            }
-        }
-        return addresses;
+        return listeners.addresses();
     }
 
     public HttpCounters counters() {
@@ -92,9 +85,7 @@ public final class HttpAdaptor implements ProtocolAdaptor {
     /** Stops accepting and closes idle server connections; live requests are reset by the stream router. */
     @Override
     public void close() {
-        synchronized (listeners) {
-            listeners.forEach(HttpListener::close);
-        }
+        listeners.closeAll();
         HttpConnectors built = connectors;
         if (built != null) {
             built.close();

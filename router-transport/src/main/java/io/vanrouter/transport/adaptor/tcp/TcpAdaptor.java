@@ -5,6 +5,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vanrouter.core.address.Address;
 import io.vanrouter.transport.adaptor.AdaptorContext;
+import io.vanrouter.transport.adaptor.AdaptorListeners;
 import io.vanrouter.transport.adaptor.ProtocolAdaptor;
 import io.vanrouter.transport.stream.StreamRouter;
 import io.vanrouter.transport.tls.ServerTls;
@@ -32,7 +33,8 @@ public final class TcpAdaptor implements ProtocolAdaptor {
     private final ConnectorDirectory fixedDirectory;
     private final TcpCounters counters = new TcpCounters();
     private final ChannelGroup sockets = new DefaultChannelGroup("tcp", GlobalEventExecutor.INSTANCE);
-    private final List<TcpListener> listeners = new ArrayList<>();
+    private final AdaptorListeners<TcpListener> listeners =
+            new AdaptorListeners<>(TcpListener::localAddress, TcpListener::close);
 
     /** Listeners find connectors in the address table, as the network advertises them. */
     public TcpAdaptor(TcpSettings settings) {
@@ -72,10 +74,7 @@ public final class TcpAdaptor implements ProtocolAdaptor {
         }
         directory = fixedDirectory != null ? fixedDirectory : new AddressTableDirectory(context.routing());
         for (TcpListenerSettings listenerSettings : settings.listeners()) {
-            TcpListener listener = bind(listenerSettings);
-            synchronized (listeners) {
-                listeners.add(listener);
-            }
+            listeners.add(bind(listenerSettings));
         }
     }
 
@@ -111,10 +110,7 @@ public final class TcpAdaptor implements ProtocolAdaptor {
         if (context == null) {
             throw new IllegalStateException("tcp adaptor not started");
         }
-        List<TcpListener> current;
-        synchronized (listeners) {
-            current = List.copyOf(listeners);
-        }
+        List<TcpListener> current = listeners.snapshot();
         List<TcpListener> removed = current.stream().filter(l -> !next.listeners().contains(l.settings)).toList();
         List<TcpListenerSettings> kept = current.stream().map(l -> l.settings).toList();
         List<TcpListener> added = new ArrayList<>();
@@ -170,10 +166,7 @@ public final class TcpAdaptor implements ProtocolAdaptor {
 
         public void apply() {
             removed.forEach(TcpListener::close);
-            synchronized (listeners) {
-                listeners.removeAll(removed);
-                listeners.addAll(added);
-            }
+            listeners.replace(removed, added);
             TcpSettings before = settings;
             settings = next;
             try {
@@ -220,13 +213,7 @@ public final class TcpAdaptor implements ProtocolAdaptor {
 
     /** Bound addresses of the listeners, in configuration order (useful with port 0). */
     public List<InetSocketAddress> listenerAddresses() {
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        synchronized (listeners) {
-            for (TcpListener listener : listeners) {
-                addresses.add(listener.localAddress());
-            }
-        }
-        return addresses;
+        return listeners.addresses();
     }
 
     public TcpCounters counters() {
@@ -241,8 +228,6 @@ public final class TcpAdaptor implements ProtocolAdaptor {
     /** Stops accepting; live streams are reset by the stream router, their sockets closed with RST. */
     @Override
     public void close() {
-        synchronized (listeners) {
-            listeners.forEach(TcpListener::close);
-        }
+        listeners.closeAll();
     }
 }

@@ -2,12 +2,12 @@ package io.vanrouter.transport.adaptor.udp;
 
 import io.vanrouter.core.address.Address;
 import io.vanrouter.transport.adaptor.AdaptorContext;
+import io.vanrouter.transport.adaptor.AdaptorListeners;
 import io.vanrouter.transport.adaptor.ProtocolAdaptor;
 import io.vanrouter.transport.adaptor.tcp.AddressTableDirectory;
 import io.vanrouter.transport.adaptor.tcp.ConnectorDirectory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,7 +27,8 @@ public final class UdpAdaptor implements ProtocolAdaptor {
     /** Null: the address table of the context's routing view. */
     private final ConnectorDirectory fixedDirectory;
     private final UdpCounters counters = new UdpCounters();
-    private final List<UdpListener> listeners = new ArrayList<>();
+    private final AdaptorListeners<UdpListener> listeners =
+            new AdaptorListeners<>(UdpListener::localAddress, UdpListener::close);
 
     /** Listeners find connectors in the address table, as the network advertises them. */
     public UdpAdaptor(UdpSettings settings) {
@@ -66,22 +67,14 @@ public final class UdpAdaptor implements ProtocolAdaptor {
         for (UdpListenerSettings listenerSettings : settings.listeners()) {
             UdpListener listener = new UdpListener(listenerSettings, context.streams(), directory, counters,
                     settings.flowIdleTimeoutMillis());
-            synchronized (listeners) {
-                listeners.add(listener); // before bind: close() must find a half-started one
-            }
+            listeners.add(listener); // before bind: close() must find a half-started one
             listener.bind(context.eventLoops(), context.datagramChannelType());
         }
     }
 
     /** Bound addresses of the listeners, in configuration order (useful with port 0). */
     public List<InetSocketAddress> listenerAddresses() {
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        synchronized (listeners) {
-            for (UdpListener listener : listeners) {
-                addresses.add(listener.localAddress());
-            }
-        }
-        return addresses;
+        return listeners.addresses();
     }
 
     public UdpCounters counters() {
@@ -91,8 +84,6 @@ public final class UdpAdaptor implements ProtocolAdaptor {
     /** Stops receiving; live flows are reset by the stream router (their clients just hear nothing more). */
     @Override
     public void close() {
-        synchronized (listeners) {
-            listeners.forEach(UdpListener::close);
-        }
+        listeners.closeAll();
     }
 }
