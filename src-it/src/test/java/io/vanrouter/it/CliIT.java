@@ -148,6 +148,62 @@ class CliIT {
         }
     }
 
+    /**
+     * Two launchers started together on a checkout whose jar is stale (a demo's routers, a bench's) build it once: two
+     * Maven builds in one tree delete each other's classes and one router fails to start. A stand-in for {@code mvn}
+     * on the PATH records each build, takes a second to "build" and notes any build that overlaps another.
+     */
+    @Test
+    void shouldBuildTheJarOnceWhenLaunchersStartTogether() throws Exception {
+        Path home = Path.of(System.getProperty("vanrouter.home")).toAbsolutePath().normalize();
+        Path checkout = dir.resolve("checkout");
+        Files.createDirectories(checkout.resolve("bin"));
+        Files.copy(home.resolve("bin/vanrouter"), checkout.resolve("bin/vanrouter"));
+        Files.createDirectories(checkout.resolve("config"));
+        for (String file : List.of("jvm.options", "logback.xml")) {
+            Files.copy(home.resolve("config").resolve(file), checkout.resolve("config").resolve(file));
+        }
+        Files.writeString(checkout.resolve("pom.xml"), "<project/>\n");
+        for (String module : List.of("router-core", "router-transport", "router-daemon")) {
+            Files.createDirectories(checkout.resolve(module).resolve("src"));
+            Files.writeString(checkout.resolve(module).resolve("src/Changed.java"), "class Changed {}\n");
+        }
+        Path builds = checkout.resolve("builds.log");
+        Path tools = Files.createDirectories(dir.resolve("tools"));
+        Path mvn = tools.resolve("mvn");
+        Files.writeString(mvn, String.join("\n", "#!/bin/bash",
+                "echo start >> '" + builds + "'",
+                "[ -e '" + checkout + "/building' ] && echo overlap >> '" + builds + "'",
+                "touch '" + checkout + "/building'",
+                "sleep 1",
+                "mkdir -p '" + checkout + "/router-daemon/target'",
+                "cp '" + home.resolve("router-daemon/target/vanrouter.jar") + "' '" + checkout
+                        + "/router-daemon/target/vanrouter.jar'",
+                "rm '" + checkout + "/building'", ""));
+        assertThat(mvn.toFile().setExecutable(true)).isTrue();
+        Path config = dir.resolve("together.yaml");
+        Files.writeString(config, network.yaml("a", "a", "it", List.of("b")));
+
+        List<Process> launchers = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Path output = dir.resolve("together-" + i + ".out");
+            ProcessBuilder builder = new ProcessBuilder("bash", checkout.resolve("bin/vanrouter").toString(),
+                    "check-config", config.toString()).redirectErrorStream(true).redirectOutput(output.toFile());
+            builder.environment().put("PATH", tools + ":" + System.getenv("PATH"));
+            builder.environment().remove("VANROUTER_BUILD");
+            launchers.add(builder.start());
+            outputs.add(output);
+        }
+        for (int i = 0; i < launchers.size(); i++) {
+            assertThat(launchers.get(i).waitFor(60, TimeUnit.SECONDS)).as("launcher %d finished", i).isTrue();
+            String output = Files.readString(outputs.get(i));
+            assertThat(launchers.get(i).exitValue()).as(output).isZero();
+            assertThat(output).contains("config OK");
+        }
+        assertThat(Files.readAllLines(builds)).containsExactly("start");
+    }
+
     private CommandRun.Result launcher(Path home, String javaOpts, String... args) throws Exception {
         Path output = Files.createTempFile(dir, "launcher", ".out");
         Process process = launcherProcess(home, javaOpts, output, args);
