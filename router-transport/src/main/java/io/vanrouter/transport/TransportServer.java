@@ -30,6 +30,7 @@ import io.vanrouter.transport.link.DataConnectionDialer;
 import io.vanrouter.transport.link.LinkEnvironment;
 import io.vanrouter.transport.link.LinkInitializer;
 import io.vanrouter.transport.link.LinkRegistry;
+import io.vanrouter.transport.link.LinkListing;
 import io.vanrouter.transport.link.LinkSession;
 import io.vanrouter.transport.link.NettyControlSender;
 import io.vanrouter.transport.link.PeerDialer;
@@ -47,8 +48,6 @@ import io.vanrouter.transport.wire.HandshakeFrame;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -620,42 +619,13 @@ public final class TransportServer implements AutoCloseable {
         return link == null ? null : link.channel();
     }
 
-    /** Active links, connections mid-handshake and configured peers without a link. */
+    /** Active links, connections mid-handshake and configured peers without a link, each connection once. */
     public List<LinkView> linkViews() {
-        long now = System.nanoTime();
-        List<LinkView> views = new ArrayList<>();
-        for (ActiveLink link : registry.activeLinks()) {
-            views.add(link.view(now));
-        }
-        Map<String, Integer> dialsInHandshake = new HashMap<>();
-        for (LinkSession session : registry.handshakingSessions()) {
-            LinkView view = session.view(now);
-            if ("out".equals(view.direction())) {
-                dialsInHandshake.put(view.remote(), views.size());
-            }
-            views.add(view);
-        }
+        List<PeerDialer> dialing;
         synchronized (dialers) {
-            for (PeerDialer dialer : dialers) {
-                LinkView view = dialer.viewWithoutLink(now);
-                if (view == null) {
-                    continue;
-                }
-                // A dialer hears of its session's handshake on its own loop, after the session is listed: one dial
-                // would show twice for that moment. It shows once, as handshaking, with the last attempt's error.
-                Integer listed = dialsInHandshake.get(view.remote());
-                if (listed == null) {
-                    views.add(view);
-                } else if (views.get(listed).lastError() == null && view.lastError() != null) {
-                    LinkView session = views.get(listed);
-                    views.set(listed, new LinkView(session.linkId(), session.peerId(), session.direction(),
-                            session.remote(), session.state(), session.cost(), session.ageMillis(), view.lastError(),
-                            session.dataConnections()));
-                }
-            }
+            dialing = List.copyOf(dialers);
         }
-        views.sort(Comparator.comparing(LinkView::state).thenComparing(LinkView::remote));
-        return views;
+        return LinkListing.of(registry, dialing, System.nanoTime());
     }
 
     /**

@@ -82,6 +82,11 @@ public final class PeerDialer implements LinkObserver {
         return peer;
     }
 
+    /** The connection being made or in use, or null before the first attempt. Any thread. */
+    Channel connection() {
+        return current;
+    }
+
     /**
      * A reload changed this peer's cost: the link in use gets it at once (LINK_COST to the peer, the new agreed cost to
      * the routing core; streams stay), later connections are dialed with it. Any thread.
@@ -306,13 +311,17 @@ public final class PeerDialer implements LinkObserver {
         stateSinceNanos = System.nanoTime();
     }
 
-    /** This peer's view while it has no connection (connecting or backing off), else null. Any thread. */
+    /**
+     * This peer's view until its link is up (connecting, handshaking or backing off), else null. While handshaking,
+     * the session of {@link #connection()} describes it better once registered ({@link LinkListing}). Any thread.
+     */
     public LinkView viewWithoutLink(long nowNanos) {
         State current = state;
         String shown = switch (current) {
             case CONNECTING -> "connecting";
+            case HANDSHAKING -> "handshaking";
             case BACKOFF, WAITING_FOR_LINK_DOWN -> "backoff";
-            case HANDSHAKING, ACTIVE -> null;
+            case ACTIVE -> null;
         };
         if (shown == null) {
             return null;
