@@ -58,35 +58,15 @@ all_cases="c1m1,c1m10,c1m100,c8m10,c1m10big"
 cases_arg=$all_cases
 out_dir=""
 cmdline="bench/http-benchmark.sh $*"
+repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 
-die() { echo "http-benchmark: $*" >&2; exit 1; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-0}"; }
-
-while (($#)); do
-    case "$1" in
-        --seconds) secs=${2:?--seconds needs a value}; shift 2 ;;
-        --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
-        --quick) secs=2; rounds=1; shift ;;
-        --paths) paths_arg=${2:?--paths needs a value}; shift 2 ;;
-        --cases) cases_arg=${2:?--cases needs a value}; shift 2 ;;
-        --no-build) build=0; shift ;;
-        --jar) jar=${2:?--jar needs a value}; build=0; shift 2 ;;
-        --out) out_dir=${2:?--out needs a value}; shift 2 ;;
-        -h|--help) usage 0 ;;
-        *) echo "http-benchmark: unknown option $1" >&2; usage 2 ;;
-    esac
-done
-[[ $secs =~ ^[1-9][0-9]*$ ]] || die "--seconds must be a positive integer, got '$secs'"
-[[ $rounds =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$rounds'"
-IFS=, read -r -a paths <<< "$paths_arg"
-for p in "${paths[@]}"; do
-    case "$p" in direct|socat|nghttpx|vr-ab|vr-abc) ;; *) die "unknown path '$p' (use direct,socat,nghttpx,vr-ab,vr-abc)" ;; esac
-done
-IFS=, read -r -a cases <<< "$cases_arg"
-for c in "${cases[@]}"; do
-    [[ ,$all_cases, == *",$c,"* ]] || die "unknown case '$c' (use $all_cases)"
-done
+bench_parse_options --seconds=secs --rounds=rounds --quick:secs=2,rounds=1 --paths=paths_arg --cases=cases_arg \
+    --no-build:build=0 --jar=jar:build=0 --out=out_dir -- "$@"
+bench_need_ints positive --seconds "$secs" --rounds "$rounds"
+bench_list paths path direct,socat,nghttpx,vr-ab,vr-abc "$paths_arg"
+bench_list cases case "$all_cases" "$cases_arg"
 # The h2load arguments and file of each case, and the report's label.
 declare -A case_args=([c1m1]="-c 1 -m 1" [c1m10]="-c 1 -m 10" [c1m100]="-c 1 -m 100" [c8m10]="-c 8 -m 10"
     [c1m10big]="-c 1 -m 10")
@@ -100,43 +80,22 @@ declare -A case_label=(
 # The warm-up before each measurement: connections up, the routers' JIT warm, the nghttpx backend connection open.
 warm=$((secs < 5 ? 1 : 2))
 
-repo=$(cd "$(dirname "$0")/.." && pwd)
 helper="$repo/bench/h2_bench.py"
 jar=${jar:-$repo/router-daemon/target/vanrouter.jar}
 PATH="$PATH:/usr/sbin:/sbin"
 
 # ---------------------------------------------------------------------------------------------------------- tools
-# shellcheck source=bench/lib.sh
-source "$repo/bench/lib.sh"
 tools=(h2load=nghttp2-client nghttpd=nghttp2-server nghttpx=nghttp2-proxy socat=socat python3=python3
     java=openjdk-17-jre-headless flock=util-linux setsid=util-linux timeout=coreutils)
 if ((build)) && [[ " ${paths[*]} " == *" vr-"* ]]; then tools+=("${bench_build_tools[@]}"); fi
 bench_need_tools http-benchmark "${tools[@]}"
-
-# The real interpreter, not a version-manager shim: it is started several times per measurement.
-python3=$(python3 -c 'import sys; print(sys.executable)')
-python3() { "$python3" "$@"; }
+bench_real_python3
 
 # ---------------------------------------------------------------------------------------------------------- setup
-# Before anything of ours runs: how busy the machine is (the report's header).
-busy_warning=$(bench_busy_warning)
-if [[ -n $busy_warning ]]; then log "${busy_warning//\*/}"; fi
-load_lines=$(bench_load_snapshot "$python3" "$helper")
-if [[ -n $out_dir ]]; then
-    mkdir -p "$out_dir"
-    work=$(cd "$out_dir" && pwd)
-else
-    work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-httpbench.XXXXXX")
-fi
-trap bench_cleanup EXIT
-trap 'exit 130' INT TERM
+bench_snapshot_start "$helper" # before anything of ours runs
+bench_workdir httpbench
 start() { bench_start "$@"; }
-
-if ((build)) && [[ " ${paths[*]} " == *" vr-"* ]]; then
-    log "building router-daemon (under the shared Maven lock)"
-    (cd "$repo" && bench_mvn -q -DskipTests -pl router-daemon -am package) \
-        > "$work/build.log" 2>&1 || die "build failed, see $work/build.log"
-fi
+if ((build)) && [[ " ${paths[*]} " == *" vr-"* ]]; then bench_build; fi
 
 read -r -a port < <(python3 "$helper" free-ports 11)
 ((${#port[@]} == 11)) || die "could not find free ports"
@@ -151,11 +110,11 @@ head -c 100 /dev/zero | tr '\0' x > "$work/www/small"
 head -c 16384 /dev/zero | tr '\0' y > "$work/www/big"
 start nghttpd nghttpd --no-tls -a 127.0.0.1 -d "$work/www" "${fport[direct]}"
 
-declare -A relay_sid=()
+declare -A relay_sids=()
 if [[ " ${paths[*]} " == *" socat "* ]]; then
     start socat socat "TCP-LISTEN:${fport[socat]},bind=127.0.0.1,fork,reuseaddr,backlog=1024" \
         "TCP:127.0.0.1:${fport[direct]}"
-    relay_sid[socat]=$last_pid
+    relay_sids[socat]=$last_pid
 fi
 if [[ " ${paths[*]} " == *" nghttpx "* ]]; then
     # --conf=/dev/null: not /etc/nghttpx/nghttpx.conf. Frontend cleartext HTTP/2 (no-tls: h2c with prior knowledge
@@ -163,7 +122,7 @@ if [[ " ${paths[*]} " == *" nghttpx "* ]]; then
     # loops; access log off (the default).
     start nghttpx nghttpx --conf=/dev/null -f "127.0.0.1,${fport[nghttpx]};no-tls" \
         -b "127.0.0.1,${fport[direct]};;proto=h2" -n "$(nproc)"
-    relay_sid[nghttpx]=$last_pid
+    relay_sids[nghttpx]=$last_pid
 fi
 
 # Routers: A peers B, B peers C. A has the listeners of both paths; B the connector of vr-ab, C that of vr-abc.
@@ -178,41 +137,15 @@ http_section() { # http_section KIND(listeners|connectors) PATH...
         printf '    - address: web-%s\n      host: 127.0.0.1\n      port: %s\n      protocol: http2\n' "${path#vr-}" "$p"
     done
 }
-router_conf() { bench_router_conf httpbench "$@"; } # router_conf ID LISTEN_PORT MGMT_PORT PEER_PORT|-
-{ router_conf a "$link_a" "$mgmt_a" "$link_b"; http_section listeners vr-ab vr-abc; } > "$work/router-a.yaml"
-{ router_conf b "$link_b" "$mgmt_b" "$link_c"; http_section connectors vr-ab; } > "$work/router-b.yaml"
-{ router_conf c "$link_c" "$mgmt_c" -; http_section connectors vr-abc; } > "$work/router-c.yaml"
-
 declare -A unavailable=() router_pid=()
-vr_wanted=0
-if [[ " ${paths[*]} " == *" vr-"* ]]; then vr_wanted=1; fi
-if ((vr_wanted)); then
-    [[ -f $jar ]] || die "no $jar (run without --no-build, or give --jar)"
-    read -r -a java_opts <<< "${VANROUTER_JAVA_OPTS:-$(grep -v '^#' "$repo/config/jvm.options" | tr '\n' ' ')}"
-    for r in c b a; do
-        start "router-$r" java "${java_opts[@]}" -jar "$jar" run --config "$work/router-$r.yaml"
-        router_pid[$r]=$last_pid
-    done
-fi
+bench_abc_routers httpbench http_section "run without --no-build, or give --jar"
 sleep 0.5
-router_reason() { bench_router_reason "$1" a b c; } # why the vanrouter paths are unavailable
 
 # ---------------------------------------------------------------------------------------------------------- cases
-csv="$work/raw.csv"
-echo "round,path,case,metric,value,note" > "$csv"
-row() { bench_csv_row "$csv" 5 "$@"; } # row ROUND PATH CASE METRIC VALUE [NOTE]
+bench_raw_csv "round,path,case,metric,value,note"
 out="$work/out"
 reqlog="$work/requests.log" # h2load's per-request log of the current measurement (overwritten: it can be large)
 
-routers_of() { if [[ $1 == vr-ab ]]; then echo "a b"; else echo "a b c"; fi; }
-
-# carriers PATH: the session ids of the processes that relay a path's requests (none for direct).
-carriers() {
-    case "$1" in
-        vr-*) local r; for r in $(routers_of "$1"); do echo "${router_pid[$r]}"; done ;;
-        socat|nghttpx) echo "${relay_sid[$1]}" ;;
-    esac
-}
 
 # h2run PATH CASE SECS WARM [SID...]: one h2load run; sets res to the parsed figures (see h2_bench.py parse-h2load)
 # and cpu to the CPU seconds of the sessions SID... over the measured duration (empty without SIDs), returns 0; or
@@ -242,19 +175,9 @@ h2run() {
 
 # measure ROUND PATH CASE: one measurement, recorded in the CSV.
 measure() {
-    local round=$1 path=$2 case=$3 r rss sids rps ndone ok failed errored tmo non2xx unfinished p50 p90 p99 pmax errs
-    if [[ $path == vr-* ]]; then
-        if [[ -z ${unavailable[$path]:-} ]]; then
-            for r in $(routers_of "$path"); do
-                if ! kill -0 "${router_pid[$r]}" 2> /dev/null; then unavailable[$path]=$(router_reason ""); fi
-            done
-        fi
-        if [[ -n ${unavailable[$path]:-} ]]; then
-            row "$round" "$path" "$case" all NA "vanrouter path unavailable: ${unavailable[$path]}"
-            return 0
-        fi
-    fi
-    mapfile -t sids < <(carriers "$path")
+    local round=$1 path=$2 case=$3 sids rps ndone ok failed errored tmo non2xx unfinished p50 p90 p99 pmax errs
+    if bench_path_down "$round" "$path" "$case"; then return 0; fi
+    mapfile -t sids < <(bench_carriers "$path")
     if h2run "$path" "$case" "$secs" "$warm" "${sids[@]}"; then
         read -r rps ndone ok failed errored tmo non2xx unfinished p50 p90 p99 pmax <<< "$res"
         if [[ -n $cpu ]]; then row "$round" "$path" "$case" cpu_s "$cpu"; fi
@@ -278,50 +201,25 @@ measure() {
         row "$round" "$path" "$case" all NA "$res"
         log "round $round $case $path: FAILED: $res"
     fi
-    if [[ $path == vr-* ]]; then
-        for r in $(routers_of "$path"); do
-            if rss=$(python3 "$helper" rss "${router_pid[$r]}" 2> /dev/null); then
-                row "$round" "$path" "$case" "rss_${r}_mib" "$rss"
-            fi
-        done
-    fi
+    bench_rss_rows "$round" "$path" "$case"
 }
 
 # Readiness: routes, then requests through every path until all are answered with 2xx (the address reaches router A
 # a moment after the routes; before that the listener answers 503). This also warms the routers' JIT; none of it is
 # recorded.
-if ((vr_wanted)); then
-    log "waiting for routes A<->B<->C"
-    reason="routes not ready after 30 s"
-    for _ in $(seq 30); do
-        reason=$(router_reason "")
-        if [[ -n $reason ]]; then break; fi
-        if err=$(python3 "$helper" wait-routes "$mgmt_a" 1 b c 2>&1 && python3 "$helper" wait-routes "$mgmt_c" 1 a b 2>&1)
-        then
-            reason=""
-            break
-        fi
-        reason="routes not ready after 30 s: $err"
-    done
-    if [[ -n $reason ]]; then unavailable[vr-ab]=$reason unavailable[vr-abc]=$reason; fi
-fi
+if ((vr_wanted)); then bench_wait_abc; fi
+h2clean() { # h2clean PATH: a short h2load run with every request answered 2xx; or res says why not, returns 1
+    local failed errored tmo non2xx unfinished
+    h2run "$1" c1m10 1 1 || return 1
+    read -r _ _ _ failed errored tmo non2xx unfinished _ <<< "$res"
+    if ((failed + errored + tmo + non2xx + unfinished == 0)); then return 0; fi
+    res="not all answered 2xx: $res"
+    return 1
+}
 log "warm-up (not recorded)"
 for path in "${paths[@]}"; do
     if [[ -n ${unavailable[$path]:-} ]]; then continue; fi
-    ok=0
-    for _ in $(seq 15); do
-        if h2run "$path" c1m10 1 1; then
-            read -r _ _ _ failed errored tmo non2xx unfinished _ <<< "$res"
-            if ((failed + errored + tmo + non2xx + unfinished == 0)); then ok=1; break; fi
-            res="not all answered 2xx: $res"
-        fi
-        sleep 1
-    done
-    if ((!ok)); then
-        if [[ $path == vr-* ]]; then unavailable[$path]=$(router_reason "no clean h2load run through it: $res"); fi
-        log "warm-up on $path failed: $res"
-        continue
-    fi
+    bench_first_pass "$path" 15 "clean h2load run" "warm-up" h2clean "$path" || continue
     h2run "$path" c8m10 1 1 || log "warm-up c8m10 on $path failed: $res"
     # The routers' JIT: C2 still compiles for seconds when a case brings new code paths (seen: 1.4 s of a C2 thread's
     # CPU in the first 8 s of a case), which a 1-2 s warm-up does not absorb and which would land in the first
@@ -330,46 +228,20 @@ for path in "${paths[@]}"; do
         for case in "${cases[@]}"; do h2run "$path" "$case" 2 1 || log "warm-up $case on $path failed: $res"; done
     fi
 done
-for path in vr-ab vr-abc; do
-    if [[ -n ${unavailable[$path]:-} ]]; then log "vanrouter path unavailable: $path: ${unavailable[$path]}"; fi
-done
+bench_log_unavailable
 
-for ((round = 1; round <= rounds; round++)); do
-    for ci in "${!cases[@]}"; do
-        case=${cases[$ci]}
-        np=${#paths[@]}
-        for ((k = 0; k < np; k++)); do
-            measure "$round" "${paths[$(((round - 1 + ci + k) % np))]}" "$case"
-        done
-    done
-done
+bench_rotated_rounds
 rm -f "$reqlog"
 
 # The routers' own view over the whole run (warm-up included): requests per address and site, statuses, failures,
 # latency as the listener measured it.
-counters=""
-if ((vr_wanted)); then
-    for r in a b c; do
-        mgmt_var="mgmt_$r"
-        if c=$(python3 "$helper" http-counters "${!mgmt_var}" "${r^^}" 2>&1); then
-            counters+=$c$'\n'
-        else
-            counters+="| ${r^^} | no status: ${c//$'\n'/ } |"$'\n'
-        fi
-    done
-fi
+bench_router_counters http-counters
 
 # ---------------------------------------------------------------------------------------------------------- report
 results="$work/results.md"
 {
-    echo "# vanrouter HTTP/2 benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo
-    if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
-    echo "- command: $cmdline (effective: --seconds $secs --rounds $rounds --paths $paths_arg --cases $cases_arg;" \
-        "warm-up $warm s before each case)"
-    echo "- commit: $(bench_commit "$repo"), machine: $(bench_machine)"
-    echo "$load_lines"
-    echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    bench_report_head HTTP/2 "--seconds $secs --rounds $rounds --paths $paths_arg --cases $cases_arg;" \
+        "warm-up $warm s before each case"
     echo "- tools: $(h2load --version | head -n 1), nghttpd and $(nghttpx --version | head -n 1) (nghttpx -n $(nproc)," \
         "backend proto=h2), socat $(socat -V | sed -n 's/^socat version \([^ ]*\).*/\1/p'), $(java -version 2>&1 |
             head -n 1)"

@@ -9,6 +9,68 @@
 
 bench_lock=/tmp/vanrouter-mvn.lock
 
+# The script's name in its messages (tcp-benchmark), and die, log and usage (the header comment from line 2 to
+# `set -euo`) unless the script defined its own before sourcing this file.
+bench_name=$(basename "$0" .sh)
+declare -F die > /dev/null || die() { echo "$bench_name: $*" >&2; exit 1; }
+declare -F log > /dev/null || log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+declare -F usage > /dev/null || usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-0}"; }
+
+# bench_parse_options SPEC... -- ARG...: the scripts' option loop. SPEC "--name=var" takes a value into var;
+# "--name:var=value,var=value" is a flag that sets variables; a value option may set some too ("--jar=jar:build=0").
+# -h/--help print the usage; an unknown option is named, then the usage, exit status 2; a missing value is fatal.
+bench_parse_options() {
+    local _specs=() _spec _opt _rest _kv _hit
+    while [[ $1 != -- ]]; do _specs+=("$1"); shift; done
+    shift
+    while (($#)); do
+        case "$1" in -h|--help) usage 0 ;; esac
+        _hit=0
+        for _spec in "${_specs[@]}"; do
+            _opt=${_spec%%[=:]*}
+            [[ $1 == "$_opt" ]] || continue
+            _hit=1
+            _rest=${_spec#"$_opt"}
+            if [[ $_rest == =* ]]; then
+                _rest=${_rest#=}
+                [[ -n ${2:-} ]] || die "$1 needs a value"
+                printf -v "${_rest%%:*}" '%s' "$2"
+                shift
+            fi
+            if [[ $_rest == *:* ]]; then
+                IFS=, read -r -a _rest <<< "${_rest#*:}"
+                for _kv in "${_rest[@]}"; do printf -v "${_kv%%=*}" '%s' "${_kv#*=}"; done
+            fi
+            shift
+            break
+        done
+        ((_hit)) || { echo "$bench_name: unknown option $1" >&2; usage 2; }
+    done
+}
+
+# bench_need_ints positive|non-negative OPTION VALUE [OPTION VALUE]...: dies at the first VALUE that is not such an
+# integer.
+bench_need_ints() {
+    local kind=$1 re='^[1-9][0-9]*$'
+    if [[ $kind == non-negative ]]; then re='^[0-9]+$'; fi
+    shift
+    while (($#)); do
+        [[ $2 =~ $re ]] || die "$1 must be a $kind integer, got '$2'"
+        shift 2
+    done
+}
+
+# bench_list ARRAY WHAT ALL VALUE: splits the comma-separated VALUE into ARRAY; dies at an item that is not in ALL
+# (comma-separated): "unknown WHAT 'item' (use ALL)".
+bench_list() {
+    local -n _items=$1
+    local _item
+    IFS=, read -r -a _items <<< "$4"
+    for _item in "${_items[@]}"; do
+        [[ ,$3, == *",$_item,"* ]] || die "unknown $2 '$_item' (use $3)"
+    done
+}
+
 # bench_mvn ARGS...: Maven in batch mode under the shared build lock, with BENCH_MVN_ARGS; never offline unless asked.
 bench_mvn() {
     local extra=()
@@ -87,6 +149,68 @@ bench_load_snapshot() {
     echo "- busiest other processes at the start (CPU over 1 s): $("$1" "$2" busiest 5 $$)"
 }
 
+# bench_real_python3: $python3 is the real interpreter, not a version-manager shim (it is started several times per
+# measurement), and python3 runs it.
+bench_real_python3() {
+    python3=$(python3 -c 'import sys; print(sys.executable)')
+    python3() { "$python3" "$@"; }
+}
+
+# bench_snapshot_start HELPER: busy_warning (logged too) and load_lines, the report header's view of how busy the
+# machine was before anything of ours ran.
+bench_snapshot_start() {
+    busy_warning=$(bench_busy_warning)
+    if [[ -n $busy_warning ]]; then log "${busy_warning//\*/}"; fi
+    load_lines=$(bench_load_snapshot "$python3" "$1")
+}
+
+# bench_workdir PREFIX: $work is $out_dir (created if needed) or a new temp dir vanrouter-PREFIX.XXXXXX; from here on
+# bench_cleanup stops what bench_start started, at exit and on INT or TERM.
+bench_workdir() {
+    if [[ -n $out_dir ]]; then
+        mkdir -p "$out_dir"
+        work=$(cd "$out_dir" && pwd)
+    else
+        work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-$1.XXXXXX")
+    fi
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT TERM
+}
+
+# bench_build [generator]: builds router-daemon, with "generator" also the load generator (router-transport's test
+# classes and their classpath in target/bench-classpath.txt), under the shared Maven lock; output in $work/build.log.
+bench_build() {
+    local what="router-daemon" args=(-pl router-daemon -am package)
+    if [[ ${1:-} == generator ]]; then
+        what="router-daemon and the load generator"
+        args=(-pl router-daemon,router-transport -am package dependency:build-classpath
+            -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test)
+    fi
+    log "building $what (under the shared Maven lock)"
+    (cd "$repo" && bench_mvn -q -DskipTests "${args[@]}") > "$work/build.log" 2>&1 \
+        || die "build failed, see $work/build.log"
+}
+
+# bench_java_opts: the routers' JVM options in java_opts: VANROUTER_JAVA_OPTS, or else config/jvm.options.
+bench_java_opts() {
+    read -r -a java_opts <<< "${VANROUTER_JAVA_OPTS:-$(grep -v '^#' "$repo/config/jvm.options" | tr '\n' ' ')}"
+}
+
+# bench_report_head TITLE EFFECTIVE...: a report's first lines: "# vanrouter TITLE benchmark" and the date, the busy
+# warning, the command line with its effective options (the words of EFFECTIVE), commit, machine, and the load at the
+# start and at the end.
+bench_report_head() {
+    local title=$1
+    shift
+    echo "# vanrouter $title benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
+    echo "- command: $cmdline (effective: $*)"
+    echo "- commit: $(bench_commit "$repo"), machine: $(bench_machine)"
+    echo "$load_lines"
+    echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
 # Processes a bench script starts: bench_start runs one in its own session (so forked children go with it), logging
 # to $work/NAME.log, and sets last_pid; bench_cleanup (on EXIT) resumes, stops, then kills them all.
 pids=()
@@ -154,6 +278,158 @@ bench_router_reason() {
     done
     echo "$text"
 }
+
+# bench_start_router ID: starts router ID from $work/router-ID.yaml with $jar and java_opts; its pid in router_pid[ID].
+bench_start_router() {
+    bench_start "router-$1" java "${java_opts[@]}" -jar "$jar" run --config "$work/router-$1.yaml"
+    router_pid[$1]=$last_pid
+}
+
+# The line of routers a - b - c of the TCP, UDP and HTTP benches: path vr-ab ends at b, vr-abc at c. They need the
+# associative arrays router_pid and unavailable (path -> why it cannot be measured), $helper (a *_bench.py with
+# wait-routes and rss), the ports link_a.._c and mgmt_a.._c, and row.
+
+# bench_abc_routers NETWORK SECTION HINT: writes $work/router-ID.yaml for a, b and c of the network NETWORK: a peers
+# b and has the listeners of both paths ("SECTION listeners vr-ab vr-abc" prints them), b peers c and has the
+# connectors of vr-ab (SECTION connectors vr-ab), c those of vr-abc. Then, when a vanrouter path is asked for
+# (vr_wanted=1), starts c, b and a; HINT ends the message when there is no jar ("run without --no-build").
+bench_abc_routers() {
+    local net=$1 section=$2 r
+    { bench_router_conf "$net" a "$link_a" "$mgmt_a" "$link_b"; "$section" listeners vr-ab vr-abc; } \
+        > "$work/router-a.yaml"
+    { bench_router_conf "$net" b "$link_b" "$mgmt_b" "$link_c"; "$section" connectors vr-ab; } > "$work/router-b.yaml"
+    { bench_router_conf "$net" c "$link_c" "$mgmt_c" -; "$section" connectors vr-abc; } > "$work/router-c.yaml"
+    vr_wanted=0
+    if [[ " ${paths[*]} " == *" vr-"* ]]; then vr_wanted=1; fi
+    ((vr_wanted)) || return 0
+    [[ -f $jar ]] || die "no $jar ($3)"
+    bench_java_opts
+    for r in c b a; do bench_start_router "$r"; done
+}
+
+# bench_wait_abc: waits up to 30 s for routes A<->B<->C; without them, both vanrouter paths are unavailable.
+bench_wait_abc() {
+    local reason err
+    log "waiting for routes A<->B<->C"
+    reason="routes not ready after 30 s"
+    for _ in $(seq 30); do
+        reason=$(bench_router_reason "" a b c)
+        if [[ -n $reason ]]; then break; fi
+        if err=$(python3 "$helper" wait-routes "$mgmt_a" 1 b c 2>&1 \
+            && python3 "$helper" wait-routes "$mgmt_c" 1 a b 2>&1); then
+            reason=""
+            break
+        fi
+        reason="routes not ready after 30 s: $err"
+    done
+    if [[ -n $reason ]]; then unavailable[vr-ab]=$reason unavailable[vr-abc]=$reason; fi
+}
+
+# bench_first_pass PATH TRIES WHAT LABEL CMD...: runs CMD (which sets res) up to TRIES times, a second apart, until it
+# succeeds. If it never does, a vanrouter PATH is unavailable ("no WHAT through it: $res"), "LABEL on PATH failed"
+# is logged, and it returns 1.
+bench_first_pass() {
+    local path=$1 tries=$2 what=$3 label=$4 i
+    shift 4
+    for ((i = 0; i < tries; i++)); do
+        if "$@"; then return 0; fi
+        sleep 1
+    done
+    if [[ $path == vr-* ]]; then unavailable[$path]=$(bench_router_reason "no $what through it: $res" a b c); fi
+    log "$label on $path failed: $res"
+    return 1
+}
+
+# bench_log_unavailable: logs why each vanrouter path cannot be measured.
+bench_log_unavailable() {
+    local path
+    for path in vr-ab vr-abc; do
+        if [[ -n ${unavailable[$path]:-} ]]; then log "vanrouter path unavailable: $path: ${unavailable[$path]}"; fi
+    done
+}
+
+bench_routers_of() { if [[ $1 == vr-ab ]]; then echo "a b"; else echo "a b c"; fi; } # bench_routers_of PATH
+
+# bench_router_pids PATH: the pids (and session ids) of the routers of a vanrouter path, one a line.
+bench_router_pids() {
+    local r
+    for r in $(bench_routers_of "$1"); do echo "${router_pid[$r]}"; done
+}
+
+# bench_carriers PATH: the session ids of the processes that carry a path's traffic: its routers, or the relays in
+# relay_sids[PATH] (words); none for direct.
+bench_carriers() {
+    local sid
+    case "$1" in
+        vr-*) bench_router_pids "$1" ;;
+        *) for sid in ${relay_sids[$1]:-}; do echo "$sid"; done ;;
+    esac
+}
+
+# bench_path_down ROUND PATH CASE: true, with an NA row, when PATH is a vanrouter path that was found unavailable or
+# one of whose routers has exited.
+bench_path_down() {
+    local r
+    [[ $2 == vr-* ]] || return 1
+    if [[ -z ${unavailable[$2]:-} ]]; then
+        for r in $(bench_routers_of "$2"); do
+            if ! kill -0 "${router_pid[$r]}" 2> /dev/null; then unavailable[$2]=$(bench_router_reason "" a b c); fi
+        done
+    fi
+    [[ -n ${unavailable[$2]:-} ]] || return 1
+    row "$1" "$2" "$3" all NA "vanrouter path unavailable: ${unavailable[$2]}"
+}
+
+# bench_rss_rows ROUND PATH CASE: on a vanrouter path, a row with each of its routers' RSS in MiB.
+bench_rss_rows() {
+    local r rss
+    [[ $2 == vr-* ]] || return 0
+    for r in $(bench_routers_of "$2"); do
+        if rss=$(python3 "$helper" rss "${router_pid[$r]}" 2> /dev/null); then
+            row "$1" "$2" "$3" "rss_${r}_mib" "$rss"
+        fi
+    done
+}
+
+# bench_rotated_rounds: runs measure ROUND PATH CASE for every round, case and path; the order of the paths rotates
+# with the round and the case, so that no path always runs first or after the same one.
+bench_rotated_rounds() {
+    local round ci np k
+    np=${#paths[@]}
+    for ((round = 1; round <= rounds; round++)); do
+        for ci in "${!cases[@]}"; do
+            for ((k = 0; k < np; k++)); do
+                measure "$round" "${paths[$(((round - 1 + ci + k) % np))]}" "${cases[$ci]}"
+            done
+        done
+    done
+}
+
+# bench_router_counters SUBCOMMAND: counters, the Markdown rows of $helper's SUBCOMMAND for routers a, b and c (or
+# why a router gave none); empty without routers.
+bench_router_counters() {
+    local r c mgmt_var
+    counters=""
+    ((vr_wanted)) || return 0
+    for r in a b c; do
+        mgmt_var="mgmt_$r"
+        if c=$(python3 "$helper" "$1" "${!mgmt_var}" "${r^^}" 2>&1); then
+            counters+=$c$'\n'
+        else
+            counters+="| ${r^^} | no status: ${c//$'\n'/ } |"$'\n'
+        fi
+    done
+}
+
+# bench_raw_csv COLUMNS: $csv is $work/raw.csv with the header line COLUMNS (comma-separated, the last one a note),
+# to which row FIELD... [NOTE] appends a line.
+bench_raw_csv() {
+    local commas=${1//[^,]/}
+    csv="$work/raw.csv"
+    csv_fields=${#commas}
+    echo "$1" > "$csv"
+}
+row() { bench_csv_row "$csv" "$csv_fields" "$@"; }
 
 # bench_csv_row CSV N FIELD1..FIELDN [NOTE]: appends one line of N fields and a free-text note to CSV (commas and
 # newlines in the note made safe, the note cut at 300 characters).

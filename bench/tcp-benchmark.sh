@@ -36,49 +36,26 @@ paths_arg="direct,socat,vr-ab,vr-abc"
 cases_arg="iperf1,iperf8,redis1,redis1bulk,redis50,wrk50,newconn50"
 out_dir=""
 cmdline="bench/tcp-benchmark.sh $*"
-
-die() { echo "tcp-benchmark: $*" >&2; exit 1; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-0}"; }
-
-while (($#)); do
-    case "$1" in
-        --seconds) secs=${2:?--seconds needs a value}; shift 2 ;;
-        --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
-        --quick) secs=1; rounds=2; shift ;;
-        --paths) paths_arg=${2:?--paths needs a value}; shift 2 ;;
-        --cases) cases_arg=${2:?--cases needs a value}; shift 2 ;;
-        --hold) hold_n=${2:?--hold needs a value}; shift 2 ;;
-        --no-build) build=0; shift ;;
-        --out) out_dir=${2:?--out needs a value}; shift 2 ;;
-        -h|--help) usage 0 ;;
-        *) echo "tcp-benchmark: unknown option $1" >&2; usage 2 ;;
-    esac
-done
-[[ $secs =~ ^[1-9][0-9]*$ ]] || die "--seconds must be a positive integer, got '$secs'"
-[[ $rounds =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$rounds'"
-[[ $hold_n =~ ^[0-9]+$ ]] || die "--hold must be a non-negative integer, got '$hold_n'"
-IFS=, read -r -a paths <<< "$paths_arg"
-for p in "${paths[@]}"; do
-    case "$p" in direct|socat|vr-ab|vr-abc) ;; *) die "unknown path '$p' (use direct,socat,vr-ab,vr-abc)" ;; esac
-done
-
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
+
+bench_parse_options --seconds=secs --rounds=rounds --quick:secs=1,rounds=2 --paths=paths_arg --cases=cases_arg \
+    --hold=hold_n --no-build:build=0 --out=out_dir -- "$@"
+bench_need_ints positive --seconds "$secs" --rounds "$rounds"
+bench_need_ints non-negative --hold "$hold_n"
+bench_list paths path direct,socat,vr-ab,vr-abc "$paths_arg"
+
 helper="$repo/bench/tcp_bench.py"
 jar="$repo/router-daemon/target/vanrouter.jar"
 PATH="$PATH:/usr/sbin:/sbin"
 
 # ---------------------------------------------------------------------------------------------------------- tools
-# shellcheck source=bench/lib.sh
-source "$repo/bench/lib.sh"
 tools=(iperf3=iperf3 socat=socat redis-server=redis-server redis-benchmark=redis-tools nginx=nginx-light wrk=wrk
     python3=python3 java=openjdk-17-jre-headless flock=util-linux setsid=util-linux timeout=coreutils)
 if ((build)) && [[ " ${paths[*]} " == *" vr-"* ]]; then tools+=("${bench_build_tools[@]}"); fi
 bench_need_tools tcp-benchmark "${tools[@]}"
-
-# The real interpreter, not a version-manager shim: it is started several times per measurement.
-python3=$(python3 -c 'import sys; print(sys.executable)')
-python3() { "$python3" "$@"; }
+bench_real_python3
 
 # Enough descriptors for 1,000 held connections (client, redis, routers) on machines where the default is 1024.
 hard=$(ulimit -Hn)
@@ -90,25 +67,10 @@ if [[ $(cat /proc/sys/net/ipv4/tcp_tw_reuse 2>/dev/null || echo 1) == 0 ]]; then
 fi
 
 # ---------------------------------------------------------------------------------------------------------- setup
-# Before anything of ours runs: how busy the machine is (the report's header).
-busy_warning=$(bench_busy_warning)
-if [[ -n $busy_warning ]]; then log "${busy_warning//\*/}"; fi
-load_lines=$(bench_load_snapshot "$python3" "$helper")
-if [[ -n $out_dir ]]; then
-    mkdir -p "$out_dir"
-    work=$(cd "$out_dir" && pwd)
-else
-    work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-tcpbench.XXXXXX")
-fi
-trap bench_cleanup EXIT
-trap 'exit 130' INT TERM
+bench_snapshot_start "$helper" # before anything of ours runs
+bench_workdir tcpbench
 start() { bench_start "$@"; }
-
-if ((build)) && [[ " ${paths[*]} " == *" vr-"* ]]; then
-    log "building router-daemon (under the shared Maven lock)"
-    (cd "$repo" && bench_mvn -q -DskipTests -pl router-daemon -am package) \
-        > "$work/build.log" 2>&1 || die "build failed, see $work/build.log"
-fi
+if ((build)) && [[ " ${paths[*]} " == *" vr-"* ]]; then bench_build; fi
 
 read -r -a port < <(python3 "$helper" free-ports 18)
 ((${#port[@]} == 18)) || die "could not find free ports"
@@ -154,12 +116,12 @@ EOF
 } > "$work/nginx.conf"
 start nginx nginx -p "$work" -c "$work/nginx.conf" -e "$work/nginx-error.log"
 
-socat_sids=()
+declare -A relay_sids=()
 for svc in iperf redis http; do
     if [[ " ${paths[*]} " == *" socat "* ]]; then
         start "socat-$svc" socat "TCP-LISTEN:${fport[socat:$svc]},fork,reuseaddr,backlog=1024" \
             "TCP:127.0.0.1:${fport[direct:$svc]}"
-        socat_sids+=("$last_pid")
+        relay_sids[socat]+="$last_pid "
     fi
 done
 
@@ -176,56 +138,25 @@ tcp_section() { # tcp_section KIND(listeners|connectors) PATH...
         done
     done
 }
-router_conf() { bench_router_conf tcpbench "$@"; } # router_conf ID LISTEN_PORT MGMT_PORT PEER_PORT|-
-{ router_conf a "$link_a" "$mgmt_a" "$link_b"; tcp_section listeners vr-ab vr-abc; } > "$work/router-a.yaml"
-{ router_conf b "$link_b" "$mgmt_b" "$link_c"; tcp_section connectors vr-ab; } > "$work/router-b.yaml"
-{ router_conf c "$link_c" "$mgmt_c" -; tcp_section connectors vr-abc; } > "$work/router-c.yaml"
-
 declare -A unavailable=() router_pid=()
-vr_wanted=0
-if [[ " ${paths[*]} " == *" vr-"* ]]; then vr_wanted=1; fi
-if ((vr_wanted)); then
-    [[ -f $jar ]] || die "no $jar (run without --no-build)"
-    read -r -a java_opts <<< "${VANROUTER_JAVA_OPTS:-$(grep -v '^#' "$repo/config/jvm.options" | tr '\n' ' ')}"
-    for r in c b a; do
-        start "router-$r" java "${java_opts[@]}" -jar "$jar" run --config "$work/router-$r.yaml"
-        router_pid[$r]=$last_pid
-    done
-fi
+bench_abc_routers tcpbench tcp_section "run without --no-build"
 
 sleep 0.5
 python3 "$helper" probe "$p_redis" 10 || die "redis-server did not answer, see $work/redis-server.log"
 
-router_reason() { bench_router_reason "$1" a b c; } # why the vanrouter paths are unavailable
 if ((vr_wanted)); then
-    log "waiting for routes A<->B<->C"
-    reason="routes not ready after 30 s"
-    for _ in $(seq 30); do
-        reason=$(router_reason "")
-        if [[ -n $reason ]]; then break; fi
-        if err=$(python3 "$helper" wait-routes "$mgmt_a" 1 b c 2>&1 && python3 "$helper" wait-routes "$mgmt_c" 1 a b 2>&1)
-        then
-            reason=""
-            break
-        fi
-        reason="routes not ready after 30 s: $err"
-    done
-    if [[ -n $reason ]]; then unavailable[vr-ab]=$reason unavailable[vr-abc]=$reason; fi
+    bench_wait_abc
     for path in vr-ab vr-abc; do
         if [[ -n ${unavailable[$path]:-} ]]; then continue; fi
         if ! err=$(python3 "$helper" probe "${fport[$path:redis]}" 15 2>&1); then
-            unavailable[$path]=$(router_reason "$err")
+            unavailable[$path]=$(bench_router_reason "$err" a b c)
         fi
     done
-    for path in vr-ab vr-abc; do
-        if [[ -n ${unavailable[$path]:-} ]]; then log "vanrouter path unavailable: $path: ${unavailable[$path]}"; fi
-    done
+    bench_log_unavailable
 fi
 
 # ---------------------------------------------------------------------------------------------------------- cases
-csv="$work/raw.csv"
-echo "round,path,case,metric,value,note" > "$csv"
-row() { bench_csv_row "$csv" 5 "$@"; } # row ROUND PATH CASE METRIC VALUE [NOTE]
+bench_raw_csv "round,path,case,metric,value,note"
 
 declare -A redis_n=()
 out="$work/out"
@@ -314,31 +245,11 @@ run_tool() {
     esac
 }
 
-routers_of() { if [[ $1 == vr-ab ]]; then echo "a b"; else echo "a b c"; fi; }
-
-# carriers PATH: the session ids of the processes that carry a path's bytes (routers, or the socat relays).
-carriers() {
-    case "$1" in
-        vr-*) local r; for r in $(routers_of "$1"); do echo "${router_pid[$r]}"; done ;;
-        socat) printf '%s\n' "${socat_sids[@]}" ;;
-    esac
-}
-
 # measure ROUND PATH CASE: one measurement, recorded in the CSV.
 measure() {
-    local round=$1 path=$2 case=$3 r rss rps p50 p99 gbps units cpu0="" cpu1 sids
-    if [[ $path == vr-* ]]; then
-        if [[ -z ${unavailable[$path]:-} ]]; then
-            for r in $(routers_of "$path"); do
-                if ! kill -0 "${router_pid[$r]}" 2> /dev/null; then unavailable[$path]=$(router_reason ""); fi
-            done
-        fi
-        if [[ -n ${unavailable[$path]:-} ]]; then
-            row "$round" "$path" "$case" all NA "vanrouter path unavailable: ${unavailable[$path]}"
-            return 0
-        fi
-    fi
-    mapfile -t sids < <(carriers "$path")
+    local round=$1 path=$2 case=$3 rps p50 p99 gbps units cpu0="" cpu1 sids
+    if bench_path_down "$round" "$path" "$case"; then return 0; fi
+    mapfile -t sids < <(bench_carriers "$path")
     # CPU of the carrying processes over the case; not for redis1bulk, whose work is two kinds at once.
     if ((${#sids[@]})) && [[ $case != redis1bulk ]]; then cpu0=$(python3 "$helper" cpu "${sids[@]}"); fi
     if run_tool "$case" "$path"; then
@@ -363,13 +274,7 @@ measure() {
         row "$round" "$path" "$case" all NA "$res"
         log "round $round $case $path: FAILED: $res"
     fi
-    if [[ $path == vr-* ]]; then
-        for r in $(routers_of "$path"); do
-            if rss=$(python3 "$helper" rss "${router_pid[$r]}" 2> /dev/null); then
-                row "$round" "$path" "$case" "rss_${r}_mib" "$rss"
-            fi
-        done
-    fi
+    bench_rss_rows "$round" "$path" "$case"
 }
 
 IFS=, read -r -a cases <<< "$cases_arg"
@@ -388,15 +293,7 @@ for path in "${paths[@]}"; do
     for case in redis1 redis50 newconn50; do calibrate "$path" "$case"; done
 done
 
-for ((round = 1; round <= rounds; round++)); do
-    for ci in "${!cases[@]}"; do
-        case=${cases[$ci]}
-        np=${#paths[@]}
-        for ((k = 0; k < np; k++)); do
-            measure "$round" "${paths[$(((round - 1 + ci + k) % np))]}" "$case"
-        done
-    done
-done
+bench_rotated_rounds
 
 if ((hold_n > 0)) && [[ " ${paths[*]} " == *" vr-ab "* ]]; then
     if [[ -z ${unavailable[vr-ab]:-} ]]; then
@@ -419,13 +316,7 @@ fi
 # ---------------------------------------------------------------------------------------------------------- report
 results="$work/results.md"
 {
-    echo "# vanrouter TCP benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo
-    if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
-    echo "- command: $cmdline (effective: --seconds $secs --rounds $rounds --paths $paths_arg --hold $hold_n)"
-    echo "- commit: $(bench_commit "$repo"), machine: $(bench_machine)"
-    echo "$load_lines"
-    echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    bench_report_head TCP "--seconds $secs --rounds $rounds --paths $paths_arg --hold $hold_n"
     echo "- tools: $(iperf3 --version | head -n 1 | cut -d' ' -f1-2), redis-benchmark $(redis-benchmark --version \
         | cut -d' ' -f2), $(nginx -v 2>&1 | cut -d' ' -f3), $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2)," \
         "socat $(socat -V | sed -n 's/^socat version \([^ ]*\).*/\1/p'), $(java -version 2>&1 | head -n 1)"

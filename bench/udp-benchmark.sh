@@ -43,45 +43,23 @@ all_cases="rate100m,rate500m,rate1g,ratemax,knee,small64,dns"
 cases_arg=$all_cases
 out_dir=""
 cmdline="bench/udp-benchmark.sh $*"
+repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 
-die() { echo "udp-benchmark: $*" >&2; exit 1; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-0}"; }
-
-while (($#)); do
-    case "$1" in
-        --seconds) secs=${2:?--seconds needs a value}; shift 2 ;;
-        --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
-        --quick) secs=1; rounds=2; shift ;;
-        --paths) paths_arg=${2:?--paths needs a value}; shift 2 ;;
-        --cases) cases_arg=${2:?--cases needs a value}; shift 2 ;;
-        --no-build) build=0; shift ;;
-        --out) out_dir=${2:?--out needs a value}; shift 2 ;;
-        -h|--help) usage 0 ;;
-        *) echo "udp-benchmark: unknown option $1" >&2; usage 2 ;;
-    esac
-done
-[[ $secs =~ ^[1-9][0-9]*$ ]] || die "--seconds must be a positive integer, got '$secs'"
-[[ $rounds =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$rounds'"
-IFS=, read -r -a paths <<< "$paths_arg"
-for p in "${paths[@]}"; do
-    case "$p" in direct|socat|vr-ab|vr-abc) ;; *) die "unknown path '$p' (use direct,socat,vr-ab,vr-abc)" ;; esac
-done
-IFS=, read -r -a cases <<< "$cases_arg"
-for c in "${cases[@]}"; do
-    [[ ,$all_cases, == *",$c,"* ]] || die "unknown case '$c' (use $all_cases)"
-done
+bench_parse_options --seconds=secs --rounds=rounds --quick:secs=1,rounds=2 --paths=paths_arg --cases=cases_arg \
+    --no-build:build=0 --out=out_dir -- "$@"
+bench_need_ints positive --seconds "$secs" --rounds "$rounds"
+bench_list paths path direct,socat,vr-ab,vr-abc "$paths_arg"
+bench_list cases case "$all_cases" "$cases_arg"
 want_dns=0
 if [[ ,$cases_arg, == *,dns,* ]]; then want_dns=1; fi
 
-repo=$(cd "$(dirname "$0")/.." && pwd)
 helper="$repo/bench/udp_bench.py"
 jar="$repo/router-daemon/target/vanrouter.jar"
 PATH="$PATH:/usr/sbin:/sbin"
 
 # ---------------------------------------------------------------------------------------------------------- tools
-# shellcheck source=bench/lib.sh
-source "$repo/bench/lib.sh"
 tools=(iperf3=iperf3 socat=socat python3=python3 java=openjdk-17-jre-headless flock=util-linux setsid=util-linux
     timeout=coreutils)
 if ((build)) && [[ " ${paths[*]} " == *" vr-"* ]]; then tools+=("${bench_build_tools[@]}"); fi
@@ -99,30 +77,13 @@ if ((want_dns)); then
     if [[ -n $dns_skip ]]; then log "dns case skipped: $dns_skip"; fi
 fi
 
-# The real interpreter, not a version-manager shim: it is started several times per measurement.
-python3=$(python3 -c 'import sys; print(sys.executable)')
-python3() { "$python3" "$@"; }
+bench_real_python3
 
 # ---------------------------------------------------------------------------------------------------------- setup
-# Before anything of ours runs: how busy the machine is (the report's header).
-busy_warning=$(bench_busy_warning)
-if [[ -n $busy_warning ]]; then log "${busy_warning//\*/}"; fi
-load_lines=$(bench_load_snapshot "$python3" "$helper")
-if [[ -n $out_dir ]]; then
-    mkdir -p "$out_dir"
-    work=$(cd "$out_dir" && pwd)
-else
-    work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-udpbench.XXXXXX")
-fi
-trap bench_cleanup EXIT
-trap 'exit 130' INT TERM
+bench_snapshot_start "$helper" # before anything of ours runs
+bench_workdir udpbench
 start() { bench_start "$@"; }
-
-if ((build)) && [[ " ${paths[*]} " == *" vr-"* ]]; then
-    log "building router-daemon (under the shared Maven lock)"
-    (cd "$repo" && bench_mvn -q -DskipTests -pl router-daemon -am package) \
-        > "$work/build.log" 2>&1 || die "build failed, see $work/build.log"
-fi
+if ((build)) && [[ " ${paths[*]} " == *" vr-"* ]]; then bench_build; fi
 
 read -r -a port < <(python3 "$helper" free-ports 14)
 ((${#port[@]} == 14)) || die "could not find free ports"
@@ -153,19 +114,19 @@ socat_udp() { # socat_udp LISTEN_PORT SERVER_PORT: the arguments of a forking so
     local opt=rcvbuf=1048576
     echo -T 30 "UDP4-LISTEN:$1,bind=127.0.0.1,fork,reuseaddr,$opt" "UDP4:127.0.0.1:$2,$opt"
 }
-socat_sids=()
+declare -A relay_sids=()
 if [[ " ${paths[*]} " == *" socat "* ]]; then
     start socat-iperf-tcp socat "TCP-LISTEN:${fport[socat:iperf]},bind=127.0.0.1,fork,reuseaddr,backlog=1024" \
         "TCP:127.0.0.1:${fport[direct:iperf]}"
-    socat_sids+=("$last_pid")
+    relay_sids[socat]+="$last_pid "
     # One forked child per client (source address and port), gone after 30 s without a datagram either way.
     # shellcheck disable=SC2046 # socat_udp's words are the arguments
     start socat-iperf-udp socat $(socat_udp "${fport[socat:iperf]}" "${fport[direct:iperf]}")
-    socat_sids+=("$last_pid")
+    relay_sids[socat]+="$last_pid "
     if ((want_dns)) && [[ -z $dns_skip ]]; then
         # shellcheck disable=SC2046
         start socat-dns socat $(socat_udp "${fport[socat:dns]}" "${fport[direct:dns]}")
-        socat_sids+=("$last_pid")
+        relay_sids[socat]+="$last_pid "
     fi
 fi
 
@@ -185,30 +146,12 @@ adaptor_section() { # adaptor_section KIND(listeners|connectors) PATH...
         done
     done
 }
-router_conf() { bench_router_conf udpbench "$@"; } # router_conf ID LISTEN_PORT MGMT_PORT PEER_PORT|-
-{ router_conf a "$link_a" "$mgmt_a" "$link_b"; adaptor_section listeners vr-ab vr-abc; } > "$work/router-a.yaml"
-{ router_conf b "$link_b" "$mgmt_b" "$link_c"; adaptor_section connectors vr-ab; } > "$work/router-b.yaml"
-{ router_conf c "$link_c" "$mgmt_c" -; adaptor_section connectors vr-abc; } > "$work/router-c.yaml"
-
 declare -A unavailable=() router_pid=()
-vr_wanted=0
-if [[ " ${paths[*]} " == *" vr-"* ]]; then vr_wanted=1; fi
-if ((vr_wanted)); then
-    [[ -f $jar ]] || die "no $jar (run without --no-build)"
-    read -r -a java_opts <<< "${VANROUTER_JAVA_OPTS:-$(grep -v '^#' "$repo/config/jvm.options" | tr '\n' ' ')}"
-    for r in c b a; do
-        start "router-$r" java "${java_opts[@]}" -jar "$jar" run --config "$work/router-$r.yaml"
-        router_pid[$r]=$last_pid
-    done
-fi
+bench_abc_routers udpbench adaptor_section "run without --no-build"
 sleep 0.5
 
-router_reason() { bench_router_reason "$1" a b c; } # why the vanrouter paths are unavailable
-
 # ---------------------------------------------------------------------------------------------------------- cases
-csv="$work/raw.csv"
-echo "round,path,case,metric,value,note" > "$csv"
-row() { bench_csv_row "$csv" 5 "$@"; } # row ROUND PATH CASE METRIC VALUE [NOTE]
+bench_raw_csv "round,path,case,metric,value,note"
 out="$work/out"
 
 # iperf_udp PATH SECS RATE LEN: one iperf3 -u test; sets res to the parsed figures (see udp_bench.py
@@ -270,32 +213,12 @@ run_case() {
     esac
 }
 
-routers_of() { if [[ $1 == vr-ab ]]; then echo "a b"; else echo "a b c"; fi; }
-
-# carriers PATH: the session ids of the processes that carry a path's datagrams (routers, or the socat relays).
-carriers() {
-    case "$1" in
-        vr-*) local r; for r in $(routers_of "$1"); do echo "${router_pid[$r]}"; done ;;
-        socat) printf '%s\n' "${socat_sids[@]}" ;;
-    esac
-}
-
 # measure ROUND PATH CASE: one measurement, recorded in the CSV.
 measure() {
-    local round=$1 path=$2 case=$3 r rss cpu0="" cpu1 sids rx loss jitter gib pkts pps tx qps lat answered
+    local round=$1 path=$2 case=$3 cpu0="" cpu1 sids rx loss jitter gib pkts pps tx qps lat answered
     local knee_mbps knee_rx steps
-    if [[ $path == vr-* ]]; then
-        if [[ -z ${unavailable[$path]:-} ]]; then
-            for r in $(routers_of "$path"); do
-                if ! kill -0 "${router_pid[$r]}" 2> /dev/null; then unavailable[$path]=$(router_reason ""); fi
-            done
-        fi
-        if [[ -n ${unavailable[$path]:-} ]]; then
-            row "$round" "$path" "$case" all NA "vanrouter path unavailable: ${unavailable[$path]}"
-            return 0
-        fi
-    fi
-    mapfile -t sids < <(carriers "$path")
+    if bench_path_down "$round" "$path" "$case"; then return 0; fi
+    mapfile -t sids < <(bench_carriers "$path")
     # CPU of the carrying processes over the case; not for knee, whose steps run at different rates.
     if ((${#sids[@]})) && [[ $case != knee ]]; then cpu0=$(python3 "$helper" cpu "${sids[@]}"); fi
     if run_case "$case" "$path"; then
@@ -332,90 +255,35 @@ measure() {
         row "$round" "$path" "$case" all NA "$res"
         log "round $round $case $path: FAILED: $res"
     fi
-    if [[ $path == vr-* ]]; then
-        for r in $(routers_of "$path"); do
-            if rss=$(python3 "$helper" rss "${router_pid[$r]}" 2> /dev/null); then
-                row "$round" "$path" "$case" "rss_${r}_mib" "$rss"
-            fi
-        done
-    fi
+    bench_rss_rows "$round" "$path" "$case"
 }
 
 # Readiness: routes, then one short iperf3 -u test (its TCP control and its UDP flow) and a DNS answer through each
 # vanrouter path. This also warms the routers' JIT; none of it is recorded.
-if ((vr_wanted)); then
-    log "waiting for routes A<->B<->C"
-    reason="routes not ready after 30 s"
-    for _ in $(seq 30); do
-        reason=$(router_reason "")
-        if [[ -n $reason ]]; then break; fi
-        if err=$(python3 "$helper" wait-routes "$mgmt_a" 1 b c 2>&1 && python3 "$helper" wait-routes "$mgmt_c" 1 a b 2>&1)
-        then
-            reason=""
-            break
-        fi
-        reason="routes not ready after 30 s: $err"
-    done
-    if [[ -n $reason ]]; then unavailable[vr-ab]=$reason unavailable[vr-abc]=$reason; fi
-fi
+if ((vr_wanted)); then bench_wait_abc; fi
 log "warm-up (not recorded)"
 for path in "${paths[@]}"; do
     if [[ -n ${unavailable[$path]:-} ]]; then continue; fi
-    ok=0
-    for _ in 1 2 3; do
-        if iperf_udp "$path" 1 100M 1400; then ok=1; break; fi
-        sleep 1
-    done
-    if ((!ok)); then
-        if [[ $path == vr-* ]]; then unavailable[$path]=$(router_reason "no iperf3 -u test through it: $res"); fi
-        log "warm-up iperf3 -u on $path failed: $res"
-        continue
-    fi
+    bench_first_pass "$path" 3 "iperf3 -u test" "warm-up iperf3 -u" iperf_udp "$path" 1 100M 1400 || continue
     iperf_udp "$path" 1 0 64 || log "warm-up small datagrams on $path failed: $res"
     if ((want_dns)) && [[ -z $dns_skip ]]; then
         if ! err=$(python3 "$helper" probe-dns "${fport[$path:dns]}" 15 2>&1); then
             log "no DNS answer through $path: $err"
-            if [[ $path == vr-* ]]; then unavailable[$path]=$(router_reason "$err"); fi
+            if [[ $path == vr-* ]]; then unavailable[$path]=$(bench_router_reason "$err" a b c); fi
         fi
     fi
 done
-for path in vr-ab vr-abc; do
-    if [[ -n ${unavailable[$path]:-} ]]; then log "vanrouter path unavailable: $path: ${unavailable[$path]}"; fi
-done
+bench_log_unavailable
 
-for ((round = 1; round <= rounds; round++)); do
-    for ci in "${!cases[@]}"; do
-        case=${cases[$ci]}
-        np=${#paths[@]}
-        for ((k = 0; k < np; k++)); do
-            measure "$round" "${paths[$(((round - 1 + ci + k) % np))]}" "$case"
-        done
-    done
-done
+bench_rotated_rounds
 
 # The routers' own view: datagrams taken in and out and dropped by cause, over the whole run (warm-up included).
-counters=""
-if ((vr_wanted)); then
-    for r in a b c; do
-        mgmt_var="mgmt_$r"
-        if c=$(python3 "$helper" udp-counters "${!mgmt_var}" "${r^^}" 2>&1); then
-            counters+=$c$'\n'
-        else
-            counters+="| ${r^^} | no status: ${c//$'\n'/ } |"$'\n'
-        fi
-    done
-fi
+bench_router_counters udp-counters
 
 # ---------------------------------------------------------------------------------------------------------- report
 results="$work/results.md"
 {
-    echo "# vanrouter UDP benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo
-    if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
-    echo "- command: $cmdline (effective: --seconds $secs --rounds $rounds --paths $paths_arg --cases $cases_arg)"
-    echo "- commit: $(bench_commit "$repo"), machine: $(bench_machine)"
-    echo "$load_lines"
-    echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    bench_report_head UDP "--seconds $secs --rounds $rounds --paths $paths_arg --cases $cases_arg"
     dnsperf_v=none
     if command -v dnsperf > /dev/null; then dnsperf_v="dnsperf $(dnsperf -h 2>&1 | sed -n 's/^Version //p')"; fi
     dnsmasq_v=none
