@@ -50,42 +50,19 @@ all_scenarios="ceiling,vr-ab,ceiling-pre,vr-ab-pre,mqtt-ab-q1"
 scen_arg=$all_scenarios
 out_dir=""
 cmdline="bench/amqp-benchmark.sh $*"
-
-die() { echo "amqp-benchmark: $*" >&2; exit 1; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-0}"; }
-
-while (($#)); do
-    case "$1" in
-        --seconds) secs=${2:?--seconds needs a value}; shift 2 ;;
-        --warmup) warmup=${2:?--warmup needs a value}; shift 2 ;;
-        --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
-        --quick) secs=3; warmup=1; rounds=1; router_warmup=2; shift ;;
-        --router-warmup) router_warmup=${2:?--router-warmup needs a value}; shift 2 ;;
-        --window) window=${2:?--window needs a value}; shift 2 ;;
-        --credit) credit=${2:?--credit needs a value}; shift 2 ;;
-        --link-credit) link_credit=${2:?--link-credit needs a value}; shift 2 ;;
-        --scenarios) scen_arg=${2:?--scenarios needs a value}; shift 2 ;;
-        --no-build) build=0; shift ;;
-        --out) out_dir=${2:?--out needs a value}; shift 2 ;;
-        -h|--help) usage 0 ;;
-        *) echo "amqp-benchmark: unknown option $1" >&2; usage 2 ;;
-    esac
-done
-for v in secs rounds window credit; do
-    [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--$v must be a positive integer, got '${!v}'"
-done
-[[ -z $link_credit || $link_credit =~ ^[1-9][0-9]*$ ]] || die "--link-credit must be a positive integer"
-[[ $warmup =~ ^[0-9]+$ ]] || die "--warmup must be a non-negative integer, got '$warmup'"
-[[ $router_warmup =~ ^[0-9]+$ ]] || die "--router-warmup must be a non-negative integer, got '$router_warmup'"
-IFS=, read -r -a scenarios <<< "$scen_arg"
-for s in "${scenarios[@]}"; do
-    [[ ,$all_scenarios, == *,$s,* ]] || die "unknown scenario '$s' (use $all_scenarios)"
-done
-want() { [[ " ${scenarios[*]} " == *" $1 "* ]]; }
-want_any() { local s; for s in "${scenarios[@]}"; do [[ $s == $1 ]] && return 0; done; return 1; }
-
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
+
+bench_parse_options --seconds=secs --warmup=warmup --rounds=rounds --quick:secs=3,warmup=1,rounds=1,router_warmup=2 \
+    --router-warmup=router_warmup --window=window --credit=credit --link-credit=link_credit --scenarios=scen_arg \
+    --no-build:build=0 --out=out_dir -- "$@"
+# The message says --secs (the variable's name), as it always has.
+bench_need_ints positive --secs "$secs" --rounds "$rounds" --window "$window" --credit "$credit"
+[[ -z $link_credit || $link_credit =~ ^[1-9][0-9]*$ ]] || die "--link-credit must be a positive integer"
+bench_need_ints non-negative --warmup "$warmup" --router-warmup "$router_warmup"
+bench_list scenarios scenario "$all_scenarios" "$scen_arg"
+
 helper="$repo/bench/tcp_bench.py"
 report_py="$repo/bench/amqp_report.py"
 jar="$repo/router-daemon/target/vanrouter.jar"
@@ -93,35 +70,15 @@ cpfile="$repo/router-transport/target/bench-classpath.txt"
 PATH="$PATH:/usr/sbin:/sbin"
 
 # ---------------------------------------------------------------------------------------------------------- tools
-# shellcheck source=bench/lib.sh
-source "$repo/bench/lib.sh"
 tools=(java=openjdk-17-jre-headless python3=python3 flock=util-linux setsid=util-linux timeout=coreutils)
 if ((build)); then tools+=("${bench_build_tools[@]}"); fi
 bench_need_tools amqp-benchmark "${tools[@]}"
-python3=$(python3 -c 'import sys; print(sys.executable)')
-python3() { "$python3" "$@"; }
+bench_real_python3
 
 # ---------------------------------------------------------------------------------------------------------- setup
-# Before anything of ours runs: how busy the machine is (the report's header).
-busy_warning=$(bench_busy_warning)
-if [[ -n $busy_warning ]]; then log "${busy_warning//\*/}"; fi
-load_lines=$(bench_load_snapshot "$python3" "$helper")
-if [[ -n $out_dir ]]; then
-    mkdir -p "$out_dir"
-    work=$(cd "$out_dir" && pwd)
-else
-    work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-amqpbench.XXXXXX")
-fi
-trap bench_cleanup EXIT
-trap 'exit 130' INT TERM
-start() { bench_start "$@"; }
-
-if ((build)); then
-    log "building router-daemon and the load generator (under the shared Maven lock)"
-    (cd "$repo" && bench_mvn -q -DskipTests -pl router-daemon,router-transport -am \
-        package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test) \
-        > "$work/build.log" 2>&1 || die "build failed, see $work/build.log"
-fi
+bench_snapshot_start "$helper" # before anything of ours runs
+bench_workdir amqpbench
+if ((build)); then bench_build generator; fi
 [[ -f $jar ]] || die "no $jar (run without --no-build)"
 for c in AmqpLoad MqttLoad; do
     [[ -f $cpfile && -f $repo/router-transport/target/test-classes/io/vanrouter/bench/$c.class ]] \
@@ -129,7 +86,7 @@ for c in AmqpLoad MqttLoad; do
 done
 gen_cp="$repo/router-transport/target/test-classes:$(cat "$cpfile")"
 read -r -a gen_opts <<< "${AMQPLOAD_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC}"
-read -r -a java_opts <<< "${VANROUTER_JAVA_OPTS:-$(grep -v '^#' "$repo/config/jvm.options" | tr '\n' ' ')}"
+bench_java_opts
 
 read -r -a port < <(python3 "$helper" free-ports 8)
 ((${#port[@]} == 8)) || die "could not find free ports"
@@ -151,38 +108,25 @@ router_conf() { # router_conf ID
 }
 declare -A router_pid=()
 vr_routers=(a)
-if want_any "*-ab*"; then vr_routers=(a b); fi
+if bench_want_any "*-ab*"; then vr_routers=(a b); fi
 for r in "${vr_routers[@]}"; do
     router_conf "$r" > "$work/router-$r.yaml"
-    start "router-$r" java "${java_opts[@]}" -jar "$jar" run --config "$work/router-$r.yaml"
-    router_pid[$r]=$last_pid
+    bench_start_router "$r"
 done
 
 sleep 0.5
-vr_unavailable=""
 others=("${vr_routers[@]:1}")
 log "waiting for router a${others[*]:+ and its routes to ${others[*]}}"
-if ! err=$(python3 "$helper" wait-routes "${mgmt_port[a]}" 30 "${others[@]}" 2>&1); then
-    vr_unavailable="$err"
-    for r in "${vr_routers[@]}"; do
-        if ! kill -0 "${router_pid[$r]}" 2> /dev/null; then
-            vr_unavailable="router $r exited: $(grep -v '^\s*$' "$work/router-$r.log" | tail -n 1)"
-        fi
-    done
-    log "routers unavailable: $vr_unavailable"
-fi
+bench_wait_hub || log "routers unavailable: $vr_unavailable"
 
 # ---------------------------------------------------------------------------------------------------------- runs
-csv="$work/raw.csv"
-echo "round,scenario,metric,value,note" > "$csv"
-row() { bench_csv_row "$csv" 4 "$@"; } # row ROUND SCENARIO METRIC VALUE [NOTE]
+bench_raw_csv "round,scenario,metric,value,note"
 clk=$(getconf CLK_TCK)
-cpu_ticks() { bench_cpu_ticks "$@"; } # total utime+stime of the given pids, in clock ticks
 
 # measure ROUND SCENARIO: one run of the load generator; figures (and the CPU of the routers) in the CSV.
 measure() {
     local round=$1 sc=$2 procs=() cmd
-    local out="$work/run-$round-$sc.out" cpu0 cpu1 t0 t1
+    local out="$work/run-$round-$sc.out"
     if [[ -n $vr_unavailable ]]; then
         row "$round" "$sc" all NA "routers unavailable: $vr_unavailable"
         return 0
@@ -207,32 +151,16 @@ measure() {
         cmd+=(--mode "$mode" --address "bench/$sc/$round" --window "$window" --credit "$credit"
             --await-url "http://127.0.0.1:${mgmt_port[a]}/status")
     fi
-    cpu0=$(cpu_ticks "${procs[@]}")
-    t0=$(date +%s%N)
-    if timeout $((warmup + secs + 90)) java "${gen_opts[@]}" -cp "$gen_cp" "${cmd[@]}" --size 100 \
-        --seconds "$secs" --warmup "$warmup" > "$out" 2> "$out.err"; then
-        cpu1=$(cpu_ticks "${procs[@]}")
-        t1=$(date +%s%N)
-        local line kv sent
-        line=$(grep '^result ' "$out" | tail -n 1)
-        for kv in ${line#result }; do
-            row "$round" "$sc" "${kv%%=*}" "${kv#*=}"
-        done
-        sent=$(sed -n 's/.* sent=\([0-9]*\).*/\1/p' <<< "$line")
-        if ((sent > 0)); then
+    if bench_gen_run "$round" "$sc" "$out" "${cmd[@]}" --size 100 --seconds "$secs" --warmup "$warmup"; then
+        if ((gen_sent > 0)); then
             # CPU of the scenario's routers over the whole run (probe, warm-up, measurement, drain).
-            row "$round" "$sc" cpu_s "$(python3 -c "print(round(($cpu1-$cpu0)/$clk, 2))")"
-            row "$round" "$sc" cpu_s_per_10k "$(python3 -c "print(round(($cpu1-$cpu0)/$clk/$sent*1e4, 4))")"
-            row "$round" "$sc" cpu_cores "$(python3 -c "print(round(($cpu1-$cpu0)/$clk/(($t1-$t0)/1e9), 2))")"
+            row "$round" "$sc" cpu_s "$(python3 -c "print(round(($gen_ticks)/$clk, 2))")"
+            row "$round" "$sc" cpu_s_per_10k "$(python3 -c "print(round(($gen_ticks)/$clk/$gen_sent*1e4, 4))")"
+            row "$round" "$sc" cpu_cores "$(python3 -c "print(round(($gen_ticks)/$clk/(($gen_ns)/1e9), 2))")"
         fi
         log "round $round $sc: $(sed 's/^result //; s/ p90_us=[^ ]*//; s/ p999_us=[^ ]*//; s/ rate_subs=[^ ]*//' \
-            <<< "$line")"
+            <<< "$gen_line")"
         if [[ -s $out.err ]]; then log "  stderr: $(head -n 3 "$out.err" | tr '\n' ' ')"; fi
-    else
-        local why
-        why=$(tail -n 3 "$out.err" | tr '\n' ' ')
-        row "$round" "$sc" all NA "load generator failed: ${why:-timeout}"
-        log "round $round $sc: FAILED: ${why:-timeout}"
     fi
     for r in "${vr_routers[@]}"; do
         if ! kill -0 "${router_pid[$r]}" 2> /dev/null; then
@@ -245,8 +173,8 @@ measure() {
 # Router warm-up: unrecorded load on each path the scenarios use (the generator's own JIT warms up in --warmup).
 if ((router_warmup > 0)) && [[ -z $vr_unavailable ]]; then
     paths=()
-    if want_any "ceiling*"; then paths+=(a); fi
-    if want_any "*-ab*"; then paths+=(b); fi
+    if bench_want_any "ceiling*"; then paths+=(a); fi
+    if bench_want_any "*-ab*"; then paths+=(b); fi
     for to in "${paths[@]}"; do
         for mode in unsettled presettled; do
             log "router warm-up: ${router_warmup} s $mode, sender on a, receiver on $to (not recorded)"
@@ -260,18 +188,7 @@ if ((router_warmup > 0)) && [[ -z $vr_unavailable ]]; then
 fi
 
 # Pairs measured back to back; the ceiling first in odd rounds, A->B first in even rounds.
-groups=("ceiling vr-ab" "ceiling-pre vr-ab-pre" "mqtt-ab-q1")
-for ((round = 1; round <= rounds; round++)); do
-    for g in "${groups[@]}"; do
-        read -r -a members <<< "$g"
-        if ((round % 2 == 0)); then
-            mapfile -t members < <(printf '%s\n' "${members[@]}" | tac)
-        fi
-        for sc in "${members[@]}"; do
-            if want "$sc"; then measure "$round" "$sc"; fi
-        done
-    done
-done
+bench_group_rounds "ceiling vr-ab" "ceiling-pre vr-ab-pre" "mqtt-ab-q1"
 
 # ---------------------------------------------------------------------------------------------------------- report
 # What the routers counted (AMQP outcomes, receiver drops), for the record.
@@ -284,15 +201,9 @@ EOF
 done
 results="$work/results.md"
 {
-    echo "# vanrouter AMQP benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo
-    if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
-    echo "- command: $cmdline (effective: --seconds $secs --warmup $warmup --rounds $rounds" \
+    bench_report_head AMQP "--seconds $secs --warmup $warmup --rounds $rounds" \
         "--router-warmup $router_warmup --window $window" \
-        "--credit $credit --link-credit ${link_credit:-default} --scenarios $scen_arg)"
-    echo "- commit: $(bench_commit "$repo"), machine: $(bench_machine)"
-    echo "$load_lines"
-    echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+        "--credit $credit --link-credit ${link_credit:-default} --scenarios $scen_arg"
     echo "- $(java -version 2>&1 | head -n 1), routers: java ${java_opts[*]}, load generator: java ${gen_opts[*]}" \
         "(AmqpLoad: proton-j Engine, one thread per connection; MqttLoad for mqtt-ab-q1)"
     for r in "${vr_routers[@]}"; do

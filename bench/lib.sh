@@ -421,6 +421,64 @@ bench_router_counters() {
     done
 }
 
+# The MQTT and AMQP benches: scenarios (array) asked for, routers vr_routers with router a their hub, one load
+# generator run per measurement.
+
+bench_want() { [[ " ${scenarios[*]} " == *" $1 "* ]]; } # bench_want SCENARIO: asked for
+bench_want_any() { local s; for s in "${scenarios[@]}"; do [[ $s == $1 ]] && return 0; done; return 1; } # PATTERN
+
+# bench_wait_hub: waits up to 30 s until router a routes to the other vr_routers; if not, vr_unavailable says why
+# (the last of the routers that has exited, or the wait's error) and bench_wait_hub returns 1.
+bench_wait_hub() {
+    local err rev
+    vr_unavailable=""
+    err=$(python3 "$helper" wait-routes "${mgmt_port[a]}" 30 "${vr_routers[@]:1}" 2>&1) && return 0
+    mapfile -t rev < <(printf '%s\n' "${vr_routers[@]}" | tac)
+    vr_unavailable=$(bench_router_reason "$err" "${rev[@]}")
+    return 1
+}
+
+# bench_gen_run ROUND SCENARIO OUT ARG...: one load generator run (java gen_opts -cp gen_cp ARG...), output in OUT and
+# OUT.err. On success a row per key=value of its last "result" line, which is in gen_line; gen_sent, the messages
+# sent; gen_ticks, the CPU clock ticks of the pids in the array procs over the run; gen_ns, its length. On failure
+# an NA row and a log line, and it returns 1.
+bench_gen_run() {
+    local round=$1 sc=$2 out=$3 cpu0 cpu1 t0 t1 kv why
+    shift 3
+    cpu0=$(bench_cpu_ticks "${procs[@]}")
+    t0=$(date +%s%N)
+    if timeout $((warmup + secs + 90)) java "${gen_opts[@]}" -cp "$gen_cp" "$@" > "$out" 2> "$out.err"; then
+        cpu1=$(bench_cpu_ticks "${procs[@]}")
+        t1=$(date +%s%N)
+        gen_ticks=$((cpu1 - cpu0)) gen_ns=$((t1 - t0))
+        gen_line=$(grep '^result ' "$out" | tail -n 1)
+        for kv in ${gen_line#result }; do
+            row "$round" "$sc" "${kv%%=*}" "${kv#*=}"
+        done
+        gen_sent=$(sed -n 's/.* sent=\([0-9]*\).*/\1/p' <<< "$gen_line")
+        return 0
+    fi
+    why=$(tail -n 3 "$out.err" | tr '\n' ' ')
+    row "$round" "$sc" all NA "load generator failed: ${why:-timeout}"
+    log "round $round $sc: FAILED: ${why:-timeout}"
+    return 1
+}
+
+# bench_group_rounds GROUP...: every round measures the wanted scenarios of each GROUP (words) back to back, in the
+# GROUP's order in odd rounds and reversed in even rounds (measure ROUND SCENARIO).
+bench_group_rounds() {
+    local round g sc members
+    for ((round = 1; round <= rounds; round++)); do
+        for g in "$@"; do
+            read -r -a members <<< "$g"
+            if ((round % 2 == 0)); then mapfile -t members < <(printf '%s\n' "${members[@]}" | tac); fi
+            for sc in "${members[@]}"; do
+                if bench_want "$sc"; then measure "$round" "$sc"; fi
+            done
+        done
+    done
+}
+
 # bench_raw_csv COLUMNS: $csv is $work/raw.csv with the header line COLUMNS (comma-separated, the last one a note),
 # to which row FIELD... [NOTE] appends a line.
 bench_raw_csv() {

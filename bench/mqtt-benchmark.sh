@@ -43,39 +43,18 @@ all_scenarios="ceiling,mosq-ab,vr-ab,mosq-fan3,vr-fan3,ceiling-q1,mosq-ab-q1,vr-
 scen_arg=$all_scenarios
 out_dir=""
 cmdline="bench/mqtt-benchmark.sh $*"
-
-die() { echo "mqtt-benchmark: $*" >&2; exit 1; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-0}"; }
-
-while (($#)); do
-    case "$1" in
-        --seconds) secs=${2:?--seconds needs a value}; shift 2 ;;
-        --warmup) warmup=${2:?--warmup needs a value}; shift 2 ;;
-        --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
-        --quick) secs=3; warmup=1; rounds=1; shift ;;
-        --window) window=${2:?--window needs a value}; shift 2 ;;
-        --window-q1) window_q1=${2:?--window-q1 needs a value}; shift 2 ;;
-        --inflight) inflight=${2:?--inflight needs a value}; shift 2 ;;
-        --scenarios) scen_arg=${2:?--scenarios needs a value}; shift 2 ;;
-        --no-build) build=0; shift ;;
-        --out) out_dir=${2:?--out needs a value}; shift 2 ;;
-        -h|--help) usage 0 ;;
-        *) echo "mqtt-benchmark: unknown option $1" >&2; usage 2 ;;
-    esac
-done
-for v in secs rounds window window_q1 inflight; do
-    [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--$v must be a positive integer, got '${!v}'"
-done
-[[ $warmup =~ ^[0-9]+$ ]] || die "--warmup must be a non-negative integer, got '$warmup'"
-IFS=, read -r -a scenarios <<< "$scen_arg"
-for s in "${scenarios[@]}"; do
-    [[ ,$all_scenarios, == *,$s,* ]] || die "unknown scenario '$s' (use $all_scenarios)"
-done
-want() { [[ " ${scenarios[*]} " == *" $1 "* ]]; }
-want_any() { local s; for s in "${scenarios[@]}"; do [[ $s == $1 ]] && return 0; done; return 1; }
-
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
+
+bench_parse_options --seconds=secs --warmup=warmup --rounds=rounds --quick:secs=3,warmup=1,rounds=1 --window=window \
+    --window-q1=window_q1 --inflight=inflight --scenarios=scen_arg --no-build:build=0 --out=out_dir -- "$@"
+# The messages say --secs and --window_q1 (the variables' names), as they always have.
+bench_need_ints positive --secs "$secs" --rounds "$rounds" --window "$window" --window_q1 "$window_q1" \
+    --inflight "$inflight"
+bench_need_ints non-negative --warmup "$warmup"
+bench_list scenarios scenario "$all_scenarios" "$scen_arg"
+
 helper="$repo/bench/tcp_bench.py"
 report_py="$repo/bench/mqtt_report.py"
 jar="$repo/router-daemon/target/vanrouter.jar"
@@ -83,43 +62,24 @@ cpfile="$repo/router-transport/target/bench-classpath.txt"
 PATH="$PATH:/usr/sbin:/sbin"
 
 # ---------------------------------------------------------------------------------------------------------- tools
-# shellcheck source=bench/lib.sh
-source "$repo/bench/lib.sh"
 tools=(mosquitto=mosquitto java=openjdk-17-jre-headless python3=python3 flock=util-linux setsid=util-linux
     timeout=coreutils)
 if ((build)); then tools+=("${bench_build_tools[@]}"); fi
 bench_need_tools mqtt-benchmark "${tools[@]}"
 mosquitto=$(command -v mosquitto)
-python3=$(python3 -c 'import sys; print(sys.executable)')
-python3() { "$python3" "$@"; }
+bench_real_python3
 
 # ---------------------------------------------------------------------------------------------------------- setup
-# Before anything of ours runs: how busy the machine is (the report's header).
-busy_warning=$(bench_busy_warning)
-if [[ -n $busy_warning ]]; then log "${busy_warning//\*/}"; fi
-load_lines=$(bench_load_snapshot "$python3" "$helper")
-if [[ -n $out_dir ]]; then
-    mkdir -p "$out_dir"
-    work=$(cd "$out_dir" && pwd)
-else
-    work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-mqttbench.XXXXXX")
-fi
-trap bench_cleanup EXIT
-trap 'exit 130' INT TERM
+bench_snapshot_start "$helper" # before anything of ours runs
+bench_workdir mqttbench
 start() { bench_start "$@"; }
-
-if ((build)); then
-    log "building router-daemon and the load generator (under the shared Maven lock)"
-    (cd "$repo" && bench_mvn -q -DskipTests -pl router-daemon,router-transport -am \
-        package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test) \
-        > "$work/build.log" 2>&1 || die "build failed, see $work/build.log"
-fi
+if ((build)); then bench_build generator; fi
 [[ -f $jar ]] || die "no $jar (run without --no-build)"
 [[ -f $cpfile && -f $repo/router-transport/target/test-classes/io/vanrouter/bench/MqttLoad.class ]] \
     || die "no load generator build in router-transport/target (run without --no-build)"
 gen_cp="$repo/router-transport/target/test-classes:$(cat "$cpfile")"
 read -r -a gen_opts <<< "${MQTTLOAD_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC}"
-read -r -a java_opts <<< "${VANROUTER_JAVA_OPTS:-$(grep -v '^#' "$repo/config/jvm.options" | tr '\n' ' ')}"
+bench_java_opts
 
 read -r -a port < <(python3 "$helper" free-ports 19)
 ((${#port[@]} == 19)) || die "could not find free ports"
@@ -163,9 +123,9 @@ EOF
 declare -A bridges=([m1]="" [ma]="mb" [mb]="" [fa]="fb fc fd" [fb]="" [fc]="" [fd]="")
 declare -A mosq_pid=()
 need_mosq=()
-want_any "ceiling*" && need_mosq+=(m1)
-want_any "mosq-ab*" && need_mosq+=(mb ma)
-want mosq-fan3 && need_mosq+=(fb fc fd fa)
+bench_want_any "ceiling*" && need_mosq+=(m1)
+bench_want_any "mosq-ab*" && need_mosq+=(mb ma)
+bench_want mosq-fan3 && need_mosq+=(fb fc fd fa)
 for m in "${need_mosq[@]}"; do
     # shellcheck disable=SC2086
     mosquitto_conf "$m" ${bridges[$m]} > "$work/mosquitto-$m.conf"
@@ -183,12 +143,11 @@ router_conf() { # router_conf ID: a, the hub, listens; b, c and d dial it.
 }
 declare -A router_pid=()
 vr_routers=()
-want_any "vr-ab*" && vr_routers=(a b)
-want vr-fan3 && vr_routers=(a b c d)
+bench_want_any "vr-ab*" && vr_routers=(a b)
+bench_want vr-fan3 && vr_routers=(a b c d)
 for r in "${vr_routers[@]}"; do
     router_conf "$r" > "$work/router-$r.yaml"
-    start "router-$r" java "${java_opts[@]}" -jar "$jar" run --config "$work/router-$r.yaml"
-    router_pid[$r]=$last_pid
+    bench_start_router "$r"
 done
 
 sleep 0.5
@@ -197,25 +156,13 @@ for m in "${need_mosq[@]}"; do
 done
 vr_unavailable=""
 if ((${#vr_routers[@]})); then
-    others=("${vr_routers[@]:1}")
-    log "waiting for routes from router a to ${others[*]}"
-    if ! err=$(python3 "$helper" wait-routes "${mgmt_port[a]}" 30 "${others[@]}" 2>&1); then
-        vr_unavailable="$err"
-        for r in "${vr_routers[@]}"; do
-            if ! kill -0 "${router_pid[$r]}" 2> /dev/null; then
-                vr_unavailable="router $r exited: $(grep -v '^\s*$' "$work/router-$r.log" | tail -n 1)"
-            fi
-        done
-        log "vanrouter scenarios unavailable: $vr_unavailable"
-    fi
+    log "waiting for routes from router a to ${vr_routers[*]:1}"
+    bench_wait_hub || log "vanrouter scenarios unavailable: $vr_unavailable"
 fi
 
 # ---------------------------------------------------------------------------------------------------------- runs
-csv="$work/raw.csv"
-echo "round,scenario,metric,value,note" > "$csv"
-row() { bench_csv_row "$csv" 4 "$@"; } # row ROUND SCENARIO METRIC VALUE [NOTE]
+bench_raw_csv "round,scenario,metric,value,note"
 clk=$(getconf CLK_TCK)
-cpu_ticks() { bench_cpu_ticks "$@"; } # total utime+stime of the given pids, in clock ticks
 
 # measure ROUND SCENARIO: one run of the load generator; figures (and the CPU of the system's processes) in the CSV.
 measure() {
@@ -235,35 +182,19 @@ measure() {
         row "$round" "$sc" all NA "vanrouter unavailable: $vr_unavailable"
         return 0
     fi
-    local out="$work/run-$round-$sc.out" cpu0 cpu1 t0 t1
-    cpu0=$(cpu_ticks "${procs[@]}")
-    t0=$(date +%s%N)
-    if timeout $((warmup + secs + 90)) java "${gen_opts[@]}" -cp "$gen_cp" io.vanrouter.bench.MqttLoad \
+    if bench_gen_run "$round" "$sc" "$work/run-$round-$sc.out" io.vanrouter.bench.MqttLoad \
         --pub "127.0.0.1:$pub" --sub "$subs" --topic "q$qos/bench/$sc/$round" --qos "$qos" --size 100 \
-        --seconds "$secs" --warmup "$warmup" --window "$win" --inflight "$inflight" > "$out" 2> "$out.err"; then
-        cpu1=$(cpu_ticks "${procs[@]}")
-        t1=$(date +%s%N)
-        local line kv
-        line=$(grep '^result ' "$out" | tail -n 1)
-        for kv in ${line#result }; do
-            row "$round" "$sc" "${kv%%=*}" "${kv#*=}"
-        done
-        local sent
-        sent=$(sed -n 's/.* sent=\([0-9]*\).*/\1/p' <<< "$line")
-        if ((sent > 0)); then
+        --seconds "$secs" --warmup "$warmup" --window "$win" --inflight "$inflight"; then
+        if ((gen_sent > 0)); then
             # CPU of the brokers/routers of this scenario over the whole run (probe, warm-up, measurement, drain),
             # per published message, and as cores busy over the run.
-            row "$round" "$sc" cpu_us_per_msg "$(python3 -c "print(round(($cpu1-$cpu0)/$clk*1e6/$sent, 2))")"
-            row "$round" "$sc" cpu_cores "$(python3 -c "print(round(($cpu1-$cpu0)/$clk/(($t1-$t0)/1e9), 2))")"
-            row "$round" "$sc" cpu_s "$(python3 -c "print(round(($cpu1-$cpu0)/$clk, 2))")"
+            row "$round" "$sc" cpu_us_per_msg "$(python3 -c "print(round(($gen_ticks)/$clk*1e6/$gen_sent, 2))")"
+            row "$round" "$sc" cpu_cores "$(python3 -c "print(round(($gen_ticks)/$clk/(($gen_ns)/1e9), 2))")"
+            row "$round" "$sc" cpu_s "$(python3 -c "print(round(($gen_ticks)/$clk, 2))")"
             row "$round" "$sc" payload_bytes 100
         fi
-        log "round $round $sc: $(sed 's/^result //; s/ rate_subs=[^ ]*//; s/ p90_us=[^ ]*//; s/ probe_ms=.*//' <<< "$line")"
-    else
-        local why
-        why=$(tail -n 3 "$out.err" | tr '\n' ' ')
-        row "$round" "$sc" all NA "load generator failed: ${why:-timeout}"
-        log "round $round $sc: FAILED: ${why:-timeout}"
+        log "round $round $sc: $(sed 's/^result //; s/ rate_subs=[^ ]*//; s/ p90_us=[^ ]*//; s/ probe_ms=.*//' \
+            <<< "$gen_line")"
     fi
     for r in "${vr_routers[@]}"; do
         if [[ $sc == vr-* ]] && ! kill -0 "${router_pid[$r]}" 2> /dev/null; then
@@ -274,30 +205,13 @@ measure() {
 }
 
 # Pairs measured back to back; mosquitto first in odd rounds, vanrouter first in even rounds.
-groups=("ceiling" "mosq-ab vr-ab" "mosq-fan3 vr-fan3" "ceiling-q1" "mosq-ab-q1 vr-ab-q1")
-for ((round = 1; round <= rounds; round++)); do
-    for g in "${groups[@]}"; do
-        read -r -a members <<< "$g"
-        if ((round % 2 == 0)); then
-            members=($(printf '%s\n' "${members[@]}" | tac))
-        fi
-        for sc in "${members[@]}"; do
-            if want "$sc"; then measure "$round" "$sc"; fi
-        done
-    done
-done
+bench_group_rounds "ceiling" "mosq-ab vr-ab" "mosq-fan3 vr-fan3" "ceiling-q1" "mosq-ab-q1 vr-ab-q1"
 
 # ---------------------------------------------------------------------------------------------------------- report
 results="$work/results.md"
 {
-    echo "# vanrouter MQTT benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo
-    if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
-    echo "- command: $cmdline (effective: --seconds $secs --warmup $warmup --rounds $rounds --window $window" \
-        "--window-q1 $window_q1 --inflight $inflight --scenarios $scen_arg)"
-    echo "- commit: $(bench_commit "$repo"), machine: $(bench_machine)"
-    echo "$load_lines"
-    echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    bench_report_head MQTT "--seconds $secs --warmup $warmup --rounds $rounds --window $window" \
+        "--window-q1 $window_q1 --inflight $inflight --scenarios $scen_arg"
     echo "- $("$mosquitto" -h 2>&1 | head -n 1), $(java -version 2>&1 | head -n 1), routers:" \
         "java ${java_opts[*]}, load generator: java ${gen_opts[*]} (MqttLoad, Netty MQTT codec)"
     echo
