@@ -31,60 +31,36 @@ build=1
 out_dir=""
 loads="tcp,mqtt"
 generator=warm
+repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 
-die() { echo "cold-start: $*" >&2; exit 1; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-0}"; }
-while (($#)); do
-    case "$1" in
-        --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
-        --seconds) secs=${2:?--seconds needs a value}; shift 2 ;;
-        --loads) loads=${2:?--loads needs a value}; shift 2 ;;
-        --generator) generator=${2:?--generator needs a value}; shift 2 ;;
-        --no-build) build=0; shift ;;
-        --out) out_dir=${2:?--out needs a value}; shift 2 ;;
-        -h|--help) usage 0 ;;
-        *) echo "cold-start: unknown option $1" >&2; usage 2 ;;
-    esac
-done
+bench_parse_options --rounds=rounds --seconds=secs --loads=loads --generator=generator --no-build:build=0 \
+    --out=out_dir -- "$@"
 [[ $loads =~ ^(tcp|mqtt)(,(tcp|mqtt))?$ ]] || die "--loads must be tcp, mqtt or tcp,mqtt, got '$loads'"
 [[ $generator =~ ^(warm|cold)$ ]] || die "--generator must be warm or cold, got '$generator'"
 IFS=, read -r -a load_list <<< "$loads"
-for v in rounds secs; do
-    [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--$v must be a positive integer, got '${!v}'"
-done
+# The message says --secs (the variable's name), as it always has.
+bench_need_ints positive --rounds "$rounds" --secs "$secs"
 
-repo=$(cd "$(dirname "$0")/.." && pwd)
 helper="$repo/bench/tcp_bench.py"
 jar="$repo/router-daemon/target/vanrouter.jar"
 cpfile="$repo/router-transport/target/bench-classpath.txt"
 PATH="$PATH:/usr/sbin:/sbin"
-# shellcheck source=bench/lib.sh
-source "$repo/bench/lib.sh"
 tools=(iperf3=iperf3 java=openjdk-17-jre-headless python3=python3 setsid=util-linux)
 if ((build)); then tools+=("${bench_build_tools[@]}"); fi
 if [[ $loads == *mqtt* && $generator == warm ]]; then tools+=(mosquitto=mosquitto); fi
 bench_need_tools cold-start "${tools[@]}"
 
-if [[ -n $out_dir ]]; then mkdir -p "$out_dir"; work=$(cd "$out_dir" && pwd); else
-    work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-cold.XXXXXX"); fi
-
-trap bench_cleanup EXIT
-trap 'exit 130' INT TERM
-
-if ((build)); then
-    log "building router-daemon and the load generator (under the shared Maven lock)"
-    (cd "$repo" && bench_mvn -q -DskipTests -pl router-daemon,router-transport -am \
-        package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test) \
-        > "$work/build.log" 2>&1 || die "build failed, see $work/build.log"
-fi
+bench_workdir cold
+if ((build)); then bench_build generator; fi
 [[ -f $jar && -f $cpfile ]] || die "no $jar or $cpfile: run without --no-build once"
 bench_settle # after the build: measure on a quiet machine
 busy_warning=$(bench_busy_warning)
 load_lines=$(bench_load_snapshot python3 "$helper")
 gen_cp="$repo/router-transport/target/test-classes:$(cat "$cpfile")"
 read -r -a gen_opts <<< "${MQTTLOAD_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC}"
-read -r -a java_opts <<< "${VANROUTER_JAVA_OPTS:-$(grep -v '^#' "$repo/config/jvm.options" | tr '\n' ' ')}"
+bench_java_opts
 archive=$(VANROUTER_BUILD=never "$repo/bin/vanrouter" cds) || die "could not make the class data archive"
 declare -A variant_opts=([plain]="" [cds]="-XX:SharedArchiveFile=$archive")
 

@@ -24,49 +24,25 @@ hello=100
 dead=300
 build=1
 out_dir=""
+repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 
-die() { echo "failover: $*" >&2; exit 1; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-0}"; }
-while (($#)); do
-    case "$1" in
-        --rounds) rounds=${2:?--rounds needs a value}; shift 2 ;;
-        --hello) hello=${2:?--hello needs a value}; shift 2 ;;
-        --dead) dead=${2:?--dead needs a value}; shift 2 ;;
-        --no-build) build=0; shift ;;
-        --out) out_dir=${2:?--out needs a value}; shift 2 ;;
-        -h|--help) usage 0 ;;
-        *) echo "failover: unknown option $1" >&2; usage 2 ;;
-    esac
-done
-for v in rounds hello dead; do
-    [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--$v must be a positive integer, got '${!v}'"
-done
+bench_parse_options --rounds=rounds --hello=hello --dead=dead --no-build:build=0 --out=out_dir -- "$@"
+bench_need_ints positive --rounds "$rounds" --hello "$hello" --dead "$dead"
 ((dead > hello)) || die "--dead must exceed --hello"
 
-repo=$(cd "$(dirname "$0")/.." && pwd)
 helper="$repo/bench/tcp_bench.py"
 probe="$repo/bench/failover.py"
 jar="$repo/router-daemon/target/vanrouter.jar"
 PATH="$PATH:/usr/sbin:/sbin"
-# shellcheck source=bench/lib.sh
-source "$repo/bench/lib.sh"
 tools=(redis-server=redis-server java=openjdk-17-jre-headless python3=python3 setsid=util-linux)
 if ((build)); then tools+=("${bench_build_tools[@]}"); fi
 bench_need_tools failover "${tools[@]}"
 
-if [[ -n $out_dir ]]; then mkdir -p "$out_dir"; work=$(cd "$out_dir" && pwd); else
-    work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-failover.XXXXXX"); fi
-
-trap bench_cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workdir failover
 start() { bench_start "$@"; }
-
-if ((build)); then
-    log "building router-daemon (under the shared Maven lock)"
-    (cd "$repo" && bench_mvn -q -DskipTests -pl router-daemon -am package) > "$work/build.log" 2>&1 \
-        || die "build failed, see $work/build.log"
-fi
+if ((build)); then bench_build; fi
 [[ -f $jar ]] || die "no $jar: run without --no-build once"
 bench_settle # after the build: measure on a quiet machine
 busy_warning=$(bench_busy_warning)
@@ -99,11 +75,7 @@ for r in a b c d; do
     } > "$work/router-$r.yaml"
 done
 declare -A router_pid=()
-start_router() {
-    start "router-$1" java "${java_opts[@]}" -jar "$jar" run --config "$work/router-$1.yaml"
-    router_pid[$1]=$last_pid
-}
-for r in a b c d; do start_router "$r"; done
+for r in a b c d; do bench_start_router "$r"; done
 start redis-server redis-server --port "$p_redis" --bind 127.0.0.1 --save '' --appendonly no
 
 log "waiting for a to route d via b"
@@ -124,7 +96,7 @@ for ((i = 1; i <= rounds; i++)); do
         if [[ $kind == kill ]]; then
             wait "${router_pid[b]}" 2> /dev/null || true
             mv "$work/router-b.log" "$work/router-b.killed-$i.log"
-            start_router b
+            bench_start_router b
         else
             kill -CONT "${router_pid[b]}"
         fi

@@ -23,52 +23,27 @@ hello=100
 dead=300
 build=1
 out_dir=""
+repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 
-die() { echo "liveness: $*" >&2; exit 1; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit "${1:-0}"; }
-while (($#)); do
-    case "$1" in
-        --minutes) minutes=${2:?--minutes needs a value}; shift 2 ;;
-        --hello) hello=${2:?--hello needs a value}; shift 2 ;;
-        --dead) dead=${2:?--dead needs a value}; shift 2 ;;
-        --no-build) build=0; shift ;;
-        --out) out_dir=${2:?--out needs a value}; shift 2 ;;
-        -h|--help) usage 0 ;;
-        *) echo "liveness: unknown option $1" >&2; usage 2 ;;
-    esac
-done
-for v in minutes hello dead; do
-    [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "--$v must be a positive integer, got '${!v}'"
-done
+bench_parse_options --minutes=minutes --hello=hello --dead=dead --no-build:build=0 --out=out_dir -- "$@"
+bench_need_ints positive --minutes "$minutes" --hello "$hello" --dead "$dead"
 ((dead > hello)) || die "--dead must exceed --hello"
 
-repo=$(cd "$(dirname "$0")/.." && pwd)
 helper="$repo/bench/tcp_bench.py"
 jar="$repo/router-daemon/target/vanrouter.jar"
 cpfile="$repo/router-transport/target/bench-classpath.txt"
 PATH="$PATH:/usr/sbin:/sbin"
-# shellcheck source=bench/lib.sh
-source "$repo/bench/lib.sh"
 tools=(iperf3=iperf3 java=openjdk-17-jre-headless python3=python3 flock=util-linux setsid=util-linux)
 if ((build)); then tools+=("${bench_build_tools[@]}"); fi
 bench_need_tools liveness "${tools[@]}"
 
-if [[ -n $out_dir ]]; then mkdir -p "$out_dir"; work=$(cd "$out_dir" && pwd); else
-    work=$(mktemp -d "${TMPDIR:-/tmp}/vanrouter-liveness.XXXXXX"); fi
+bench_workdir liveness
 busy_warning=$(bench_busy_warning)
 load_lines=$(bench_load_snapshot python3 "$helper")
-
-trap bench_cleanup EXIT
-trap 'exit 130' INT TERM
 start() { bench_start "$@"; }
-
-if ((build)); then
-    log "building router-daemon and the load generator (under the shared Maven lock)"
-    (cd "$repo" && bench_mvn -q -DskipTests -pl router-daemon,router-transport -am \
-        package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test) \
-        > "$work/build.log" 2>&1 || die "build failed, see $work/build.log"
-fi
+if ((build)); then bench_build generator; fi
 [[ -f $jar && -f $cpfile ]] || die "no $jar or $cpfile: run without --no-build once"
 
 read -r -a port < <(python3 "$helper" free-ports 11)
@@ -92,8 +67,7 @@ for r in a b c; do
             printf 'tcp:\n  connectors:\n    - {address: iperf, host: 127.0.0.1, port: %s}\n' "$p_iperf"
         fi
     } > "$work/router-$r.yaml"
-    start "router-$r" java "${java_opts[@]}" -jar "$jar" run --config "$work/router-$r.yaml"
-    router_pid[$r]=$last_pid
+    bench_start_router "$r"
 done
 start iperf3-server iperf3 -s -B 127.0.0.1 -p "$p_iperf"
 
