@@ -3,9 +3,10 @@
 
 Usage: amqp_report.py RAW.csv ROUNDS   (RAW.csv: round,scenario,metric,value,note as written by the script)
 """
-import csv
 import statistics
 import sys
+
+import benchlib
 
 ANCHOR = 32_900  # skupper-router, AMQP 100-byte messages A -> B, acked/s, this machine kind (issue 12)
 
@@ -30,21 +31,8 @@ SPREAD = [
 
 def read_rounds(path):
     """(scenario, metric) -> {round: value}; MqttLoad's rate_avg is the mqtt scenario's rate."""
-    by_round, notes = {}, {}
-    with open(path, newline="") as f:
-        for r in csv.DictReader(f):
-            if r["value"] == "NA":
-                notes.setdefault(r["scenario"], []).append(f"round {r['round']}: {r['note']}")
-                continue
-            try:
-                v = float(r["value"])
-            except ValueError:
-                continue
-            metric = r["metric"]
-            if r["scenario"].startswith("mqtt-") and metric == "rate_avg":
-                metric = "rate"
-            by_round.setdefault((r["scenario"], metric), {})[r["round"]] = v
-    return by_round, notes
+    return benchlib.read_scenario_rounds(
+        path, lambda sc, metric: "rate" if sc.startswith("mqtt-") and metric == "rate_avg" else metric)
 
 
 def main(argv):
@@ -109,14 +97,8 @@ def main(argv):
     for metric, label, f, scale in SPREAD:
         for sc, path, mode, _ in present:
             per = {r: v * scale for r, v in by_round.get((sc, metric), {}).items()}
-            if not per:
-                continue
-            order = sorted(per, key=int)
-            vs = [per[r] for r in order]
-            lo, hi = min(vs), max(vs)
-            print(f"| {label} | {path} | {mode} | {f.format(lo)} | {f.format(statistics.median(vs))} "
-                  f"| {f.format(hi)} | {'–' if lo == 0 else f'{hi / lo:.2f}'} "
-                  f"| {', '.join(f'r{r} ' + f.format(per[r]) for r in order)} |")
+            if per:
+                print(benchlib.spread_row([label, path, mode], per, f, na="–"))
     print()
     print("Every round (sent, and for AMQP acked / received and stalls of 1 s with nothing moving):")
     print()

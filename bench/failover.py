@@ -6,13 +6,12 @@
                                              "ms attempts" (ms from the signal to that PONG), or "none attempts"
   failover.py wait-via MGMT DEST HOP SECS    wait until the router at management port MGMT routes DEST via HOP
 """
-import json
 import os
 import signal
 import sys
 import time
-import urllib.request
 
+from benchlib import status  # the router's GET /status (same directory)
 from tcp_bench import ping_once  # a new connection, a redis PING, its PONG (same directory)
 
 ATTEMPT_TIMEOUT = 0.05  # a stream opened towards the dead router is not answered: try a new one soon
@@ -38,8 +37,7 @@ def wait_via(mgmt, dest, hop, secs):
     deadline = time.time() + float(secs)
     while time.time() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{mgmt}/status", timeout=2) as r:
-                nodes = json.load(r).get("nodes", [])
+            nodes = status(mgmt, 2).get("nodes", [])
             if any(n.get("id") == dest and n.get("nextHop") == hop for n in nodes):
                 return
         except Exception:  # noqa: BLE001 - not answering yet

@@ -9,18 +9,14 @@ Subcommands (all print to stdout; errors go to stderr with exit status 1):
   report CSV OUT.md ROUNDS SECS   per case: medians per path, per-round ratios to socat and to direct, CPU per
                                   10,000 requests, the spread of the rounds (stdout and OUT.md)
 """
-import csv
-import json
 import os
 import re
 import statistics
 import sys
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import tcp_bench as tb  # noqa: E402 - shared helpers of the TCP benchmark (free-ports, cpu, busiest, rss, wait-routes)
-
-die = tb.die
+import benchlib  # noqa: E402 - shared helpers of the bench scripts (same directory)
+from benchlib import die, fmt  # noqa: E402
 
 
 def percentile(sorted_vals, q):
@@ -60,12 +56,7 @@ def parse_h2load(out_path, log_path, secs):
 
 def http_counters(mgmt_port, label):
     """Markdown table rows of the router's http[] rows (status): see http-benchmark.sh's report."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{mgmt_port}/status", timeout=5) as r:
-            st = json.load(r)
-    except (OSError, ValueError) as e:
-        die(f"no status on port {mgmt_port} ({e})")
-    for c in st.get("http", []):
+    for c in benchlib.status_or_die(mgmt_port).get("http", []):
         def g(k):
             return c.get(k, 0) or 0
         print(f"| {label} | {c.get('address', '?')} | {c.get('site', '?')} | {g('requests'):,} | {g('status2xx'):,} "
@@ -85,29 +76,12 @@ RATIO_BASES = {"rps": ("socat", "direct"), "p99_ms": ("socat", "direct"), "cpu_s
 
 def read_rounds(csv_path):
     """(path, case, metric) -> {round: value}, with CPU per 10,000 requests and the per-round ratios; failure notes."""
-    by_round, notes = {}, {}
-    with open(csv_path) as f:
-        for row in csv.DictReader(f):
-            if row["value"] in ("", "NA"):
-                if row.get("note"):
-                    notes.setdefault((row["path"], row["case"]), row["note"])
-                continue
-            by_round.setdefault((row["path"], row["case"], row["metric"]), {})[row["round"]] = float(row["value"])
-    for (path, case, metric), per in list(by_round.items()):
-        if metric != "cpu_s":
-            continue
-        work = by_round.get((path, case, "ok"), {})
-        for rnd, cpu in per.items():
-            if work.get(rnd):
-                by_round.setdefault((path, case, "cpu_s_per_10k"), {})[rnd] = cpu / work[rnd] * 1e4
-    for (path, case, metric), per in list(by_round.items()):
+    by_round, notes = benchlib.read_path_rounds(csv_path)
+    benchlib.derive_cpu(by_round, [("ok", "cpu_s_per_10k", 1e4, None)])
+    for path, case, metric in list(by_round):
         for base in RATIO_BASES.get(metric, ()):
-            if path == base:
-                continue
-            ref = by_round.get((base, case, metric), {})
-            for rnd, v in per.items():
-                if ref.get(rnd):
-                    by_round.setdefault((path, case, f"{metric}_vs_{base}"), {})[rnd] = v / ref[rnd]
+            if path != base:
+                benchlib.add_ratio(by_round, path, case, metric, base)
     return by_round, notes
 
 
@@ -117,9 +91,6 @@ def report(csv_path, out_path, rounds, secs, case_labels):
     def med(path, case, metric):
         v = by_round.get((path, case, metric))
         return statistics.median(v.values()) if v else None
-
-    def fmt(v, f):
-        return "n/a" if v is None else f.format(v)
 
     cases = []
     for (_, case, _) in by_round:
@@ -159,10 +130,7 @@ def report(csv_path, out_path, rounds, secs, case_labels):
 
     # RSS of the routers after the cases.
     for path, label in PATHS[3:]:
-        per_router = {}
-        for (p, _, metric), v in by_round.items():
-            if p == path and metric.startswith("rss_"):
-                per_router.setdefault(metric[4:-4], []).extend(v.values())
+        per_router = benchlib.router_rss(by_round, path)
         if per_router:
             out.append(f"- {label}: router RSS after the cases, max over cases and rounds: " + ", ".join(
                 f"{r.upper()} {max(v):.0f} MiB" for r, v in sorted(per_router.items())))
@@ -181,9 +149,9 @@ def report(csv_path, out_path, rounds, secs, case_labels):
                    (case, "p99_ms_vs_socat", f"{case}: p99 / socat", "{:.2f}"),
                    (case, "cpu_s_per_10k", f"{case}: CPU s per 10k requests", "{:.3f}"),
                    (case, "cpu_s_per_10k_vs_socat", f"{case}: CPU / socat", "{:.2f}")]
-    out.extend(tb.spread_rows(by_round, spread, PATHS))
+    out.extend(benchlib.spread_rows(by_round, spread, PATHS))
 
-    tb.finish_report(out, notes, out_path, "Cases that did not run, failed or had errors (first reason):")
+    benchlib.finish_report(out, notes, out_path, "Cases that did not run, failed or had errors (first reason):")
 
 
 def main(argv):
@@ -195,7 +163,7 @@ def main(argv):
     elif cmd == "http-counters":
         http_counters(args[0], args[1])
     elif cmd in ("free-ports", "wait-routes", "cpu", "busiest", "rss"):
-        tb.main([argv[0], cmd] + args)
+        benchlib.common_command(cmd, args)
     elif cmd == "report":
         # Case labels follow as "name=label" arguments, in the script's order.
         labels = dict(a.split("=", 1) for a in args[4:])

@@ -3,9 +3,10 @@
 
 Usage: mqtt_report.py RAW.csv ROUNDS   (RAW.csv: round,scenario,metric,value,note as written by the script)
 """
-import csv
 import statistics
 import sys
+
+import benchlib
 
 SCENARIOS = [
     # scenario, case label, system label
@@ -38,17 +39,7 @@ SPREAD = [
 
 def read_rounds(path):
     """(scenario, metric) -> {round: value}, with CPU per 10,000 published messages and per GiB delivered derived."""
-    by_round, notes = {}, {}
-    with open(path, newline="") as f:
-        for r in csv.DictReader(f):
-            if r["value"] == "NA":
-                notes.setdefault(r["scenario"], []).append(f"round {r['round']}: {r['note']}")
-                continue
-            try:
-                v = float(r["value"])
-            except ValueError:
-                continue
-            by_round.setdefault((r["scenario"], r["metric"]), {})[r["round"]] = v
+    by_round, notes = benchlib.read_scenario_rounds(path)
     for (sc, metric), per in list(by_round.items()):
         if metric != "cpu_s":
             continue
@@ -68,14 +59,8 @@ def spread_rows(by_round, scenarios):
     for metric, label, f, scale in SPREAD:
         for sc, case, system in scenarios:
             per = {r: v * scale for r, v in by_round.get((sc, metric), {}).items()}
-            if not per:
-                continue
-            order = sorted(per, key=int)
-            vs = [per[r] for r in order]
-            lo, hi = min(vs), max(vs)
-            rows.append(f"| {label} | {case} | {system} | {f.format(lo)} | {f.format(statistics.median(vs))} "
-                        f"| {f.format(hi)} | {'–' if lo == 0 else f'{hi / lo:.2f}'} "
-                        f"| {', '.join(f'r{r} ' + f.format(per[r]) for r in order)} |")
+            if per:
+                rows.append(benchlib.spread_row([label, case, system], per, f, na="–"))
     return rows
 
 

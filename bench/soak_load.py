@@ -26,6 +26,8 @@ import threading
 import time
 import urllib.request
 
+import benchlib  # free-ports, shared with the other helpers (same directory)
+
 stop = threading.Event()
 signal.signal(signal.SIGTERM, lambda *_: stop.set())
 counters = {}
@@ -271,31 +273,6 @@ def mqtt_load(pub_port, sub_ports, stats):
         pass
 
 
-def free_ports(n):
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            low = int(f.read().split()[0])
-    except OSError:
-        low = 32768
-    held, ports = [], []
-    candidates = list(range(10000, max(low - 1, 11000)))
-    random.shuffle(candidates)
-    for p in candidates:
-        if len(ports) == n:
-            break
-        s = socket.socket()
-        try:
-            s.bind(("127.0.0.1", p))
-        except OSError:
-            s.close()
-            continue
-        held.append(s)
-        ports.append(p)
-    for s in held:
-        s.close()
-    print(" ".join(map(str, ports)))
-
-
 def process_row(mgmt_port):
     base = f"http://127.0.0.1:{mgmt_port}/process"
     try:
@@ -325,7 +302,7 @@ def main(argv):
     elif cmd == "mqtt-load":
         mqtt_load(int(args[0]), [int(p) for p in args[1].split(",")], args[2])
     elif cmd == "free-ports":
-        free_ports(int(args[0]))
+        benchlib.free_ports(int(args[0]), need_all=False)
     elif cmd == "process":
         process_row(int(args[0]))
     else:

@@ -17,71 +17,17 @@ Subcommands (all print to stdout; errors go to stderr with exit status 1):
   report CSV OUT.md ROUNDS SECS    medians, ratios and targets as Markdown (stdout and OUT.md)
 """
 import csv
-import json
-import os
-import random
 import re
 import selectors
 import socket
 import statistics
 import sys
 import time
-import urllib.request
+
+import benchlib
+from benchlib import die, fmt, rss_mib
 
 PING = b"*1\r\n$4\r\nPING\r\n"
-
-
-def die(msg):
-    print(msg, file=sys.stderr)
-    sys.exit(1)
-
-
-def free_ports(n):
-    # Ports below net.ipv4.ip_local_port_range: an outgoing connection can never take them (a router dialling a peer
-    # that is not listening yet can otherwise connect to itself on loopback).
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            low = int(f.read().split()[0])
-    except OSError:
-        low = 32768
-    hi = max(low - 1, 11000)
-    held, ports = [], []
-    candidates = list(range(10000, hi))
-    random.shuffle(candidates)
-    for p in candidates:
-        if len(ports) == n:
-            break
-        s = socket.socket()
-        try:
-            s.bind(("127.0.0.1", p))
-        except OSError:
-            s.close()
-            continue
-        held.append(s)
-        ports.append(p)
-    for s in held:
-        s.close()
-    if len(ports) < n:
-        die(f"only {len(ports)} free ports found")
-    print(" ".join(map(str, ports)))
-
-
-def wait_routes(mgmt_port, secs, ids):
-    deadline = time.time() + float(secs)
-    last = "no answer"
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{mgmt_port}/status", timeout=2) as r:
-                st = json.load(r)
-            reach = {n.get("id") for n in st.get("nodes", []) if n.get("reachable")}
-            missing = [i for i in ids if i not in reach]
-            if not missing:
-                return
-            last = "not reachable yet: " + ", ".join(missing)
-        except Exception as e:  # noqa: BLE001 - any failure means "not yet"
-            last = str(e)
-        time.sleep(0.2)
-    die(f"routes not ready after {secs} s ({last})")
 
 
 def ping_once(port, timeout):
@@ -112,10 +58,7 @@ def probe(port, secs):
 
 
 def parse_iperf(path):
-    with open(path) as f:
-        d = json.load(f)
-    if "error" in d:
-        die("iperf3: " + d["error"])
+    d = benchlib.read_iperf(path)
     bps = d["end"]["sum_received"]["bits_per_second"]
     print(f"{bps / 1e9:.3f} {d['end']['sum_received']['bytes'] / 2**30:.4f}")
 
@@ -150,54 +93,6 @@ def parse_wrk(path):
     count = re.search(r"^\s*(\d+) requests in", text, re.M)
     print(f"{float(rps.group(1)):.1f} {wrk_ms(p50.group(1)):.3f} {wrk_ms(p99.group(1)):.3f}"
           + (f" {count.group(1)}" if count else ""))
-
-
-def rss_mib(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return None
-
-
-def proc_stats():
-    """pid -> (session id, own utime + stime, utime + stime + cutime + cstime in clock ticks, comm) per process."""
-    stats = {}
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as f:
-                text = f.read()
-        except OSError:
-            continue
-        comm = text[text.index("(") + 1:text.rindex(")")]
-        f = text[text.rindex(")") + 2:].split()
-        # After "pid (comm) ": state ppid pgrp session ... utime(11) stime(12) cutime(13) cstime(14)
-        own = int(f[11]) + int(f[12])
-        stats[int(name)] = (int(f[3]), own, own + int(f[13]) + int(f[14]), comm)
-    return stats
-
-
-def cpu_seconds(sids):
-    sids = {int(s) for s in sids}
-    ticks = sum(t for sid, _, t, _ in proc_stats().values() if sid in sids)
-    print(f"{ticks / os.sysconf('SC_CLK_TCK'):.2f}")
-
-
-def busiest(n, exclude):
-    before = proc_stats()
-    time.sleep(1.0)
-    after = proc_stats()
-    me = {os.getpid(), os.getppid(), int(exclude)}
-    use = sorted(((t - before[p][1], p, c) for p, (_, t, _, c) in after.items() if p in before and p not in me),
-                 reverse=True)[:int(n)]
-    hz = os.sysconf("SC_CLK_TCK")
-    use = [u for u in use if u[0] > 0]
-    print(", ".join(f"{c} ({p}) {100.0 * d / hz:.0f}%" for d, p, c in use) or "none used CPU")
 
 
 def hold(port, n, secs, pids):
@@ -312,40 +207,9 @@ TARGETS = [
 
 def read_rounds(csv_path):
     """(path, case, metric) -> {round: value}, with CPU per GiB and per 10,000 requests derived; and failure notes."""
-    by_round, notes = {}, {}
-    with open(csv_path) as f:
-        for row in csv.DictReader(f):
-            if row["value"] in ("", "NA"):
-                if row.get("note"):
-                    notes.setdefault((row["path"], row["case"]), row["note"])
-                continue
-            by_round.setdefault((row["path"], row["case"], row["metric"]), {})[row["round"]] = float(row["value"])
-    for (path, case, metric), per in list(by_round.items()):
-        if metric != "cpu_s":
-            continue
-        for unit, name, scale in (("gib", "cpu_s_per_gib", 1.0), ("requests", "cpu_s_per_10k", 1e4)):
-            work = by_round.get((path, case, unit), {})
-            for rnd, cpu in per.items():
-                if work.get(rnd):
-                    by_round.setdefault((path, case, name), {})[rnd] = cpu / work[rnd] * scale
+    by_round, notes = benchlib.read_path_rounds(csv_path)
+    benchlib.derive_cpu(by_round, [("gib", "cpu_s_per_gib", 1.0, None), ("requests", "cpu_s_per_10k", 1e4, None)])
     return by_round, notes
-
-
-def spread_rows(by_round, metrics, paths):
-    """Markdown rows: metric, path, min, median, max, max/min and every round's value ("r1 4.30, r2 4.41")."""
-    rows = []
-    for case, metric, label, f in metrics:
-        for path, plabel in paths:
-            per = by_round.get((path, case, metric))
-            if not per:
-                continue
-            order = sorted(per, key=lambda r: (not r.isdigit(), int(r) if r.isdigit() else r))
-            vs = [per[r] for r in order]
-            lo, hi = min(vs), max(vs)
-            rows.append(f"| {label.strip()} | {plabel} | {f.format(lo)} | {f.format(statistics.median(vs))} "
-                        f"| {f.format(hi)} | {'n/a' if lo == 0 else f'{hi / lo:.2f}'} "
-                        f"| {', '.join(f'r{r} ' + f.format(per[r]) for r in order)} |")
-    return rows
 
 
 def report(csv_path, out_path, rounds, secs):
@@ -355,9 +219,6 @@ def report(csv_path, out_path, rounds, secs):
     def med(path, case, metric):
         v = values.get((path, case, metric))
         return statistics.median(v) if v else None
-
-    def fmt(v, f):
-        return "n/a" if v is None else f.format(v)
 
     def ratio(a, b):
         return None if a is None or b in (None, 0) else a / b
@@ -382,10 +243,7 @@ def report(csv_path, out_path, rounds, secs):
     out.append("")
     rss_lines = []
     for path, label in PATHS[2:]:
-        per_router = {}
-        for (p, case, metric), v in values.items():
-            if p == path and metric.startswith("rss_") and case != "hold1000":
-                per_router.setdefault(metric[4:-4], []).extend(v)
+        per_router = benchlib.router_rss(by_round, path, skip_case="hold1000")
         if per_router:
             rss_lines.append(f"- {label}: RSS after the cases, max over cases and rounds: " + ", ".join(
                 f"router {r.upper()} {max(v):.0f} MiB" for r, v in sorted(per_router.items())))
@@ -417,7 +275,8 @@ def report(csv_path, out_path, rounds, secs):
                "path, far above 1 a noisy machine or an unsteady path):\n")
     out.append("| metric | path | min | median | max | max/min | rounds |")
     out.append("|---|---|---:|---:|---:|---:|---|")
-    out.extend(spread_rows(by_round, [(c, m, l, f) for c, m, l, _, f in METRICS] + CPU_METRICS, PATHS))
+    spread = [(c, m, l, f) for c, m, l, _, f in METRICS] + CPU_METRICS
+    out.extend(benchlib.spread_rows(by_round, spread, PATHS))
 
     # Targets.
     out.append("")
@@ -433,34 +292,15 @@ def report(csv_path, out_path, rounds, secs):
     verdict = "n/a" if peak is None or not ok or ok < 1000 else ("PASS" if peak < 200 else "FAIL")
     out.append(f"- RSS < 200 MiB per router at 1,000 open connections: {fmt(peak, '{:.0f}')} MiB → {verdict}")
 
-    finish_report(out, notes, out_path, "Cases that did not run or failed (first reason):")
-
-
-def finish_report(out, notes, out_path, heading):
-    """Appends the cases that did not run (grouped by path and first reason) to the report lines, then writes the
-    report to out_path (appended) and stdout. notes: {(path, case): reason}."""
-    if notes:
-        out.append("")
-        out.append(heading)
-        by_note = {}
-        for (path, case), note in sorted(notes.items()):
-            by_note.setdefault((path, note), []).append(case)
-        for (path, note), cases in by_note.items():
-            out.append(f"- {path} {', '.join(cases)}: {note}")
-    text = "\n".join(out) + "\n"
-    with open(out_path, "a") as f:
-        f.write(text)
-    sys.stdout.write(text)
+    benchlib.finish_report(out, notes, out_path, "Cases that did not run or failed (first reason):")
 
 
 def main(argv):
     if len(argv) < 2:
         die(__doc__)
     cmd, args = argv[1], argv[2:]
-    if cmd == "free-ports":
-        free_ports(int(args[0]))
-    elif cmd == "wait-routes":
-        wait_routes(args[0], args[1], args[2:])
+    if benchlib.common_command(cmd, args):
+        pass
     elif cmd == "probe":
         probe(args[0], args[1])
     elif cmd == "parse-iperf":
@@ -469,15 +309,6 @@ def main(argv):
         parse_redis(args[0])
     elif cmd == "parse-wrk":
         parse_wrk(args[0])
-    elif cmd == "rss":
-        v = rss_mib(args[0])
-        if v is None:
-            die(f"no process {args[0]}")
-        print(f"{v:.1f}")
-    elif cmd == "cpu":
-        cpu_seconds(args)
-    elif cmd == "busiest":
-        busiest(args[0], args[1] if len(args) > 1 else 0)
     elif cmd == "hold":
         hold(args[0], args[1], args[2], args[3:])
     elif cmd == "report":

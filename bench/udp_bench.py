@@ -11,8 +11,6 @@ Subcommands (all print to stdout; errors go to stderr with exit status 1):
   cpu SID... | busiest N [PID] | rss PID    as tcp_bench.py
   report CSV OUT.md ROUNDS SECS    medians, per-round ratios to socat and the spread as Markdown (stdout and OUT.md)
 """
-import csv
-import json
 import os
 import random
 import re
@@ -21,44 +19,10 @@ import statistics
 import struct
 import sys
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import tcp_bench as tb  # noqa: E402 - shared helpers of the TCP benchmark (cpu, busiest, rss, wait-routes)
-
-die = tb.die
-
-
-def free_ports(n):
-    # As tcp_bench.free_ports, but a port must be free for TCP and for UDP: iperf3 uses the same number for both.
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            low = int(f.read().split()[0])
-    except OSError:
-        low = 32768
-    candidates = list(range(10000, max(low - 1, 11000)))
-    random.shuffle(candidates)
-    held, ports = [], []
-    for p in candidates:
-        if len(ports) == n:
-            break
-        pair = []
-        try:
-            for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
-                s = socket.socket(socket.AF_INET, kind)
-                pair.append(s)
-                s.bind(("127.0.0.1", p))
-        except OSError:
-            for s in pair:
-                s.close()
-            continue
-        held.extend(pair)
-        ports.append(p)
-    for s in held:
-        s.close()
-    if len(ports) < n:
-        die(f"only {len(ports)} free ports found")
-    print(" ".join(map(str, ports)))
+import benchlib  # noqa: E402 - shared helpers of the bench scripts (same directory)
+from benchlib import die, fmt  # noqa: E402
 
 
 def dns_query(qid, name):
@@ -91,10 +55,7 @@ def probe_dns(port, secs):
 
 
 def parse_iperf_udp(path):
-    with open(path) as f:
-        d = json.load(f)
-    if "error" in d:
-        die("iperf3: " + d["error"])
+    d = benchlib.read_iperf(path)
     rx, tx = d["end"]["sum_received"], d["end"]["sum_sent"]
     # Received per second of the test (the client's sending time), so that received = offered x (1 - loss). iperf3's
     # own sum_received.bits_per_second divides by the receiver's elapsed time, which in short runs on a busy machine
@@ -121,12 +82,7 @@ def parse_dnsperf(path):
 
 def udp_counters(mgmt_port, label):
     """Markdown table rows of the router's udp[] counters (status), one per address: see udp-benchmark.sh's report."""
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{mgmt_port}/status", timeout=5) as r:
-            st = json.load(r)
-    except (OSError, ValueError) as e:
-        die(f"no status on port {mgmt_port} ({e})")
-    for c in st.get("udp", []):
+    for c in benchlib.status_or_die(mgmt_port).get("udp", []):
         other = sum(c.get(k, 0) for k in ("droppedNoConnector", "droppedFlowLimit", "droppedTooLarge"))
         print(f"| {label} | {c.get('address', '?')} | {c.get('flowsStarted', 0)} | {c.get('flowsServed', 0)} "
               f"| {c.get('datagramsIn', 0):,} | {c.get('datagramsOut', 0):,} | {c.get('droppedCongested', 0):,} "
@@ -178,33 +134,15 @@ def spread_label(case, label):
 
 def read_rounds(csv_path):
     """(path, case, metric) -> {round: value} with CPU per unit of work and per-round ratios to socat; failure notes."""
-    by_round, notes = {}, {}
-    with open(csv_path) as f:
-        for row in csv.DictReader(f):
-            if row["value"] in ("", "NA"):
-                if row.get("note"):
-                    notes.setdefault((row["path"], row["case"]), row["note"])
-                continue
-            by_round.setdefault((row["path"], row["case"], row["metric"]), {})[row["round"]] = float(row["value"])
-    for (path, case, metric), per in list(by_round.items()):
-        if metric != "cpu_s":
-            continue
-        for unit, name, scale in (("rx_gib", "cpu_s_per_gib", 1.0), ("rx_pkts", "cpu_s_per_mpkt", 1e6),
-                                  ("completed", "cpu_s_per_10k", 1e4)):
-            if unit == "rx_pkts" and case != "small64":
-                continue
-            work = by_round.get((path, case, unit), {})
-            for rnd, cpu in per.items():
-                if work.get(rnd):
-                    by_round.setdefault((path, case, name), {})[rnd] = cpu / work[rnd] * scale
-    # Ratios to socat from the same round (the paths of a round run one after another, so they share its conditions).
+    by_round, notes = benchlib.read_path_rounds(csv_path)
+    benchlib.derive_cpu(by_round, [("rx_gib", "cpu_s_per_gib", 1.0, None),
+                                   ("rx_pkts", "cpu_s_per_mpkt", 1e6, {"small64"}),
+                                   ("completed", "cpu_s_per_10k", 1e4, None)])
+    # Ratios to socat from the same round.
     wanted = [(c, m) for c, m, _, _, r in METRICS if r] + [(c, m) for c, m, _, _ in CPU_METRICS]
     for case, metric in wanted:
-        base = by_round.get(("socat", case, metric), {})
         for path in ("vr-ab", "vr-abc"):
-            for rnd, v in by_round.get((path, case, metric), {}).items():
-                if base.get(rnd):
-                    by_round.setdefault((path, case, metric + "_vs_socat"), {})[rnd] = v / base[rnd]
+            benchlib.add_ratio(by_round, path, case, metric, "socat")
     return by_round, notes
 
 
@@ -214,9 +152,6 @@ def report(csv_path, out_path, rounds, secs):
     def med(path, case, metric):
         v = by_round.get((path, case, metric))
         return statistics.median(v.values()) if v else None
-
-    def fmt(v, f):
-        return "n/a" if v is None else f.format(v)
 
     out = [f"## UDP benchmark results ({rounds} rounds, {secs} s per case, medians of the rounds)\n",
            "X / socat is the median of the per-round ratios (vanrouter's figure ÷ socat's from the same round). Loss "
@@ -267,10 +202,7 @@ def report(csv_path, out_path, rounds, secs):
     # RSS of the routers after the cases.
     rss_lines = []
     for path, label in PATHS[2:]:
-        per_router = {}
-        for (p, _, metric), v in by_round.items():
-            if p == path and metric.startswith("rss_"):
-                per_router.setdefault(metric[4:-4], []).extend(v.values())
+        per_router = benchlib.router_rss(by_round, path)
         if per_router:
             rss_lines.append(f"- {label}: router RSS after the cases, max over cases and rounds: " + ", ".join(
                 f"{r.upper()} {max(v):.0f} MiB" for r, v in sorted(per_router.items())))
@@ -286,7 +218,7 @@ def report(csv_path, out_path, rounds, secs):
     spread = [(c, m, spread_label(c, l), f) for c, m, l, f, _ in METRICS if not m.endswith("pct")]
     spread += [(c, m + "_vs_socat", spread_label(c, l) + " / socat", "{:.2f}") for c, m, l, _, r in METRICS if r]
     spread += CPU_METRICS
-    out.extend(tb.spread_rows(by_round, spread, PATHS))
+    out.extend(benchlib.spread_rows(by_round, spread, PATHS))
     # Loss is often 0 in every round, where max/min means nothing: its rounds in a list of their own.
     loss_rows = []
     for case, metric, label, f, _ in METRICS:
@@ -302,7 +234,7 @@ def report(csv_path, out_path, rounds, secs):
         out.append("Loss per round (%):\n")
         out.extend(loss_rows)
 
-    tb.finish_report(out, notes, out_path, "Cases that did not run or failed (first reason):")
+    benchlib.finish_report(out, notes, out_path, "Cases that did not run or failed (first reason):")
 
 
 def main(argv):
@@ -310,9 +242,9 @@ def main(argv):
         die(__doc__)
     cmd, args = argv[1], argv[2:]
     if cmd == "free-ports":
-        free_ports(int(args[0]))
-    elif cmd == "wait-routes":
-        tb.wait_routes(args[0], args[1], args[2:])
+        benchlib.free_ports(int(args[0]), udp=True)
+    elif cmd in ("wait-routes", "cpu", "busiest", "rss"):
+        benchlib.common_command(cmd, args)
     elif cmd == "probe-dns":
         probe_dns(args[0], args[1])
     elif cmd == "parse-iperf-udp":
@@ -321,8 +253,6 @@ def main(argv):
         parse_dnsperf(args[0])
     elif cmd == "udp-counters":
         udp_counters(args[0], args[1])
-    elif cmd in ("cpu", "busiest", "rss"):
-        tb.main([argv[0], cmd] + args)
     elif cmd == "report":
         report(args[0], args[1], args[2], args[3])
     else:
