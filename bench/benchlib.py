@@ -133,6 +133,18 @@ def busiest(n, exclude):
     print(", ".join(f"{c} ({p}) {100.0 * d / hz:.0f}%" for d, p, c in use) or "none used CPU")
 
 
+def run_command(argv, doc, commands, common=True):
+    """A helper's command line: argv[1] names one of commands (name -> function of the arguments after it) or, with
+    common, one of common_command's; no name or an unknown one prints the usage (doc) and exits with status 1."""
+    if len(argv) < 2:
+        die(doc)
+    cmd, args = argv[1], argv[2:]
+    if cmd in commands:
+        commands[cmd](args)
+    elif not (common and common_command(cmd, args)):
+        die(f"unknown subcommand {cmd}\n{doc}")
+
+
 def common_command(cmd, args):
     """Runs one of the subcommands every helper has; False when cmd is none of them."""
     if cmd == "free-ports":

@@ -11,7 +11,7 @@ import signal
 import sys
 import time
 
-from benchlib import status  # the router's GET /status (same directory)
+from benchlib import run_command, status  # the router's GET /status, the command line (same directory)
 from tcp_bench import ping_once  # a new connection, a redis PING, its PONG (same directory)
 
 ATTEMPT_TIMEOUT = 0.05  # a stream opened towards the dead router is not answered: try a new one soon
@@ -47,16 +47,7 @@ def wait_via(mgmt, dest, hop, secs):
 
 
 def main(argv):
-    if len(argv) < 2:
-        sys.exit(__doc__)
-    cmd, args = argv[1], argv[2:]
-    if cmd == "measure":
-        measure(*args)
-    elif cmd == "wait-via":
-        wait_via(*args)
-    else:
-        sys.exit(f"unknown subcommand {cmd}\n{__doc__}")
-
+    run_command(argv, __doc__, {"measure": lambda a: measure(*a), "wait-via": lambda a: wait_via(*a)}, common=False)
 
 if __name__ == "__main__":
     main(sys.argv)

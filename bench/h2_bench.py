@@ -155,22 +155,12 @@ def report(csv_path, out_path, rounds, secs, case_labels):
 
 
 def main(argv):
-    if len(argv) < 2:
-        die(__doc__)
-    cmd, args = argv[1], argv[2:]
-    if cmd == "parse-h2load":
-        parse_h2load(args[0], args[1], args[2])
-    elif cmd == "http-counters":
-        http_counters(args[0], args[1])
-    elif cmd in ("free-ports", "wait-routes", "cpu", "busiest", "rss"):
-        benchlib.common_command(cmd, args)
-    elif cmd == "report":
+    benchlib.run_command(argv, __doc__, {
+        "parse-h2load": lambda a: parse_h2load(a[0], a[1], a[2]),
+        "http-counters": lambda a: http_counters(a[0], a[1]),
         # Case labels follow as "name=label" arguments, in the script's order.
-        labels = dict(a.split("=", 1) for a in args[4:])
-        report(args[0], args[1], args[2], args[3], labels)
-    else:
-        die(f"unknown subcommand {cmd}\n{__doc__}")
-
+        "report": lambda a: report(a[0], a[1], a[2], a[3], dict(label.split("=", 1) for label in a[4:])),
+    })
 
 if __name__ == "__main__":
     main(sys.argv)

@@ -290,24 +290,14 @@ def process_row(mgmt_port):
 
 
 def main(argv):
-    if len(argv) < 2:
-        sys.exit(__doc__)
-    cmd, args = argv[1], argv[2:]
-    if cmd == "echo-server":
-        echo_server(int(args[0]))
-    elif cmd == "proxy":
-        proxy(int(args[0]), int(args[1]), args[2])
-    elif cmd == "tcp-load":
-        tcp_load(int(args[0]), int(args[1]), args[2])
-    elif cmd == "mqtt-load":
-        mqtt_load(int(args[0]), [int(p) for p in args[1].split(",")], args[2])
-    elif cmd == "free-ports":
-        benchlib.free_ports(int(args[0]), need_all=False)
-    elif cmd == "process":
-        process_row(int(args[0]))
-    else:
-        sys.exit(f"unknown subcommand {cmd}\n{__doc__}")
-
+    benchlib.run_command(argv, __doc__, {
+        "echo-server": lambda a: echo_server(int(a[0])),
+        "proxy": lambda a: proxy(int(a[0]), int(a[1]), a[2]),
+        "tcp-load": lambda a: tcp_load(int(a[0]), int(a[1]), a[2]),
+        "mqtt-load": lambda a: mqtt_load(int(a[0]), [int(p) for p in a[1].split(",")], a[2]),
+        "free-ports": lambda a: benchlib.free_ports(int(a[0]), need_all=False),
+        "process": lambda a: process_row(int(a[0])),
+    }, common=False)
 
 if __name__ == "__main__":
     main(sys.argv)

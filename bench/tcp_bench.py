@@ -296,26 +296,14 @@ def report(csv_path, out_path, rounds, secs):
 
 
 def main(argv):
-    if len(argv) < 2:
-        die(__doc__)
-    cmd, args = argv[1], argv[2:]
-    if benchlib.common_command(cmd, args):
-        pass
-    elif cmd == "probe":
-        probe(args[0], args[1])
-    elif cmd == "parse-iperf":
-        parse_iperf(args[0])
-    elif cmd == "parse-redis":
-        parse_redis(args[0])
-    elif cmd == "parse-wrk":
-        parse_wrk(args[0])
-    elif cmd == "hold":
-        hold(args[0], args[1], args[2], args[3:])
-    elif cmd == "report":
-        report(args[0], args[1], args[2], args[3])
-    else:
-        die(f"unknown subcommand {cmd}\n{__doc__}")
-
+    benchlib.run_command(argv, __doc__, {
+        "probe": lambda a: probe(a[0], a[1]),
+        "parse-iperf": lambda a: parse_iperf(a[0]),
+        "parse-redis": lambda a: parse_redis(a[0]),
+        "parse-wrk": lambda a: parse_wrk(a[0]),
+        "hold": lambda a: hold(a[0], a[1], a[2], a[3:]),
+        "report": lambda a: report(a[0], a[1], a[2], a[3]),
+    })
 
 if __name__ == "__main__":
     main(sys.argv)

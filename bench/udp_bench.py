@@ -238,26 +238,14 @@ def report(csv_path, out_path, rounds, secs):
 
 
 def main(argv):
-    if len(argv) < 2:
-        die(__doc__)
-    cmd, args = argv[1], argv[2:]
-    if cmd == "free-ports":
-        benchlib.free_ports(int(args[0]), udp=True)
-    elif cmd in ("wait-routes", "cpu", "busiest", "rss"):
-        benchlib.common_command(cmd, args)
-    elif cmd == "probe-dns":
-        probe_dns(args[0], args[1])
-    elif cmd == "parse-iperf-udp":
-        parse_iperf_udp(args[0])
-    elif cmd == "parse-dnsperf":
-        parse_dnsperf(args[0])
-    elif cmd == "udp-counters":
-        udp_counters(args[0], args[1])
-    elif cmd == "report":
-        report(args[0], args[1], args[2], args[3])
-    else:
-        die(f"unknown subcommand {cmd}\n{__doc__}")
-
+    benchlib.run_command(argv, __doc__, {
+        "free-ports": lambda a: benchlib.free_ports(int(a[0]), udp=True),
+        "probe-dns": lambda a: probe_dns(a[0], a[1]),
+        "parse-iperf-udp": lambda a: parse_iperf_udp(a[0]),
+        "parse-dnsperf": lambda a: parse_dnsperf(a[0]),
+        "udp-counters": lambda a: udp_counters(a[0], a[1]),
+        "report": lambda a: report(a[0], a[1], a[2], a[3]),
+    })
 
 if __name__ == "__main__":
     main(sys.argv)
