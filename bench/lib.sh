@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034,SC2154 # globals go both ways between this file and the scripts sourcing it
 # Shared by the bench/*.sh scripts (sourced, not run). See docs/benchmarks.md, "Running the benchmarks".
 #
 # Environment:
@@ -153,6 +153,7 @@ bench_load_snapshot() {
 # measurement), and python3 runs it.
 bench_real_python3() {
     python3=$(python3 -c 'import sys; print(sys.executable)')
+    # shellcheck disable=SC2317 # called by the script
     python3() { "$python3" "$@"; }
 }
 
@@ -183,6 +184,7 @@ bench_build() {
     local what="router-daemon" args=(-pl router-daemon -am package)
     if [[ ${1:-} == generator ]]; then
         what="router-daemon and the load generator"
+        # shellcheck disable=SC2054 # -pl takes a comma-separated list
         args=(-pl router-daemon,router-transport -am package dependency:build-classpath
             -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test)
     fi
@@ -335,6 +337,7 @@ bench_first_pass() {
         if "$@"; then return 0; fi
         sleep 1
     done
+    # shellcheck disable=SC2004 # unavailable is an associative array, declared by the script
     if [[ $path == vr-* ]]; then unavailable[$path]=$(bench_router_reason "no $what through it: $res" a b c); fi
     log "$label on $path failed: $res"
     return 1
@@ -425,6 +428,7 @@ bench_router_counters() {
 # generator run per measurement.
 
 bench_want() { [[ " ${scenarios[*]} " == *" $1 "* ]]; } # bench_want SCENARIO: asked for
+# shellcheck disable=SC2053 # $1 is a pattern
 bench_want_any() { local s; for s in "${scenarios[@]}"; do [[ $s == $1 ]] && return 0; done; return 1; } # PATTERN
 
 # bench_wait_hub: waits up to 30 s until router a routes to the other vr_routers; if not, vr_unavailable says why
