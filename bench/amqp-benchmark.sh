@@ -57,8 +57,7 @@ source "$repo/bench/lib.sh"
 bench_parse_options --seconds=secs --warmup=warmup --rounds=rounds --quick:secs=3,warmup=1,rounds=1,router_warmup=2 \
     --router-warmup=router_warmup --window=window --credit=credit --link-credit=link_credit --scenarios=scen_arg \
     --no-build:build=0 --out=out_dir -- "$@"
-# The message says --secs (the variable's name), as it always has.
-bench_need_ints positive --secs "$secs" --rounds "$rounds" --window "$window" --credit "$credit"
+bench_need_ints positive --seconds "$secs" --rounds "$rounds" --window "$window" --credit "$credit"
 [[ -z $link_credit || $link_credit =~ ^[1-9][0-9]*$ ]] || die "--link-credit must be a positive integer"
 bench_need_ints non-negative --warmup "$warmup" --router-warmup "$router_warmup"
 bench_list scenarios scenario "$all_scenarios" "$scen_arg"

@@ -40,8 +40,7 @@ bench_parse_options --rounds=rounds --seconds=secs --loads=loads --generator=gen
 [[ $loads =~ ^(tcp|mqtt)(,(tcp|mqtt))?$ ]] || die "--loads must be tcp, mqtt or tcp,mqtt, got '$loads'"
 [[ $generator =~ ^(warm|cold)$ ]] || die "--generator must be warm or cold, got '$generator'"
 IFS=, read -r -a load_list <<< "$loads"
-# The message says --secs (the variable's name), as it always has.
-bench_need_ints positive --rounds "$rounds" --secs "$secs"
+bench_need_ints positive --rounds "$rounds" --seconds "$secs"
 
 helper="$repo/bench/tcp_bench.py"
 jar="$repo/router-daemon/target/vanrouter.jar"

@@ -49,8 +49,7 @@ source "$repo/bench/lib.sh"
 
 bench_parse_options --seconds=secs --warmup=warmup --rounds=rounds --quick:secs=3,warmup=1,rounds=1 --window=window \
     --window-q1=window_q1 --inflight=inflight --scenarios=scen_arg --no-build:build=0 --out=out_dir -- "$@"
-# The messages say --secs and --window_q1 (the variables' names), as they always have.
-bench_need_ints positive --secs "$secs" --rounds "$rounds" --window "$window" --window_q1 "$window_q1" \
+bench_need_ints positive --seconds "$secs" --rounds "$rounds" --window "$window" --window-q1 "$window_q1" \
     --inflight "$inflight"
 bench_need_ints non-negative --warmup "$warmup"
 bench_list scenarios scenario "$all_scenarios" "$scen_arg"
