@@ -82,10 +82,50 @@ class AdaptorListenersTest {
         for (Thread thread : threads) {
             thread.join(5_000);
         }
+        List<FakeListener> added = listeners.snapshot();
 
         listeners.closeAll();
 
-        assertThat(closed).hasSize(2_000).doesNotHaveDuplicates().containsExactlyElementsOf(listeners.snapshot());
+        assertThat(closed).hasSize(2_000).doesNotHaveDuplicates().containsExactlyElementsOf(added);
+    }
+
+    @Test
+    void shouldCloseEachListenerOnlyOnceAndHandOutNoneOnceClosed() {
+        FakeListener listener = new FakeListener();
+        listeners.add(listener);
+        listener.bind(7001);
+
+        listeners.closeAll();
+        listeners.closeAll();
+
+        assertThat(closed).containsExactly(listener);
+        assertThat(listeners.snapshot()).isEmpty();
+        assertThat(listeners.addresses()).isEmpty();
+    }
+
+    @Test
+    void shouldCloseAListenerAddedAfterCloseAllInsteadOfKeepingIt() {
+        listeners.closeAll(); // the adaptor was closed before its start got to this listener
+        FakeListener late = new FakeListener();
+
+        listeners.add(late);
+
+        assertThat(closed).containsExactly(late);
+        assertThat(listeners.snapshot()).isEmpty();
+        assertThat(listeners.addresses()).isEmpty();
+    }
+
+    @Test
+    void shouldCloseTheListenersAReloadAddsAfterCloseAll() {
+        FakeListener old = new FakeListener();
+        listeners.add(old);
+        FakeListener added = new FakeListener(); // bound by the reload while the adaptor was being closed
+        listeners.closeAll();
+
+        listeners.replace(List.of(old), List.of(added));
+
+        assertThat(closed).containsExactly(old, added);
+        assertThat(listeners.snapshot()).isEmpty();
     }
 
     @Test
