@@ -7,7 +7,8 @@ package io.vanrouter.transport.adaptor;
  * streams and closes the links.
  *
  * <p>{@link #start} and {@link #close} are called on the caller's thread, once each; an adaptor's own sockets live on
- * the event loops of {@link AdaptorContext#eventLoops()}.
+ * the event loops of {@link AdaptorContext#eventLoops()}. {@link #close} may come on another thread before or while
+ * {@link #start} runs (a shutdown during startup): the start then lets go of any port it bound and throws.
  */
 public interface ProtocolAdaptor extends AutoCloseable {
 
@@ -22,7 +23,8 @@ public interface ProtocolAdaptor extends AutoCloseable {
 
     /**
      * Stops accepting new work and releases what it holds. Live streams are not this method's business: the transport
-     * resets them right after. Must be safe when {@link #start} was never called or failed half way; idempotent.
+     * resets them right after. Must be safe when {@link #start} was never called, failed half way or is still
+     * running; idempotent.
      */
     @Override
     void close();

@@ -41,6 +41,7 @@ public final class AmqpAdaptor implements ProtocolAdaptor {
     private volatile MqttUsers.Loader usersLoader;
     private volatile MqttAuthenticator authenticator;
     private volatile ScheduledFuture<?> usersPoll;
+    private volatile boolean closed;
 
     public AmqpAdaptor(AmqpSettings settings) {
         this.settings = settings;
@@ -101,6 +102,11 @@ public final class AmqpAdaptor implements ProtocolAdaptor {
                     + Errors.describe(bound.cause()), bound.cause());
         }
         listener = bound.channel();
+        if (closed) { // close() came while starting and may have missed what was just bound
+            close();
+            throw new IOException("AMQP listener on " + settings.host() + ":" + settings.port()
+                    + " closed while binding");
+        }
         AmqpConnectionHandler.LOG.info("[{}] listening for AMQP 1.0 clients on {} (SASL {})", context.routerId(),
                 boundAddress(), authenticator == null ? "ANONYMOUS" : "PLAIN, users file " + usersFile);
     }
@@ -121,9 +127,14 @@ public final class AmqpAdaptor implements ProtocolAdaptor {
         return current == null ? 0 : current.count();
     }
 
-    /** Stops listening and closes every client connection (their links release what they hold). */
+    /**
+     * Stops listening and closes every client connection (their links release what they hold). Marks the adaptor
+     * closed before it looks at what is bound, and {@link #start} looks at the mark after binding: one of them sees
+     * the other, so a close during a start leaves nothing bound. Idempotent.
+     */
     @Override
     public void close() {
+        closed = true;
         ScheduledFuture<?> poll = usersPoll;
         if (poll != null) {
             poll.cancel(false);

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * connection) or HTTP/2 ({@link Http2StreamBridge} per HTTP/2 stream), and routes each request on its own through a
  * {@link RequestRoute}.
  *
- * <p>{@link #bind} and {@link #close}: the caller's thread; connections: their event loops.
+ * <p>{@link #bind} and {@link #close}: the caller's thread, {@link #close} possibly while another thread is in
+ * {@link #bind} (the port is let go of either way); connections: their event loops.
  */
 final class HttpListener {
     static final Logger LOG = LoggerFactory.getLogger("vanrouter.adaptor.http");
@@ -48,7 +49,8 @@ final class HttpListener {
     final HttpCounters counters;
     private final AtomicReference<Boolean> reachable = new AtomicReference<>();
     private volatile Channel serverChannel;
-    private AutoCloseable subscription;
+    private volatile AutoCloseable subscription;
+    private volatile boolean closed;
 
     HttpListener(HttpListenerSettings settings, StreamRouter router, ConnectorDirectory directory,
             HttpCounters counters) {
@@ -95,6 +97,11 @@ final class HttpListener {
         }
         serverChannel = future.channel();
         subscription = directory.subscribe(() -> noteReachable(!directory.candidates(streamAddress()).isEmpty()));
+        if (closed) { // close() came while binding and may have missed what was just bound
+            close();
+            throw new IOException("http listener for '" + settings.address() + "' on " + settings.host() + ":"
+                    + settings.port() + " closed while binding");
+        }
         LOG.info("[{}] http listener for '{}' on {} ({}, {})", router.routerId(), settings.address(),
                 LinkSession.format(serverChannel.localAddress()), settings.protocol().configName(),
                 settings.distribution().name().toLowerCase(Locale.ROOT));
@@ -148,7 +155,12 @@ final class HttpListener {
         }
     }
 
+    /**
+     * Stops accepting. Marks the listener closed before it looks at what is bound, and {@link #bind} looks at the mark
+     * after binding: one of them sees the other, so a close during a bind leaves nothing bound. Idempotent.
+     */
     void close() {
+        closed = true;
         if (subscription != null) {
             try {
                 subscription.close();

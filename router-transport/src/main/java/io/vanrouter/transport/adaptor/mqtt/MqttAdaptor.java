@@ -27,6 +27,7 @@ public final class MqttAdaptor implements ProtocolAdaptor {
     private volatile MqttUsers.Loader usersLoader;
     private volatile MqttAuthenticator authenticator;
     private volatile Consumer<MqttSessionFlow> flows;
+    private volatile boolean closed;
 
     public MqttAdaptor(MqttSettings settings) {
         this.settings = settings;
@@ -76,6 +77,10 @@ public final class MqttAdaptor implements ProtocolAdaptor {
                 consumers::submitRemoveConsumer, counters, tls, authenticator);
         started.flows(flows);
         listener = started; // before binding, so that close() after a failed bind still finds it
+        if (closed) { // close() came before there was a listener to find: let go of what this start made
+            close();
+            throw new IOException("mqtt adaptor closed while starting");
+        }
         started.start(context.eventLoops(), context.serverChannelType());
     }
 
@@ -107,9 +112,13 @@ public final class MqttAdaptor implements ProtocolAdaptor {
         return current == null ? 0 : current.qos1InFlight();
     }
 
-    /** Stops listening and closes every client connection. */
+    /**
+     * Stops listening and closes every client connection. A {@link #start} still binding lets go of the port and
+     * throws. Idempotent.
+     */
     @Override
     public void close() {
+        closed = true;
         MqttListener current = listener;
         if (current != null) {
             current.close();

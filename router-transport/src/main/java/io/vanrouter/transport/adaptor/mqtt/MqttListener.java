@@ -67,6 +67,7 @@ final class MqttListener implements AutoCloseable {
     private final MqttAuthenticator authenticator; // null: no users file, anyone may connect
     private volatile ScheduledFuture<?> usersPoll;
     private volatile Channel listener;
+    private volatile boolean closed;
     /** Told of every finished session; must not block (the flow log queues). Null: nowhere. */
     private volatile Consumer<MqttSessionFlow> flows;
 
@@ -117,6 +118,11 @@ final class MqttListener implements AutoCloseable {
         if (authenticator != null) {
             usersPoll = group.next().scheduleWithFixedDelay(authenticator::checkForChanges, USERS_POLL_MILLIS,
                     USERS_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        if (closed) { // close() came while binding and may have missed what was just bound
+            close();
+            throw new IOException("MQTT listener on " + settings.host() + ":" + settings.port()
+                    + " closed while binding");
         }
         LOG.info("[{}] listening for MQTT clients on {}{}{}", routerId(), boundAddress(), tls == null ? ""
                 : tls.clientCertificates() ? " (TLS, client certificates required)" : " (TLS)",
@@ -240,9 +246,14 @@ final class MqttListener implements AutoCloseable {
         contexts.remove(handler);
     }
 
-    /** Stops listening and closes every client connection. */
+    /**
+     * Stops listening and closes every client connection. Marks the listener closed before it looks at what is bound,
+     * and {@link #start} looks at the mark after binding: one of them sees the other, so a close during a bind leaves
+     * nothing bound. Idempotent.
+     */
     @Override
     public void close() {
+        closed = true;
         router.removeLocalDelivery(subscriptions);
         ScheduledFuture<?> poll = usersPoll;
         if (poll != null) {

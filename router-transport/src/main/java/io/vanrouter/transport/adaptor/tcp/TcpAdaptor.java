@@ -74,7 +74,9 @@ public final class TcpAdaptor implements ProtocolAdaptor {
         }
         directory = fixedDirectory != null ? fixedDirectory : new AddressTableDirectory(context.routing());
         for (TcpListenerSettings listenerSettings : settings.listeners()) {
-            listeners.add(bind(listenerSettings));
+            TcpListener listener = listener(listenerSettings);
+            listeners.add(listener); // before bind: close() must find a half-started one
+            listener.bind(context.eventLoops(), context.serverChannelType());
         }
     }
 
@@ -84,9 +86,13 @@ public final class TcpAdaptor implements ProtocolAdaptor {
         context.consumers().submitAddConsumer(Address.plain(connector.address()));
     }
 
-    private TcpListener bind(TcpListenerSettings listenerSettings) throws IOException {
-        TcpListener listener = new TcpListener(listenerSettings, context.streams(), directory, counters, sockets,
+    private TcpListener listener(TcpListenerSettings listenerSettings) throws IOException {
+        return new TcpListener(listenerSettings, context.streams(), directory, counters, sockets,
                 serverTls(listenerSettings));
+    }
+
+    private TcpListener bind(TcpListenerSettings listenerSettings) throws IOException {
+        TcpListener listener = listener(listenerSettings);
         listener.bind(context.eventLoops(), context.serverChannelType());
         return listener;
     }

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * connector a new client is closed at once; that condition is logged when it changes, not per connection. With TLS,
  * a client gets its stream once its handshake succeeded; a failed one is one WARN line and the client is closed.
  *
- * <p>Accepting runs on the event loops; {@link #bind} and {@link #close} on the caller's thread.
+ * <p>Accepting runs on the event loops; {@link #bind} and {@link #close} on the caller's thread, {@link #close}
+ * possibly while another thread is in {@link #bind}: the port is let go of either way.
  */
 final class TcpListener implements TcpTlsHandler.Outcome {
     static final Logger LOG = LoggerFactory.getLogger("vanrouter.adaptor.tcp");
@@ -44,7 +45,8 @@ final class TcpListener implements TcpTlsHandler.Outcome {
     private final ServerTls tls; // null: plain TCP
     private final AtomicReference<Boolean> reachable = new AtomicReference<>();
     private volatile Channel serverChannel;
-    private AutoCloseable subscription;
+    private volatile AutoCloseable subscription;
+    private volatile boolean closed;
 
     TcpListener(TcpListenerSettings settings, StreamRouter router, ConnectorDirectory directory,
             TcpCounters counters, ChannelGroup sockets, ServerTls tls) {
@@ -82,6 +84,11 @@ final class TcpListener implements TcpTlsHandler.Outcome {
         }
         serverChannel = future.channel();
         subscription = directory.subscribe(() -> noteReachable(!directory.candidates(settings.address()).isEmpty()));
+        if (closed) { // close() came while binding and may have missed what was just bound
+            close();
+            throw new IOException("tcp listener for '" + settings.address() + "' on " + settings.host() + ":"
+                    + settings.port() + " closed while binding");
+        }
         LOG.info("[{}] tcp listener for '{}' on {} ({}{})", router.routerId(), settings.address(),
                 LinkSession.format(serverChannel.localAddress()), settings.distribution().name().toLowerCase(
                         java.util.Locale.ROOT), tls == null ? "" : tls.clientCertificates()
@@ -159,7 +166,12 @@ final class TcpListener implements TcpTlsHandler.Outcome {
                 + settings.address() + "'"));
     }
 
+    /**
+     * Stops accepting. Marks the listener closed before it looks at what is bound, and {@link #bind} looks at the mark
+     * after binding: one of them sees the other, so a close during a bind leaves nothing bound. Idempotent.
+     */
     void close() {
+        closed = true;
         if (subscription != null) {
             try {
                 subscription.close();

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * leave through the same socket to that source. A flow with no datagram either way for the idle timeout ends; the
  * sweep runs every quarter of it, so a flow ends between 1 and 1.25 idle timeouts after its last datagram.
  *
- * <p>Flows and datagrams: the socket's event loop. {@link #bind} and {@link #close}: the caller's thread.
+ * <p>Flows and datagrams: the socket's event loop. {@link #bind} and {@link #close}: the caller's thread,
+ * {@link #close} possibly while another thread is in {@link #bind}: the port is let go of either way.
  */
 final class UdpListener extends SimpleChannelInboundHandler<DatagramPacket> {
     static final Logger LOG = LoggerFactory.getLogger("vanrouter.adaptor.udp");
@@ -58,8 +59,9 @@ final class UdpListener extends SimpleChannelInboundHandler<DatagramPacket> {
     private final AtomicLong directoryVersion = new AtomicLong();
     private final boolean multicast;
     private volatile Channel channel;
-    private ScheduledFuture<?> sweep;
-    private AutoCloseable subscription;
+    private volatile ScheduledFuture<?> sweep;
+    private volatile AutoCloseable subscription;
+    private volatile boolean closed;
 
     UdpListener(UdpListenerSettings settings, StreamRouter router, ConnectorDirectory directory, UdpCounters counters,
             long idleTimeoutMillis) {
@@ -94,6 +96,11 @@ final class UdpListener extends SimpleChannelInboundHandler<DatagramPacket> {
             directoryVersion.incrementAndGet();
             noteReachable(!directory.candidates(streamAddress()).isEmpty());
         });
+        if (closed) { // close() came while binding and may have missed what was just bound
+            close();
+            throw new IOException("udp listener for '" + settings.address() + "' on " + settings.host() + ":"
+                    + settings.port() + " closed while binding");
+        }
         LOG.info("[{}] udp listener for '{}' on {} ({}, flows end after {} ms idle)", router.routerId(),
                 settings.address(), LinkSession.format(channel.localAddress()),
                 settings.distribution().name().toLowerCase(Locale.ROOT), TimeUnit.NANOSECONDS.toMillis(
@@ -185,7 +192,12 @@ final class UdpListener extends SimpleChannelInboundHandler<DatagramPacket> {
         }
     }
 
+    /**
+     * Stops receiving. Marks the listener closed before it looks at what is bound, and {@link #bind} looks at the mark
+     * after binding: one of them sees the other, so a close during a bind leaves nothing bound. Idempotent.
+     */
     void close() {
+        closed = true;
         if (subscription != null) {
             try {
                 subscription.close();
