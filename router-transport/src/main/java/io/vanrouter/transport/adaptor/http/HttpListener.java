@@ -12,8 +12,8 @@ import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vanrouter.transport.adaptor.ListenerChannel;
 import io.vanrouter.transport.adaptor.tcp.ConnectorDirectory;
-import io.vanrouter.transport.link.LinkSession;
 import io.vanrouter.transport.netty.ApplicationSockets;
 import io.vanrouter.transport.netty.Errors;
 import io.vanrouter.transport.netty.HandlerNames;
@@ -48,9 +48,7 @@ final class HttpListener {
     final ConnectorChooser chooser;
     final HttpCounters counters;
     private final AtomicReference<Boolean> reachable = new AtomicReference<>();
-    private volatile Channel serverChannel;
-    private volatile AutoCloseable subscription;
-    private volatile boolean closed;
+    private final ListenerChannel server;
 
     HttpListener(HttpListenerSettings settings, StreamRouter router, ConnectorDirectory directory,
             HttpCounters counters) {
@@ -59,6 +57,8 @@ final class HttpListener {
         this.directory = directory;
         this.chooser = ConnectorChooser.of(settings.distribution());
         this.counters = counters;
+        this.server = new ListenerChannel(LOG, router.routerId(), "http listener for '" + settings.address()
+                + "' on " + settings.host() + ":" + settings.port());
     }
 
     String streamAddress() {
@@ -95,15 +95,10 @@ final class HttpListener {
             throw new IOException("cannot listen for http '" + settings.address() + "' on " + settings.host() + ":"
                     + settings.port() + ": " + Errors.describe(future.cause()), future.cause());
         }
-        serverChannel = future.channel();
-        subscription = directory.subscribe(() -> noteReachable(!directory.candidates(streamAddress()).isEmpty()));
-        if (closed) { // close() came while binding and may have missed what was just bound
-            close();
-            throw new IOException("http listener for '" + settings.address() + "' on " + settings.host() + ":"
-                    + settings.port() + " closed while binding");
-        }
+        server.bound(future.channel(),
+                () -> directory.subscribe(() -> noteReachable(!directory.candidates(streamAddress()).isEmpty())));
         LOG.info("[{}] http listener for '{}' on {} ({}, {})", router.routerId(), settings.address(),
-                LinkSession.format(serverChannel.localAddress()), settings.protocol().configName(),
+                server.where(), settings.protocol().configName(),
                 settings.distribution().name().toLowerCase(Locale.ROOT));
     }
 
@@ -135,8 +130,7 @@ final class HttpListener {
     }
 
     InetSocketAddress localAddress() {
-        Channel channel = serverChannel;
-        return channel == null ? null : (InetSocketAddress) channel.localAddress();
+        return server.localAddress();
     }
 
     /** Logs when the "no reachable connector" condition changes. Any thread. */
@@ -145,7 +139,7 @@ final class HttpListener {
         if (before != null && before == nowReachable) {
             return;
         }
-        String where = serverChannel == null ? "?" : LinkSession.format(serverChannel.localAddress());
+        String where = server.where();
         if (!nowReachable) {
             LOG.warn("[{}] http listener for '{}' on {}: no reachable connector; answering 503 until one appears",
                     router.routerId(), settings.address(), where);
@@ -155,23 +149,8 @@ final class HttpListener {
         }
     }
 
-    /**
-     * Stops accepting. Marks the listener closed before it looks at what is bound, and {@link #bind} looks at the mark
-     * after binding: one of them sees the other, so a close during a bind leaves nothing bound. Idempotent.
-     */
+    /** Stops accepting; a {@link #bind} still under way lets go of the port and throws. Idempotent. */
     void close() {
-        closed = true;
-        if (subscription != null) {
-            try {
-                subscription.close();
-            } catch (Exception e) {
-                LOG.debug("[{}] unsubscribing http listener '{}': {}", router.routerId(), settings.address(),
-                        e.toString());
-            }
-        }
-        Channel channel = serverChannel;
-        if (channel != null) {
-            channel.close().awaitUninterruptibly();
-        }
+        server.close();
     }
 }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.group.ChannelGroup;
+import io.vanrouter.transport.adaptor.ListenerChannel;
 import io.vanrouter.transport.link.LinkSession;
 import io.vanrouter.transport.netty.ApplicationSockets;
 import io.vanrouter.transport.netty.Errors;
@@ -44,9 +45,7 @@ final class TcpListener implements TcpTlsHandler.Outcome {
     private final ChannelGroup sockets;
     private final ServerTls tls; // null: plain TCP
     private final AtomicReference<Boolean> reachable = new AtomicReference<>();
-    private volatile Channel serverChannel;
-    private volatile AutoCloseable subscription;
-    private volatile boolean closed;
+    private final ListenerChannel server;
 
     TcpListener(TcpListenerSettings settings, StreamRouter router, ConnectorDirectory directory,
             TcpCounters counters, ChannelGroup sockets, ServerTls tls) {
@@ -57,6 +56,8 @@ final class TcpListener implements TcpTlsHandler.Outcome {
         this.chooser = ConnectorChooser.of(settings.distribution());
         this.counters = counters;
         this.sockets = sockets;
+        this.server = new ListenerChannel(LOG, router.routerId(), "tcp listener for '" + settings.address() + "' on "
+                + settings.host() + ":" + settings.port());
     }
 
     void bind(EventLoopGroup group, Class<? extends ServerChannel> serverType) throws IOException {
@@ -82,22 +83,15 @@ final class TcpListener implements TcpTlsHandler.Outcome {
             throw new IOException("cannot listen for '" + settings.address() + "' on " + settings.host() + ":"
                     + settings.port() + ": " + Errors.describe(future.cause()), future.cause());
         }
-        serverChannel = future.channel();
-        subscription = directory.subscribe(() -> noteReachable(!directory.candidates(settings.address()).isEmpty()));
-        if (closed) { // close() came while binding and may have missed what was just bound
-            close();
-            throw new IOException("tcp listener for '" + settings.address() + "' on " + settings.host() + ":"
-                    + settings.port() + " closed while binding");
-        }
-        LOG.info("[{}] tcp listener for '{}' on {} ({}{})", router.routerId(), settings.address(),
-                LinkSession.format(serverChannel.localAddress()), settings.distribution().name().toLowerCase(
-                        java.util.Locale.ROOT), tls == null ? "" : tls.clientCertificates()
-                        ? ", TLS, client certificates required" : ", TLS");
+        server.bound(future.channel(),
+                () -> directory.subscribe(() -> noteReachable(!directory.candidates(settings.address()).isEmpty())));
+        LOG.info("[{}] tcp listener for '{}' on {} ({}{})", router.routerId(), settings.address(), server.where(),
+                settings.distribution().name().toLowerCase(java.util.Locale.ROOT), tls == null ? ""
+                        : tls.clientCertificates() ? ", TLS, client certificates required" : ", TLS");
     }
 
     InetSocketAddress localAddress() {
-        Channel channel = serverChannel;
-        return channel == null ? null : (InetSocketAddress) channel.localAddress();
+        return server.localAddress();
     }
 
     /** Client's loop, from its initializer. */
@@ -124,7 +118,7 @@ final class TcpListener implements TcpTlsHandler.Outcome {
 
     @Override
     public void failed(Channel client, Throwable cause) {
-        String where = LinkSession.format(serverChannel.localAddress());
+        String where = server.where();
         if (TcpTlsFailures.isClosed(cause)) {
             LOG.debug("[{}] tcp listener for '{}' on {}: client {} closed during the TLS handshake", router.routerId(),
                     settings.address(), where, LinkSession.format(client.remoteAddress()));
@@ -149,7 +143,7 @@ final class TcpListener implements TcpTlsHandler.Outcome {
         if (before != null && before == nowReachable) {
             return;
         }
-        String where = serverChannel == null ? "?" : LinkSession.format(serverChannel.localAddress());
+        String where = server.where();
         if (!nowReachable) {
             LOG.warn("[{}] tcp listener for '{}' on {}: no reachable connector; closing new connections until one "
                     + "appears", router.routerId(), settings.address(), where);
@@ -166,22 +160,8 @@ final class TcpListener implements TcpTlsHandler.Outcome {
                 + settings.address() + "'"));
     }
 
-    /**
-     * Stops accepting. Marks the listener closed before it looks at what is bound, and {@link #bind} looks at the mark
-     * after binding: one of them sees the other, so a close during a bind leaves nothing bound. Idempotent.
-     */
+    /** Stops accepting; a {@link #bind} still under way lets go of the port and throws. Idempotent. */
     void close() {
-        closed = true;
-        if (subscription != null) {
-            try {
-                subscription.close();
-            } catch (Exception e) {
-                LOG.debug("[{}] unsubscribing listener '{}': {}", router.routerId(), settings.address(), e.toString());
-            }
-        }
-        Channel channel = serverChannel;
-        if (channel != null) {
-            channel.close().awaitUninterruptibly();
-        }
+        server.close();
     }
 }

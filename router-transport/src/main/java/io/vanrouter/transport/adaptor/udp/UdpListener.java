@@ -12,6 +12,7 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vanrouter.core.address.Distribution;
+import io.vanrouter.transport.adaptor.ListenerChannel;
 import io.vanrouter.transport.adaptor.tcp.ConnectorDirectory;
 import io.vanrouter.transport.link.LinkSession;
 import io.vanrouter.transport.netty.Errors;
@@ -58,10 +59,7 @@ final class UdpListener extends SimpleChannelInboundHandler<DatagramPacket> {
     /** Bumped whenever the connector directory may have changed; multicast flows join new sites when it moves. */
     private final AtomicLong directoryVersion = new AtomicLong();
     private final boolean multicast;
-    private volatile Channel channel;
-    private volatile ScheduledFuture<?> sweep;
-    private volatile AutoCloseable subscription;
-    private volatile boolean closed;
+    private final ListenerChannel server;
 
     UdpListener(UdpListenerSettings settings, StreamRouter router, ConnectorDirectory directory, UdpCounters counters,
             long idleTimeoutMillis) {
@@ -72,6 +70,8 @@ final class UdpListener extends SimpleChannelInboundHandler<DatagramPacket> {
         this.multicast = settings.distribution() == Distribution.MULTICAST;
         this.counters = counters;
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
+        this.server = new ListenerChannel(LOG, router.routerId(), "udp listener for '" + settings.address() + "' on "
+                + settings.host() + ":" + settings.port());
     }
 
     void bind(EventLoopGroup group, Class<? extends DatagramChannel> type) throws IOException {
@@ -88,21 +88,17 @@ final class UdpListener extends SimpleChannelInboundHandler<DatagramPacket> {
             throw new IOException("cannot listen for udp '" + settings.address() + "' on " + settings.host() + ":"
                     + settings.port() + ": " + Errors.describe(future.cause()), future.cause());
         }
-        channel = future.channel();
+        Channel bound = future.channel();
         long sweepMillis = Math.max(SWEEP_MILLIS_MIN, TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) / 4);
-        sweep = channel.eventLoop().scheduleAtFixedRate(this::expireIdle, sweepMillis, sweepMillis,
+        ScheduledFuture<?> sweep = bound.eventLoop().scheduleAtFixedRate(this::expireIdle, sweepMillis, sweepMillis,
                 TimeUnit.MILLISECONDS);
-        subscription = directory.subscribe(() -> {
+        bound.closeFuture().addListener(done -> sweep.cancel(false)); // the sweep ends with the socket
+        server.bound(bound, () -> directory.subscribe(() -> {
             directoryVersion.incrementAndGet();
             noteReachable(!directory.candidates(streamAddress()).isEmpty());
-        });
-        if (closed) { // close() came while binding and may have missed what was just bound
-            close();
-            throw new IOException("udp listener for '" + settings.address() + "' on " + settings.host() + ":"
-                    + settings.port() + " closed while binding");
-        }
+        }));
         LOG.info("[{}] udp listener for '{}' on {} ({}, flows end after {} ms idle)", router.routerId(),
-                settings.address(), LinkSession.format(channel.localAddress()),
+                settings.address(), server.where(),
                 settings.distribution().name().toLowerCase(Locale.ROOT), TimeUnit.NANOSECONDS.toMillis(
                         idleTimeoutNanos));
     }
@@ -112,8 +108,7 @@ final class UdpListener extends SimpleChannelInboundHandler<DatagramPacket> {
     }
 
     InetSocketAddress localAddress() {
-        Channel bound = channel;
-        return bound == null ? null : (InetSocketAddress) bound.localAddress();
+        return server.localAddress();
     }
 
     @Override
@@ -143,7 +138,7 @@ final class UdpListener extends SimpleChannelInboundHandler<DatagramPacket> {
 
     /** A reply to {@code client} (ownership passes); dropped and counted when the socket is over its water mark. */
     void reply(ByteBuf datagram, InetSocketAddress client) {
-        Channel out = channel;
+        Channel out = server.channel();
         if (out == null || !out.isWritable()) {
             datagram.release();
             counters.socketBusy(settings.address());
@@ -182,7 +177,7 @@ final class UdpListener extends SimpleChannelInboundHandler<DatagramPacket> {
         if (before != null && before == nowReachable) {
             return;
         }
-        String where = channel == null ? "?" : LinkSession.format(channel.localAddress());
+        String where = server.where();
         if (!nowReachable) {
             LOG.warn("[{}] udp listener for '{}' on {}: no reachable connector; dropping datagrams of new clients "
                     + "until one appears", router.routerId(), settings.address(), where);
@@ -192,26 +187,8 @@ final class UdpListener extends SimpleChannelInboundHandler<DatagramPacket> {
         }
     }
 
-    /**
-     * Stops receiving. Marks the listener closed before it looks at what is bound, and {@link #bind} looks at the mark
-     * after binding: one of them sees the other, so a close during a bind leaves nothing bound. Idempotent.
-     */
+    /** Stops receiving; a {@link #bind} still under way lets go of the port and throws. Idempotent. */
     void close() {
-        closed = true;
-        if (subscription != null) {
-            try {
-                subscription.close();
-            } catch (Exception e) {
-                LOG.debug("[{}] unsubscribing udp listener '{}': {}", router.routerId(), settings.address(),
-                        e.toString());
-            }
-        }
-        if (sweep != null) {
-            sweep.cancel(false);
-        }
-        Channel bound = channel;
-        if (bound != null) {
-            bound.close().awaitUninterruptibly();
-        }
+        server.close();
     }
 }
