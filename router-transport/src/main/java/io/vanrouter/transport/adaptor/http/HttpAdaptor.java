@@ -30,6 +30,7 @@ public final class HttpAdaptor implements ProtocolAdaptor {
     private final AdaptorListeners<HttpListener> listeners =
             new AdaptorListeners<>(HttpListener::localAddress, HttpListener::close);
     private volatile HttpConnectors connectors;
+    private volatile boolean closed;
 
     /** Listeners find connectors in the address table, as the network advertises them. */
     public HttpAdaptor(HttpSettings settings) {
@@ -56,8 +57,13 @@ public final class HttpAdaptor implements ProtocolAdaptor {
     /** Registers the connectors, advertises their addresses, then binds every listener (throws if one cannot). */
     @Override
     public void start(AdaptorContext context) throws IOException {
-        connectors = new HttpConnectors(context.routerId(), settings.connectors(), context.socketChannelType(),
-                context.resolvers(), counters);
+        HttpConnectors built = new HttpConnectors(context.routerId(), settings.connectors(),
+                context.socketChannelType(), context.resolvers(), counters);
+        connectors = built;
+        if (closed) { // close() came before there were connectors to find: let go of them here
+            built.close();
+            throw new IOException("http adaptor closed while starting");
+        }
         context.streams().adaptorConnector(NAMESPACE, connectors);
         for (HttpConnectorSettings connector : settings.connectors()) {
             HttpListener.LOG.info("[{}] http connector for '{}' to {}:{} ({})", context.routerId(),
@@ -85,6 +91,7 @@ public final class HttpAdaptor implements ProtocolAdaptor {
     /** Stops accepting and closes idle server connections; live requests are reset by the stream router. */
     @Override
     public void close() {
+        closed = true; // before looking at the connectors, which start() looks at this after making them
         listeners.closeAll();
         HttpConnectors built = connectors;
         if (built != null) {
