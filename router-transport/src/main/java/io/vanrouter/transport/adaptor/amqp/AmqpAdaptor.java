@@ -98,6 +98,9 @@ public final class AmqpAdaptor implements ProtocolAdaptor {
                 })
                 .bind(settings.host(), settings.port()).awaitUninterruptibly();
         if (!bound.isSuccess()) {
+            if (closed) { // the close already ran, before the users-file poll and the local delivery existed
+                close();
+            }
             throw new IOException("cannot listen for AMQP on " + settings.host() + ":" + settings.port() + ": "
                     + Errors.describe(bound.cause()), bound.cause());
         }
