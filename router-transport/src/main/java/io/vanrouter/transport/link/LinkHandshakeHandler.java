@@ -16,6 +16,7 @@ import io.vanrouter.transport.TransportSettings;
 import io.vanrouter.transport.netty.HandlerNames;
 import io.vanrouter.transport.tls.LinkTls;
 import io.vanrouter.transport.tls.TlsFailures;
+import io.vanrouter.transport.wire.FrameDecoder;
 import io.vanrouter.transport.wire.FrameEncoder;
 import io.vanrouter.transport.wire.FrameNames;
 import io.vanrouter.transport.wire.HandshakeFrame;
@@ -226,6 +227,14 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
                 refuse(ReasonCode.PROTOCOL_ERROR, "stream connection for stream id 0");
                 return;
             }
+            int early = undecodedBytes(ctx);
+            if (early > 0) {
+                // A dialer sends nothing between its HANDSHAKE and our answer, so these bytes are frames, not stream
+                // bytes: most likely its REFUSE after it gave up waiting (this router was stalled). Left to the
+                // decoder, which reads them next; handed over, they would reach no handler.
+                refuse(ReasonCode.PROTOCOL_ERROR, early + " bytes came behind the stream HANDSHAKE before the answer");
+                return;
+            }
             ctx.writeAndFlush(ownHandshake(HandshakeFrame.ROLE_STREAM, peer.streamId()));
         }
         timeout.cancel(false);
@@ -252,6 +261,11 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         if (session.streamId() == 0) {
             session.env().dataPlane().streamConnection(link, peer.streamId(), channel);
         }
+    }
+
+    private static int undecodedBytes(ChannelHandlerContext ctx) {
+        return ctx.pipeline().get(HandlerNames.FRAME_DECODER) instanceof FrameDecoder decoder
+                ? decoder.undecodedBytes() : 0;
     }
 
     /** Attaches an admitted data connection to its link, answers an accepted one, hands over to the link handler. */

@@ -61,6 +61,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /**
+     * Bytes read but not decoded yet. While a HANDSHAKE is being handled: what the peer sent behind it in the same
+     * read, which this decoder goes on to decode unless the handler removes it first.
+     */
+    public int undecodedBytes() {
+        return actualReadableBytes();
+    }
+
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
         releaseReassembly();

@@ -43,9 +43,21 @@ final class PeerLink {
      * {@link #received()} (a HANDSHAKE, or a REFUSE).
      */
     PeerLink(LinkEnvironment env, HandshakeFrame handshake) {
+        this(env, new Object[] {Preamble.CURRENT, handshake});
+    }
+
+    private PeerLink(LinkEnvironment env, Object[] firstRead) {
         channel = new EmbeddedChannel(LinkInitializer.inbound(env, 1));
         linkId = -1;
-        send(Preamble.CURRENT, handshake);
+        send(firstRead);
+    }
+
+    /**
+     * Connects and writes {@code frames} (the preamble first, as a peer would) into the pipeline in one read, keeping
+     * whatever the router answers for {@link #received()}.
+     */
+    static PeerLink firstRead(LinkEnvironment env, Object... frames) {
+        return new PeerLink(env, frames);
     }
 
     /** Encodes {@code frames} as a peer would and writes them into the pipeline in one read. */
