@@ -14,7 +14,10 @@ import io.vanrouter.transport.wire.StreamFrame;
  */
 public interface LinkDataPlane {
     /** Drops stream frames (links of a router without a data plane, codec tests). */
-    LinkDataPlane DISCARD = new LinkDataPlane() {
+    LinkDataPlane DISCARD = new Discard();
+
+    /** Drops stream frames and ignores link events; tests extend it to watch one kind of call. */
+    class Discard implements LinkDataPlane {
         @Override
         public void linkUp(ActiveLink link) {
         }
@@ -35,7 +38,7 @@ public interface LinkDataPlane {
         @Override
         public void linkDown(ActiveLink link, String reason) {
         }
-    };
+    }
 
     /**
      * Whether stream connections are taken (docs/protocol.md, section 5.3): offered in every HANDSHAKE; a link uses

@@ -7,7 +7,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vanrouter.transport.LogCapture;
 import io.vanrouter.transport.RecordingCore;
@@ -18,7 +17,6 @@ import io.vanrouter.transport.wire.HandshakeFrame;
 import io.vanrouter.transport.wire.Preamble;
 import io.vanrouter.transport.wire.ReasonCode;
 import io.vanrouter.transport.wire.ReasonFrame;
-import io.vanrouter.transport.wire.StreamFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +55,7 @@ class StreamConnectionHandshakeTest {
     }
 
     /** Takes stream connections and records the ones handed over. */
-    private final class StreamConnectionsPlane implements LinkDataPlane {
+    private final class StreamConnectionsPlane extends LinkDataPlane.Discard {
         @Override
         public boolean takesStreamConnections() {
             return true;
@@ -66,27 +64,6 @@ class StreamConnectionHandshakeTest {
         @Override
         public void streamConnection(ActiveLink link, int streamId, Channel channel) {
             handedOver.add(channel);
-        }
-
-        @Override
-        public void linkUp(ActiveLink link) {
-        }
-
-        @Override
-        public void frame(ActiveLink link, StreamFrame frame, Channel via) {
-            ReferenceCountUtil.release(frame);
-        }
-
-        @Override
-        public void writable(ActiveLink link, Channel channel) {
-        }
-
-        @Override
-        public void connectionDown(ActiveLink link, Channel channel, String reason) {
-        }
-
-        @Override
-        public void linkDown(ActiveLink link, String reason) {
         }
     }
 
