@@ -8,8 +8,6 @@ import io.vanrouter.transport.netty.ExceptionHandler;
 import io.vanrouter.transport.tls.LinkTls;
 import io.vanrouter.transport.wire.EncodeFailures;
 import io.vanrouter.transport.wire.FrameEncoder;
-import io.vanrouter.transport.wire.MessageEncoder;
-import io.vanrouter.transport.wire.StreamDataEncoder;
 
 /**
  * What every link handler of one {@code TransportServer} shares. Immutable; its parts are thread-safe.
@@ -32,9 +30,7 @@ public record LinkEnvironment(
         ChannelGroup channels,
         FrameEncoder encoder,
         ExceptionHandler exceptionHandler,
-        StreamDataEncoder dataEncoder,
         LinkDataPlane dataPlane,
-        MessageEncoder messageEncoder,
         LinkMessageSink messages,
         int dataConnections,
         DataConnectionDialer dataDialer,
@@ -49,11 +45,9 @@ public record LinkEnvironment(
 
     public static LinkEnvironment create(TransportSettings settings, LinkRegistry registry, CoreEvents core,
             TransportCounters counters, ChannelGroup channels, LinkDataPlane dataPlane, LinkMessageSink messages) {
-        EncodeFailures failures = new EncodeFailures(settings.routerId());
         return new LinkEnvironment(settings, registry, core, counters, channels,
-                new FrameEncoder(settings.maxFrameBytes(), failures), new ExceptionHandler(settings.routerId()),
-                new StreamDataEncoder(failures), dataPlane, new MessageEncoder(settings.maxFrameBytes(), failures),
-                messages, 0, null, null, null);
+                new FrameEncoder(settings.maxFrameBytes(), new EncodeFailures(settings.routerId())),
+                new ExceptionHandler(settings.routerId()), dataPlane, messages, 0, null, null, null);
     }
 
     /**
@@ -62,7 +56,7 @@ public record LinkEnvironment(
      */
     public LinkEnvironment withConnections(EventLoop control, int count, DataConnectionDialer dialer) {
         LinkEnvironment env = new LinkEnvironment(settings, registry, core, counters, channels, encoder,
-                exceptionHandler, dataEncoder, dataPlane, messageEncoder, messages, count, count > 0 ? dialer : null,
+                exceptionHandler, dataPlane, messages, count, count > 0 ? dialer : null,
                 control, tls);
         if (env.dataDialer != null) {
             env.dataDialer.bind(env);
@@ -73,7 +67,7 @@ public record LinkEnvironment(
     /** This environment with TLS on every connection (null: plain). Before {@link #withConnections}. */
     public LinkEnvironment withTls(LinkTls linkTls) {
         return new LinkEnvironment(settings, registry, core, counters, channels, encoder, exceptionHandler,
-                dataEncoder, dataPlane, messageEncoder, messages, dataConnections, dataDialer, controlLoop, linkTls);
+                dataPlane, messages, dataConnections, dataDialer, controlLoop, linkTls);
     }
 
     public String routerId() {

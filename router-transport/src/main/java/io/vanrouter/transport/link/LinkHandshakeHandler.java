@@ -251,7 +251,7 @@ public final class LinkHandshakeHandler extends ChannelInboundHandlerAdapter {
         // The decoder goes last: bytes it holds beyond the HANDSHAKE reach the raw handler as a read.
         pipeline.remove(this);
         for (String name : new String[] {HandlerNames.TRAFFIC, HandlerNames.FRAME_ENCODER,
-                HandlerNames.STREAM_DATA_ENCODER, HandlerNames.MESSAGE_ENCODER, HandlerNames.FRAME_DECODER}) {
+                HandlerNames.FRAME_DECODER}) {
             if (pipeline.get(name) != null) {
                 pipeline.remove(name);
             }

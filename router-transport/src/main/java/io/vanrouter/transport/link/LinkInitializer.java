@@ -85,8 +85,6 @@ public final class LinkInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast(HandlerNames.TRAFFIC, new LinkTrafficHandler(session.traffic()));
         pipeline.addLast(HandlerNames.FRAME_DECODER, new FrameDecoder(env.settings().maxFrameBytes()));
         pipeline.addLast(HandlerNames.FRAME_ENCODER, env.encoder());
-        pipeline.addLast(HandlerNames.STREAM_DATA_ENCODER, env.dataEncoder());
-        pipeline.addLast(HandlerNames.MESSAGE_ENCODER, env.messageEncoder());
         pipeline.addLast(HandlerNames.HANDSHAKE, new LinkHandshakeHandler(session));
         pipeline.addLast(HandlerNames.EXCEPTIONS, env.exceptionHandler());
     }

@@ -10,10 +10,8 @@ public final class HandlerNames {
     public static final String TRAFFIC = "traffic";
     public static final String FRAME_DECODER = "frameDecoder";
     public static final String FRAME_ENCODER = "frameEncoder";
-    public static final String STREAM_DATA_ENCODER = "streamDataEncoder";
     public static final String FLOW = "flow";
     public static final String SOCKET_END = "socketEnd";
-    public static final String MESSAGE_ENCODER = "messageEncoder";
     public static final String HANDSHAKE = "handshake";
     public static final String LINK = "link";
     public static final String EXCEPTIONS = "exceptions";

@@ -6,9 +6,12 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.FileRegion;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.EncoderException;
-import io.netty.handler.codec.MessageToByteEncoder;
+import io.netty.util.ReferenceCountUtil;
 import io.vanrouter.core.linkstate.LinkState;
 import io.vanrouter.core.message.AddressSnapshot;
 import io.vanrouter.core.message.AddressSyncRequest;
@@ -16,17 +19,33 @@ import io.vanrouter.core.message.AddressUpdate;
 import io.vanrouter.core.message.ControlMessage;
 import io.vanrouter.core.message.Hello;
 import io.vanrouter.core.message.LinkStateUpdate;
+import io.vanrouter.transport.message.MessageAck;
+import io.vanrouter.transport.message.MessageFrame;
 import java.util.Map;
 
 /**
- * Writes {@link Preamble}, {@link HandshakeFrame}, {@link ReasonFrame}, {@link Hello} and {@link LinkStateUpdate} in
- * wire format version 1. A frame larger than the limit is dropped and fails its write (the sender's bug, not the
- * peer's); the link stays up ({@link EncodeFailures}).
+ * The one outbound handler of a link connection: writes every frame of wire format version 1. {@link Preamble},
+ * {@link HandshakeFrame}, {@link ReasonFrame}, {@link ControlMessage}s, {@link LinkCostFrame} and stream control
+ * frames are encoded into a buffer of their own; STREAM_DATA is a 9-byte header followed by the payload buffer itself
+ * (no copy); MESSAGE and MESSAGE_ACK come from {@link MessageCodec}. Buffers pass through untouched.
+ *
+ * <p>One handler rather than one per frame family: every link write crosses it, so each handler less is a context hop
+ * less per write and less code for the JIT to compile in a router's first seconds (docs/benchmarks.md, cold start).
+ *
+ * <p>A frame that cannot be encoded (larger than the limit: the sender's bug, not the peer's) is released, dropped
+ * and fails its own write; the link stays up ({@link EncodeFailures}).
+ *
+ * <p>STREAM_DATA's header is written with a silent void promise and the payload with the frame's: writes to one
+ * channel complete in order and a failure fails every write after it, so the payload's outcome is the frame's. This
+ * saves the promise combiner (and two promises and their listeners) a two-part output would cost per chunk.
  *
  * <p>Stateless and sharable; runs on the owning event loop.
  */
 @Sharable
-public final class FrameEncoder extends MessageToByteEncoder<Object> {
+public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
+    /** STREAM_DATA's header: length, type and stream id. */
+    public static final int STREAM_DATA_HEADER_BYTES = WireLimits.LENGTH_FIELD_BYTES + 1 + WireLimits.STREAM_ID_BYTES;
+
     private final int maxFrameBytes;
     private final EncodeFailures failures;
 
@@ -36,24 +55,91 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
     }
 
     public FrameEncoder(int maxFrameBytes, EncodeFailures failures) {
-        super(Object.class);
         this.maxFrameBytes = maxFrameBytes;
         this.failures = failures;
+    }
+
+    /** The drop counter of this encoder. */
+    public EncodeFailures failures() {
+        return failures;
     }
 
     /** Never raises into the pipeline: a frame that cannot be encoded is dropped ({@link EncodeFailures}). */
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof StreamFrame.Data data) { // the bulk of a link's writes: checked first
+            writeStreamData(ctx, data, promise);
+            return;
+        }
+        if (msg instanceof ByteBuf || msg instanceof FileRegion) {
+            ctx.write(msg, promise);
+            return;
+        }
+        ByteBuf out;
         try {
-            super.write(ctx, msg, promise); // releases msg, also when encoding fails
-        } catch (Exception e) {
-            failures.drop(ctx, msg, e, promise);
+            out = encode(ctx.alloc(), msg);
+        } catch (RuntimeException e) {
+            ReferenceCountUtil.release(msg);
+            failures.drop(ctx, msg, e instanceof EncoderException ? e : new EncoderException(e), promise);
+            return;
+        }
+        if (out == null) { // not a frame: someone else's
+            ctx.write(msg, promise);
+            return;
+        }
+        ReferenceCountUtil.release(msg); // a MESSAGE's payload is copied or retained by its frame buffer
+        ctx.write(out, promise);
+    }
+
+    private void writeStreamData(ChannelHandlerContext ctx, StreamFrame.Data data, ChannelPromise promise) {
+        ByteBuf payload = data.content();
+        int bytes = payload.readableBytes();
+        if (bytes > WireLimits.STREAM_DATA_BYTES_MAX) {
+            data.release();
+            failures.drop(ctx, data, new EncoderException("STREAM_DATA payload of " + bytes + " bytes exceeds limit "
+                    + WireLimits.STREAM_DATA_BYTES_MAX), promise);
+            return;
+        }
+        ByteBuf header = ctx.alloc().directBuffer(STREAM_DATA_HEADER_BYTES);
+        header.writeInt(1 + WireLimits.STREAM_ID_BYTES + bytes)
+                .writeByte(FrameType.STREAM_DATA.code())
+                .writeInt(data.streamId());
+        ctx.write(header, promise.isVoid() ? promise : new VoidChannelPromise(ctx.channel(), false));
+        ctx.write(payload, promise); // the payload is the frame's content: its ownership passes with it
+    }
+
+    /** The wire bytes of {@code msg}, or null when it is no frame. Throws when it cannot be encoded. */
+    private ByteBuf encode(ByteBufAllocator alloc, Object msg) {
+        if (msg instanceof MessageFrame frame) {
+            return MessageCodec.encodeMessage(alloc, frame, maxFrameBytes);
+        }
+        if (msg instanceof MessageAck ack) {
+            return MessageCodec.encodeAck(alloc, ack);
+        }
+        if (!(msg instanceof Preamble || msg instanceof HandshakeFrame || msg instanceof ReasonFrame
+                || msg instanceof ControlMessage || msg instanceof LinkCostFrame || msg instanceof StreamFrame)) {
+            return null;
+        }
+        ByteBuf out = allocate(alloc, msg);
+        try {
+            encodeControl(msg, out);
+            return out;
+        } catch (RuntimeException e) {
+            out.release();
+            throw e;
         }
     }
 
-    /** The drop counter this encoder shares with the link's other encoders. */
-    public EncodeFailures failures() {
-        return failures;
+    /**
+     * Address frames (up to megabytes, written field by field) go into an unpooled heap buffer, which is never wrapped
+     * by the leak detector: under paranoid detection every field written to a pooled buffer records a stack trace,
+     * and a 60,000-entry snapshot held the event loop for seconds. The transport copies it out in one go.
+     */
+    private static ByteBuf allocate(ByteBufAllocator alloc, Object msg) {
+        if (msg instanceof AddressSnapshot || msg instanceof AddressUpdate) {
+            return Unpooled.buffer(4096);
+        }
+        return alloc.ioBuffer();
     }
 
     /**
@@ -71,28 +157,7 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
         return out;
     }
 
-    @Override
-    public boolean acceptOutboundMessage(Object msg) {
-        return msg instanceof Preamble || msg instanceof HandshakeFrame || msg instanceof ReasonFrame
-                || msg instanceof ControlMessage || msg instanceof LinkCostFrame
-                || (msg instanceof StreamFrame && !(msg instanceof StreamFrame.Data));
-    }
-
-    /**
-     * Address frames (up to megabytes, written field by field) go into an unpooled heap buffer, which is never wrapped
-     * by the leak detector: under paranoid detection every field written to a pooled buffer records a stack trace,
-     * and a 60,000-entry snapshot held the event loop for seconds. The transport copies it out in one go.
-     */
-    @Override
-    protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Object msg, boolean preferDirect) throws Exception {
-        if (msg instanceof AddressSnapshot || msg instanceof AddressUpdate) {
-            return Unpooled.buffer(4096);
-        }
-        return super.allocateBuffer(ctx, msg, preferDirect);
-    }
-
-    @Override
-    protected void encode(ChannelHandlerContext ctx, Object msg, ByteBuf out) {
+    private void encodeControl(Object msg, ByteBuf out) {
         if (msg instanceof Preamble preamble) {
             out.writeBytes(WireLimits.MAGIC).writeShort(preamble.version());
             return;
@@ -210,7 +275,7 @@ public final class FrameEncoder extends MessageToByteEncoder<Object> {
         } else if (frame instanceof StreamFrame.Opened) {
             type = FrameType.STREAM_OPENED;
         } else {
-            throw new EncoderException("STREAM_DATA goes through StreamDataEncoder");
+            throw new EncoderException("STREAM_DATA is written by writeStreamData");
         }
         out.writeByte(type.code()).writeInt(frame.streamId());
         if (frame instanceof StreamFrame.Open open) {

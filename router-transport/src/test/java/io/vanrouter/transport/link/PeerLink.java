@@ -10,7 +10,6 @@ import io.vanrouter.transport.wire.FrameDecoder;
 import io.vanrouter.transport.wire.FrameEncoder;
 import io.vanrouter.transport.wire.HandshakeFrame;
 import io.vanrouter.transport.wire.Preamble;
-import io.vanrouter.transport.wire.StreamDataEncoder;
 import io.vanrouter.transport.wire.StreamFrame;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +61,7 @@ final class PeerLink {
 
     /** Encodes {@code frames} as a peer would and writes them into the pipeline in one read. */
     void send(Object... frames) {
-        EmbeddedChannel encoder = new EmbeddedChannel(new FrameEncoder(LIMIT), new StreamDataEncoder());
+        EmbeddedChannel encoder = new EmbeddedChannel(new FrameEncoder(LIMIT));
         for (Object frame : frames) {
             encoder.writeOutbound(frame);
         }

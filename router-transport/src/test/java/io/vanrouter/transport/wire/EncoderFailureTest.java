@@ -33,17 +33,17 @@ class EncoderFailureTest {
 
     private final EncodeFailures failures = new EncodeFailures("r1");
     private final EmbeddedChannel channel = new EmbeddedChannel(new FrameEncoder(LIMIT, failures),
-            new StreamDataEncoder(failures), new MessageEncoder(LIMIT, failures), new ExceptionHandler("r1"));
+            new ExceptionHandler("r1"));
     private final LogCapture log = new LogCapture("vanrouter.link");
 
-    /** One unencodable frame per encoder; the function takes the buffer it must own so the test can see it freed. */
+    /** One unencodable frame per family (control, STREAM_DATA, MESSAGE); the function takes the buffer it must own so the test can see it freed. */
     static Stream<Arguments> unencodable() {
         return Stream.of(
-                Arguments.of("MESSAGE above the frame limit (MessageEncoder)", (Function<ByteBuf, Object>)
+                Arguments.of("MESSAGE above the frame limit", (Function<ByteBuf, Object>)
                         payload -> new MessageFrame(1, false, 8, "r1", 1, "big/topic", "", "", payload), LIMIT),
-                Arguments.of("STREAM_DATA above its limit (StreamDataEncoder)", (Function<ByteBuf, Object>)
+                Arguments.of("STREAM_DATA above its limit", (Function<ByteBuf, Object>)
                         payload -> new StreamFrame.Data(5, payload), WireLimits.STREAM_DATA_BYTES_MAX + 1),
-                Arguments.of("HELLO above the frame limit (FrameEncoder)", (Function<ByteBuf, Object>)
+                Arguments.of("HELLO above the frame limit", (Function<ByteBuf, Object>)
                         payload -> {
                             payload.release(); // HELLO holds no buffer
                             return new Hello("r1", 1, manyNeighbours());

@@ -112,7 +112,7 @@ class MessageCodecTest {
 
     @Test
     void shouldRoundTripAck() {
-        EmbeddedChannel encoder = new EmbeddedChannel(new MessageEncoder(LIMIT));
+        EmbeddedChannel encoder = new EmbeddedChannel(new FrameEncoder(LIMIT));
         encoder.writeOutbound(new MessageAck("router-b", 42, false));
         EmbeddedChannel decoder = new EmbeddedChannel(new FrameDecoder(LIMIT));
         decoder.writeInbound(WireTestSupport.preamble(), encoder.readOutbound());
@@ -126,7 +126,7 @@ class MessageCodecTest {
     void shouldFailTheWriteOfAMessageLargerThanTheFrameLimit() {
         ByteBuf content = Unpooled.buffer(LIMIT).writeZero(LIMIT);
         MessageFrame tooLarge = new MessageFrame(0, false, 1, "a", 1, "t", "", "", content);
-        EmbeddedChannel encoder = new EmbeddedChannel(new MessageEncoder(LIMIT));
+        EmbeddedChannel encoder = new EmbeddedChannel(new FrameEncoder(LIMIT));
 
         assertThatThrownBy(() -> encoder.writeOutbound(tooLarge)).isInstanceOf(EncoderException.class)
                 .hasMessageContaining("exceeds limit");
@@ -135,7 +135,7 @@ class MessageCodecTest {
     }
 
     private static ByteBuf encodeMessage(MessageFrame frame) {
-        EmbeddedChannel encoder = new EmbeddedChannel(new MessageEncoder(LIMIT));
+        EmbeddedChannel encoder = new EmbeddedChannel(new FrameEncoder(LIMIT));
         encoder.writeOutbound(frame.retain());
         ByteBuf out = encoder.readOutbound();
         assertThat(encoder.finishAndReleaseAll()).isFalse();

@@ -78,8 +78,7 @@ final class RandomFrames {
 
     /** The wire bytes of {@code frames}, preamble first, through the real encoders with frame limit {@code limit}. */
     static byte[] encode(List<Object> frames, int limit) {
-        EmbeddedChannel channel = new EmbeddedChannel(new FrameEncoder(limit), new StreamDataEncoder(),
-                new MessageEncoder(limit));
+        EmbeddedChannel channel = new EmbeddedChannel(new FrameEncoder(limit));
         // The input's buffers need no leak tracking (paranoid tracking records every write): the decoder's do.
         channel.config().setAllocator(UNTRACKED);
         channel.writeOutbound(Preamble.CURRENT);

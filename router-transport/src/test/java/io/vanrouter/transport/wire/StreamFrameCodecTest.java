@@ -27,8 +27,7 @@ class StreamFrameCodecTest {
 
     /** Wire bytes of {@code frames} through both encoders, preamble first. Caller releases. */
     private static ByteBuf encode(Object... frames) {
-        EmbeddedChannel channel = new EmbeddedChannel(new FrameEncoder(WireTestSupport.LIMIT),
-                new StreamDataEncoder());
+        EmbeddedChannel channel = new EmbeddedChannel(new FrameEncoder(WireTestSupport.LIMIT));
         ByteBuf all = Unpooled.buffer();
         all.writeBytes(WireLimits.MAGIC).writeShort(WireLimits.PROTOCOL_VERSION);
         for (Object frame : frames) {

@@ -18,8 +18,7 @@ public final class WireTestSupport {
      * MESSAGE frames). Caller releases.
      */
     public static ByteBuf encode(Object... messages) {
-        EmbeddedChannel channel = new EmbeddedChannel(new FrameEncoder(LIMIT), new StreamDataEncoder(),
-                new MessageEncoder(LIMIT));
+        EmbeddedChannel channel = new EmbeddedChannel(new FrameEncoder(LIMIT));
         ByteBuf all = Unpooled.buffer();
         for (Object message : messages) {
             channel.writeOutbound(message);
