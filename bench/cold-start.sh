@@ -85,6 +85,12 @@ done
 bench_start iperf3-server iperf3 -s -B 127.0.0.1 -p "$p_iperf"
 if [[ $loads == *mqtt* && $generator == warm ]]; then
     bench_start mosquitto mosquitto -p "$p_mosq" # where the generator warms up; never carries a measured message
+    # The first generator connects at once: wait for the port, or round 1 fails on "connection refused".
+    for ((i = 0; i < 100; i++)); do
+        if (exec 3<> "/dev/tcp/127.0.0.1/$p_mosq") 2> /dev/null; then break; fi
+        sleep 0.1
+    done
+    ((i < 100)) || die "mosquitto did not listen on port $p_mosq within 10 s (see $work/mosquitto.log)"
 fi
 
 declare -A router_pid=()
