@@ -206,6 +206,9 @@ class ObservabilityIT {
         });
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
+        // Paho's synchronous publish returns on PUBACK before its callback thread lowers the in-flight count, so a
+        // publishing loop can outrun it and fail with "Too many publishes in progress" at the default of 10.
+        options.setMaxInflight(1_000);
         subscriber.connect(options);
         subscriber.subscribe("it/#", 1);
         closeables.add(() -> {

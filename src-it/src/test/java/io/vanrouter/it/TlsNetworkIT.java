@@ -231,6 +231,9 @@ class TlsNetworkIT {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        // Paho's synchronous publish returns on PUBACK before its callback thread lowers the in-flight count, so a
+        // publishing loop can outrun it and fail with "Too many publishes in progress" at the default of 10.
+        options.setMaxInflight(1_000);
         if (password != null) {
             options.setUserName("pub");
             options.setPassword(password.toCharArray());

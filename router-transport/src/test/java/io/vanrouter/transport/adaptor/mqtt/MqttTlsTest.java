@@ -72,6 +72,9 @@ class MqttTlsTest {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
         options.setConnectionTimeout(10);
+        // Paho's synchronous publish returns on PUBACK before its callback thread lowers the in-flight count, so a
+        // publishing loop can outrun it and fail with "Too many publishes in progress" at the default of 10.
+        options.setMaxInflight(1_000);
         options.setHttpsHostnameVerificationEnabled(false); // the test certificates name routers, not hosts
         if (ssl != null) {
             options.setSocketFactory(ssl.getSocketFactory());
