@@ -44,7 +44,7 @@ import java.util.Map;
 @Sharable
 public final class FrameEncoder extends ChannelOutboundHandlerAdapter {
     /** STREAM_DATA's header: length, type and stream id. */
-    public static final int STREAM_DATA_HEADER_BYTES = WireLimits.LENGTH_FIELD_BYTES + 1 + WireLimits.STREAM_ID_BYTES;
+    private static final int STREAM_DATA_HEADER_BYTES = WireLimits.LENGTH_FIELD_BYTES + 1 + WireLimits.STREAM_ID_BYTES;
 
     private final int maxFrameBytes;
     private final EncodeFailures failures;
