@@ -39,15 +39,28 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * An HTTP/2 server that allows fewer concurrent streams than the requests in flight: the connector's requests beyond
- * its SETTINGS_MAX_CONCURRENT_STREAMS wait for a stream to close instead of failing.
+ * its SETTINGS_MAX_CONCURRENT_STREAMS wait for a stream to close instead of failing, also those that arrive before
+ * the server has sent its SETTINGS.
  */
 @Timeout(60)
 class HttpServerStreamLimitTest {
     private static final int SERVER_STREAMS_MAX = 2;
     private static final int REQUESTS = 24;
 
+    /** Long enough for every request to reach the connector while its connection waits for the server's SETTINGS. */
+    private static final long SETTINGS_DELAY_MILLIS = 500;
+
     @Test
     void shouldQueueRequestsBeyondTheServersStreamLimitAndAnswerEveryOne() throws Exception {
+        answerEveryRequest(false);
+    }
+
+    @Test
+    void shouldOpenNoStreamBeforeTheServersSettingsHaveArrived() throws Exception {
+        answerEveryRequest(true);
+    }
+
+    private void answerEveryRequest(boolean settingsLate) throws Exception {
         Map<Channel, AtomicInteger> active = new java.util.concurrent.ConcurrentHashMap<>();
         AtomicInteger mostActive = new AtomicInteger();
         AtomicInteger answered = new AtomicInteger();
@@ -57,6 +70,19 @@ class HttpServerStreamLimitTest {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            if (!settingsLate) {
+                                addHttp2(ch);
+                                return;
+                            }
+                            // the codec sends SETTINGS when added; until then the client's frames wait unread
+                            ch.config().setAutoRead(false);
+                            ch.eventLoop().schedule(() -> {
+                                addHttp2(ch);
+                                ch.config().setAutoRead(true);
+                            }, SETTINGS_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+                        }
+
+                        private void addHttp2(Channel ch) {
                             ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().initialSettings(
                                     Http2Settings.defaultSettings().maxConcurrentStreams(SERVER_STREAMS_MAX)).build());
                             ch.pipeline().addLast(new Http2MultiplexHandler(new SlowAnswer(active, mostActive,
