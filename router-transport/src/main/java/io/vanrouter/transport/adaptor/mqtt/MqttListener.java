@@ -143,7 +143,10 @@ final class MqttListener implements AutoCloseable {
                 // PUBACKs are written one by one as MESSAGE_ACKs arrive: flushed together after the read batch or
                 // task run that wrote them, not one syscall each.
                 ch.pipeline().addLast("flushes", new FlushConsolidationHandler(LinkInitializer.FLUSHES_CONSOLIDATED_MAX, true));
+                MqttPublishDecoder publishDecoder = new MqttPublishDecoder(settings.maxMessageBytes());
+                ch.pipeline().addLast("mqttPublishDecoder", publishDecoder);
                 ch.pipeline().addLast("mqttDecoder", new MqttDecoder(settings.maxMessageBytes()));
+                ch.pipeline().addLast("mqttDecoded", publishDecoder.afterMqttDecoder());
                 ch.pipeline().addLast("mqttEncoder", MqttEncoder.INSTANCE);
                 ch.pipeline().addLast(IDLE, new IdleStateHandler(settings.connectTimeoutMillis(), 0, 0,
                         TimeUnit.MILLISECONDS));
