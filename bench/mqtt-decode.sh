@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# JMH: decoding an MQTT client's PUBLISH stream, Netty's MqttDecoder alone against MqttPublishDecoder in front of it
-# (docs/benchmarks.md, "MQTT decoding"). Two parts: warm (average time per message after warm-up) and first pass
-# (single shot of 10,000 messages in each of several fresh JVMs: what a router's first PUBLISHes cost before the JIT
-# has compiled the decoder).
+# JMH: what a router pays per MQTT PUBLISH before its copies go out (docs/benchmarks.md, session 17):
+#   MqttDecodeBenchmark: decoding a client's PUBLISH stream, Netty's MqttDecoder alone against MqttPublishDecoder in
+#     front of it; warm (average time per message after warm-up) and first pass (single shot of 10,000 messages in
+#     each of several fresh JVMs: what a router's first PUBLISHes cost before the JIT has compiled the decoder);
+#   MessagePublishBenchmark: MessageRouter.publish's fixed cost (QoS 0 and 1, no receivers), warm, with -prof gc.
 # Usage: bench/mqtt-decode.sh [extra JMH options for both parts]. Takes the shared Maven lock so it never competes
 # with a build. MQTT_DECODE_WARM_OPTS replaces "-f 1 -wi 3 -i 5 -w 1s -r 1s"; MQTT_DECODE_COLD_OPTS replaces
 # "-bm ss -f 10 -wi 0 -i 1". Maven resolves what ~/.m2 lacks (BENCH_MVN_ARGS=-o builds offline, see bench/lib.sh).
@@ -22,3 +23,6 @@ echo "## warm"
 flock "$bench_lock" java -cp "$CP" org.openjdk.jmh.Main "$benchmark" "${warm_opts[@]}" "$@"
 echo "## first pass"
 flock "$bench_lock" java -cp "$CP" org.openjdk.jmh.Main "$benchmark" "${cold_opts[@]}" "$@"
+echo "## publish"
+flock "$bench_lock" java -cp "$CP" org.openjdk.jmh.Main 'io.vanrouter.transport.message.MessagePublishBenchmark' \
+    "${warm_opts[@]}" -prof gc "$@"

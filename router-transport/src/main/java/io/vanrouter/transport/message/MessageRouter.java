@@ -244,7 +244,8 @@ public final class MessageRouter implements LinkMessageSink {
      * {@code sourceEdge} (null: none), which delivered the message to them itself.
      */
     private void publish(MessageFrame frame, PublishOutcome onDone, List<Blocker> blockers, String sourceEdge) {
-        PublishCompletion completion = new PublishCompletion(onDone);
+        // a QoS 0 publish that nobody waits for tracks nothing
+        PublishCompletion completion = frame.qos() > 0 || onDone != null ? new PublishCompletion(onDone) : null;
         try {
             counters.in(frame.topic());
             ForwardingView view = forwarding.get();
@@ -263,7 +264,9 @@ public final class MessageRouter implements LinkMessageSink {
                     ? directed.send(frame, receivers, table, completion, blockers)
                     : multicast(frame, receivers, table, false, blockers);
             int here = local.deliverMulticast(frame, blockers);
-            completion.reached(here);
+            if (completion != null) {
+                completion.reached(here);
+            }
             copies += here;
             for (GroupRoute group : route.groups()) {
                 anycast.send(frame, group, table, frame.qos() > 0 ? completion : null, blockers);
@@ -272,7 +275,9 @@ public final class MessageRouter implements LinkMessageSink {
             counters.out(frame.topic(), copies);
         } finally {
             frame.release();
-            completion.done();
+            if (completion != null) {
+                completion.done();
+            }
         }
     }
 
@@ -291,7 +296,9 @@ public final class MessageRouter implements LinkMessageSink {
             copies = sendTo(uplink, frame.anycast(nextMessageId(), uplink, "", false), table, blockers) ? 1 : 0;
         }
         int here = local.deliverMulticast(frame, blockers);
-        completion.reached(here);
+        if (completion != null) {
+            completion.reached(here);
+        }
         copies += here;
         counters.out(frame.topic(), copies);
     }
