@@ -16,8 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,12 +37,7 @@ class HttpIdleServerCloseTest {
             Thread serving = new Thread(() -> serve(server, accepted, closedByServer), "closing-server");
             serving.setDaemon(true);
             serving.start();
-            Map<String, List<String>> directory = Map.of("web", List.of("c"));
-            Router c = routers.start("c", new HttpSettings(List.of(), List.of(new HttpConnectorSettings("web",
-                    "127.0.0.1", server.getLocalPort(), HttpProtocol.HTTP1))), directory);
-            Router a = routers.start("a", new HttpSettings(List.of(new HttpListenerSettings("web", "127.0.0.1", 0,
-                    HttpProtocol.HTTP1)), List.of()), directory, c);
-            routers.awaitRoutes();
+            Router a = routers.listenerAndConnector(HttpProtocol.HTTP1, server.getLocalPort(), HttpProtocol.HTTP1);
 
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             URI uri = URI.create("http://127.0.0.1:" + a.httpPort() + "/x");

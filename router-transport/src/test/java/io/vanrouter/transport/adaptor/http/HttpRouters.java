@@ -54,6 +54,20 @@ final class HttpRouters implements AutoCloseable {
         return router;
     }
 
+    /**
+     * Router c with a connector for "web" to the server at {@code serverPort}, and router a, linked to c, with a
+     * listener for "web"; returns a once both have routes.
+     */
+    Router listenerAndConnector(HttpProtocol listener, int serverPort, HttpProtocol server) throws Exception {
+        Map<String, List<String>> directory = Map.of("web", List.of("c"));
+        Router c = start("c", new HttpSettings(List.of(), List.of(new HttpConnectorSettings("web", "127.0.0.1",
+                serverPort, server))), directory);
+        Router a = start("a", new HttpSettings(List.of(new HttpListenerSettings("web", "127.0.0.1", 0, listener)),
+                List.of()), directory, c);
+        awaitRoutes();
+        return a;
+    }
+
     void awaitRoutes() {
         await().atMost(WAIT).until(() -> routers.stream().allMatch(r -> routers.stream()
                 .allMatch(o -> o == r || r.core().routingTable().route(o.id()).isPresent())));

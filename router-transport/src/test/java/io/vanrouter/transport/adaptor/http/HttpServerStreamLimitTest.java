@@ -91,12 +91,7 @@ class HttpServerStreamLimitTest {
                     })
                     .bind("127.0.0.1", 0).sync().channel();
             int serverPort = ((java.net.InetSocketAddress) server.localAddress()).getPort();
-            Map<String, List<String>> directory = Map.of("web", List.of("c"));
-            Router c = routers.start("c", new HttpSettings(List.of(), List.of(new HttpConnectorSettings("web",
-                    "127.0.0.1", serverPort, HttpProtocol.HTTP2))), directory);
-            Router a = routers.start("a", new HttpSettings(List.of(new HttpListenerSettings("web", "127.0.0.1", 0,
-                    HttpProtocol.HTTP1)), List.of()), directory, c);
-            routers.awaitRoutes();
+            Router a = routers.listenerAndConnector(HttpProtocol.HTTP1, serverPort, HttpProtocol.HTTP2);
 
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(10)).build();

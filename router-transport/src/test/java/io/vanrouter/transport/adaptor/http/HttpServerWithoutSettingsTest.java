@@ -18,8 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,12 +38,7 @@ class HttpServerWithoutSettingsTest {
                     .childHandler(new Silent())
                     .bind("127.0.0.1", 0).sync().channel();
             int serverPort = ((InetSocketAddress) server.localAddress()).getPort();
-            Map<String, List<String>> directory = Map.of("web", List.of("c"));
-            Router c = routers.start("c", new HttpSettings(List.of(), List.of(new HttpConnectorSettings("web",
-                    "127.0.0.1", serverPort, HttpProtocol.HTTP2))), directory);
-            Router a = routers.start("a", new HttpSettings(List.of(new HttpListenerSettings("web", "127.0.0.1", 0,
-                    HttpProtocol.HTTP1)), List.of()), directory, c);
-            routers.awaitRoutes();
+            Router a = routers.listenerAndConnector(HttpProtocol.HTTP1, serverPort, HttpProtocol.HTTP2);
 
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
