@@ -41,13 +41,13 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link #open} on the loop given; each loop's connection is touched only on that loop.
  */
 final class Http2ServerPool implements HttpConnectors.ServerPool {
+    /** How long a connected server has to send its SETTINGS (RFC 9113 §3.4: its first frame) before we give up. */
+    static final Duration SETTINGS_TIMEOUT = Duration.ofSeconds(10);
+
     private final String routerId;
     private final HttpConnectorSettings settings;
     private final Class<? extends SocketChannel> channelType;
     private final AddressResolverGroup<InetSocketAddress> resolvers;
-    /** How long a connected server has to send its SETTINGS (RFC 9113 §3.4: its first frame) before we give up. */
-    static final Duration SETTINGS_TIMEOUT = Duration.ofSeconds(10);
-
     /** Per loop: the connection once the server's SETTINGS are in, or its promise; removed when it closes. */
     private final Map<EventLoop, Promise<Channel>> connections = new ConcurrentHashMap<>();
 

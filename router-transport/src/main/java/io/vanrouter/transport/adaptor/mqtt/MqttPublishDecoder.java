@@ -43,7 +43,8 @@ import java.util.List;
  */
 final class MqttPublishDecoder extends ByteToMessageDecoder {
     /** Where {@code MqttDecoder} keeps the version of the connection's CONNECT ({@code MqttCodecUtil}, not public). */
-    static final AttributeKey<MqttVersion> NETTY_MQTT_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
+    private static final AttributeKey<MqttVersion> NETTY_MQTT_VERSION =
+            AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
     private static final int PUBLISH = MqttMessageType.PUBLISH.value();
     private static final int REMAINING_LENGTH_BYTES_MAX = 4;
 
