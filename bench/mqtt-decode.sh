@@ -3,6 +3,8 @@
 #   MqttDecodeBenchmark: decoding a client's PUBLISH stream, Netty's MqttDecoder alone against MqttPublishDecoder in
 #     front of it; warm (average time per message after warm-up) and first pass (single shot of 10,000 messages in
 #     each of several fresh JVMs: what a router's first PUBLISHes cost before the JIT has compiled the decoder);
+#   MqttEncodeBenchmark: writing the PUBLISH packets a subscriber receives, a MqttPublishMessage through Netty's
+#     MqttEncoder against MqttPublishEncoder (100-byte and 4 KiB payloads); warm and first pass as above;
 #   MessagePublishBenchmark: MessageRouter.publish's fixed cost (QoS 0 and 1, no receivers), warm, with -prof gc.
 # Usage: bench/mqtt-decode.sh [extra JMH options for both parts]. Takes the shared Maven lock so it never competes
 # with a build. MQTT_DECODE_WARM_OPTS replaces "-f 1 -wi 3 -i 5 -w 1s -r 1s"; MQTT_DECODE_COLD_OPTS replaces
@@ -18,7 +20,7 @@ bench_mvn -q -pl router-transport -am test-compile dependency:build-classpath \
 CP="router-transport/target/test-classes:router-transport/target/classes:$(cat router-transport/target/bench.classpath)"
 read -r -a warm_opts <<< "${MQTT_DECODE_WARM_OPTS:--f 1 -wi 3 -i 5 -w 1s -r 1s}"
 read -r -a cold_opts <<< "${MQTT_DECODE_COLD_OPTS:--bm ss -f 10 -wi 0 -i 1}"
-benchmark='io.vanrouter.transport.adaptor.mqtt.MqttDecodeBenchmark'
+benchmark='io.vanrouter.transport.adaptor.mqtt.Mqtt(De|En)codeBenchmark'
 echo "## warm"
 flock "$bench_lock" java -cp "$CP" org.openjdk.jmh.Main "$benchmark" "${warm_opts[@]}" "$@"
 echo "## first pass"

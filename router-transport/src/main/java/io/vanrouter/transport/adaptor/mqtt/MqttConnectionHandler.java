@@ -242,7 +242,7 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
             var expiry = props.getProperty(MqttProperties.SESSION_EXPIRY_INTERVAL);
             expiryRequested = expiry != null && ((Integer) expiry.value()) != 0;
         }
-        session = new MqttSession(key, clientId, ctx.channel(), receiveMaximum, listener.counters(),
+        session = new MqttSession(key, clientId, ctx.channel(), v5(), receiveMaximum, listener.counters(),
                 listener.topicCounters());
         connectedNanos = System.nanoTime();
         listener.subscriptions().register(session);

@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 final class MqttListener implements AutoCloseable {
     static final Logger LOG = LoggerFactory.getLogger("vanrouter.adaptor.mqtt");
     static final String IDLE = "idle";
+    /** Netty's MqttEncoder: every packet but the deliveries, which {@link MqttPublishEncoder} writes past it. */
+    static final String ENCODER = "mqttEncoder";
     /** How often the users file is looked at: a removed user is cut off within about this long. */
     static final long USERS_POLL_MILLIS = 1_000;
     /** Per-client socket water marks: a client above the high mark is not written to until it drains. */
@@ -147,7 +149,7 @@ final class MqttListener implements AutoCloseable {
                 ch.pipeline().addLast("mqttPublishDecoder", publishDecoder);
                 ch.pipeline().addLast("mqttDecoder", new MqttDecoder(settings.maxMessageBytes()));
                 ch.pipeline().addLast("mqttDecoded", publishDecoder.afterMqttDecoder());
-                ch.pipeline().addLast("mqttEncoder", MqttEncoder.INSTANCE);
+                ch.pipeline().addLast(ENCODER, MqttEncoder.INSTANCE);
                 ch.pipeline().addLast(IDLE, new IdleStateHandler(settings.connectTimeoutMillis(), 0, 0,
                         TimeUnit.MILLISECONDS));
                 ch.pipeline().addLast("mqtt", new MqttConnectionHandler(MqttListener.this, key));

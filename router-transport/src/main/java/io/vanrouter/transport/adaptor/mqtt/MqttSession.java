@@ -1,11 +1,9 @@
 package io.vanrouter.transport.adaptor.mqtt;
 
 import io.netty.channel.Channel;
-import io.netty.handler.codec.mqtt.MqttFixedHeader;
-import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.netty.handler.codec.mqtt.MqttPublishMessage;
-import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
-import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundInvoker;
+import io.netty.channel.ChannelPromise;
 import io.netty.util.collection.IntObjectHashMap;
 import io.vanrouter.transport.message.Blocker;
 import io.vanrouter.transport.message.LocalDelivery.Settlement;
@@ -53,6 +51,12 @@ final class MqttSession {
     final String key;
     final String clientId;
     final Channel channel;
+    private final boolean v5;
+    /**
+     * Where deliveries are written: the context of Netty's MqttEncoder, so that they pass it by (they are encoded
+     * already); the channel when there is none.
+     */
+    private final ChannelOutboundInvoker deliveries;
     private final int receiveMaximum;
     private final MqttCounters counters;
     /** Where a message dropped at the hard cap is counted against its topic ({@code status addresses}). */
@@ -77,11 +81,14 @@ final class MqttSession {
     /** PUBLISH packets written to this client; owning loop (single writer). */
     private volatile long delivered;
 
-    MqttSession(String key, String clientId, Channel channel, int receiveMaximum, MqttCounters counters,
+    MqttSession(String key, String clientId, Channel channel, boolean v5, int receiveMaximum, MqttCounters counters,
             MessageCounters topicCounters) {
         this.key = key;
         this.clientId = clientId;
         this.channel = channel;
+        this.v5 = v5;
+        ChannelHandlerContext encoder = channel.pipeline().context(MqttListener.ENCODER);
+        this.deliveries = encoder != null ? encoder : channel;
         this.receiveMaximum = receiveMaximum;
         this.counters = counters;
         this.topicCounters = topicCounters;
@@ -198,16 +205,17 @@ final class MqttSession {
         }
         MessageFrame frame = out.frame();
         boolean dup = out.qos() > 0 && frame.dup();
-        MqttPublishMessage publish = new MqttPublishMessage(
-                new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(out.qos()), false, 0),
-                new MqttPublishVariableHeader(frame.topic(), packetId), frame.content());
         counters.deliveries.incrementAndGet();
         delivered = delivered + 1;
+        ChannelPromise promise;
         if (out.qos() == 0 && out.settlement() != NO_SETTLEMENT) {
-            channel.write(publish).addListener(f -> out.settlement().settled(f.isSuccess()));
+            promise = channel.newPromise();
+            promise.addListener(f -> out.settlement().settled(f.isSuccess()));
         } else {
-            channel.write(publish, channel.voidPromise());
+            promise = channel.voidPromise();
         }
+        MqttPublishEncoder.write(deliveries, channel.alloc(), v5, frame.topic(), out.qos(), dup, packetId,
+                frame.content(), promise);
     }
 
     private int nextPacketId() {
