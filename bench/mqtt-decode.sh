@@ -5,7 +5,9 @@
 #     each of several fresh JVMs: what a router's first PUBLISHes cost before the JIT has compiled the decoder);
 #   MqttEncodeBenchmark: writing the PUBLISH packets a subscriber receives, a MqttPublishMessage through Netty's
 #     MqttEncoder against MqttPublishEncoder (100-byte and 4 KiB payloads); warm and first pass as above;
-#   MessagePublishBenchmark: MessageRouter.publish's fixed cost (QoS 0 and 1, no receivers), warm, with -prof gc.
+#   MessagePublishBenchmark: MessageRouter.publish's fixed cost (QoS 0 and 1, no receivers), warm, with -prof gc;
+#   MqttLocalPathBenchmark: one router's whole path between two of its clients (EmbeddedChannels: decoding, publish,
+#     local delivery, encoding, PUBACKs at QoS 1), warm, with -prof gc.
 # Usage: bench/mqtt-decode.sh [extra JMH options for both parts]. Takes the shared Maven lock so it never competes
 # with a build. MQTT_DECODE_WARM_OPTS replaces "-f 1 -wi 3 -i 5 -w 1s -r 1s"; MQTT_DECODE_COLD_OPTS replaces
 # "-bm ss -f 10 -wi 0 -i 1". Maven resolves what ~/.m2 lacks (BENCH_MVN_ARGS=-o builds offline, see bench/lib.sh).
@@ -27,4 +29,7 @@ echo "## first pass"
 flock "$bench_lock" java -cp "$CP" org.openjdk.jmh.Main "$benchmark" "${cold_opts[@]}" "$@"
 echo "## publish"
 flock "$bench_lock" java -cp "$CP" org.openjdk.jmh.Main 'io.vanrouter.transport.message.MessagePublishBenchmark' \
+    "${warm_opts[@]}" -prof gc "$@"
+echo "## local path"
+flock "$bench_lock" java -cp "$CP" org.openjdk.jmh.Main 'io.vanrouter.transport.adaptor.mqtt.MqttLocalPathBenchmark' \
     "${warm_opts[@]}" -prof gc "$@"

@@ -25,41 +25,53 @@ public final class MessageCounters {
     public record TopicCounts(String topic, long in, long out, long dropped) {
     }
 
-    private static final class Row {
+    /** One topic's counters, for a caller that counts a message more than once (looked up once: {@link #topic}). */
+    public static final class TopicRow {
         final LongAdder in = new LongAdder();
         final LongAdder out = new LongAdder();
         final LongAdder dropped = new LongAdder();
+
+        /** One message received. */
+        public void countIn() {
+            in.increment();
+        }
+
+        /** {@code copies} copies sent on. */
+        public void countOut(int copies) {
+            if (copies > 0) {
+                out.add(copies);
+            }
+        }
     }
 
-    private final Map<String, Row> topics = new ConcurrentHashMap<>();
+    private final Map<String, TopicRow> topics = new ConcurrentHashMap<>();
     private final Map<Drop, AtomicLong> drops = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> copiesToPeer = new ConcurrentHashMap<>();
     private final AtomicLong resent = new AtomicLong();
     private final AtomicLong acksReceived = new AtomicLong();
 
-    private Row row(String topic) {
-        Row row = topics.get(topic);
+    /** The counters of {@code topic} (those of {@link #OTHER_TOPICS} past {@link #TOPICS_MAX} topics). */
+    public TopicRow topic(String topic) {
+        TopicRow row = topics.get(topic);
         if (row != null) {
             return row;
         }
         if (topics.size() >= TOPICS_MAX) {
-            return topics.computeIfAbsent(OTHER_TOPICS, k -> new Row());
+            return topics.computeIfAbsent(OTHER_TOPICS, k -> new TopicRow());
         }
-        return topics.computeIfAbsent(topic, k -> new Row());
+        return topics.computeIfAbsent(topic, k -> new TopicRow());
     }
 
     public void in(String topic) {
-        row(topic).in.increment();
+        topic(topic).countIn();
     }
 
     public void out(String topic, int copies) {
-        if (copies > 0) {
-            row(topic).out.add(copies);
-        }
+        topic(topic).countOut(copies);
     }
 
     public void drop(String topic, Drop why) {
-        row(topic).dropped.increment();
+        topic(topic).dropped.increment();
         drops.computeIfAbsent(why, k -> new AtomicLong()).incrementAndGet();
     }
 

@@ -18,6 +18,7 @@ import io.vanrouter.transport.link.InterRouterLinkHandler;
 import io.vanrouter.transport.link.LinkMessageSink;
 import io.vanrouter.transport.link.LinkRegistry;
 import io.vanrouter.transport.message.MessageCounters.Drop;
+import io.vanrouter.transport.message.MessageCounters.TopicRow;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -247,12 +248,13 @@ public final class MessageRouter implements LinkMessageSink {
         // a QoS 0 publish that nobody waits for tracks nothing
         PublishCompletion completion = frame.qos() > 0 || onDone != null ? new PublishCompletion(onDone) : null;
         try {
-            counters.in(frame.topic());
+            TopicRow counts = counters.topic(frame.topic());
+            counts.countIn();
             ForwardingView view = forwarding.get();
             TopicRoute route = route(frame.topic(), view.addresses());
             RoutingTable table = view.routes();
             if (table.defaultRoute() != null) {
-                publishFromEdge(frame, table, completion, blockers);
+                publishFromEdge(frame, table, completion, blockers, counts);
                 return;
             }
             Set<String> receivers = route.remoteSubscribers().keySet();
@@ -272,7 +274,7 @@ public final class MessageRouter implements LinkMessageSink {
                 anycast.send(frame, group, table, frame.qos() > 0 ? completion : null, blockers);
                 copies++;
             }
-            counters.out(frame.topic(), copies);
+            counts.countOut(copies);
         } finally {
             frame.release();
             if (completion != null) {
@@ -287,7 +289,7 @@ public final class MessageRouter implements LinkMessageSink {
      * MESSAGE_ACK, sent again through the next uplink if this one is lost).
      */
     private void publishFromEdge(MessageFrame frame, RoutingTable table, PublishCompletion completion,
-            List<Blocker> blockers) {
+            List<Blocker> blockers, TopicRow counts) {
         String uplink = table.defaultRoute().destination();
         int copies;
         if (frame.qos() > 0) {
@@ -300,7 +302,7 @@ public final class MessageRouter implements LinkMessageSink {
             completion.reached(here);
         }
         copies += here;
-        counters.out(frame.topic(), copies);
+        counts.countOut(copies);
     }
 
     /**

@@ -27,6 +27,7 @@ import io.vanrouter.transport.adaptor.mqtt.auth.MqttUsers;
 import io.vanrouter.transport.link.LinkSession;
 import io.vanrouter.transport.message.Blocker;
 import io.vanrouter.transport.message.MessageFrame;
+import io.vanrouter.transport.message.PublishOutcome;
 import io.vanrouter.transport.wire.MessageCodec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -65,6 +66,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
     private long messagesIn;
     private String endKind;
     private String endReason;
+    /** What this publisher's last PUBLISH fed that cannot take more; the client's loop only, emptied after each. */
+    private final List<Blocker> blockers = new ArrayList<>(2);
 
     private record Will(String topic, byte[] payload, int qos) {
     }
@@ -300,15 +303,38 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         messagesIn++;
         MessageFrame frame = new MessageFrame(Math.min(qos, 1), false, MessageFrame.HOPS_INITIAL,
                 listener.routerId(), listener.router().nextMessageId(), topic, "", "", publish.payload());
-        Runnable onDone = qos == 0 ? null : () -> ctx.executor().execute(() -> {
+        listener.router().publishForOutcome(frame, qos == 0 ? null : new InboundAck(ctx, packetId, qos), blockers);
+        if (!blockers.isEmpty()) {
+            pause(ctx, blockers);
+            blockers.clear();
+        }
+    }
+
+    /**
+     * The answer to one QoS 1 (or, from a 3.1.1 client, QoS 2) PUBLISH, written on the client's loop once the publish
+     * is complete: one object per message for both the completion and the hop back.
+     */
+    private final class InboundAck implements PublishOutcome, Runnable {
+        private final ChannelHandlerContext ctx;
+        private final int packetId;
+        private final int qos;
+
+        InboundAck(ChannelHandlerContext ctx, int packetId, int qos) {
+            this.ctx = ctx;
+            this.packetId = packetId;
+            this.qos = qos;
+        }
+
+        @Override
+        public void completed(boolean delivered) { // MQTT's PUBACK does not say whether anyone received it
+            ctx.executor().execute(this);
+        }
+
+        @Override
+        public void run() {
             inboundUnacked.decrementAndGet();
             ctx.writeAndFlush(qos == 1 ? MqttReplies.pubAck(packetId)
                     : MqttReplies.reply(MqttMessageType.PUBREC, packetId), ctx.voidPromise());
-        });
-        List<Blocker> blockers = new ArrayList<>(0);
-        listener.router().publish(frame, onDone, blockers);
-        if (!blockers.isEmpty()) {
-            pause(ctx, blockers);
         }
     }
 

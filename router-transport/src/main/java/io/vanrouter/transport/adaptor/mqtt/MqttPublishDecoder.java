@@ -46,6 +46,7 @@ final class MqttPublishDecoder extends ByteToMessageDecoder {
     private static final AttributeKey<MqttVersion> NETTY_MQTT_VERSION =
             AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
     private static final int PUBLISH = MqttMessageType.PUBLISH.value();
+    private static final int CONNECT = MqttMessageType.CONNECT.value();
     private static final int REMAINING_LENGTH_BYTES_MAX = 4;
 
     private final int packetBytesMax;
@@ -59,6 +60,8 @@ final class MqttPublishDecoder extends ByteToMessageDecoder {
     /** The last topic decoded and its bytes: a client usually publishes to few topics, so most are not new strings. */
     private String lastTopic;
     private byte[] lastTopicBytes = new byte[0];
+    /** The MQTT version of the connection's CONNECT, read once after it was decoded (not per PUBLISH); null before. */
+    private MqttVersion version;
 
     /** @param packetBytesMax the largest packet accepted, header included, as given to {@code MqttDecoder} */
     MqttPublishDecoder(int packetBytesMax) {
@@ -108,14 +111,21 @@ final class MqttPublishDecoder extends ByteToMessageDecoder {
             inFlight = publish;
             out.add(publish);
         } else {
+            if ((first >> 4) == CONNECT) {
+                version = null; // MqttDecoder sets it from this packet, before any PUBLISH behind it is decoded here
+            }
             handedOn++;
             out.add(in.readRetainedSlice(packetBytes));
         }
     }
 
-    private static boolean isMqtt3(ChannelHandlerContext ctx) {
-        MqttVersion version = ctx.channel().attr(NETTY_MQTT_VERSION).get();
-        return version == MqttVersion.MQTT_3_1_1 || version == MqttVersion.MQTT_3_1;
+    private boolean isMqtt3(ChannelHandlerContext ctx) {
+        MqttVersion known = version;
+        if (known == null) {
+            known = ctx.channel().attr(NETTY_MQTT_VERSION).get();
+            version = known;
+        }
+        return known == MqttVersion.MQTT_3_1_1 || known == MqttVersion.MQTT_3_1;
     }
 
     /** The PUBLISH whose variable header starts at {@code at}, or null when {@code MqttDecoder} should judge it. */

@@ -116,6 +116,42 @@ class MqttPublishDecoderTest {
         }
     }
 
+    @Test
+    void shouldFollowTheVersionOfEveryConnect() {
+        // A second CONNECT is a protocol error the handler closes the connection for, but packets behind it in the
+        // same read are still decoded: as the version it names, like MqttDecoder does (the version is not cached
+        // across it).
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int level : new int[] {4, 5, 3, 5, 4}) {
+            bytes.writeBytes(connect(level));
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            string(body, "a/b");
+            if (level == 5) {
+                body.write(0); // no properties
+            }
+            body.writeBytes("payload".getBytes(StandardCharsets.US_ASCII));
+            packet(bytes, 0x30, body);
+        }
+        byte[] session = bytes.toByteArray();
+        for (int chunk : new int[] {session.length, 1, 7}) {
+            EmbeddedChannel alone = new EmbeddedChannel(new MqttDecoder(PACKET_BYTES_MAX));
+            EmbeddedChannel fronted = fronted(new PassedThrough());
+            try {
+                for (int at = 0; at < session.length; at += chunk) {
+                    int length = Math.min(chunk, session.length - at);
+                    alone.writeInbound(Unpooled.copiedBuffer(session, at, length));
+                    fronted.writeInbound(Unpooled.copiedBuffer(session, at, length));
+                }
+                List<String> expected = describeAll(alone);
+                assertThat(expected).hasSize(10).noneMatch(m -> m.startsWith("failure"));
+                assertThat(describeAll(fronted)).as("reads of %d bytes", chunk).isEqualTo(expected);
+            } finally {
+                alone.finishAndReleaseAll();
+                fronted.finishAndReleaseAll();
+            }
+        }
+    }
+
     /** The listener's decoders: ours, {@code passed}, Netty's, ours after it. */
     private static EmbeddedChannel fronted(PassedThrough passed) {
         MqttPublishDecoder decoder = new MqttPublishDecoder(PACKET_BYTES_MAX);
