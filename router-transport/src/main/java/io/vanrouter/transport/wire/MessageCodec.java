@@ -7,6 +7,7 @@ import io.netty.handler.codec.EncoderException;
 import io.vanrouter.core.address.Address;
 import io.vanrouter.transport.message.MessageAck;
 import io.vanrouter.transport.message.MessageFrame;
+import io.vanrouter.transport.netty.ByteBufCopies;
 
 /**
  * MESSAGE (0x30) and MESSAGE_ACK (0x31); see docs/protocol.md. A MESSAGE payload is read as a retained slice of the
@@ -66,7 +67,7 @@ public final class MessageCodec {
             }
             header.setInt(0, length);
             if (copy) {
-                header.writeBytes(content, content.readerIndex(), payloadBytes);
+                ByteBufCopies.append(header, content, content.readerIndex(), payloadBytes);
                 return header;
             }
         } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.vanrouter.transport.netty.ByteBufCopies;
 
 /**
  * Writes the PUBLISH packets the router delivers to its clients (MQTT 3.1, 3.1.1 and 5; no properties, retain 0)
@@ -66,7 +67,7 @@ final class MqttPublishEncoder {
             packet.writeByte(0); // property length
         }
         if (copy) {
-            packet.writeBytes(payload, payload.readerIndex(), payloadBytes);
+            ByteBufCopies.append(packet, payload, payload.readerIndex(), payloadBytes);
             payload.release();
             out.write(packet, promise);
         } else {

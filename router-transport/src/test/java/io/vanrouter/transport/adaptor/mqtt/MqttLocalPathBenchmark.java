@@ -1,7 +1,7 @@
 package io.vanrouter.transport.adaptor.mqtt;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.vanrouter.transport.TransportSettings;
 import io.vanrouter.transport.adaptor.RoutingView;
@@ -28,7 +28,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * handler, {@code MessageRouter.publish}, the local subscriptions) to a subscriber's session, its batch written and
  * flushed (encoder included), and at QoS 1 the publisher's PUBACKs. Both clients are EmbeddedChannels, so the figure
  * is the router's own CPU per message, which a busy machine inflates for old and new builds alike; run with
- * {@code -prof gc} for the bytes a message costs. bench/mqtt-decode.sh runs it.
+ * {@code -prof gc} for the bytes a message costs. Buffers come from Netty's default allocator, as in a router.
+ * bench/mqtt-decode.sh runs it.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -83,7 +84,7 @@ public class MqttLocalPathBenchmark {
     public long publishAndDeliver() {
         for (int at = 0; at < publishes.length; at += READ_BYTES) {
             int bytes = Math.min(READ_BYTES, publishes.length - at);
-            publisher.writeInbound(PooledByteBufAllocator.DEFAULT.directBuffer(bytes).writeBytes(publishes, at, bytes));
+            publisher.writeInbound(ByteBufAllocator.DEFAULT.directBuffer(bytes).writeBytes(publishes, at, bytes));
             subscriber.runPendingTasks();
             delivered += drain(subscriber);
             publisher.runPendingTasks();
@@ -94,7 +95,7 @@ public class MqttLocalPathBenchmark {
 
     private EmbeddedChannel client(String clientId) {
         EmbeddedChannel channel = new EmbeddedChannel(listener.clientInitializer());
-        channel.config().setAllocator(PooledByteBufAllocator.DEFAULT);
+        channel.config().setAllocator(ByteBufAllocator.DEFAULT);
         ByteArrayOutputStream connect = new ByteArrayOutputStream();
         string(connect, "MQTT");
         connect.write(4);
@@ -112,7 +113,7 @@ public class MqttLocalPathBenchmark {
     }
 
     private static void write(EmbeddedChannel channel, byte[] bytes) {
-        channel.writeInbound(PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes));
+        channel.writeInbound(ByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes));
         channel.runPendingTasks();
     }
 
