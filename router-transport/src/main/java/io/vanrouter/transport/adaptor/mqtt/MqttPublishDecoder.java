@@ -60,6 +60,11 @@ final class MqttPublishDecoder extends ByteToMessageDecoder {
     /** The last topic decoded and its bytes: a client usually publishes to few topics, so most are not new strings. */
     private String lastTopic;
     private byte[] lastTopicBytes = new byte[0];
+    /** The first byte and fixed header of the last PUBLISH decoded here, and the variable header of the last QoS 0 one. */
+    private int lastFirst = -1;
+    private MqttFixedHeader lastFixed = new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.AT_MOST_ONCE,
+            false, 0);
+    private MqttPublishVariableHeader lastVariable = new MqttPublishVariableHeader("", -1);
     /** The MQTT version of the connection's CONNECT, read once after it was decoded (not per PUBLISH); null before. */
     private MqttVersion version;
 
@@ -151,10 +156,24 @@ final class MqttPublishDecoder extends ByteToMessageDecoder {
                 return null;
             }
         }
-        MqttFixedHeader fixed = new MqttFixedHeader(MqttMessageType.PUBLISH, (first & 0x08) != 0,
-                MqttQoS.valueOf(qos), (first & 0x01) != 0, remaining);
+        // Both headers are immutable: a client that repeats its packet's shape (flags and size; topic at QoS 0)
+        // gets the last ones again instead of two objects per message.
+        if (first != lastFirst || remaining != lastFixed.remainingLength()) {
+            lastFixed = new MqttFixedHeader(MqttMessageType.PUBLISH, (first & 0x08) != 0, MqttQoS.valueOf(qos),
+                    (first & 0x01) != 0, remaining);
+            lastFirst = first;
+        }
+        MqttPublishVariableHeader variable;
+        if (qos == 0 && lastVariable.topicName().equals(topic)) {
+            variable = lastVariable;
+        } else {
+            variable = new MqttPublishVariableHeader(topic, packetId);
+            if (qos == 0) {
+                lastVariable = variable;
+            }
+        }
         ByteBuf payload = in.retainedSlice(at + 2 + topicBytes + idBytes, payloadBytes);
-        return new MqttPublishMessage(fixed, new MqttPublishVariableHeader(topic, packetId), payload);
+        return new MqttPublishMessage(lastFixed, variable, payload);
     }
 
     /** Sees every message that leaves {@code MqttDecoder}, synchronously with the packet that made it. */

@@ -104,13 +104,19 @@ class MqttPublishDecoderTest {
             fronted.writeInbound(Unpooled.wrappedBuffer(bytes.toByteArray()));
             ReferenceCountUtil.release(fronted.readInbound());
             List<String> topics = new ArrayList<>();
+            List<MqttPublishMessage> messages = new ArrayList<>();
             for (MqttPublishMessage m = fronted.readInbound(); m != null; m = fronted.readInbound()) {
                 topics.add(m.variableHeader().topicName());
+                messages.add(m);
                 m.release();
             }
             assertThat(topics).containsExactly("a/b", "a/b", "a/c", "a/c");
             assertThat(topics.get(1)).isSameAs(topics.get(0));
             assertThat(topics.get(3)).isSameAs(topics.get(2));
+            // same flags and size: one fixed header; same topic at QoS 0: one variable header
+            assertThat(messages.get(3).fixedHeader()).isSameAs(messages.get(0).fixedHeader());
+            assertThat(messages.get(1).variableHeader()).isSameAs(messages.get(0).variableHeader());
+            assertThat(messages.get(2).variableHeader()).isNotSameAs(messages.get(1).variableHeader());
         } finally {
             fronted.finishAndReleaseAll();
         }
