@@ -67,7 +67,9 @@ public final class MessageCounters {
     }
 
     public void out(String topic, int copies) {
-        topic(topic).countOut(copies);
+        if (copies > 0) { // no row for a topic only ever counted with none
+            topic(topic).countOut(copies);
+        }
     }
 
     public void drop(String topic, Drop why) {

@@ -19,8 +19,9 @@ import io.vanrouter.transport.netty.ByteBufCopies;
  */
 final class MqttPublishEncoder {
     /**
-     * Payloads up to this many bytes are copied behind the header: one buffer is cheaper than a second outbound entry
-     * for a small message; above it the copy costs more than the entry (bench/mqtt-decode.sh, MqttEncodeBenchmark).
+     * Payloads up to this many bytes are copied behind the header, as {@code MessageCodec} does for MESSAGE frames:
+     * for a small payload one buffer costs less than a second outbound entry; above it the copy grows with the payload
+     * and the entry does not.
      */
     static final int COPY_PAYLOAD_MAX = 1024;
     /** A topic's length is a two-byte field. */
