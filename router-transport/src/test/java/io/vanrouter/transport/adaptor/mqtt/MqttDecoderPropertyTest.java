@@ -1,5 +1,7 @@
 package io.vanrouter.transport.adaptor.mqtt;
 
+import static io.vanrouter.transport.adaptor.mqtt.MqttPacketBytes.packet;
+import static io.vanrouter.transport.adaptor.mqtt.MqttPacketBytes.string;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -18,7 +20,6 @@ import io.vanrouter.transport.prop.Mutations;
 import io.vanrouter.transport.prop.PropertyRun;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -139,17 +140,6 @@ class MqttDecoderPropertyTest {
         return out.toByteArray();
     }
 
-    private static void packet(ByteArrayOutputStream out, int type, ByteArrayOutputStream body) {
-        out.write(type);
-        int remaining = body.size();
-        do {
-            int digit = remaining % 128;
-            remaining /= 128;
-            out.write(remaining > 0 ? digit | 0x80 : digit);
-        } while (remaining > 0);
-        out.writeBytes(body.toByteArray());
-    }
-
     private static void properties(ByteArrayOutputStream out, boolean v5) {
         if (v5) {
             out.write(0); // no properties
@@ -160,13 +150,6 @@ class MqttDecoderPropertyTest {
         int id = 1 + random.nextInt(0xFFFF);
         out.write(id >> 8);
         out.write(id & 0xFF);
-    }
-
-    private static void string(ByteArrayOutputStream out, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        out.write(bytes.length >> 8);
-        out.write(bytes.length & 0xFF);
-        out.writeBytes(bytes);
     }
 
     private static Field field() {

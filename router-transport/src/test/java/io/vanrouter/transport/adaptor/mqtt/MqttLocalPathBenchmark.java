@@ -1,5 +1,8 @@
 package io.vanrouter.transport.adaptor.mqtt;
 
+import static io.vanrouter.transport.adaptor.mqtt.MqttPacketBytes.packet;
+import static io.vanrouter.transport.adaptor.mqtt.MqttPacketBytes.string;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -8,7 +11,6 @@ import io.vanrouter.transport.adaptor.RoutingView;
 import io.vanrouter.transport.link.LinkRegistry;
 import io.vanrouter.transport.message.MessageRouter;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -142,22 +144,5 @@ public class MqttLocalPathBenchmark {
             packet(out, 0x30 | qos << 1, body.toByteArray());
         }
         return out.toByteArray();
-    }
-
-    private static void packet(ByteArrayOutputStream out, int typeAndFlags, byte[] body) {
-        out.write(typeAndFlags);
-        int remaining = body.length;
-        do {
-            out.write(remaining > 127 ? (remaining & 0x7F) | 0x80 : remaining);
-            remaining >>= 7;
-        } while (remaining > 0);
-        out.writeBytes(body);
-    }
-
-    private static void string(ByteArrayOutputStream out, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        out.write(bytes.length >> 8);
-        out.write(bytes.length & 0xFF);
-        out.writeBytes(bytes);
     }
 }

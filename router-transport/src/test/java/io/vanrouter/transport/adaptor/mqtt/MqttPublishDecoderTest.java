@@ -1,5 +1,7 @@
 package io.vanrouter.transport.adaptor.mqtt;
 
+import static io.vanrouter.transport.adaptor.mqtt.MqttPacketBytes.packet;
+import static io.vanrouter.transport.adaptor.mqtt.MqttPacketBytes.string;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -300,27 +302,5 @@ class MqttPublishDecoderTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         packet(out, 0x10, body.toByteArray());
         return out.toByteArray();
-    }
-
-    private static void packet(ByteArrayOutputStream out, int typeAndFlags, ByteArrayOutputStream body) {
-        packet(out, typeAndFlags, body.toByteArray());
-    }
-
-    private static void packet(ByteArrayOutputStream out, int typeAndFlags, byte[] body) {
-        out.write(typeAndFlags);
-        int remaining = body.length;
-        do {
-            int digit = remaining % 128;
-            remaining /= 128;
-            out.write(remaining > 0 ? digit | 0x80 : digit);
-        } while (remaining > 0);
-        out.writeBytes(body);
-    }
-
-    private static void string(ByteArrayOutputStream out, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        out.write(bytes.length >> 8);
-        out.write(bytes.length & 0xFF);
-        out.writeBytes(bytes);
     }
 }
