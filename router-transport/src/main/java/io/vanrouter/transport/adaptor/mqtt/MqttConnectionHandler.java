@@ -333,8 +333,8 @@ final class MqttConnectionHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void run() {
             inboundUnacked.decrementAndGet();
-            ctx.writeAndFlush(qos == 1 ? MqttReplies.pubAck(packetId)
-                    : MqttReplies.reply(MqttMessageType.PUBREC, packetId), ctx.voidPromise());
+            ctx.writeAndFlush(MqttReplies.acceptance(ctx.alloc(),
+                    qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, packetId), ctx.voidPromise());
         }
     }
 

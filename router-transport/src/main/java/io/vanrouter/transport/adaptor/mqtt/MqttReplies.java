@@ -1,5 +1,7 @@
 package io.vanrouter.transport.adaptor.mqtt;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
@@ -53,13 +55,21 @@ final class MqttReplies {
         return MqttMessageBuilders.disconnect().reasonCode(reason).build();
     }
 
-    static MqttMessage pubAck(int packetId) {
-        return MqttMessageBuilders.pubAck().packetId(packetId).build();
-    }
-
     /** An MQTT 5 PUBACK with a reason code (the encoder writes it for MQTT 5 clients only). */
     static MqttMessage pubAck(int packetId, byte reason) {
         return MqttMessageBuilders.pubAck().packetId(packetId).reasonCode(reason).build();
+    }
+
+    /**
+     * A PUBACK or PUBREC accepting {@code packetId}, already encoded: the four bytes {@code MqttEncoder} writes for
+     * it in every MQTT version (MQTT 5 leaves out a success reason code that has no properties), without the message
+     * objects and the encoder pass. The answer to every QoS 1 PUBLISH.
+     */
+    static ByteBuf acceptance(ByteBufAllocator alloc, MqttMessageType type, int packetId) {
+        if (type != MqttMessageType.PUBACK && type != MqttMessageType.PUBREC) {
+            throw new IllegalArgumentException("not a PUBACK or PUBREC: " + type);
+        }
+        return alloc.buffer(4).writeByte(type.value() << 4).writeByte(2).writeShort(packetId);
     }
 
     static MqttMessage reply(MqttMessageType type, int packetId) {
