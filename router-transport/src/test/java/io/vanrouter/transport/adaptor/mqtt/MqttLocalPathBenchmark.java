@@ -97,7 +97,6 @@ public class MqttLocalPathBenchmark {
 
     private EmbeddedChannel client(String clientId) {
         EmbeddedChannel channel = new EmbeddedChannel(listener.clientInitializer());
-        channel.config().setAllocator(ByteBufAllocator.DEFAULT);
         ByteArrayOutputStream connect = new ByteArrayOutputStream();
         string(connect, "MQTT");
         connect.write(4);
