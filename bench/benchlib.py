@@ -240,6 +240,47 @@ def router_rss(by_round, path, skip_case=None):
     return per_router
 
 
+def steal_limit():
+    """The CPU steal (% of busy CPU time) above which a measurement is degraded: bench/lib.sh's bench_steal_limit."""
+    return float(os.environ.get("BENCH_STEAL_LIMIT", "10"))
+
+
+def degraded_rounds(by_round, key):
+    """The rounds (sorted) in which the measurement key[:-1] + ("steal_pct",) ran with more steal than the limit."""
+    per = by_round.get(key[:-1] + ("steal_pct",), {})
+    limit = steal_limit()
+    return sorted((r for r, v in per.items() if v > limit), key=lambda r: (len(r), r))
+
+
+def steal_rows(by_round, cases, paths):
+    """Markdown lines: the CPU steal during each case (% of the machine's busy CPU time that the host gave to other
+    guests; bench/lib.sh) per path, median of the rounds and the largest, then the measurements above the limit: their
+    figures, and every ratio that uses them, are degraded. cases: (case, label); paths: (path, label). Keys are
+    (path, case, metric) as in read_path_rounds, or (scenario, metric) with case None."""
+    def key(path, case):
+        return (path, "steal_pct") if case is None else (path, case, "steal_pct")
+    present = [(p, pl) for p, pl in paths if any(by_round.get(key(p, c)) for c, _ in cases)]
+    if not present:
+        return []
+    limit = steal_limit()
+    out = ["CPU steal during each measurement: % of the machine's busy CPU time that the host gave to its other "
+           f"guests (the \"st\" of vmstat); median of the rounds (largest in brackets). Above {limit:g} % a "
+           "measurement is degraded, and so is every ratio that uses it.\n",
+           "| case | " + " | ".join(pl for _, pl in present) + " |",
+           "|---|" + "---:|" * len(present)]
+    above = []
+    for case, label in cases:
+        cells = []
+        for path, plabel in present:
+            per = by_round.get(key(path, case), {})
+            cells.append(f"{statistics.median(per.values()):.1f} ({max(per.values()):.1f})" if per else "n/a")
+            above += [f"{plabel} {label} r{r} {v:.1f} %" for r, v in sorted(per.items()) if v > limit]
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    out.append("")
+    out.append(f"- {len(above)} measurement(s) above {limit:g} %" + (": " + "; ".join(above) if above else ""))
+    return out
+
+
 def fmt(v, f):
     return "n/a" if v is None else f.format(v)
 

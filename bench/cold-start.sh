@@ -170,6 +170,9 @@ raw="$work/raw.csv"
 echo "round,variant,load,run,rate" > "$raw"
 started="$work/started.csv"
 echo "round,variant,load,router,ms" > "$started"
+steal="$work/steal.csv"
+echo "round,variant,load,pct" > "$steal"
+run_cpu_mark=$(bench_cpu_mark)
 for ((i = 1; i <= rounds; i++)); do
     variants=(plain cds)
     ((i % 2)) || variants=(cds plain) # alternate which goes first
@@ -177,6 +180,7 @@ for ((i = 1; i <= rounds; i++)); do
         for load in "${load_list[@]}"; do
             tag="$load-$variant-$i"
             rates=()
+            mark=$(bench_cpu_mark)
             if [[ $load == mqtt && $generator == warm ]]; then
                 mqtt_primed_runs "$work/mqtt-$tag.out" "q0/cold/$tag" "$tag" "$variant"
             else
@@ -193,20 +197,24 @@ for ((i = 1; i <= rounds; i++)); do
                 echo "$i,$variant,$load,$run,$rate" >> "$raw"
                 log "round $i $variant $load run $run: $rate"
             done
+            echo "$i,$variant,$load,$(bench_steal_pct "$mark")" >> "$steal"
             for r in a b; do echo "$i,$variant,$load,$r,$(started_ms "$tag" "$r")" >> "$started"; done
             stop_routers
         done
     done
 done
 
+steal_lines=$(bench_steal_lines "$run_cpu_mark")
 {
     echo "## Cold start: the first $secs s after a router starts ($(date -u +'%Y-%m-%d %H:%M') UTC)"
     echo
     if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
+    if [[ $steal_lines == '**'* ]]; then sed -n '1,2p' <<< "$steal_lines"; fi
     echo "- command: bench/cold-start.sh --rounds $rounds --seconds $secs --loads $loads --generator $generator;" \
         "commit $(bench_commit "$repo")"
     echo "- machine: $(bench_machine)"
     echo "$load_lines"
+    tail -n 1 <<< "$steal_lines"
     echo "- routers: java ${java_opts[*]}; cds adds -XX:SharedArchiveFile (bin/vanrouter cds); a - b, load started"
     echo "  2 s after both were launched; cold = run 1, warm = run 3 of the same routers; a failed run counts as 0"
     if [[ $loads == *mqtt* ]]; then
@@ -218,12 +226,14 @@ done
         fi
     fi
     echo
-    python3 - "$raw" "$started" << 'EOF'
+    python3 - "$raw" "$started" "$steal" "$bench_steal_limit" << 'EOF'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 starts = list(csv.DictReader(open(sys.argv[2])))
-print("| load | variant | round | cold | run 2 | warm | cold / warm | launch to started, a / b (ms) |")
-print("|---|---|---:|---:|---:|---:|---:|---|")
+steal = {(s["round"], s["variant"], s["load"]): float(s["pct"]) for s in csv.DictReader(open(sys.argv[3]))}
+limit = float(sys.argv[4])
+print("| load | variant | round | cold | run 2 | warm | cold / warm | launch to started, a / b (ms) | CPU steal % |")
+print("|---|---|---:|---:|---:|---:|---:|---|---:|")
 summary = []
 for load, unit in (("tcp", "Gbit/s"), ("mqtt", "msgs/s")):
     if not any(r["load"] == load for r in rows):
@@ -239,12 +249,16 @@ for load, unit in (("tcp", "Gbit/s"), ("mqtt", "msgs/s")):
             st = {s["router"]: s["ms"] for s in starts
                   if s["load"] == load and s["variant"] == variant and s["round"] == rnd}
             fmt = (lambda v: f"{v:.2f}") if load == "tcp" else (lambda v: f"{v:,.0f}")
+            pct = steal.get((rnd, variant, load))
+            marked = "n/a" if pct is None else f"{pct:.1f}" + (" (degraded)" if pct > limit else "")
             print(f"| {load.upper()} ({unit}) | {variant} | {rnd} | {fmt(cold)} | {fmt(runs.get('2', 0))} | "
-                  f"{fmt(warm)} | {ratio:.2f} | {st.get('a', '?')} / {st.get('b', '?')} |")
+                  f"{fmt(warm)} | {ratio:.2f} | {st.get('a', '?')} / {st.get('b', '?')} | {marked} |")
         summary.append(f"- {load.upper()}, {variant}: cold / warm min {min(ratios):.2f}, median "
                        f"{statistics.median(ratios):.2f}, max {max(ratios):.2f}")
 print()
 print("\n".join(summary))
+print(f"- CPU steal %: of the machine's busy CPU time from the routers' launch to the end of run 3, taken by the "
+      f"host for its other guests; above {limit:g} % the round is degraded")
 EOF
     echo
     echo "- results: $work"

@@ -47,6 +47,7 @@ if ((build)); then bench_build; fi
 bench_settle # after the build: measure on a quiet machine
 busy_warning=$(bench_busy_warning)
 load_lines=$(bench_load_snapshot python3 "$helper")
+run_cpu_mark=$(bench_cpu_mark)
 
 read -r -a port < <(python3 "$helper" free-ports 10)
 p_redis=${port[0]} p_front=${port[1]}
@@ -117,13 +118,16 @@ print(text + (f"; {failed} rounds never answered within 15 s" if failed else "")
 EOF
 }
 
+steal_lines=$(bench_steal_lines "$run_cpu_mark")
 {
     echo "## Failover: new TCP connection after a transit router dies ($(date -u +'%Y-%m-%d %H:%M') UTC)"
     echo
     if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
+    if [[ $steal_lines == '**'* ]]; then sed -n '1,2p' <<< "$steal_lines"; fi
     echo "- command: bench/failover.sh --rounds $rounds --hello $hello --dead $dead; commit $(bench_commit "$repo")"
     echo "- machine: $(bench_machine)"
     echo "$load_lines"
+    tail -n 1 <<< "$steal_lines"
     echo "- routers: java ${java_opts[*]}; a-b-d (cost 1+1) and a-c-d (cost 5+5), hello $hello ms, dead $dead ms;"
     echo "  a new connection + redis PING through a's listener every few ms (50 ms each) from the fault on"
     echo "- b killed (SIGKILL): first PONG after $(summary "${results[kill]}")"

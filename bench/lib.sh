@@ -5,6 +5,7 @@
 #   BENCH_MVN_ARGS   extra Maven arguments for every build, split on spaces: "-o" to build offline (opt-in; the
 #                    default lets Maven download what ~/.m2 lacks), "-Dmaven.repo.local=/tmp/m2-fresh" for another
 #                    local repository
+#   BENCH_STEAL_LIMIT  CPU steal (% of busy CPU time) above which a run or measurement is called degraded (10)
 #   VANROUTER_BENCH_LOCKED=1   set by a script that already holds /tmp/vanrouter-mvn.lock (no second flock)
 
 bench_lock=/tmp/vanrouter-mvn.lock
@@ -143,6 +144,41 @@ bench_settle() {
     fi
 }
 
+# CPU steal: time the host gave to its other guests while this VM had work to run (the "st" of vmstat). The load
+# average does not show it, and it slows every path of a run at random: a run with more than bench_steal_limit % of
+# its busy CPU time stolen is degraded, and so is any ratio whose yardstick (socat, direct, mosquitto) ran that way.
+bench_steal_limit=${BENCH_STEAL_LIMIT:-10}
+export BENCH_STEAL_LIMIT=$bench_steal_limit # for the report helpers (benchlib.steal_limit)
+
+# bench_cpu_mark: the machine's busy and stolen CPU time so far (clock ticks over all cores, /proc/stat: user, nice,
+# system, irq, softirq and steal; then steal), for bench_steal_pct.
+bench_cpu_mark() {
+    awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $9; exit }' /proc/stat
+}
+
+# bench_steal_pct MARK: the CPU time stolen since MARK (bench_cpu_mark), in % of the busy CPU time, one decimal.
+bench_steal_pct() {
+    awk -v mark="$1" '$1 == "cpu" {
+        split(mark, m, " ")
+        busy = $2 + $3 + $4 + $7 + $8 + $9 - m[1]
+        printf "%.1f\n", (busy > 0 ? 100 * ($9 - m[2]) / busy : 0)
+        exit
+    }' /proc/stat
+}
+
+# bench_steal_lines MARK: the report header's lines on the steal since MARK: a warning (first, in bold) when above
+# bench_steal_limit, then the figure.
+bench_steal_lines() {
+    local pct
+    pct=$(bench_steal_pct "$1")
+    if awk -v p="$pct" -v l="$bench_steal_limit" 'BEGIN { exit !(p > l) }'; then
+        echo "**Warning: degraded machine: the host took $pct % of this VM's busy CPU time during the run (steal," \
+            "above $bench_steal_limit %); these figures, ratios included, are not results.**"
+        echo
+    fi
+    echo "- CPU steal during the run: $pct % of the busy CPU time (above $bench_steal_limit %: degraded)"
+}
+
 # bench_load_snapshot PY HELPER: load average and the 5 busiest other processes over one second (Markdown lines).
 bench_load_snapshot() {
     echo "- load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
@@ -163,6 +199,7 @@ bench_snapshot_start() {
     busy_warning=$(bench_busy_warning)
     if [[ -n $busy_warning ]]; then log "${busy_warning//\*/}"; fi
     load_lines=$(bench_load_snapshot "$python3" "$1")
+    run_cpu_mark=$(bench_cpu_mark)
 }
 
 # bench_workdir PREFIX: $work is $out_dir (created if needed) or a new temp dir vanrouter-PREFIX.XXXXXX; from here on
@@ -199,18 +236,22 @@ bench_java_opts() {
 }
 
 # bench_report_head TITLE EFFECTIVE...: a report's first lines: "# vanrouter TITLE benchmark" and the date, the busy
-# warning, the command line with its effective options (the words of EFFECTIVE), commit, machine, and the load at the
-# start and at the end.
+# and steal warnings, the command line with its effective options (the words of EFFECTIVE), commit, machine, the load
+# at the start and at the end, and the CPU steal since bench_snapshot_start.
 bench_report_head() {
     local title=$1
     shift
+    local steal_lines
+    steal_lines=$(bench_steal_lines "$run_cpu_mark")
     echo "# vanrouter $title benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
     if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
+    if [[ $steal_lines == '**'* ]]; then sed -n '1,2p' <<< "$steal_lines"; fi
     echo "- command: $cmdline (effective: $*)"
     echo "- commit: $(bench_commit "$repo"), machine: $(bench_machine)"
     echo "$load_lines"
     echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    tail -n 1 <<< "$steal_lines"
 }
 
 # Processes a bench script starts: bench_start runs one in its own session (so forked children go with it), logging

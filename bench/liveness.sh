@@ -42,6 +42,7 @@ bench_need_tools liveness "${tools[@]}"
 bench_workdir liveness
 busy_warning=$(bench_busy_warning)
 load_lines=$(bench_load_snapshot python3 "$helper")
+run_cpu_mark=$(bench_cpu_mark)
 start() { bench_start "$@"; }
 if ((build)); then bench_build generator; fi
 [[ -f $jar && -f $cpfile ]] || die "no $jar or $cpfile: run without --no-build once"
@@ -115,13 +116,16 @@ print(f"{(f(sys.argv[2]) - f(sys.argv[1])).total_seconds() * 1000:.0f} ms")
 EOF
 }
 
+steal_lines=$(bench_steal_lines "$run_cpu_mark")
 {
     echo "## Link liveness under load ($(date -u +'%Y-%m-%d %H:%M') UTC)"
     echo
     if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
+    if [[ $steal_lines == '**'* ]]; then sed -n '1,2p' <<< "$steal_lines"; fi
     echo "- command: bench/liveness.sh --minutes $minutes --hello $hello --dead $dead; commit $(bench_commit "$repo")"
     echo "- machine: $(bench_machine)"
     echo "$load_lines"
+    tail -n 1 <<< "$steal_lines"
     echo "- routers: java ${java_opts[*]}; a - b - c, hello $hello ms, dead interval $dead ms"
     echo "- load for $minutes min on both links: iperf3 one stream each way a<->c (--bidir), MQTT QoS 0 a->c"
     python3 - "$work/iperf3.json" << 'EOF'

@@ -181,9 +181,12 @@ measure() {
         row "$round" "$sc" all NA "vanrouter unavailable: $vr_unavailable"
         return 0
     fi
+    local mark
+    mark=$(bench_cpu_mark)
     if bench_gen_run "$round" "$sc" "$work/run-$round-$sc.out" io.vanrouter.bench.MqttLoad \
         --pub "127.0.0.1:$pub" --sub "$subs" --topic "q$qos/bench/$sc/$round" --qos "$qos" --size 100 \
         --seconds "$secs" --warmup "$warmup" --window "$win" --inflight "$inflight"; then
+        row "$round" "$sc" steal_pct "$(bench_steal_pct "$mark")"
         if ((gen_sent > 0)); then
             # CPU of the brokers/routers of this scenario over the whole run (probe, warm-up, measurement, drain),
             # per published message, and as cores busy over the run.

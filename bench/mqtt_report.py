@@ -141,6 +141,11 @@ def main(argv):
     for line in spread_rows(by_round, present):
         print(line)
     print()
+    steal = benchlib.steal_rows(by_round, [(None, "load run")],
+                                [(sc, sc) for sc, _, _ in present])
+    if steal:
+        print("\n".join(steal))
+        print()
 
     def verdict(ok):
         return "–" if ok is None else ("PASS" if ok else "FAIL")

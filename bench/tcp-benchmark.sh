@@ -247,12 +247,14 @@ run_tool() {
 
 # measure ROUND PATH CASE: one measurement, recorded in the CSV.
 measure() {
-    local round=$1 path=$2 case=$3 rps p50 p99 gbps units cpu0="" cpu1 sids
+    local round=$1 path=$2 case=$3 rps p50 p99 gbps units cpu0="" cpu1 sids mark
     if bench_path_down "$round" "$path" "$case"; then return 0; fi
     mapfile -t sids < <(bench_carriers "$path")
     # CPU of the carrying processes over the case; not for redis1bulk, whose work is two kinds at once.
     if ((${#sids[@]})) && [[ $case != redis1bulk ]]; then cpu0=$(python3 "$helper" cpu "${sids[@]}"); fi
+    mark=$(bench_cpu_mark)
     if run_tool "$case" "$path"; then
+        row "$round" "$path" "$case" steal_pct "$(bench_steal_pct "$mark")"
         if [[ -n $cpu0 ]]; then
             cpu1=$(python3 "$helper" cpu "${sids[@]}")
             row "$round" "$path" "$case" cpu_s "$(python3 -c "print(round($cpu1 - $cpu0, 2))")"

@@ -205,6 +205,20 @@ TARGETS = [
 ]
 
 
+# The cases in the CPU steal table: (case, label).
+STEAL_CASES = [("iperf1", "iperf3 1 stream"), ("iperf8", "iperf3 8 streams"), ("redis1", "redis 1 client"),
+               ("redis1bulk", "redis 1 client + bulk"), ("redis50", "redis 50 clients"), ("wrk50", "wrk 50 conns"),
+               ("newconn50", "new connections")]
+
+
+def degraded(by_round, case, metric):
+    """" (degraded: ...)" when A→B or socat ran this case with more CPU steal than the limit in some round."""
+    parts = [f"{label} in " + ", ".join(f"r{r}" for r in rounds)
+             for path, label in (("vr-ab", "A→B"), ("socat", "socat"))
+             for rounds in [benchlib.degraded_rounds(by_round, (path, case, metric))] if rounds]
+    return f" (degraded: CPU steal above {benchlib.steal_limit():g} % for {'; '.join(parts)})" if parts else ""
+
+
 def read_rounds(csv_path):
     """(path, case, metric) -> {round: value}, with CPU per GiB and per 10,000 requests derived; and failure notes."""
     by_round, notes = benchlib.read_path_rounds(csv_path)
@@ -278,13 +292,19 @@ def report(csv_path, out_path, rounds, secs):
     spread = [(c, m, l, f) for c, m, l, _, f in METRICS] + CPU_METRICS
     out.extend(benchlib.spread_rows(by_round, spread, PATHS))
 
+    # How much CPU the host took from each measurement.
+    steal = benchlib.steal_rows(by_round, STEAL_CASES, PATHS)
+    if steal:
+        out.append("")
+        out.extend(steal)
+
     # Targets.
     out.append("")
     out.append("Targets for vanrouter A→B (issue 3):")
     for case, metric, want, text in TARGETS:
         r = ratio(med("vr-ab", case, metric), med("socat", case, metric))
         verdict = "n/a" if r is None else ("PASS" if r >= want else "FAIL")
-        out.append(f"- {text}: {fmt(r, '{:.2f}')} → {verdict}")
+        out.append(f"- {text}: {fmt(r, '{:.2f}')} → {verdict}{degraded(by_round, case, metric)}")
     p99 = med("vr-ab", "redis1", "p99_ms")
     verdict = "n/a" if p99 is None else ("PASS" if p99 <= 1.7 else "FAIL")
     out.append(f"- 1-client p99 no worse than skupper-router's 1.7 ms: {fmt(p99, '{:.3f}')} ms → {verdict}")
