@@ -204,17 +204,17 @@ for ((i = 1; i <= rounds; i++)); do
     done
 done
 
-steal_lines=$(bench_steal_lines "$run_cpu_mark")
+run_steal=$(bench_steal_pct "$run_cpu_mark")
 {
     echo "## Cold start: the first $secs s after a router starts ($(date -u +'%Y-%m-%d %H:%M') UTC)"
     echo
     if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
-    if [[ $steal_lines == '**'* ]]; then sed -n '1,2p' <<< "$steal_lines"; fi
+    bench_steal_warning "$run_steal"
     echo "- command: bench/cold-start.sh --rounds $rounds --seconds $secs --loads $loads --generator $generator;" \
         "commit $(bench_commit "$repo")"
     echo "- machine: $(bench_machine)"
     echo "$load_lines"
-    tail -n 1 <<< "$steal_lines"
+    bench_steal_line "$run_steal"
     echo "- routers: java ${java_opts[*]}; cds adds -XX:SharedArchiveFile (bin/vanrouter cds); a - b, load started"
     echo "  2 s after both were launched; cold = run 1, warm = run 3 of the same routers; a failed run counts as 0"
     if [[ $loads == *mqtt* ]]; then

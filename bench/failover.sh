@@ -118,16 +118,16 @@ print(text + (f"; {failed} rounds never answered within 15 s" if failed else "")
 EOF
 }
 
-steal_lines=$(bench_steal_lines "$run_cpu_mark")
+run_steal=$(bench_steal_pct "$run_cpu_mark")
 {
     echo "## Failover: new TCP connection after a transit router dies ($(date -u +'%Y-%m-%d %H:%M') UTC)"
     echo
     if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
-    if [[ $steal_lines == '**'* ]]; then sed -n '1,2p' <<< "$steal_lines"; fi
+    bench_steal_warning "$run_steal"
     echo "- command: bench/failover.sh --rounds $rounds --hello $hello --dead $dead; commit $(bench_commit "$repo")"
     echo "- machine: $(bench_machine)"
     echo "$load_lines"
-    tail -n 1 <<< "$steal_lines"
+    bench_steal_line "$run_steal"
     echo "- routers: java ${java_opts[*]}; a-b-d (cost 1+1) and a-c-d (cost 5+5), hello $hello ms, dead $dead ms;"
     echo "  a new connection + redis PING through a's listener every few ms (50 ms each) from the fault on"
     echo "- b killed (SIGKILL): first PONG after $(summary "${results[kill]}")"

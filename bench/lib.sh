@@ -166,17 +166,19 @@ bench_steal_pct() {
     }' /proc/stat
 }
 
-# bench_steal_lines MARK: the report header's lines on the steal since MARK: a warning (first, in bold) when above
-# bench_steal_limit, then the figure.
-bench_steal_lines() {
-    local pct
-    pct=$(bench_steal_pct "$1")
-    if awk -v p="$pct" -v l="$bench_steal_limit" 'BEGIN { exit !(p > l) }'; then
-        echo "**Warning: degraded machine: the host took $pct % of this VM's busy CPU time during the run (steal," \
+# bench_steal_warning PCT: a bold warning and a blank line when PCT (bench_steal_pct) is above bench_steal_limit, else
+# nothing: the first lines of a report, next to the busy warning.
+bench_steal_warning() {
+    if awk -v p="$1" -v l="$bench_steal_limit" 'BEGIN { exit !(p > l) }'; then
+        echo "**Warning: degraded machine: the host took $1 % of this VM's busy CPU time during the run (steal," \
             "above $bench_steal_limit %); these figures, ratios included, are not results.**"
         echo
     fi
-    echo "- CPU steal during the run: $pct % of the busy CPU time (above $bench_steal_limit %: degraded)"
+}
+
+# bench_steal_line PCT: the report header's line on the run's steal.
+bench_steal_line() {
+    echo "- CPU steal during the run: $1 % of the busy CPU time (above $bench_steal_limit %: degraded)"
 }
 
 # bench_load_snapshot PY HELPER: load average and the 5 busiest other processes over one second (Markdown lines).
@@ -241,17 +243,17 @@ bench_java_opts() {
 bench_report_head() {
     local title=$1
     shift
-    local steal_lines
-    steal_lines=$(bench_steal_lines "$run_cpu_mark")
+    local steal
+    steal=$(bench_steal_pct "$run_cpu_mark")
     echo "# vanrouter $title benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
     if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
-    if [[ $steal_lines == '**'* ]]; then sed -n '1,2p' <<< "$steal_lines"; fi
+    bench_steal_warning "$steal"
     echo "- command: $cmdline (effective: $*)"
     echo "- commit: $(bench_commit "$repo"), machine: $(bench_machine)"
     echo "$load_lines"
     echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-    tail -n 1 <<< "$steal_lines"
+    bench_steal_line "$steal"
 }
 
 # Processes a bench script starts: bench_start runs one in its own session (so forked children go with it), logging

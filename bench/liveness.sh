@@ -116,16 +116,16 @@ print(f"{(f(sys.argv[2]) - f(sys.argv[1])).total_seconds() * 1000:.0f} ms")
 EOF
 }
 
-steal_lines=$(bench_steal_lines "$run_cpu_mark")
+run_steal=$(bench_steal_pct "$run_cpu_mark")
 {
     echo "## Link liveness under load ($(date -u +'%Y-%m-%d %H:%M') UTC)"
     echo
     if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
-    if [[ $steal_lines == '**'* ]]; then sed -n '1,2p' <<< "$steal_lines"; fi
+    bench_steal_warning "$run_steal"
     echo "- command: bench/liveness.sh --minutes $minutes --hello $hello --dead $dead; commit $(bench_commit "$repo")"
     echo "- machine: $(bench_machine)"
     echo "$load_lines"
-    tail -n 1 <<< "$steal_lines"
+    bench_steal_line "$run_steal"
     echo "- routers: java ${java_opts[*]}; a - b - c, hello $hello ms, dead interval $dead ms"
     echo "- load for $minutes min on both links: iperf3 one stream each way a<->c (--bidir), MQTT QoS 0 a->c"
     python3 - "$work/iperf3.json" << 'EOF'
