@@ -16,7 +16,9 @@
 #   --out DIR     results directory (default a new /tmp/vanrouter-runall.XXXXXX): report.md, img/*.svg, and the
 #                 tcp/, mqtt/ and spf/ directories of the three scripts (raw.csv with every round's figures, logs)
 #   --docs        rewrite the generated part of docs/benchmarks.md (between <!-- run-all:begin --> and
-#                 <!-- run-all:end -->) and docs/img/bench-*.svg; the default without --quick
+#                 <!-- run-all:end -->) and docs/img/bench-*.svg; the default without --quick, unless the report
+#                 starts with a busy or degraded-machine warning (figures in the docs come from quiet runs): then
+#                 only when --docs is given
 #   --no-docs     leave docs/ alone; the default with --quick
 #   --report-only rebuild report.md, the plots and (with --docs) the docs from the results in --out DIR, without
 #                 running anything (e.g. after a report step failed)
@@ -35,6 +37,7 @@ build=1
 only="mqtt,tcp,spf"
 out=""
 docs=""
+docs_asked=0
 report_only=0
 cmdline="bench/run-all.sh $*"
 all_args=("$@")
@@ -51,7 +54,7 @@ while (($#)); do
         --no-build) build=0; shift ;;
         --only) only=${2:?--only needs a value}; shift 2 ;;
         --out) out=${2:?--out needs a value}; shift 2 ;;
-        --docs) docs=1; shift ;;
+        --docs) docs=1; docs_asked=1; shift ;;
         --no-docs) docs=0; shift ;;
         --report-only) report_only=1; shift ;;
         -h|--help) usage 0 ;;
@@ -165,6 +168,11 @@ fi
     || die "report failed; the raw results are in $out"
 log "report: $out/report.md"
 
+if ((docs && !docs_asked)) && grep -q '^\*\*Warning: \(busy\|degraded\) machine' "$out/header.md"; then
+    log "docs/benchmarks.md left alone: the run was on a busy or degraded machine (see the top of $out/report.md);" \
+        "--docs rewrites it anyway"
+    docs=0
+fi
 if ((docs)); then
     doc="$repo/docs/benchmarks.md"
     grep -q '^<!-- run-all:begin -->$' "$doc" && grep -q '^<!-- run-all:end -->$' "$doc" \
