@@ -145,8 +145,9 @@ bench_settle() {
 }
 
 # CPU steal: time the host gave to its other guests while this VM had work to run (the "st" of vmstat). The load
-# average does not show it, and it slows every path of a run at random: a run with more than bench_steal_limit % of
-# its busy CPU time stolen is degraded, and so is any ratio whose yardstick (socat, direct, mosquitto) ran that way.
+# average does not show it, and it slows the paths of a run unevenly (most those that sleep and wake often): a run
+# with more than bench_steal_limit % of its busy CPU time stolen is degraded, and so is any ratio whose yardstick
+# (socat, direct, mosquitto) ran that way.
 bench_steal_limit=${BENCH_STEAL_LIMIT:-10}
 export BENCH_STEAL_LIMIT=$bench_steal_limit # for the report helpers (benchlib.steal_limit)
 
