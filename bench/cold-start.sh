@@ -15,11 +15,13 @@
 # Result per round: cold, warm and cold / warm; min, median and max of the ratios; and the time from launch to the
 # "router started" line of each router.
 #
-# Usage:   bench/cold-start.sh [--rounds N] [--seconds N] [--loads LIST] [--generator warm|cold] [--no-build] [--out DIR]
+# Usage:   bench/cold-start.sh [--rounds N] [--seconds N] [--loads LIST] [--generator warm|cold] [--java-home DIR]
+#                              [--no-build] [--out DIR]
 #   --rounds N   rounds (default 3)
 #   --loads LIST tcp, mqtt or tcp,mqtt (default both)
 #   --seconds N  length of each run (default 5)
 #   --generator warm|cold  MQTT load generator primed before the routers start, or a fresh JVM per run (default warm)
+#   --java-home DIR  the Java the routers run on (default: java on the PATH); the load generator keeps the PATH's
 #   --no-build   use the existing jar and load generator
 #   --out DIR    results directory (default a new /tmp/vanrouter-cold.XXXXXX): logs, configs, raw.csv, report.md
 # Run it on a quiet machine; it prints a Markdown report on stdout and in DIR/report.md.
@@ -31,16 +33,19 @@ build=1
 out_dir=""
 loads="tcp,mqtt"
 generator=warm
+java_home=""
 repo=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/lib.sh
 source "$repo/bench/lib.sh"
 
-bench_parse_options --rounds=rounds --seconds=secs --loads=loads --generator=generator --no-build:build=0 \
-    --out=out_dir -- "$@"
+bench_parse_options --rounds=rounds --seconds=secs --loads=loads --generator=generator --java-home=java_home \
+    --no-build:build=0 --out=out_dir -- "$@"
 [[ $loads =~ ^(tcp|mqtt)(,(tcp|mqtt))?$ ]] || die "--loads must be tcp, mqtt or tcp,mqtt, got '$loads'"
 [[ $generator =~ ^(warm|cold)$ ]] || die "--generator must be warm or cold, got '$generator'"
 IFS=, read -r -a load_list <<< "$loads"
 bench_need_ints positive --rounds "$rounds" --seconds "$secs"
+router_java=${java_home:+$java_home/bin/}java
+[[ -z $java_home || -x $router_java ]] || die "--java-home: no $router_java"
 
 helper="$repo/bench/tcp_bench.py"
 jar="$repo/router-daemon/target/vanrouter.jar"
@@ -60,8 +65,9 @@ load_lines=$(bench_load_snapshot python3 "$helper")
 gen_cp="$repo/router-transport/target/test-classes:$(cat "$cpfile")"
 read -r -a gen_opts <<< "${MQTTLOAD_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC}"
 bench_java_opts
-archive=$(VANROUTER_BUILD=never "$repo/bin/vanrouter" cds) || die "could not make the class data archive"
+archive=$(JAVA_HOME=$java_home VANROUTER_BUILD=never "$repo/bin/vanrouter" cds) || die "could not make the class data archive"
 declare -A variant_opts=([plain]="" [cds]="-XX:SharedArchiveFile=$archive")
+router_version=$("$router_java" -version 2>&1 | head -1)
 
 read -r -a port < <(python3 "$helper" free-ports 9)
 p_mosq=${port[8]}
@@ -100,7 +106,8 @@ start_routers() { # start_routers TAG VARIANT: fresh a and b, returns 2 s after 
     read -r -a extra <<< "${variant_opts[$2]}"
     launched=$(date +%s%N)
     for r in a b; do
-        bench_start "router-$r-$1" java "${java_opts[@]}" "${extra[@]}" -jar "$jar" run --config "$work/router-$r.yaml"
+        bench_start "router-$r-$1" "$router_java" "${java_opts[@]}" "${extra[@]}" -jar "$jar" run \
+            --config "$work/router-$r.yaml"
         router_pid[$r]=$last_pid
     done
     sleep 2
@@ -210,12 +217,13 @@ run_steal=$(bench_steal_pct "$run_cpu_mark")
     echo
     if [[ -n $busy_warning ]]; then echo "$busy_warning"; echo; fi
     bench_steal_warning "$run_steal"
-    echo "- command: bench/cold-start.sh --rounds $rounds --seconds $secs --loads $loads --generator $generator;" \
-        "commit $(bench_commit "$repo")"
+    echo "- command: bench/cold-start.sh --rounds $rounds --seconds $secs --loads $loads --generator" \
+        "$generator${java_home:+ --java-home $java_home}; commit $(bench_commit "$repo")"
     echo "- machine: $(bench_machine)"
     echo "$load_lines"
     bench_steal_line "$run_steal"
-    echo "- routers: java ${java_opts[*]}; cds adds -XX:SharedArchiveFile (bin/vanrouter cds); a - b, load started"
+    echo "- routers: $router_version; java ${java_opts[*]}; cds adds -XX:SharedArchiveFile (bin/vanrouter cds); a - b,"
+    echo "  load started"
     echo "  2 s after both were launched; cold = run 1, warm = run 3 of the same routers; a failed run counts as 0"
     if [[ $loads == *mqtt* ]]; then
         if [[ $generator == warm ]]; then
