@@ -66,7 +66,7 @@ final class MqttSession {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicInteger queuedMessages = new AtomicInteger();
     private final Queue<Runnable> waiters = new ConcurrentLinkedQueue<>();
-    /** Deliveries handed over by {@link #deliver} (any thread), moved to {@link #queue} by {@link #service}. */
+    /** Deliveries handed over by {@link #deliver} on other threads, moved to {@link #queue} by {@link #service}. */
     private final Queue<Outgoing> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean serviceScheduled = new AtomicBoolean();
     private final Runnable serviceTask = this::service;
@@ -137,7 +137,14 @@ final class MqttSession {
         if (blockers != null && total > QUEUE_BYTES_HIGH && !slow) {
             blockers.add(this::whenClear);
         }
-        inbox.add(new Outgoing(frame, qos, settlement == null ? NO_SETTLEMENT : settlement, bytes));
+        Outgoing out = new Outgoing(frame, qos, settlement == null ? NO_SETTLEMENT : settlement, bytes);
+        if (channel.eventLoop().inEventLoop()) {
+            // The owning loop (a publisher or data connection on the subscriber's loop) queues directly: no inbox
+            // node and CAS per message. A source delivers from one thread, so its messages keep their order.
+            queue.add(out);
+        } else {
+            inbox.add(out);
+        }
         scheduleService();
         return true;
     }
