@@ -23,11 +23,12 @@
 #   --report-only rebuild report.md, the plots and (with --docs) the docs from the results in --out DIR, without
 #                 running anything (e.g. after a report step failed)
 #
-# Run it on a quiet machine (docs/benchmarks.md, "Running all benchmarks"): it holds /tmp/vanrouter-bench.lock for
-# the whole run and each script holds the shared Maven lock while it builds, so do not start it under
-# `flock /tmp/vanrouter-mvn.lock` (the first build would wait for that lock forever, silently). Needs gnuplot (installed with apt-get as
-# root, otherwise it prints the apt-get line), plus what the three scripts need. BENCH_MVN_ARGS passes Maven
-# arguments to every build (e.g. -o for offline, see bench/lib.sh).
+# Run it on a quiet machine (docs/benchmarks.md, "Running all benchmarks"); the report records what bench/health.sh
+# says of the machine before the run. It holds /tmp/vanrouter-bench.lock for the whole run and each script holds the
+# shared Maven lock while it builds, so do not start it under `flock /tmp/vanrouter-mvn.lock` (the first build would
+# wait for that lock forever, silently). Needs gnuplot (installed with apt-get as root, otherwise it prints the apt-get
+# line), plus what the three scripts need. BENCH_MVN_ARGS passes Maven arguments to every build (e.g. -o for offline,
+# see bench/lib.sh).
 set -euo pipefail
 
 secs=""
@@ -96,6 +97,14 @@ python3=$(python3 -c 'import sys; print(sys.executable)')
 busy_warning=$(bench_busy_warning)
 if [[ -n $busy_warning ]]; then log "${busy_warning//\*/}"; fi
 load_lines=$(bench_load_snapshot "$python3" "$repo/bench/tcp_bench.py")
+health_line=""
+if ((!report_only)); then
+    # One client's PINGs direct (bench/health.sh): recorded at the top of the report, not a gate. The run's own steal
+    # and load decide whether the docs take it; a low rate with no steal is a host slow to wake idle CPUs, which
+    # lowers every path's one-client figure (docs/benchmarks.md, "Session 20").
+    health_line=$("$repo/bench/health.sh" 2> /dev/null | head -n 1 || true)
+    log "machine health: ${health_line:-the check failed}"
+fi
 run_cpu_mark=$(bench_cpu_mark)
 commit=$(bench_commit "$repo")
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
@@ -160,6 +169,7 @@ fi
     echo "- commit: $commit; started $started, finished $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "- machine: $(bench_machine), $(java -version 2>&1 | head -n 1)"
     echo "$load_lines"
+    if [[ -n $health_line ]]; then echo "- machine health before the run (bench/health.sh): $health_line"; fi
     echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
     bench_steal_line "$run_steal"
     echo
