@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -148,6 +149,23 @@ class CliIT {
         }
     }
 
+    /** JAVA_HOME picks the Java the checkout's launcher runs, as it does for the installed one. */
+    @Test
+    void shouldRunTheJavaThatJavaHomeNames() throws Exception {
+        Path home = Path.of(System.getProperty("vanrouter.home")).toAbsolutePath().normalize();
+        Path javaHome = dir.resolve("java-home");
+        Path java = Files.createDirectories(javaHome.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho \"stand-in java: $*\"\n");
+        assertThat(java.toFile().setExecutable(true)).isTrue();
+        Path output = dir.resolve("java-home.out");
+        Process process = launcherProcess(home, "-Xmx64m", output, Map.of("JAVA_HOME", javaHome.toString()),
+                "--version");
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+        assertThat(Files.readString(output)).startsWith("stand-in java: -Xmx64m ")
+                .contains("-jar " + home.resolve("router-daemon/target/vanrouter.jar") + " --version");
+    }
+
     /**
      * Two launchers started together on a checkout whose jar is stale (a demo's routers, a bench's) build it once: two
      * Maven builds in one tree delete each other's classes and one router fails to start. A stand-in for {@code mvn}
@@ -215,11 +233,17 @@ class CliIT {
     }
 
     private Process launcherProcess(Path home, String javaOpts, Path output, String... args) throws IOException {
+        return launcherProcess(home, javaOpts, output, Map.of(), args);
+    }
+
+    private Process launcherProcess(Path home, String javaOpts, Path output, Map<String, String> env, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/vanrouter").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().put("VANROUTER_JAVA_OPTS", javaOpts);
         builder.environment().put("VANROUTER_BUILD", "never"); // the jar under test, as Maven built it
+        builder.environment().putAll(env);
         return builder.start();
     }
 
