@@ -243,6 +243,7 @@ limit = float(sys.argv[4])
 print("| load | variant | round | cold | run 2 | warm | cold / warm | launch to started, a / b (ms) | CPU steal % |")
 print("|---|---|---:|---:|---:|---:|---:|---|---:|")
 summary = []
+late = []
 for load, unit in (("tcp", "Gbit/s"), ("mqtt", "msgs/s")):
     if not any(r["load"] == load for r in rows):
         continue  # not asked for (--loads)
@@ -261,10 +262,17 @@ for load, unit in (("tcp", "Gbit/s"), ("mqtt", "msgs/s")):
             marked = "n/a" if pct is None else f"{pct:.1f}" + (" (degraded)" if pct > limit else "")
             print(f"| {load.upper()} ({unit}) | {variant} | {rnd} | {fmt(cold)} | {fmt(runs.get('2', 0))} | "
                   f"{fmt(warm)} | {ratio:.2f} | {st.get('a', '?')} / {st.get('b', '?')} | {marked} |")
+            for router in ("a", "b"):
+                ms = st.get(router, "none")
+                if not ms.isdigit() or int(ms) > 2000:
+                    when = f"started after {ms} ms" if ms.isdigit() else "never started"
+                    late.append(f"- {load.upper()}, {variant}, round {rnd}: router {router} was not up when the load "
+                                f"began 2 s after launch ({when}): a stalled host or a start that hung (see its "
+                                f"log); the round counts as measured")
         summary.append(f"- {load.upper()}, {variant}: cold / warm min {min(ratios):.2f}, median "
                        f"{statistics.median(ratios):.2f}, max {max(ratios):.2f}")
 print()
-print("\n".join(summary))
+print("\n".join(summary + late))
 print(f"- CPU steal %: of the machine's busy CPU time from the routers' launch to the end of run 3, taken by the "
       f"host for its other guests; above {limit:g} % the round is degraded")
 EOF
