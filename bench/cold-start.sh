@@ -222,9 +222,9 @@ run_steal=$(bench_steal_pct "$run_cpu_mark")
     echo "- machine: $(bench_machine)"
     echo "$load_lines"
     bench_steal_line "$run_steal"
-    echo "- routers: $router_version; java ${java_opts[*]}; cds adds -XX:SharedArchiveFile (bin/vanrouter cds); a - b,"
-    echo "  load started"
-    echo "  2 s after both were launched; cold = run 1, warm = run 3 of the same routers; a failed run counts as 0"
+    echo "- routers: $router_version; java ${java_opts[*]}; cds adds -XX:SharedArchiveFile (bin/vanrouter cds)"
+    echo "- a - b, load started 2 s after both were launched; cold = run 1, warm = run 3 of the same routers; a failed"
+    echo "  run counts as 0"
     if [[ $loads == *mqtt* ]]; then
         if [[ $generator == warm ]]; then
             echo "- MQTT generator: one process for the three runs, primed with 5 s of the same load through mosquitto"
