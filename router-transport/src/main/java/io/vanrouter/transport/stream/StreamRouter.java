@@ -528,7 +528,6 @@ public final class StreamRouter implements LinkDataPlane {
         return resets;
     }
 
-    /** STREAM_OPENs reset because this router had no route to their destination. */
     /** Streams whose bytes went through a splice relay here (docs/data-plane.md, section 7). */
     public long splicedStreams() {
         return splicedStreams.get();
@@ -538,6 +537,7 @@ public final class StreamRouter implements LinkDataPlane {
         splicedStreams.incrementAndGet();
     }
 
+    /** STREAM_OPENs reset because this router had no route to their destination. */
     public long opensWithoutRoute() {
         return opensWithoutRoute.get();
     }

@@ -54,6 +54,14 @@ class SplicedStreamsTest {
         return router.server().streamRouter().splicedStreams();
     }
 
+    private static void awaitSplicedEverywhere(Router[] line) {
+        await().atMost(Routers.WAIT).untilAsserted(() -> {
+            for (Router router : line) {
+                assertThat(spliced(router)).as("streams spliced at %s", router.id()).isEqualTo(1);
+            }
+        });
+    }
+
     @Test
     void shouldSpliceABulkEchoAtEveryRouterAndDeliverEveryByteInOrder() throws Exception {
         EchoServer echoServer = new EchoServer();
@@ -92,6 +100,19 @@ class SplicedStreamsTest {
                 writer.get(30, TimeUnit.SECONDS);
                 assertThat(Arrays.equals(back, payload)).as("round trip %d", i).isTrue();
             }
+            // A hop's move may finish after the last round trip: the idle stream is spliced then.
+            awaitSplicedEverywhere(line);
+            byte[] last = random(1 << 20, 200);
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    client.getOutputStream().write(last);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            byte[] back = client.getInputStream().readNBytes(last.length);
+            writer.get(30, TimeUnit.SECONDS);
+            assertThat(Arrays.equals(back, last)).as("round trip once spliced everywhere").isTrue();
         }
         for (Router router : line) {
             assertThat(spliced(router)).as("streams spliced at %s", router.id()).isEqualTo(1);
@@ -116,16 +137,13 @@ class SplicedStreamsTest {
         byte[] request = random(10 << 20, 12);
 
         try (Socket client = Clients.connect(line[0].tcpPort())) {
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                try {
-                    client.getOutputStream().write(request);
-                    client.shutdownOutput();
-                } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            // The server reads to the FIN without answering, so this write cannot block for long.
+            client.getOutputStream().write(request);
+            // The FIN goes only once every router spliced: a FIN that overtakes a hop's move leaves that router on
+            // frames (correct, but not what this test is about; CI saw it at b on a loaded machine).
+            awaitSplicedEverywhere(line);
+            client.shutdownOutput();
             byte[] answer = Clients.readAll(client.getInputStream());
-            writer.get(60, TimeUnit.SECONDS);
             assertThat(Arrays.equals(answer, random(reply, 11))).as("the server's answer, in full").isTrue();
         }
         await().atMost(Routers.WAIT).untilAsserted(() -> assertThat(serverSaw.get())
