@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # TCP adaptor benchmark (issue 3, acceptance point 6): one run, paths alternated, medians and ratios.
 #
-# Paths:   direct (client -> server port), socat relay, vanrouter A->B, vanrouter A->B->C.
+# Paths:   direct (client -> server port), socat relay, vanrouter A->B, vanrouter A->B->C; and, when asked for,
+#          socat2: two socat relays in series, the yardstick for what any path of two relay processes can do.
 # Cases:   iperf3 1 stream, iperf3 8 streams, redis-benchmark PING_MBULK with 1 and 50 clients, wrk against nginx
 #          with 50 connections, new connections per second (redis-benchmark -k 0, 50 clients), router RSS after each
 #          case and peak RSS while 1,000 connections are held open through A->B.
@@ -16,7 +17,7 @@
 #   --seconds N   length of each measurement (default 10)
 #   --rounds N    rounds; each round runs every case once on every path, paths in rotated order (default 3)
 #   --quick       smoke run: --seconds 1 --rounds 2 (about 2 minutes with all four paths)
-#   --paths LIST  comma-separated subset of direct,socat,vr-ab,vr-abc (default all)
+#   --paths LIST  comma-separated subset of direct,socat,socat2,vr-ab,vr-abc (default all but socat2)
 #   --cases LIST  comma-separated subset of iperf1,iperf8,redis1,redis1bulk,redis50,wrk50,newconn50 (default all)
 #   --hold N      connections held open through A->B for the peak RSS step (default 1000; 0 skips it)
 #   --no-build    use the existing router-daemon/target/vanrouter.jar instead of building it first
@@ -44,7 +45,7 @@ bench_parse_options --seconds=secs --rounds=rounds --quick:secs=1,rounds=2 --pat
     --hold=hold_n --no-build:build=0 --out=out_dir -- "$@"
 bench_need_ints positive --seconds "$secs" --rounds "$rounds"
 bench_need_ints non-negative --hold "$hold_n"
-bench_list paths path direct,socat,vr-ab,vr-abc "$paths_arg"
+bench_list paths path direct,socat,socat2,vr-ab,vr-abc "$paths_arg"
 
 helper="$repo/bench/tcp_bench.py"
 jar="$repo/router-daemon/target/vanrouter.jar"
@@ -72,8 +73,8 @@ bench_workdir tcpbench
 start() { bench_start "$@"; }
 if ((build)) && [[ " ${paths[*]} " == *" vr-"* ]]; then bench_build; fi
 
-read -r -a port < <(python3 "$helper" free-ports 18)
-((${#port[@]} == 18)) || die "could not find free ports"
+read -r -a port < <(python3 "$helper" free-ports 24)
+((${#port[@]} == 24)) || die "could not find free ports"
 p_iperf=${port[0]} p_redis=${port[1]} p_http=${port[2]}
 # Front ports per path: iperf3, redis, http.
 declare -A fport=(
@@ -81,7 +82,10 @@ declare -A fport=(
     [socat:iperf]=${port[3]} [socat:redis]=${port[4]} [socat:http]=${port[5]}
     [vr-ab:iperf]=${port[6]} [vr-ab:redis]=${port[7]} [vr-ab:http]=${port[8]}
     [vr-abc:iperf]=${port[9]} [vr-abc:redis]=${port[10]} [vr-abc:http]=${port[11]}
+    [socat2:iperf]=${port[18]} [socat2:redis]=${port[19]} [socat2:http]=${port[20]}
 )
+# socat2's second relay listens here and dials the server; its first relay dials it.
+declare -A socat2_mid=([iperf]=${port[21]} [redis]=${port[22]} [http]=${port[23]})
 link_a=${port[12]} link_b=${port[13]} link_c=${port[14]}
 mgmt_a=${port[15]} mgmt_b=${port[16]} mgmt_c=${port[17]}
 
@@ -122,6 +126,14 @@ for svc in iperf redis http; do
         start "socat-$svc" socat "TCP-LISTEN:${fport[socat:$svc]},fork,reuseaddr,backlog=1024" \
             "TCP:127.0.0.1:${fport[direct:$svc]}"
         relay_sids[socat]+="$last_pid "
+    fi
+    if [[ " ${paths[*]} " == *" socat2 "* ]]; then
+        start "socat2-near-$svc" socat "TCP-LISTEN:${fport[socat2:$svc]},fork,reuseaddr,backlog=1024" \
+            "TCP:127.0.0.1:${socat2_mid[$svc]}"
+        relay_sids[socat2]+="$last_pid "
+        start "socat2-far-$svc" socat "TCP-LISTEN:${socat2_mid[$svc]},fork,reuseaddr,backlog=1024" \
+            "TCP:127.0.0.1:${fport[direct:$svc]}"
+        relay_sids[socat2]+="$last_pid "
     fi
 done
 

@@ -156,7 +156,8 @@ def hold(port, n, secs, pids):
 
 # ---------------------------------------------------------------------------------------------------- report
 
-PATHS = [("direct", "direct"), ("socat", "socat"), ("vr-ab", "vanrouter A→B"), ("vr-abc", "vanrouter A→B→C")]
+PATHS = [("direct", "direct"), ("socat", "socat"), ("socat2", "two socat relays"), ("vr-ab", "vanrouter A→B"),
+         ("vr-abc", "vanrouter A→B→C")]
 # (case, metric, label, higher_is_better, format)
 METRICS = [
     ("iperf1", "gbps", "iperf3 1 stream (Gbit/s)", True, "{:.2f}"),
@@ -253,10 +254,25 @@ def report(csv_path, out_path, rounds, secs):
                  ANCHORS.get((case, metric), "")]
         out.append("| " + " | ".join(cells) + " |")
 
+    # Two relays in series (--paths ...,socat2): what any path of two relay processes does on this machine.
+    if any(p == "socat2" for p, _, _ in values):
+        out.append("")
+        out.append("Two socat relays in series (socat2), the yardstick for a path of two relay processes: each "
+                   "request or byte wakes and crosses two processes, as on A→B.\n")
+        head = ["metric", "socat", "two socat relays", "two socat / socat", "A→B", "A→B / two socat"]
+        out.append("| " + " | ".join(head) + " |")
+        out.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
+        for case, metric, label, _, f in METRICS:
+            s, s2, ab = med("socat", case, metric), med("socat2", case, metric), med("vr-ab", case, metric)
+            if s2 is None:
+                continue
+            out.append(f"| {label} | {fmt(s, f)} | {fmt(s2, f)} | {fmt(ratio(s2, s), '{:.2f}')} | {fmt(ab, f)} "
+                       f"| {fmt(ratio(ab, s2), '{:.2f}')} |")
+
     # Router memory: the largest VmRSS seen after any case, per router, and the 1,000-connection hold.
     out.append("")
     rss_lines = []
-    for path, label in PATHS[2:]:
+    for path, label in [(p, l) for p, l in PATHS if p.startswith("vr-")]:
         per_router = benchlib.router_rss(by_round, path, skip_case="hold1000")
         if per_router:
             rss_lines.append(f"- {label}: RSS after the cases, max over cases and rounds: " + ", ".join(
