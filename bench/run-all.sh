@@ -2,7 +2,7 @@
 # All the throughput benchmarks in one go: MQTT (bench/mqtt-benchmark.sh), TCP (bench/tcp-benchmark.sh) and SPF
 # (bench/spf-benchmark.sh), then one report with tables and plots (gnuplot, SVG) of throughput and latency per path,
 # cold (round 1, the first after the routers start) and warm (median of the later rounds), and the routers' CPU per
-# unit of work next to socat's and mosquitto's.
+# unit of work next to socat's (one relay, and two in series) and mosquitto's.
 #
 # Usage:   bench/run-all.sh [--seconds N] [--rounds N] [--quick] [--no-build] [--only LIST] [--out DIR]
 #                           [--docs | --no-docs] [--report-only]
@@ -131,7 +131,8 @@ if runs mqtt; then
         status=1; log "the MQTT benchmark failed (see $out/mqtt)"; fi
 fi
 if runs tcp; then
-    targs=("${common[@]}" --out "$out/tcp")
+    # Every path, and two socat relays in series: the yardstick for a path of two relay processes.
+    targs=("${common[@]}" --paths direct,socat,socat2,vr-ab,vr-abc --out "$out/tcp")
     if ((quick)); then targs+=(--hold 0); fi
     # The MQTT run has just built the jar.
     if ((!build || built)); then targs+=(--no-build); fi

@@ -153,7 +153,7 @@ def tcp_section(out, plots, lines):
             ("tcp-throughput", "TCP: throughput per path (higher is better)", TCP_THROUGHPUT, None),
             ("tcp-latency", "TCP: latency per path (lower is better)", TCP_LATENCY, None),
             ("tcp-cpu", "TCP: CPU seconds of the routers or socat per unit of work (lower is better)", TCP_CPU,
-             ("socat", "vr-ab", "vr-abc"))):
+             ("socat", "socat2", "vr-ab", "vr-abc"))):
         if plots.figure(name, title, panels(metrics, only)):
             lines += [f"![{title}](img/{name}.svg)", ""]
 
