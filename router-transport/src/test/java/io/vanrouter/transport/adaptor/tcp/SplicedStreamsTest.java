@@ -54,6 +54,20 @@ class SplicedStreamsTest {
         return router.server().streamRouter().splicedStreams();
     }
 
+    /** Writes {@code payload} from another thread while this one reads its echo back. */
+    private static byte[] roundTrip(Socket client, byte[] payload) throws Exception {
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try {
+                client.getOutputStream().write(payload);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        byte[] back = client.getInputStream().readNBytes(payload.length);
+        writer.get(30, TimeUnit.SECONDS);
+        return back;
+    }
+
     private static void awaitSplicedEverywhere(Router[] line) {
         await().atMost(Routers.WAIT).untilAsserted(() -> {
             for (Router router : line) {
@@ -89,30 +103,12 @@ class SplicedStreamsTest {
         try (Socket client = Clients.connect(line[0].tcpPort())) {
             for (int i = 0; i < 5; i++) {
                 byte[] payload = random(1 << 20, 100 + i);
-                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                    try {
-                        client.getOutputStream().write(payload);
-                    } catch (Exception e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                    }
-                });
-                byte[] back = client.getInputStream().readNBytes(payload.length);
-                writer.get(30, TimeUnit.SECONDS);
-                assertThat(Arrays.equals(back, payload)).as("round trip %d", i).isTrue();
+                assertThat(Arrays.equals(roundTrip(client, payload), payload)).as("round trip %d", i).isTrue();
             }
             // A hop's move may finish after the last round trip: the idle stream is spliced then.
             awaitSplicedEverywhere(line);
             byte[] last = random(1 << 20, 200);
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                try {
-                    client.getOutputStream().write(last);
-                } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
-            byte[] back = client.getInputStream().readNBytes(last.length);
-            writer.get(30, TimeUnit.SECONDS);
-            assertThat(Arrays.equals(back, last)).as("round trip once spliced everywhere").isTrue();
+            assertThat(Arrays.equals(roundTrip(client, last), last)).as("round trip once spliced everywhere").isTrue();
         }
         for (Router router : line) {
             assertThat(spliced(router)).as("streams spliced at %s", router.id()).isEqualTo(1);
