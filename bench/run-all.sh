@@ -17,8 +17,8 @@
 #                 tcp/, mqtt/ and spf/ directories of the three scripts (raw.csv with every round's figures, logs)
 #   --docs        rewrite the generated part of docs/benchmarks.md (between <!-- run-all:begin --> and
 #                 <!-- run-all:end -->) and docs/img/bench-*.svg; the default without --quick, unless the report
-#                 starts with a busy or degraded-machine warning (figures in the docs come from quiet runs): then
-#                 only when --docs is given
+#                 starts with a busy or degraded-machine warning (figures in the docs come from quiet runs) or a
+#                 benchmark failed (the docs would lose its section): then only when --docs is given
 #   --no-docs     leave docs/ alone; the default with --quick
 #   --report-only rebuild report.md, the plots and (with --docs) the docs from the results in --out DIR, without
 #                 running anything (e.g. after a report step failed)
@@ -181,6 +181,11 @@ log "report: $out/report.md"
 
 if ((docs && !docs_asked)) && grep -q '^\*\*Warning: \(busy\|degraded\) machine' "$out/header.md"; then
     log "docs/benchmarks.md left alone: the run was on a busy or degraded machine (see the top of $out/report.md);" \
+        "--docs rewrites it anyway"
+    docs=0
+fi
+if ((docs && !docs_asked && status != 0)); then
+    log "docs/benchmarks.md left alone: a benchmark failed (see above), and its section would say 'Not run';" \
         "--docs rewrites it anyway"
     docs=0
 fi
