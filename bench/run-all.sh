@@ -18,7 +18,8 @@
 #   --docs        rewrite the generated part of docs/benchmarks.md (between <!-- run-all:begin --> and
 #                 <!-- run-all:end -->) and docs/img/bench-*.svg; the default without --quick, unless the report
 #                 starts with a busy or degraded-machine warning (figures in the docs come from quiet runs) or a
-#                 benchmark failed (the docs would lose its section): then only when --docs is given
+#                 benchmark failed or --only left one out (the docs would lose its section): then only when --docs
+#                 is given
 #   --no-docs     leave docs/ alone; the default with --quick
 #   --report-only rebuild report.md, the plots and (with --docs) the docs from the results in --out DIR, without
 #                 running anything (e.g. after a report step failed)
@@ -181,6 +182,11 @@ log "report: $out/report.md"
 
 if ((docs && !docs_asked)) && grep -q '^\*\*Warning: \(busy\|degraded\) machine' "$out/header.md"; then
     log "docs/benchmarks.md left alone: the run was on a busy or degraded machine (see the top of $out/report.md);" \
+        "--docs rewrites it anyway"
+    docs=0
+fi
+if ((docs && !docs_asked)) && [[ ,$only, != *,mqtt,* || ,$only, != *,tcp,* || ,$only, != *,spf,* ]]; then
+    log "docs/benchmarks.md left alone: with --only $only the other benchmarks would show as 'Not run';" \
         "--docs rewrites it anyway"
     docs=0
 fi
