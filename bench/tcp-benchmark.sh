@@ -223,7 +223,7 @@ run_tool() {
             # Small requests while a bulk transfer shares the same path: does one stream starve the others?
             local bulk_pid status=0
             # BENCH_BULK_RATE (e.g. 3G) caps the bulk stream, so that every path carries the same bulk load.
-            timeout "$guard" iperf3 -c 127.0.0.1 -p "${fport[$path:iperf]}" -t "$((secs + 2))" -P 1 \
+            timeout "$guard" iperf3 -c 127.0.0.1 -p "${fport[$path:iperf]}" -t "$((secs + 2))" -P 1 -J \
                 ${BENCH_BULK_RATE:+-b "$BENCH_BULK_RATE"} --connect-timeout 3000 > "$out.bulk" 2>&1 &
             bulk_pid=$!
             sleep 1
@@ -235,6 +235,9 @@ run_tool() {
                 status=1
             fi
             wait "$bulk_pid" || true
+            # What the bulk stream carried beside the PINGs: a path that moves more bulk leaves less CPU to them.
+            bulk_gbps=$(python3 "$helper" parse-iperf "$out.bulk" 2> /dev/null) && bulk_gbps=${bulk_gbps%% *} \
+                || bulk_gbps=""
             return $status ;;
         redis1|redis50|newconn50)
             if [[ -z ${redis_n[$path:$case]:-} ]]; then calibrate "$path" "$case"; fi
@@ -259,7 +262,7 @@ run_tool() {
 
 # measure ROUND PATH CASE: one measurement, recorded in the CSV.
 measure() {
-    local round=$1 path=$2 case=$3 rps p50 p99 gbps units cpu0="" cpu1 sids mark
+    local round=$1 path=$2 case=$3 rps p50 p99 gbps units cpu0="" cpu1 sids mark bulk_gbps=""
     if bench_path_down "$round" "$path" "$case"; then return 0; fi
     mapfile -t sids < <(bench_carriers "$path")
     # CPU of the carrying processes over the case; not for redis1bulk, whose work is two kinds at once.
@@ -282,6 +285,7 @@ measure() {
             row "$round" "$path" "$case" p50_ms "$p50"
             row "$round" "$path" "$case" p99_ms "$p99"
             if [[ -n $units ]]; then row "$round" "$path" "$case" requests "$units"; fi
+            if [[ $case == redis1bulk && -n $bulk_gbps ]]; then row "$round" "$path" "$case" bulk_gbps "$bulk_gbps"; fi
             log "round $round $case $path: $rps/s p50 $p50 ms p99 $p99 ms"
         fi
     else

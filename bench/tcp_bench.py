@@ -169,6 +169,7 @@ METRICS = [
      "{:,.0f}"),
     ("redis1bulk", "p50_ms", "  same, p50 (ms)", False, "{:.3f}"),
     ("redis1bulk", "p99_ms", "  same, p99 (ms)", False, "{:.3f}"),
+    ("redis1bulk", "bulk_gbps", "  same, the bulk stream beside them (Gbit/s)", True, "{:.2f}"),
     ("redis50", "rps", "redis PING 50 clients (req/s)", True, "{:,.0f}"),
     ("redis50", "p50_ms", "redis PING 50 clients p50 (ms)", False, "{:.3f}"),
     ("redis50", "p99_ms", "redis PING 50 clients p99 (ms)", False, "{:.3f}"),
