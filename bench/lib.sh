@@ -83,6 +83,26 @@ bench_mvn() {
     fi
 }
 
+# bench_offline_ready: with -o (or --offline) in BENCH_MVN_ARGS, dies unless the local Maven repository (~/.m2, or
+# -Dmaven.repo.local=) holds the maven-dependency-plugin version pom.xml names: the MQTT and SPF builds need it, and
+# a fresh ~/.m2 that never built online lacks it. Without the check run-all would find out after its TCP part.
+bench_offline_ready() {
+    local extra=() arg offline=0 local_repo="$HOME/.m2/repository" version dir
+    read -r -a extra <<< "${BENCH_MVN_ARGS:-}"
+    for arg in "${extra[@]}"; do
+        case "$arg" in
+            -o|--offline) offline=1 ;;
+            -Dmaven.repo.local=*) local_repo=${arg#-Dmaven.repo.local=} ;;
+        esac
+    done
+    ((offline)) || return 0
+    version=$(grep -A 1 '<artifactId>maven-dependency-plugin</artifactId>' "$repo/pom.xml" \
+        | sed -n 's:.*<version>\(.*\)</version>.*:\1:p' | head -n 1)
+    dir="$local_repo/org/apache/maven/plugins/maven-dependency-plugin/${version:-?}"
+    compgen -G "$dir/*.jar" > /dev/null || die "BENCH_MVN_ARGS asks for an offline build, but $dir holds no jar:" \
+        "the MQTT and SPF builds would fail. Run once without -o (Maven downloads what it needs), or drop -o."
+}
+
 # bench_need_tools NAME TOOL=PACKAGE...: installs the Debian packages of missing tools with apt-get when run as root,
 # otherwise stops and prints the apt-get line to run.
 bench_need_tools() {

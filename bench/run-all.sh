@@ -92,6 +92,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 source "$repo/bench/lib.sh"
 
 bench_need_tools run-all gnuplot=gnuplot-nox python3=python3 git=git
+if ((build)) && { runs mqtt || runs spf; }; then bench_offline_ready; fi
 python3=$(python3 -c 'import sys; print(sys.executable)')
 
 # Before anything of ours runs: how busy the machine is.
