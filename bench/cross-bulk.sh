@@ -48,17 +48,15 @@ for svc in redis iperf; do
     bench_start "socat-$svc" socat "TCP-LISTEN:${front[socat:$svc]},fork,reuseaddr" "TCP:127.0.0.1:$target"
 done
 
-conf() { # conf ID LISTEN_PORT MGMT_PORT PEER_PORT|- KIND REDIS_PORT IPERF_PORT
-    printf 'router:\n  id: %s\n  network: crossbulk\nlisten:\n  - host: 127.0.0.1\n    port: %s\n' "$1" "$2"
-    if [[ $4 != - ]]; then printf 'peers:\n  - host: 127.0.0.1\n    port: %s\n' "$4"; fi
-    printf 'management:\n  host: 127.0.0.1\n  port: %s\n' "$3"
-    bench_tls "$work" "$1"
-    printf 'tcp:\n  %s:\n' "$5"
-    printf '    - address: cross-redis\n      host: 127.0.0.1\n      port: %s\n' "$6"
-    printf '    - address: cross-iperf\n      host: 127.0.0.1\n      port: %s\n' "$7"
+tcp_section() { # tcp_section KIND REDIS_PORT IPERF_PORT
+    printf 'tcp:\n  %s:\n' "$1"
+    printf '    - address: cross-redis\n      host: 127.0.0.1\n      port: %s\n' "$2"
+    printf '    - address: cross-iperf\n      host: 127.0.0.1\n      port: %s\n' "$3"
 }
-conf a "$link_a" "$mgmt_a" "$link_b" listeners "${front[vr:redis]}" "${front[vr:iperf]}" > "$work/router-a.yaml"
-conf b "$link_b" "$mgmt_b" - connectors "$p_redis" "$p_iperf" > "$work/router-b.yaml"
+{ bench_router_conf crossbulk a "$link_a" "$mgmt_a" "$link_b"; tcp_section listeners "${front[vr:redis]}" \
+    "${front[vr:iperf]}"; } > "$work/router-a.yaml"
+{ bench_router_conf crossbulk b "$link_b" "$mgmt_b" -; tcp_section connectors "$p_redis" "$p_iperf"; } \
+    > "$work/router-b.yaml"
 bench_java_opts
 for r in b a; do
     bench_start "router-$r" java "${java_opts[@]}" -jar "$jar" run --config "$work/router-$r.yaml"
