@@ -105,6 +105,7 @@ public final class RouterDaemon implements AutoCloseable {
                 .dataConnections(config.routing().dataConnections())
                 .ioThreads(config.routing().ioThreads())
                 .spliceAfterBytes(config.routing().spliceAfterBytes())
+                .spliceAfterReads(config.routing().spliceAfterReads())
                 .linkTls(linkTls);
         if (shared != null) {
             transport.loops(shared.loops());

@@ -110,6 +110,7 @@ public final class TransportServer implements AutoCloseable {
     private volatile AddressResolverGroup<InetSocketAddress> resolvers;
     private volatile StreamRouter streams;
     private volatile long spliceAfterBytes = StreamLimits.SPLICE_AFTER_BYTES_DEFAULT;
+    private volatile long spliceAfterReads = StreamLimits.SPLICE_AFTER_READS_DEFAULT;
     private volatile MessageRouter messages;
     private volatile EncodeFailures encodeFailures;
     private volatile LinkEnvironment env;
@@ -155,6 +156,19 @@ public final class TransportServer implements AutoCloseable {
             throw new IllegalArgumentException("spliceAfterBytes " + bytes + " is negative");
         }
         this.spliceAfterBytes = bytes;
+        return this;
+    }
+
+    /**
+     * Reads (socket reads and DATA frames, both ways, at this router) after which a stream counts as busy and moves
+     * and is spliced like a bulk one, however small its reads; 0: never. Only while splicing is on
+     * ({@link #spliceAfterBytes} above 0). Before {@link #start}.
+     */
+    public TransportServer spliceAfterReads(long reads) {
+        if (reads < 0) {
+            throw new IllegalArgumentException("spliceAfterReads " + reads + " is negative");
+        }
+        this.spliceAfterReads = reads;
         return this;
     }
 
@@ -250,6 +264,7 @@ public final class TransportServer implements AutoCloseable {
         streamRouter.openChooser(AttachedOpenChooser.over(routing));
         streamRouter.flows(streamFlows);
         streamRouter.spliceAfterBytes(epoll ? spliceAfterBytes : 0);
+        streamRouter.spliceAfterReads(spliceAfterReads);
         streams = streamRouter;
         MessageRouter messageRouter = new MessageRouter(settings.routerId(), settings.instance(),
                 settings.maxFrameBytes(), routing::forwarding, registry);

@@ -39,7 +39,8 @@ final class ConfigValidator {
     static final List<String> MANAGEMENT_KEYS = List.of("enabled", "host", "port", "allowRemote", "tokenFile");
     static final List<String> ROUTING_KEYS = List.of("helloIntervalMillis", "deadIntervalMillis",
             "linkStateRefreshMillis", "linkStateMaxAgeMillis", "handshakeTimeoutMillis", "reconnectInitialMillis",
-            "reconnectMaxMillis", "maxFrameBytes", "dataConnections", "ioThreads", "spliceAfterBytes");
+            "reconnectMaxMillis", "maxFrameBytes", "dataConnections", "ioThreads", "spliceAfterBytes",
+            "spliceAfterReads");
 
     static final String NETWORK_DEFAULT = "default";
     static final int LISTEN_MAX = 64;
@@ -286,6 +287,7 @@ final class ConfigValidator {
         Long data = s.integer("dataConnections", 0, DATA_CONNECTIONS_MAX, false);
         Long threads = s.integer("ioThreads", 1, IO_THREADS_MAX, false);
         Long splice = s.integer("spliceAfterBytes", 0, Long.MAX_VALUE, false);
+        Long spliceReads = s.integer("spliceAfterReads", 0, Long.MAX_VALUE, false);
         order(s, "helloIntervalMillis", hello, "deadIntervalMillis", dead, true);
         order(s, "linkStateRefreshMillis", refresh, "linkStateMaxAgeMillis", maxAge, true);
         order(s, "reconnectInitialMillis", reconnectInitial, "reconnectMaxMillis", reconnectMax, false);
@@ -295,7 +297,8 @@ final class ConfigValidator {
                         : threads != null ? Math.min(threads.intValue(), DATA_CONNECTIONS_MAX) // one per loop
                         : defaults.dataConnections(),
                 threads == null ? defaults.ioThreads() : threads.intValue(),
-                splice == null ? defaults.spliceAfterBytes() : splice);
+                splice == null ? defaults.spliceAfterBytes() : splice,
+                spliceReads == null ? defaults.spliceAfterReads() : spliceReads);
     }
 
     /**

@@ -168,9 +168,20 @@ public record RouterConfig(
             int maxFrameBytes,
             int dataConnections,
             int ioThreads,
-            long spliceAfterBytes) {
+            long spliceAfterBytes,
+            long spliceAfterReads) {
 
-        /** With the default splice threshold. */
+        /** With the default threshold of reads for interactive streams. */
+        public RoutingConfig(long helloIntervalMillis, long deadIntervalMillis, long linkStateRefreshMillis,
+                long linkStateMaxAgeMillis, long handshakeTimeoutMillis, long reconnectInitialMillis,
+                long reconnectMaxMillis, int maxFrameBytes, int dataConnections, int ioThreads,
+                long spliceAfterBytes) {
+            this(helloIntervalMillis, deadIntervalMillis, linkStateRefreshMillis, linkStateMaxAgeMillis,
+                    handshakeTimeoutMillis, reconnectInitialMillis, reconnectMaxMillis, maxFrameBytes, dataConnections,
+                    ioThreads, spliceAfterBytes, StreamLimits.SPLICE_AFTER_READS_DEFAULT);
+        }
+
+        /** With the default splice thresholds. */
         public RoutingConfig(long helloIntervalMillis, long deadIntervalMillis, long linkStateRefreshMillis,
                 long linkStateMaxAgeMillis, long handshakeTimeoutMillis, long reconnectInitialMillis,
                 long reconnectMaxMillis, int maxFrameBytes, int dataConnections, int ioThreads) {

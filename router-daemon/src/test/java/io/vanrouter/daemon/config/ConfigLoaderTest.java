@@ -9,6 +9,7 @@ import io.vanrouter.daemon.config.RouterConfig.ManagementConfig;
 import io.vanrouter.daemon.config.RouterConfig.RoutingConfig;
 import io.vanrouter.transport.Endpoint;
 import io.vanrouter.transport.RouterMode;
+import io.vanrouter.transport.stream.StreamLimits;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,34 @@ class ConfigLoaderTest {
 
         assertThat(config.routing().ioThreads()).isEqualTo(5);
         assertThat(config.routing().dataConnections()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldReadTheSpliceThresholdsAndDefaultThem() throws Exception {
+        String base = """
+                router:
+                  id: a
+                peers:
+                  - host: localhost
+                    port: 55671
+                tls: {insecure: true}
+                """;
+        RouterConfig defaults = ConfigLoader.parse(base, null);
+        RouterConfig set = ConfigLoader.parse(base + """
+                routing:
+                  spliceAfterBytes: 65536
+                  spliceAfterReads: 0
+                """, null);
+
+        assertThat(defaults.routing().spliceAfterBytes()).isEqualTo(StreamLimits.SPLICE_AFTER_BYTES_DEFAULT);
+        assertThat(defaults.routing().spliceAfterReads()).isEqualTo(StreamLimits.SPLICE_AFTER_READS_DEFAULT);
+        assertThat(set.routing().spliceAfterBytes()).isEqualTo(65536);
+        assertThat(set.routing().spliceAfterReads()).isZero();
+        assertThat(problemsOfText(base + """
+                routing:
+                  spliceAfterReads: -1
+                """)).extracting(ConfigProblem::path, ConfigProblem::message)
+                .containsExactly(tuple("routing.spliceAfterReads", "must be 0..9223372036854775807, got -1"));
     }
 
     @Test

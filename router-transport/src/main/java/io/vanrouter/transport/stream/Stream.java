@@ -45,9 +45,12 @@ public final class Stream {
     private boolean everOpened;
     /** Both directions run in the kernel (splice) while set and not stopped; see {@link #maybeSplice}. */
     private SpliceRelay relay;
+    /** The stream turned out bulk or busy ({@link #countTowardSplice}): its hops were asked to move, once. */
     private boolean movesTried;
     /** Bytes that came in reads of at least {@link StreamLimits#BULK_READ_BYTES_MIN}: what makes a stream bulk. */
     private long bulkBytes;
+    /** Reads of any size, both ways, until {@link #movesTried}: what makes a stream busy. */
+    private long reads;
     private volatile boolean spliced;
     StreamEnd a;
     StreamEnd b;
@@ -149,12 +152,8 @@ public final class Stream {
             return;
         }
         StreamEnd to = from.peer;
-        if (bytes >= StreamLimits.BULK_READ_BYTES_MIN && !movesTried) {
-            bulkBytes += bytes;
-            if (router.spliceAfterBytes() > 0 && bulkBytes >= router.spliceAfterBytes()) {
-                movesTried = true;
-                tryMoves();
-            }
+        if (!movesTried) {
+            countTowardSplice(bytes);
         }
         to.pending.add(buf);
         to.pendingBytes += bytes;
@@ -198,7 +197,28 @@ public final class Stream {
     }
 
     /**
-     * A bulk stream: asks each hop of this router that it dialed to move to a stream connection of its own
+     * Counts one read toward the splice thresholds: {@link StreamRouter#spliceAfterBytes()} in large reads (a bulk
+     * stream) or {@link StreamRouter#spliceAfterReads()} reads of any size (a busy one). Either moves the stream's hops
+     * to stream connections, and splices it once every end can be.
+     */
+    private void countTowardSplice(int bytes) {
+        long afterBytes = router.spliceAfterBytes();
+        if (afterBytes <= 0) {
+            return;
+        }
+        reads++;
+        if (bytes >= StreamLimits.BULK_READ_BYTES_MIN) {
+            bulkBytes += bytes;
+        }
+        long afterReads = router.spliceAfterReads();
+        if (bulkBytes >= afterBytes || (afterReads > 0 && reads >= afterReads)) {
+            movesTried = true;
+            tryMoves();
+        }
+    }
+
+    /**
+     * A bulk or busy stream: asks each hop of this router that it dialed to move to a stream connection of its own
      * (docs/data-plane.md, section 7); the other hops are moved by the routers that dialed them.
      */
     private void tryMoves() {
@@ -215,12 +235,11 @@ public final class Stream {
 
     /**
      * Hands both directions to the kernel once each end is a plain socket or a stream connection with nothing pending
-     * or in flight, and the stream carried at least {@link StreamRouter#spliceAfterBytes()}: from then on bytes go
-     * socket to pipe to socket, never through the JVM.
+     * or in flight, and the stream turned out bulk or busy ({@link #movesTried}): from then on bytes go socket to pipe
+     * to socket, never through the JVM.
      */
     private void maybeSplice() {
-        long after = router.spliceAfterBytes();
-        if (relay != null || state != State.OPEN || a == null || b == null || after <= 0 || bulkBytes < after) {
+        if (relay != null || !movesTried || state != State.OPEN || a == null || b == null) {
             return;
         }
         io.netty.channel.Channel left = a.spliceChannel();

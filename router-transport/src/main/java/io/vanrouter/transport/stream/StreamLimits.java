@@ -61,4 +61,13 @@ public final class StreamLimits {
      * connection of their own (a splice costs the same two system calls per request as a read and a write).
      */
     public static final int BULK_READ_BYTES_MIN = 16 << 10;
+
+    /**
+     * While splicing is on, a stream that made this many reads at one router (socket reads and DATA frames, both ways
+     * together) is moved and spliced too, however small its reads: a long-lived connection of small requests (a
+     * database or cache client) then costs its routers about what a relay costs, since its bytes no longer pass
+     * through the JVM's pipelines, buffers and frames (docs/benchmarks.md, session 24). Short exchanges (an HTTP
+     * request or a few) stay on frames and never pay for a stream connection.
+     */
+    public static final long SPLICE_AFTER_READS_DEFAULT = 1_000;
 }

@@ -57,6 +57,8 @@ public final class StreamRouter implements LinkDataPlane {
     private volatile OpenChooser openChooser;
     /** A stream that carried this many bytes moves to stream connections and is spliced; 0: never. */
     private volatile long spliceAfterBytes = StreamLimits.SPLICE_AFTER_BYTES_DEFAULT;
+    /** While splicing is on, a stream that made this many reads here is spliced too, however small; 0: never. */
+    private volatile long spliceAfterReads = StreamLimits.SPLICE_AFTER_READS_DEFAULT;
     private final StreamTotals totals = new StreamTotals();
     /** Told of every finished listener- and connector-side stream; must not block (the flow log queues). */
     private volatile Consumer<StreamFlow> flows;
@@ -114,6 +116,21 @@ public final class StreamRouter implements LinkDataPlane {
 
     long spliceAfterBytes() {
         return spliceAfterBytes;
+    }
+
+    /**
+     * Reads (socket reads and DATA frames, both ways) after which a stream is moved and spliced like a bulk one, when
+     * splicing is on at all ({@link #spliceAfterBytes} above 0); 0: only bulk streams are.
+     */
+    public void spliceAfterReads(long reads) {
+        if (reads < 0) {
+            throw new IllegalArgumentException("spliceAfterReads " + reads);
+        }
+        this.spliceAfterReads = reads;
+    }
+
+    long spliceAfterReads() {
+        return spliceAfterReads;
     }
 
     @Override

@@ -56,6 +56,14 @@ final class Routers implements AutoCloseable {
         return this;
     }
 
+    private long spliceAfterReads = io.vanrouter.transport.stream.StreamLimits.SPLICE_AFTER_READS_DEFAULT;
+
+    /** Routers started from now on splice streams after this many reads too (0: bulk ones only). */
+    Routers spliceAfterReads(long reads) {
+        spliceAfterReads = reads;
+        return this;
+    }
+
     /** Routers started from now on offer this many data connections per link. */
     Routers dataConnections(int perLink) {
         dataConnections = perLink;
@@ -77,7 +85,7 @@ final class Routers implements AutoCloseable {
                 List.of(new Endpoint("127.0.0.1", 0, 1)), dial, 5_000, TransportSettings.MAX_FRAME_BYTES_DEFAULT, 50,
                 500);
         TransportServer server = new TransportServer(settings).dataConnections(dataConnections)
-                .spliceAfterBytes(spliceAfterBytes);
+                .spliceAfterBytes(spliceAfterBytes).spliceAfterReads(spliceAfterReads);
         CoreLoop core = new CoreLoop(CoreSettings.defaults(id, 1).withHello(100, 1_000), server.controlSender());
         core.start();
         TcpAdaptor tcp = new TcpAdaptor(new TcpSettings(listeners, connectors),

@@ -116,6 +116,69 @@ class SplicedStreamsTest {
         routers.awaitIdle();
     }
 
+    /** {@code count} round trips of a few bytes each, numbered from {@code first}, each echoed in full. */
+    private static void smallRoundTrips(Socket client, int first, int count) throws Exception {
+        OutputStream out = client.getOutputStream();
+        InputStream in = client.getInputStream();
+        for (int i = first; i < first + count; i++) {
+            byte[] request = String.format("PING %08d\r\n", i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            out.write(request);
+            out.flush();
+            assertThat(in.readNBytes(request.length)).as("echo of round trip %d", i).isEqualTo(request);
+        }
+    }
+
+    /**
+     * A long-lived stream of small requests (a cache or database client) is spliced once it made
+     * {@code spliceAfterReads} reads at a router, each round trip being at least two, and goes on echoing.
+     */
+    @Test
+    void shouldSpliceABusyStreamOfSmallRoundTripsAtEveryRouter() throws Exception {
+        EchoServer echoServer = new EchoServer();
+        server = echoServer;
+        Router[] line = line(echoServer.port());
+        int busy = (int) io.vanrouter.transport.stream.StreamLimits.SPLICE_AFTER_READS_DEFAULT;
+        try (Socket client = Clients.connect(line[0].tcpPort())) {
+            smallRoundTrips(client, 0, busy);
+            awaitSplicedEverywhere(line);
+            smallRoundTrips(client, busy, 500);
+        }
+        routers.awaitIdle();
+    }
+
+    @Test
+    void shouldKeepAStreamOfAFewRoundTripsOnFrames() throws Exception {
+        EchoServer echoServer = new EchoServer();
+        server = echoServer;
+        Router[] line = line(echoServer.port());
+        int few = (int) io.vanrouter.transport.stream.StreamLimits.SPLICE_AFTER_READS_DEFAULT / 10;
+        try (Socket client = Clients.connect(line[0].tcpPort())) {
+            smallRoundTrips(client, 0, few); // about two reads per round trip and router: a fifth of the threshold
+            for (Router router : line) {
+                assertThat(spliced(router)).as("streams spliced at %s", router.id()).isZero();
+            }
+        }
+        routers.awaitIdle();
+    }
+
+    @Test
+    void shouldSpliceOnlyBulkStreamsWhenSpliceAfterReadsIsZero() throws Exception {
+        EchoServer echoServer = new EchoServer();
+        server = echoServer;
+        routers.spliceAfterReads(0);
+        Router[] line = line(echoServer.port());
+        try (Socket client = Clients.connect(line[0].tcpPort())) {
+            smallRoundTrips(client, 0, 2_000);
+            for (Router router : line) {
+                assertThat(spliced(router)).as("streams spliced at %s", router.id()).isZero();
+            }
+            byte[] bulk = random(4 << 20, 21);
+            assertThat(Arrays.equals(roundTrip(client, bulk), bulk)).as("a bulk round trip after them").isTrue();
+            awaitSplicedEverywhere(line); // bulk still moves the stream
+        }
+        routers.awaitIdle();
+    }
+
     @Test
     void shouldCarryEachDirectionsFinThroughASplicedStream() throws Exception {
         int reply = 6 << 20;
