@@ -5,6 +5,7 @@ import io.netty.util.concurrent.EventExecutorChooserFactory;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -66,6 +67,22 @@ public final class LoopLoad implements EventExecutorChooserFactory {
     /** Stream bytes carried by one loop; written only by that loop's thread. */
     public static final class Meter {
         private final AtomicLong bytes = new AtomicLong();
+        /** Streams owned by the loop, not yet closed (any thread: a stream may be made off its loop). */
+        private final AtomicInteger streams = new AtomicInteger();
+
+        /** A stream owned by the meter's loop started; {@link #streamEnded} follows once. */
+        public void streamStarted() {
+            streams.incrementAndGet();
+        }
+
+        public void streamEnded() {
+            streams.decrementAndGet();
+        }
+
+        /** Streams the loop owns now. */
+        public int streams() {
+            return streams.get();
+        }
 
         /** On the meter's loop only. */
         public void add(long count) {

@@ -68,6 +68,11 @@ public final class Stream {
         this.meter = router.meter(loop);
     }
 
+    /** The meter of the stream's loop: its bytes, and the loop's count of live streams (kept by the router). */
+    LoopLoad.Meter meter() {
+        return meter;
+    }
+
     public String address() {
         return address;
     }
@@ -198,8 +203,9 @@ public final class Stream {
 
     /**
      * Counts one read toward the splice thresholds: {@link StreamRouter#spliceAfterBytes()} in large reads (a bulk
-     * stream) or {@link StreamRouter#spliceAfterReads()} reads of any size (a busy one). Either moves the stream's hops
-     * to stream connections, and splices it once every end can be.
+     * stream) or {@link StreamRouter#spliceAfterReads()} reads of any size (a busy one) when its loop owns few streams
+     * then ({@link StreamLimits#BUSY_SPLICE_LOOP_STREAMS_MAX}). Either moves the stream's hops to stream connections,
+     * and splices it once every end can be.
      */
     private void countTowardSplice(int bytes) {
         long afterBytes = router.spliceAfterBytes();
@@ -211,7 +217,11 @@ public final class Stream {
             bulkBytes += bytes;
         }
         long afterReads = router.spliceAfterReads();
-        if (bulkBytes >= afterBytes || (afterReads > 0 && reads >= afterReads)) {
+        // Busy is decided once, at the threshold: a stream of a crowded loop stays framed (no splices at the tail of
+        // a crowd, as its streams close one by one).
+        boolean busy = afterReads > 0 && reads == afterReads
+                && meter.streams() <= StreamLimits.BUSY_SPLICE_LOOP_STREAMS_MAX;
+        if (bulkBytes >= afterBytes || busy) {
             movesTried = true;
             tryMoves();
         }

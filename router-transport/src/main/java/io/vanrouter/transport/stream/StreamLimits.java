@@ -70,4 +70,14 @@ public final class StreamLimits {
      * request or a few) stay on frames and never pay for a stream connection.
      */
     public static final long SPLICE_AFTER_READS_DEFAULT = 1_000;
+
+    /**
+     * A busy stream is spliced only if its event loop owns at most this many streams when it reaches
+     * {@link #SPLICE_AFTER_READS_DEFAULT} reads. Framed, the small requests of many streams on one loop share each read
+     * and each {@code writev} of their data connection; spliced, every request of every stream costs its own system
+     * calls. One client's PINGs gain from the splice; fifty clients' measured 0.88× socat all spliced against 1.33×
+     * framed in the run before (docs/benchmarks.md, session 24). Decided once per stream: checked at every read, the last streams of a
+     * crowd would be spliced one by one as the others close.
+     */
+    public static final int BUSY_SPLICE_LOOP_STREAMS_MAX = 4;
 }

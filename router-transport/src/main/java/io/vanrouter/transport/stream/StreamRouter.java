@@ -300,7 +300,7 @@ public final class StreamRouter implements LinkDataPlane {
         }
         StreamEnd server = serverEnd(stream);
         stream.ends(upstream, server);
-        live.add(stream);
+        goLive(stream);
         if (!connectEnd(stream, server)) {
             stream.abortFrom(null, StreamResetCode.NO_CONNECTOR, "router " + routerId + " has no connector for '"
                     + open.address() + "'");
@@ -333,7 +333,7 @@ public final class StreamRouter implements LinkDataPlane {
                     + " went down");
             return;
         }
-        live.add(stream);
+        goLive(stream);
         downstream.send(new StreamFrame.Open(downstream.id, destination, open.address(), open.origin(),
                 StreamLimits.INITIAL_WINDOW_BYTES));
     }
@@ -350,7 +350,7 @@ public final class StreamRouter implements LinkDataPlane {
                 FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         client.pipeline().addLast(HandlerNames.SOCKET_END, new SocketEndHandler(end));
         stream.ends(end, null);
-        live.add(stream);
+        goLive(stream);
         return stream;
     }
 
@@ -393,7 +393,7 @@ public final class StreamRouter implements LinkDataPlane {
         DatagramEnd end = new DatagramEnd(stream);
         end.connected(sink);
         stream.ends(end, null);
-        live.add(stream);
+        goLive(stream);
         return end;
     }
 
@@ -416,7 +416,7 @@ public final class StreamRouter implements LinkDataPlane {
         AdaptorEnd end = new AdaptorEnd(stream);
         end.connected(sink);
         stream.ends(end, null);
-        live.add(stream);
+        goLive(stream);
         return end;
     }
 
@@ -470,6 +470,13 @@ public final class StreamRouter implements LinkDataPlane {
         return new Stream(this, loop, serials.incrementAndGet(), role, address, origin, destination, observer);
     }
 
+    /** Counts the stream among the live ones, here and on its loop's meter (until {@link #streamClosed}). */
+    private void goLive(Stream stream) {
+        if (live.add(stream)) {
+            stream.meter().streamStarted();
+        }
+    }
+
     void streamOpened(Stream stream) {
         LOG.debug("[{}] stream {} opened ({} '{}' {} -> {})", routerId, stream.serial(), stream.role(),
                 stream.address(), stream.origin(), stream.destination());
@@ -481,7 +488,9 @@ public final class StreamRouter implements LinkDataPlane {
             LOG.debug("[{}] stream {} reset: {}: {}", routerId, stream.serial(), code, text);
         }
         stream.addTotals(totals);
-        live.remove(stream);
+        if (live.remove(stream)) {
+            stream.meter().streamEnded();
+        }
         Consumer<StreamFlow> sink = flows;
         if (sink != null && stream.role() != Stream.Role.TRANSIT) {
             sink.accept(stream.flow(code, text));

@@ -64,6 +64,15 @@ final class Routers implements AutoCloseable {
         return this;
     }
 
+    private int ioThreads = TransportServer.IO_THREADS_DEFAULT;
+
+    /** Routers started from now on run this many data event loops (and offer as many data connections per link). */
+    Routers ioThreads(int loops) {
+        ioThreads = loops;
+        dataConnections = Math.min(dataConnections, loops);
+        return this;
+    }
+
     /** Routers started from now on offer this many data connections per link. */
     Routers dataConnections(int perLink) {
         dataConnections = perLink;
@@ -84,7 +93,7 @@ final class Routers implements AutoCloseable {
         TransportSettings settings = new TransportSettings(id, 1, "test", RouterMode.INTERIOR,
                 List.of(new Endpoint("127.0.0.1", 0, 1)), dial, 5_000, TransportSettings.MAX_FRAME_BYTES_DEFAULT, 50,
                 500);
-        TransportServer server = new TransportServer(settings).dataConnections(dataConnections)
+        TransportServer server = new TransportServer(settings).ioThreads(ioThreads).dataConnections(dataConnections)
                 .spliceAfterBytes(spliceAfterBytes).spliceAfterReads(spliceAfterReads);
         CoreLoop core = new CoreLoop(CoreSettings.defaults(id, 1).withHello(100, 1_000), server.controlSender());
         core.start();

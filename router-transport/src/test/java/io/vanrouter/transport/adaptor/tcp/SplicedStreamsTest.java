@@ -146,6 +146,48 @@ class SplicedStreamsTest {
         routers.awaitIdle();
     }
 
+    /**
+     * Busy streams that reach the threshold on a loop owning more than {@code BUSY_SPLICE_LOOP_STREAMS_MAX} streams stay
+     * framed (their requests share the data connection's reads and writes), for good; a busy stream alone on the loop
+     * is spliced.
+     */
+    @Test
+    void shouldKeepBusyStreamsOfACrowdedLoopOnFrames() throws Exception {
+        EchoServer echoServer = new EchoServer();
+        server = echoServer;
+        routers.ioThreads(1); // every stream of a router on one loop
+        Router[] line = line(echoServer.port());
+        int busy = (int) io.vanrouter.transport.stream.StreamLimits.SPLICE_AFTER_READS_DEFAULT;
+        List<Socket> crowd = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i <= io.vanrouter.transport.stream.StreamLimits.BUSY_SPLICE_LOOP_STREAMS_MAX; i++) {
+                crowd.add(Clients.connect(line[0].tcpPort()));
+            }
+            await().atMost(Routers.WAIT).until(() -> line[2].streams().size() == crowd.size()); // live everywhere
+            for (Socket client : crowd) {
+                smallRoundTrips(client, 0, busy);
+            }
+            for (int i = 1; i < crowd.size(); i++) {
+                crowd.get(i).close();
+            }
+            smallRoundTrips(crowd.get(0), busy, busy); // alone now, but its busy check was made in the crowd
+            for (Router router : line) {
+                assertThat(spliced(router)).as("streams spliced at %s", router.id()).isZero();
+            }
+        } finally {
+            for (Socket client : crowd) {
+                client.close();
+            }
+        }
+        routers.awaitIdle();
+        try (Socket alone = Clients.connect(line[0].tcpPort())) {
+            smallRoundTrips(alone, 0, busy);
+            awaitSplicedEverywhere(line);
+            smallRoundTrips(alone, busy, 100);
+        }
+        routers.awaitIdle();
+    }
+
     @Test
     void shouldKeepAStreamOfAFewRoundTripsOnFrames() throws Exception {
         EchoServer echoServer = new EchoServer();
