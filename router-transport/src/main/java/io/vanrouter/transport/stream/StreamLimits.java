@@ -76,8 +76,8 @@ public final class StreamLimits {
      * {@link #SPLICE_AFTER_READS_DEFAULT} reads. Framed, the small requests of many streams on one loop share each read
      * and each {@code writev} of their data connection; spliced, every request of every stream costs its own system
      * calls. One client's PINGs gain from the splice; fifty clients' measured 0.88× socat all spliced against 1.33×
-     * framed in the run before (docs/benchmarks.md, session 24). Decided once per stream: checked at every read, the last streams of a
-     * crowd would be spliced one by one as the others close.
+     * framed in the run before (docs/benchmarks.md, session 24). Decided once per stream: checked at every read, the
+     * last streams of a crowd would be spliced one by one as the others close.
      */
     public static final int BUSY_SPLICE_LOOP_STREAMS_MAX = 4;
 }

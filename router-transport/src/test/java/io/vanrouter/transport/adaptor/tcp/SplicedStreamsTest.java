@@ -147,9 +147,9 @@ class SplicedStreamsTest {
     }
 
     /**
-     * Busy streams that reach the threshold on a loop owning more than {@code BUSY_SPLICE_LOOP_STREAMS_MAX} streams stay
-     * framed (their requests share the data connection's reads and writes), for good; a busy stream alone on the loop
-     * is spliced.
+     * Busy streams that reach the threshold on a loop owning more than {@code BUSY_SPLICE_LOOP_STREAMS_MAX} streams
+     * stay framed (their requests share the data connection's reads and writes), for good; a busy stream alone on the
+     * loop is spliced.
      */
     @Test
     void shouldKeepBusyStreamsOfACrowdedLoopOnFrames() throws Exception {
