@@ -39,7 +39,7 @@ class RouterDaemonTest {
     }
 
     private RouterDaemon start(String id, Endpoint... peers) throws Exception {
-        RoutingConfig routing = new RoutingConfig(200, 600, 20_000, 60_000, 5_000, 50, 500, 1 << 20);
+        RoutingConfig routing = RoutingConfig.defaults().withTimers(200, 600, 20_000, 60_000, 5_000, 50, 500);
         RouterConfig config = new RouterConfig(null, id, RouterMode.INTERIOR, "test",
                 List.of(new Endpoint("127.0.0.1", 0, 1)), List.of(peers),
                 new ManagementConfig(true, "127.0.0.1", 0), routing);

@@ -49,7 +49,7 @@ class RouterReadinessTest {
 
     @Test
     void shouldAnswerReadyzOnceStartedAndNotReadyOnceClosing() throws Exception {
-        RoutingConfig routing = new RoutingConfig(200, 600, 20_000, 60_000, 5_000, 50, 500, 1 << 20);
+        RoutingConfig routing = RoutingConfig.defaults().withTimers(200, 600, 20_000, 60_000, 5_000, 50, 500);
         RouterConfig config = new RouterConfig(null, "a", RouterMode.INTERIOR, "test",
                 List.of(new Endpoint("127.0.0.1", 0, 1)), List.of(new Endpoint("127.0.0.1", 1, 1)),
                 new ManagementConfig(true, "127.0.0.1", 0), routing);

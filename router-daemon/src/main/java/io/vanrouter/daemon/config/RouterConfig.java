@@ -171,49 +171,25 @@ public record RouterConfig(
             long spliceAfterBytes,
             long spliceAfterReads) {
 
-        /** With the default threshold of reads for interactive streams. */
-        public RoutingConfig(long helloIntervalMillis, long deadIntervalMillis, long linkStateRefreshMillis,
-                long linkStateMaxAgeMillis, long handshakeTimeoutMillis, long reconnectInitialMillis,
-                long reconnectMaxMillis, int maxFrameBytes, int dataConnections, int ioThreads,
-                long spliceAfterBytes) {
-            this(helloIntervalMillis, deadIntervalMillis, linkStateRefreshMillis, linkStateMaxAgeMillis,
-                    handshakeTimeoutMillis, reconnectInitialMillis, reconnectMaxMillis, maxFrameBytes, dataConnections,
-                    ioThreads, spliceAfterBytes, StreamLimits.SPLICE_AFTER_READS_DEFAULT);
-        }
-
-        /** With the default splice thresholds. */
-        public RoutingConfig(long helloIntervalMillis, long deadIntervalMillis, long linkStateRefreshMillis,
-                long linkStateMaxAgeMillis, long handshakeTimeoutMillis, long reconnectInitialMillis,
-                long reconnectMaxMillis, int maxFrameBytes, int dataConnections, int ioThreads) {
-            this(helloIntervalMillis, deadIntervalMillis, linkStateRefreshMillis, linkStateMaxAgeMillis,
-                    handshakeTimeoutMillis, reconnectInitialMillis, reconnectMaxMillis, maxFrameBytes, dataConnections,
-                    ioThreads, StreamLimits.SPLICE_AFTER_BYTES_DEFAULT);
-        }
-
-        /** With the default number of event loops. */
-        public RoutingConfig(long helloIntervalMillis, long deadIntervalMillis, long linkStateRefreshMillis,
-                long linkStateMaxAgeMillis, long handshakeTimeoutMillis, long reconnectInitialMillis,
-                long reconnectMaxMillis, int maxFrameBytes, int dataConnections) {
-            this(helloIntervalMillis, deadIntervalMillis, linkStateRefreshMillis, linkStateMaxAgeMillis,
-                    handshakeTimeoutMillis, reconnectInitialMillis, reconnectMaxMillis, maxFrameBytes, dataConnections,
-                    TransportServer.IO_THREADS_DEFAULT);
-        }
-
-        /** With the default number of data connections per link and of event loops. */
-        public RoutingConfig(long helloIntervalMillis, long deadIntervalMillis, long linkStateRefreshMillis,
-                long linkStateMaxAgeMillis, long handshakeTimeoutMillis, long reconnectInitialMillis,
-                long reconnectMaxMillis, int maxFrameBytes) {
-            this(helloIntervalMillis, deadIntervalMillis, linkStateRefreshMillis, linkStateMaxAgeMillis,
-                    handshakeTimeoutMillis, reconnectInitialMillis, reconnectMaxMillis, maxFrameBytes,
-                    TransportServer.DATA_CONNECTIONS_DEFAULT);
-        }
-
+        /** Every setting at its default: what an empty {@code routing:} section means. */
         public static RoutingConfig defaults() {
             return new RoutingConfig(CoreSettings.HELLO_INTERVAL_MILLIS_DEFAULT,
                     CoreSettings.DEAD_INTERVAL_MILLIS_DEFAULT, CoreSettings.LINK_STATE_REFRESH_MILLIS_DEFAULT,
                     CoreSettings.LINK_STATE_MAX_AGE_MILLIS_DEFAULT, TransportSettings.HANDSHAKE_TIMEOUT_MILLIS_DEFAULT,
                     TransportSettings.RECONNECT_INITIAL_MILLIS_DEFAULT, TransportSettings.RECONNECT_MAX_MILLIS_DEFAULT,
-                    TransportSettings.MAX_FRAME_BYTES_DEFAULT);
+                    TransportSettings.MAX_FRAME_BYTES_DEFAULT, TransportServer.DATA_CONNECTIONS_DEFAULT,
+                    TransportServer.IO_THREADS_DEFAULT, StreamLimits.SPLICE_AFTER_BYTES_DEFAULT,
+                    StreamLimits.SPLICE_AFTER_READS_DEFAULT);
+        }
+
+        /**
+         * These link timers (hello, dead, link-state refresh and maximum age, handshake timeout, reconnect backoff),
+         * every other setting as here.
+         */
+        public RoutingConfig withTimers(long hello, long dead, long refresh, long maxAge, long handshake,
+                long reconnectInitial, long reconnectMax) {
+            return new RoutingConfig(hello, dead, refresh, maxAge, handshake, reconnectInitial, reconnectMax,
+                    maxFrameBytes, dataConnections, ioThreads, spliceAfterBytes, spliceAfterReads);
         }
     }
 

@@ -60,7 +60,7 @@ class OpsViewsCommandTest {
 
     private RouterDaemon start(String id, List<Endpoint> peers, List<TcpListenerSettings> listeners,
             List<TcpConnectorSettings> connectors) throws Exception {
-        RoutingConfig routing = new RoutingConfig(200, 600, 20_000, 60_000, 5_000, 50, 500, 1 << 20);
+        RoutingConfig routing = RoutingConfig.defaults().withTimers(200, 600, 20_000, 60_000, 5_000, 50, 500);
         RouterConfig config = new RouterConfig(null, id, RouterMode.INTERIOR, "test",
                 List.of(new Endpoint("127.0.0.1", 0, 1)), peers, new ManagementConfig(true, "127.0.0.1", 0),
                 routing, AddressRules.none(), null, listeners, connectors);

@@ -44,7 +44,8 @@ class ConfigLoaderTest {
                 new Endpoint("router-b.example.com", 55673, 5));
         assertThat(config.management()).isEqualTo(new ManagementConfig(true, "0.0.0.0", 9292,
                 FIXTURES.resolve("mgmt.token")));
-        assertThat(config.routing()).isEqualTo(new RoutingConfig(500, 2000, 10000, 30000, 4000, 50, 50, 65536, 3, 6));
+        assertThat(config.routing()).isEqualTo(new RoutingConfig(500, 2000, 10000, 30000, 4000, 50, 50, 65536, 3, 6,
+                StreamLimits.SPLICE_AFTER_BYTES_DEFAULT, StreamLimits.SPLICE_AFTER_READS_DEFAULT));
         assertThat(config.coreSettings(7).helloIntervalMillis()).isEqualTo(500);
         assertThat(config.transportSettings(7).maxFrameBytes()).isEqualTo(65536);
     }
