@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -96,6 +97,8 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // From here a SIGHUP waits for the routers instead of ending the JVM (its default: exit 129).
+        ReloadSignal reloadSignal = shutdownHook ? ReloadSignal.install(fileNames()) : null;
         List<RouterConfig> configs = loadAll(err);
         if (configs == null) {
             return ExitCodes.CONFIG;
@@ -128,7 +131,7 @@ public final class RunCommand implements Callable<Integer> {
         if (shutdownHook) {
             Runtime.getRuntime().addShutdownHook(hook);
             StopSignals.install(routers.label(), stop);
-            StopSignals.installReload(routers.label(), reload);
+            reloadSignal.running(routers.label(), reload);
         }
         List<String> lines = routers.runningLines();
         lines.forEach(out::println);
@@ -152,6 +155,11 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The configuration files' names: what log lines call the routers before their ids are known. */
+    private String fileNames() {
+        return configFiles.stream().map(file -> String.valueOf(file.getFileName())).collect(Collectors.joining(","));
     }
 
     private void reloading(RunningRouters routers, Runnable reload) {

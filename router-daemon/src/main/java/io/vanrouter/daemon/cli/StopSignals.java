@@ -15,18 +15,6 @@ final class StopSignals {
     private StopSignals() {
     }
 
-    /** SIGHUP runs {@code reload} on a fresh thread, once per signal (systemctl reload sends it). */
-    static void installReload(String routerId, Runnable reload) {
-        try {
-            Signal.handle(new Signal("HUP"), signal -> {
-                LOG.info("[{}] SIGHUP received; reloading the configuration", routerId);
-                new Thread(reload, "vanrouter-reload").start();
-            });
-        } catch (IllegalArgumentException unsupported) {
-            LOG.debug("cannot handle SIGHUP: {}", unsupported.getMessage());
-        }
-    }
-
     /** Installs the handlers; {@code stop} runs on a fresh thread, once per signal. */
     static void install(String routerId, Runnable stop) {
         for (String name : new String[] {"TERM", "INT"}) {
