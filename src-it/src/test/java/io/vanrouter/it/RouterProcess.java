@@ -1,5 +1,7 @@
 package io.vanrouter.it;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -32,6 +34,8 @@ final class RouterProcess implements AutoCloseable {
     /** Runs before the java command, e.g. {@code ip netns exec NS}; empty for a router on this host's network. */
     private final List<String> commandPrefix;
     private Process process;
+    /** Length of the log when the current process was launched: its own lines start there. */
+    private long logStartOfThisRun;
 
     private RouterProcess(String id, Path config, Path log, int managementPort, List<String> commandPrefix) {
         this.id = id;
@@ -73,6 +77,7 @@ final class RouterProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        logStartOfThisRun = Files.exists(log) ? Files.size(log) : 0;
         process = builder.start();
     }
 
@@ -110,6 +115,7 @@ final class RouterProcess implements AutoCloseable {
 
     /** SIGTERM: orderly shutdown; returns the exit code. */
     int stop() throws InterruptedException {
+        awaitSignalHandlers();
         process.destroy();
         if (!process.waitFor(15, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -128,6 +134,7 @@ final class RouterProcess implements AutoCloseable {
 
     /** SIGHUP: the router reads its configuration file again. */
     void hangUp() throws IOException, InterruptedException {
+        awaitSignalHandlers();
         signal("HUP");
     }
 
@@ -229,6 +236,21 @@ final class RouterProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Waits for the "running" line, which {@code run} prints after installing its SIGHUP and SIGTERM handlers. A peer
+     * can see this router's links and addresses a little earlier; a signal in that gap would meet the JVM's default
+     * handler (exit 129 or 143) instead of a reload or an orderly stop.
+     */
+    private void awaitSignalHandlers() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> !process.isAlive() || logOfThisRun().contains(" running; "));
+    }
+
+    private String logOfThisRun() throws IOException {
+        byte[] bytes = Files.exists(log) ? Files.readAllBytes(log) : new byte[0];
+        int start = (int) Math.min(logStartOfThisRun, bytes.length);
+        return new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
     }
 
     String logText() {
