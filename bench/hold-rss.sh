@@ -11,7 +11,8 @@
 #               VM.native_memory summary) while the connections are held. NMT itself costs a few MiB of RSS.
 #   --jar PATH  the router jar (default router-daemon/target/vanrouter.jar; not built here)
 #   --out DIR   configs, logs and NMT files go to DIR (default a new temp dir)
-# JVM flags from config/jvm.options (VANROUTER_JAVA_OPTS replaces them). Run it under the shared locks, like every
+# JVM flags from config/jvm.options (VANROUTER_JAVA_OPTS replaces them); BENCH_TLS and BENCH_ROUTING shape the routers'
+# configs as in the other scripts (bench/lib.sh, bench_router_conf). Run it under the shared locks, like every
 # benchmark. Prints ok=N and peak_rss_mib_a/b. See docs/benchmarks.md, "Memory holding 1,000 connections".
 set -euo pipefail
 
@@ -51,17 +52,13 @@ p_redis=${port[0]} p_front=${port[1]} link_a=${port[2]} link_b=${port[3]} mgmt_a
 bench_start redis-server redis-server --port "$p_redis" --bind 127.0.0.1 --save '' --appendonly no \
     --protected-mode no --dir "$work" --maxclients 10000
 
-conf() { # conf ID LISTEN_PORT MGMT_PORT PEER_PORT|- KIND PORT
-    printf 'router:\n  id: %s\n  network: holdrss\nlisten:\n  - host: 127.0.0.1\n    port: %s\n' "$1" "$2"
-    if [[ $4 != - ]]; then printf 'peers:\n  - host: 127.0.0.1\n    port: %s\n' "$4"; fi
-    printf 'management:\n  host: 127.0.0.1\n  port: %s\n' "$3"
-    bench_tls "$work" "$1"
-    printf 'tcp:\n  %s:\n    - address: hold-redis\n      host: 127.0.0.1\n      port: %s\n' "$5" "$6"
+tcp_section() { # tcp_section KIND PORT
+    printf 'tcp:\n  %s:\n    - address: hold-redis\n      host: 127.0.0.1\n      port: %s\n' "$1" "$2"
 }
-conf a "$link_a" "$mgmt_a" "$link_b" listeners "$p_front" > "$work/router-a.yaml"
-conf b "$link_b" "$mgmt_b" - connectors "$p_redis" > "$work/router-b.yaml"
+{ bench_router_conf holdrss a "$link_a" "$mgmt_a" "$link_b"; tcp_section listeners "$p_front"; } > "$work/router-a.yaml"
+{ bench_router_conf holdrss b "$link_b" "$mgmt_b" -; tcp_section connectors "$p_redis"; } > "$work/router-b.yaml"
 
-read -r -a java_opts <<< "${VANROUTER_JAVA_OPTS:-$(grep -v '^#' "$repo/config/jvm.options" | tr '\n' ' ')}"
+bench_java_opts
 if ((nmt)); then java_opts+=(-XX:NativeMemoryTracking=summary); fi
 declare -A pid=()
 for r in b a; do
