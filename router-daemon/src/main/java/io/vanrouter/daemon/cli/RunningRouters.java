@@ -48,11 +48,6 @@ final class RunningRouters {
 
     /** The router id, or "N routers" when there are several (for one-line log and systemd messages). */
     String label() {
-        return label(configs);
-    }
-
-    /** As {@link #label()}, before the routers run. */
-    static String label(List<RouterConfig> configs) {
         return configs.size() == 1 ? configs.get(0).routerId() : configs.size() + " routers";
     }
 
